@@ -1,0 +1,81 @@
+// Durable one-off work (process a delivery, retry a Slack call, send a reminder). Any replica
+// may claim a due job; SKIP LOCKED keeps two from taking the same one, and the lease returns a
+// job to the pool if its worker dies.
+import { jobRow, parseRows, type Job } from "./rows.js";
+import type { SqlExecutor } from "./sql.js";
+
+export type { Job };
+
+export interface NewJob {
+  kind: string;
+  payload?: unknown;
+  runAt?: Date;
+  /** A job with the same key is not enqueued twice while the first exists. */
+  dedupeKey?: string;
+  maxAttempts?: number;
+}
+
+export function createJobsStore(sql: SqlExecutor) {
+  const jobs = async (text: string, params: unknown[]) => parseRows(jobRow, await sql.query(text, params));
+  return {
+    async enqueue(job: NewJob, now: Date): Promise<{ job: Job; created: boolean }> {
+      const [created] = await jobs(
+        `INSERT INTO jobs (kind, payload, run_at, dedupe_key, max_attempts) VALUES ($1,$2,$3,$4,$5)
+         ON CONFLICT (dedupe_key) DO NOTHING RETURNING *`,
+        [job.kind, job.payload ?? {}, job.runAt ?? now, job.dedupeKey ?? null, job.maxAttempts ?? 25],
+      );
+      if (created) return { job: created, created: true };
+      const [existing] = await jobs("SELECT * FROM jobs WHERE dedupe_key = $1", [job.dedupeKey]);
+      return { job: existing!, created: false };
+    },
+
+    /** Claims up to `limit` due jobs (or ones whose worker's lease ran out) for `owner`. */
+    claim(options: { owner: string; now: Date; leaseMs: number; limit: number; kinds?: readonly string[] }): Promise<Job[]> {
+      return jobs(
+        `UPDATE jobs SET status = 'running', lease_owner = $1, lease_expires_at = $2::timestamptz + make_interval(secs => $3::float8 / 1000),
+           attempts = attempts + 1
+         WHERE id IN (
+           SELECT id FROM jobs
+           WHERE ((status = 'pending' AND run_at <= $2) OR (status = 'running' AND lease_expires_at < $2))
+             AND ($5::text[] IS NULL OR kind = ANY($5::text[]))
+           ORDER BY run_at, id LIMIT $4 FOR UPDATE SKIP LOCKED)
+         RETURNING *`,
+        [options.owner, options.now, options.leaseMs, options.limit, options.kinds ?? null],
+      );
+    },
+
+    /** Marks a claimed job done; false if the lease was lost to another worker. */
+    async complete(id: number, owner: string, now: Date): Promise<boolean> {
+      const rows = await sql.query(
+        "UPDATE jobs SET status = 'done', finished_at = $3, lease_owner = NULL, lease_expires_at = NULL WHERE id = $1 AND lease_owner = $2 AND status = 'running' RETURNING id",
+        [id, owner, now],
+      );
+      return rows.length === 1;
+    },
+
+    /** Puts a failed job back for another attempt at `retryAt`, or marks it dead when attempts are used up. */
+    async fail(id: number, owner: string, error: string, retryAt: Date): Promise<Job | undefined> {
+      const [job] = await jobs(
+        `UPDATE jobs SET status = CASE WHEN attempts >= max_attempts THEN 'dead' ELSE 'pending' END,
+           run_at = $4::timestamptz, last_error = $3, lease_owner = NULL, lease_expires_at = NULL,
+           finished_at = CASE WHEN attempts >= max_attempts THEN $4::timestamptz ELSE NULL END
+         WHERE id = $1 AND lease_owner = $2 AND status = 'running' RETURNING *`,
+        [id, owner, error.slice(0, 2000), retryAt],
+      );
+      return job;
+    },
+
+    async get(id: number): Promise<Job | undefined> {
+      return (await jobs("SELECT * FROM jobs WHERE id = $1", [id]))[0];
+    },
+
+    list(filter: { kind?: string; status?: Job["status"] } = {}): Promise<Job[]> {
+      return jobs(
+        "SELECT * FROM jobs WHERE ($1::text IS NULL OR kind = $1) AND ($2::text IS NULL OR status = $2) ORDER BY id",
+        [filter.kind ?? null, filter.status ?? null],
+      );
+    },
+  };
+}
+
+export type JobsStore = ReturnType<typeof createJobsStore>;

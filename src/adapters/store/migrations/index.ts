@@ -1,0 +1,12 @@
+import * as initial from "./001-initial.js";
+
+export interface Migration {
+  version: number;
+  name: string;
+  up: string;
+}
+
+/** Applied in order; never edit one that has shipped, add the next. */
+export const migrations: readonly Migration[] = [{ version: 1, name: "initial", up: initial.up }];
+
+export const latestVersion = migrations[migrations.length - 1]!.version;

@@ -1,0 +1,57 @@
+// Opens the configured database and migrates it, retrying with backoff while it is unreachable
+// so `serve` waits for its database instead of crash-looping.
+import type { Config } from "../../config.js";
+import type { Logger } from "../../log.js";
+import { migrate } from "./migrate.js";
+import { createPgDriver } from "./pg-driver.js";
+import { createPgliteDriver } from "./pglite-driver.js";
+import type { Sql } from "./sql.js";
+import { createStore, type Store } from "./store.js";
+
+export async function openSql(database: Config["database"], log: Logger): Promise<Sql> {
+  if (database.kind === "pglite") return createPgliteDriver({ dataDir: database.dataDir });
+  return createPgDriver({
+    connectionString: database.url,
+    onIdleError: (error) => log.warn({ err: error }, "database connection dropped; it will be replaced on next use"),
+  });
+}
+
+export interface OpenStoreOptions {
+  log: Logger;
+  signal?: AbortSignal;
+  /** Told each failed attempt, so readiness can report the reason. */
+  onAttemptFailed?: (reason: string) => void;
+  initialDelayMs?: number;
+  maxDelayMs?: number;
+}
+
+export async function openStoreWithRetry(database: Config["database"], options: OpenStoreOptions): Promise<Store> {
+  let delay = options.initialDelayMs ?? 500;
+  for (let attempt = 1; ; attempt++) {
+    let sql: Sql | undefined;
+    try {
+      sql = await openSql(database, options.log);
+      const { applied } = await migrate(sql);
+      if (applied.length > 0) options.log.info({ applied }, "database migrated");
+      return createStore(sql);
+    } catch (error) {
+      await sql?.close().catch(() => undefined);
+      const reason = error instanceof Error ? error.message : String(error);
+      options.onAttemptFailed?.(reason);
+      options.log.warn({ attempt, retryInMs: delay, reason }, "database not available; retrying");
+      if (options.signal?.aborted) throw error;
+      await sleep(delay, options.signal);
+      delay = Math.min(delay * 2, options.maxDelayMs ?? 15_000);
+    }
+  }
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener("abort", () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    }, { once: true });
+  });
+}

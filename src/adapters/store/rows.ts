@@ -1,0 +1,118 @@
+// Rows coming back from the database are a boundary too: parse them into domain types.
+import { z } from "zod";
+import { incidentSources, severities, statuses, type Incident } from "../../domain/incident.js";
+import type { TimelineEntry } from "../../domain/timeline.js";
+
+const id = z.coerce.number().int();
+const date = z.coerce.date();
+const nullableText = z.string().nullable();
+
+export const incidentRow = z
+  .object({
+    id,
+    title: z.string(),
+    severity: z.enum(severities),
+    status: z.enum(statuses),
+    description: z.string(),
+    services: z.array(z.string()),
+    source: z.enum(incidentSources),
+    declared_by: nullableText,
+    commander: nullableText,
+    channel_id: nullableText,
+    channel_name: nullableText,
+    pagerduty_incident_id: nullableText,
+    pagerduty_incident_url: nullableText,
+    datadog_monitor_id: nullableText,
+    datadog_monitor_url: nullableText,
+    detected_at: date,
+    declared_at: date,
+    resolved_at: date.nullable(),
+    version: id,
+  })
+  .transform(
+    (r): Incident => ({
+      id: r.id,
+      title: r.title,
+      severity: r.severity,
+      status: r.status,
+      description: r.description,
+      services: r.services,
+      source: r.source,
+      declaredBy: r.declared_by,
+      commander: r.commander,
+      channelId: r.channel_id,
+      channelName: r.channel_name,
+      pagerdutyIncidentId: r.pagerduty_incident_id,
+      pagerdutyIncidentUrl: r.pagerduty_incident_url,
+      datadogMonitorId: r.datadog_monitor_id,
+      datadogMonitorUrl: r.datadog_monitor_url,
+      detectedAt: r.detected_at,
+      declaredAt: r.declared_at,
+      resolvedAt: r.resolved_at,
+      version: r.version,
+    }),
+  );
+
+export const timelineRow = z
+  .object({
+    id,
+    incident_id: id,
+    event_at: date,
+    recorded_at: date,
+    kind: z.string(),
+    actor: nullableText,
+    text: z.string(),
+    data: z.record(z.string(), z.unknown()),
+    source_key: nullableText,
+    removed_at: date.nullable(),
+    removed_by: nullableText,
+  })
+  .transform(
+    (r): TimelineEntry => ({
+      id: r.id,
+      incidentId: r.incident_id,
+      eventAt: r.event_at,
+      recordedAt: r.recorded_at,
+      kind: r.kind,
+      actor: r.actor,
+      text: r.text,
+      data: r.data,
+      sourceKey: r.source_key,
+      removedAt: r.removed_at,
+      removedBy: r.removed_by,
+    }),
+  );
+
+export const jobStatuses = ["pending", "running", "done", "dead"] as const;
+
+export const jobRow = z
+  .object({
+    id,
+    kind: z.string(),
+    payload: z.unknown(),
+    dedupe_key: nullableText,
+    status: z.enum(jobStatuses),
+    run_at: date,
+    attempts: id,
+    max_attempts: id,
+    lease_owner: nullableText,
+    lease_expires_at: date.nullable(),
+    last_error: nullableText,
+  })
+  .transform((r) => ({
+    id: r.id,
+    kind: r.kind,
+    payload: r.payload,
+    dedupeKey: r.dedupe_key,
+    status: r.status,
+    runAt: r.run_at,
+    attempts: r.attempts,
+    maxAttempts: r.max_attempts,
+    leaseOwner: r.lease_owner,
+    leaseExpiresAt: r.lease_expires_at,
+    lastError: r.last_error,
+  }));
+
+export type Job = z.output<typeof jobRow>;
+
+export const parseRows = <S extends z.ZodType>(schema: S, rows: unknown[]): z.output<S>[] => rows.map((r) => schema.parse(r));

@@ -1,0 +1,45 @@
+// The store: every record Firebreak keeps, behind one interface, over either driver.
+import { createDeliveriesStore } from "./deliveries-store.js";
+import { createIncidentsStore } from "./incidents-store.js";
+import { createJobsStore } from "./jobs-store.js";
+import { isMigrated } from "./migrate.js";
+import type { Sql, SqlExecutor } from "./sql.js";
+import { createTimelineStore } from "./timeline-store.js";
+
+function createRepositories(sql: SqlExecutor) {
+  return {
+    incidents: createIncidentsStore(sql),
+    timeline: createTimelineStore(sql),
+    deliveries: createDeliveriesStore(sql),
+    jobs: createJobsStore(sql),
+  };
+}
+
+export type Repositories = ReturnType<typeof createRepositories>;
+
+export interface Store extends Repositories {
+  readonly driver: Sql["driver"];
+  readonly sql: Sql;
+  /** Runs fn with repositories bound to one transaction. */
+  transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T>;
+  /** Why the store cannot serve requests, or undefined when it can. */
+  unreadyReason(): Promise<string | undefined>;
+  close(): Promise<void>;
+}
+
+export function createStore(sql: Sql): Store {
+  return {
+    ...createRepositories(sql),
+    driver: sql.driver,
+    sql,
+    transaction: (fn) => sql.transaction((tx) => fn(createRepositories(tx))),
+    async unreadyReason() {
+      try {
+        return (await isMigrated(sql)) ? undefined : "database schema is not migrated yet";
+      } catch (error) {
+        return `database unreachable: ${error instanceof Error ? error.message : String(error)}`;
+      }
+    },
+    close: () => sql.close(),
+  };
+}

@@ -1,0 +1,93 @@
+// The `firebreak` command line. Each subcommand loads only the configuration it needs.
+import { migrate } from "./adapters/store/migrate.js";
+import { openSql } from "./adapters/store/open-store.js";
+import { ConfigError, loadConfig, type LoadOptions } from "./config.js";
+import { createLogger } from "./log.js";
+import { createFirebreak } from "./main.js";
+
+const help = `Usage: firebreak <command>
+
+Commands:
+  serve       run the bot: Slack, PagerDuty and Datadog webhooks, health endpoints (npm start)
+  migrate     apply database migrations and exit
+  help        show this help
+
+Configuration comes from environment variables (see .env.example) and, optionally,
+the firebreak.yaml named by FIREBREAK_CONFIG.`;
+
+type Io = { env: Record<string, string | undefined>; stdout: (s: string) => void; stderr: (s: string) => void };
+const defaultIo: Io = { env: process.env, stdout: (s) => process.stdout.write(`${s}\n`), stderr: (s) => process.stderr.write(`${s}\n`) };
+
+export async function runCli(argv: string[], io: Io = defaultIo): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case "serve":
+      return serve(io);
+    case "migrate":
+      return runMigrate(io);
+    case undefined:
+    case "help":
+    case "--help":
+    case "-h":
+      io.stdout(help);
+      return 0;
+    default:
+      io.stderr(`firebreak: unknown command "${[command, ...rest].join(" ")}"\n\n${help}`);
+      return 2;
+  }
+}
+
+function configure(io: Io, options: LoadOptions) {
+  try {
+    return loadConfig(io.env, options);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      io.stderr(error.message);
+      return undefined;
+    }
+    throw error;
+  }
+}
+
+async function serve(io: Io): Promise<number> {
+  const config = configure(io, { require: ["slack"] });
+  if (!config) return 2;
+  const log = createLogger({ level: config.logLevel, secrets: config.secrets });
+  const firebreak = createFirebreak({ config, log });
+  try {
+    await firebreak.start();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    log.fatal({ err: error }, code === "EADDRINUSE" ? `port ${config.port} is in use; set PORT to another port` : "could not start");
+    await firebreak.stop();
+    return 1;
+  }
+  await new Promise<void>((resolve) => {
+    const shutdown = (signal: string) => {
+      log.info({ signal }, "shutting down: no new requests, finishing those in flight");
+      resolve();
+    };
+    process.once("SIGTERM", shutdown);
+    process.once("SIGINT", shutdown);
+  });
+  await firebreak.stop();
+  log.flush();
+  return 0;
+}
+
+async function runMigrate(io: Io): Promise<number> {
+  const config = configure(io, {});
+  if (!config) return 2;
+  const log = createLogger({ level: config.logLevel, secrets: config.secrets });
+  const sql = await openSql(config.database, log);
+  try {
+    const { applied } = await migrate(sql);
+    io.stdout(applied.length > 0 ? `Applied migrations: ${applied.join(", ")}` : "The database is up to date.");
+    return 0;
+  } catch (error) {
+    io.stderr(`firebreak migrate: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  } finally {
+    await sql.close();
+  }
+}

@@ -1,0 +1,57 @@
+// The incident: what happened, how bad, who leads, where people talk about it.
+export const severities = ["SEV1", "SEV2", "SEV3", "SEV4"] as const;
+export type Severity = (typeof severities)[number];
+
+export const statuses = ["investigating", "identified", "monitoring", "resolved"] as const;
+export type Status = (typeof statuses)[number];
+
+export const incidentSources = ["pagerduty", "datadog", "slack"] as const;
+export type IncidentSource = (typeof incidentSources)[number];
+
+export interface Incident {
+  id: number;
+  title: string;
+  severity: Severity;
+  status: Status;
+  description: string;
+  services: string[];
+  source: IncidentSource;
+  declaredBy: string | null;
+  commander: string | null;
+  channelId: string | null;
+  channelName: string | null;
+  pagerdutyIncidentId: string | null;
+  pagerdutyIncidentUrl: string | null;
+  datadogMonitorId: string | null;
+  datadogMonitorUrl: string | null;
+  detectedAt: Date;
+  declaredAt: Date;
+  resolvedAt: Date | null;
+  version: number;
+}
+
+export type NewIncident = Pick<Incident, "title" | "severity" | "source" | "detectedAt"> &
+  Partial<
+    Pick<
+      Incident,
+      | "status"
+      | "description"
+      | "services"
+      | "declaredBy"
+      | "commander"
+      | "pagerdutyIncidentId"
+      | "pagerdutyIncidentUrl"
+      | "datadogMonitorId"
+      | "datadogMonitorUrl"
+      | "declaredAt"
+    >
+  >;
+
+/** The id people say out loud: INC-42. */
+export const humanId = (incident: Pick<Incident, "id">) => `INC-${incident.id}`;
+
+/** INC-42, inc-42 or 42 → 42; anything else → undefined. */
+export function parseHumanId(text: string): number | undefined {
+  const match = /^(?:inc-)?(\d{1,9})$/i.exec(text.trim());
+  return match ? Number(match[1]) : undefined;
+}

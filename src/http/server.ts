@@ -1,0 +1,124 @@
+// One port for everything: Slack, vendor webhooks and health. Routes are plain handlers that
+// return a response; errors are CodedErrors mapped to a status and a one-line reason here.
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { CodedError, toCodedError } from "../errors.js";
+import type { Logger } from "../log.js";
+import type { Metrics } from "../metrics.js";
+import { MAX_BODY_BYTES, readBody } from "./read-body.js";
+
+export interface HttpRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingHttpHeaders;
+  /** The raw body, read once, at most 1 MB. */
+  body(): Promise<Buffer>;
+  log: Logger;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers?: Record<string, string>;
+  body?: string | Buffer | Record<string, unknown>;
+}
+
+export type Handler = (req: HttpRequest) => Promise<HttpResponse>;
+export type Routes = Record<string, Partial<Record<"GET" | "POST" | "PUT" | "DELETE", Handler>>>;
+
+export interface HttpServer {
+  server: Server;
+  listen(port: number, host?: string): Promise<number>;
+  /** Stops accepting, lets in-flight requests finish (up to `graceMs`), then closes. */
+  close(graceMs?: number): Promise<void>;
+}
+
+export function createHttpServer(options: { routes: Routes; log: Logger; metrics?: Metrics; bodyLimit?: number }): HttpServer {
+  const { routes, log, metrics } = options;
+
+  const server = createServer((req, res) => {
+    void handle(req, res);
+  });
+  // Slow or idle clients must not pin sockets during an alert storm.
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 10_000;
+
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    const started = performance.now();
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const route = routes[url.pathname];
+    const routeLabel = route ? url.pathname : "unmatched";
+    const requestLog = log.child({ requestId: randomUUID(), method: req.method, path: url.pathname });
+    let response: HttpResponse;
+    try {
+      if (!route) throw new CodedError("not_found", `Nothing is served at ${url.pathname}.`);
+      const handler = route[req.method as keyof typeof route];
+      if (!handler) {
+        const allow = Object.keys(route).join(", ");
+        response = errorResponse(new CodedError("method_not_allowed", `${req.method} is not allowed here; use ${allow}.`));
+        response.headers = { ...response.headers, allow };
+      } else {
+        let body: Promise<Buffer> | undefined;
+        response = await handler({
+          method: req.method ?? "GET",
+          path: url.pathname,
+          query: url.searchParams,
+          headers: req.headers,
+          body: () => (body ??= readBody(req, options.bodyLimit ?? MAX_BODY_BYTES)),
+          log: requestLog,
+        });
+      }
+    } catch (error) {
+      const coded = toCodedError(error);
+      requestLog[coded.level]({ err: coded.cause ?? coded, code: coded.code }, coded.message);
+      response = errorResponse(coded);
+      // Don't keep reading a body we refused.
+      if (coded.code === "body_too_large") response.headers = { ...response.headers, connection: "close" };
+    }
+    send(res, response);
+    metrics?.httpRequests.inc({ route: routeLabel, status: String(response.status) });
+    metrics?.httpDuration.observe({ route: routeLabel }, (performance.now() - started) / 1000);
+  }
+
+  return {
+    server,
+    listen: (port, host = "0.0.0.0") =>
+      new Promise((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(port, host, () => {
+          server.off("error", reject);
+          const address = server.address();
+          resolve(typeof address === "object" && address ? address.port : port);
+        });
+      }),
+    close: (graceMs = 10_000) =>
+      new Promise((resolve) => {
+        const force = setTimeout(() => server.closeAllConnections(), graceMs);
+        force.unref();
+        server.close(() => {
+          clearTimeout(force);
+          resolve();
+        });
+        server.closeIdleConnections();
+      }),
+  };
+}
+
+export function errorResponse(error: CodedError): HttpResponse {
+  return { status: error.status, body: { ok: false, error: error.code, message: error.message } };
+}
+
+function send(res: ServerResponse, response: HttpResponse) {
+  if (res.headersSent) return;
+  let payload: string | Buffer = "";
+  const headers: Record<string, string> = { ...response.headers };
+  if (Buffer.isBuffer(response.body) || typeof response.body === "string") {
+    payload = response.body;
+    headers["content-type"] ??= "text/plain; charset=utf-8";
+  } else if (response.body !== undefined) {
+    payload = JSON.stringify(response.body);
+    headers["content-type"] ??= "application/json; charset=utf-8";
+  }
+  res.writeHead(response.status, { ...headers, "content-length": String(Buffer.byteLength(payload)) });
+  res.end(payload);
+}

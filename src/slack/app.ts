@@ -1,0 +1,55 @@
+// The Bolt app: our receiver for transport, an authorize that survives Slack being down, and
+// pino behind Bolt's logger interface.
+import { App, LogLevel, type AuthorizeResult, type Logger as BoltLogger } from "@slack/bolt";
+import type { Config } from "../config.js";
+import type { Logger } from "../log.js";
+import { SlackReceiver } from "./receiver.js";
+
+export interface SlackAppOptions {
+  slack: NonNullable<Config["slack"]>;
+  log: Logger;
+  now?: () => number;
+}
+
+export function createSlackApp(options: SlackAppOptions): { app: App; receiver: SlackReceiver } {
+  const { slack, log } = options;
+  const receiver = new SlackReceiver({ signingSecret: slack.signingSecret, ...(options.now && { now: options.now }) });
+  let identity: Promise<{ botUserId?: string; botId?: string }> | undefined;
+  const app: App = new App({
+    receiver,
+    logger: boltLogger(log.child({ component: "bolt" })),
+    clientOptions: { slackApiUrl: slack.apiUrl, retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2_000 } },
+    // Bolt's own token authorization caches a failed auth.test forever (or calls it on every event);
+    // this one remembers only success, so an outage at start-up does not break the bot for good.
+    authorize: async (): Promise<AuthorizeResult> => {
+      identity ??= app.client.auth.test({ token: slack.botToken }).then(
+        (r) => ({ ...(r.user_id && { botUserId: r.user_id }), ...(r.bot_id && { botId: r.bot_id }) }),
+        (error: unknown) => {
+          identity = undefined;
+          log.warn({ err: error }, "Slack auth.test failed; continuing without the bot's user id");
+          return {};
+        },
+      );
+      return { botToken: slack.botToken, ...(await identity) };
+    },
+  });
+  app.error(async (error) => {
+    log.error({ err: error }, "unhandled error in a Slack listener");
+  });
+  return { app, receiver };
+}
+
+function boltLogger(log: Logger): BoltLogger {
+  let name = "bolt";
+  const write = (level: "debug" | "info" | "warn" | "error") => (...msg: unknown[]) =>
+    log[level]({ bolt: name }, msg.map((m) => (typeof m === "string" ? m : m instanceof Error ? m.message : JSON.stringify(m))).join(" "));
+  return {
+    debug: write("debug"),
+    info: write("info"),
+    warn: write("warn"),
+    error: write("error"),
+    setLevel: () => undefined,
+    getLevel: () => LogLevel.INFO,
+    setName: (n: string) => void (name = n),
+  };
+}

@@ -1,0 +1,125 @@
+// The same suite runs against the embedded database and a real PostgreSQL server.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { migrate, schemaVersion } from "../../../src/adapters/store/migrate.js";
+import { latestVersion } from "../../../src/adapters/store/migrations/index.js";
+import type { Store } from "../../../src/adapters/store/store.js";
+import { humanId } from "../../../src/domain/incident.js";
+import { drivers, openTestStore } from "../../helpers/databases.js";
+
+const t0 = new Date("2026-03-08T09:05:00Z");
+const at = (minutes: number) => new Date(t0.getTime() + minutes * 60_000);
+
+describe.each(drivers)("store on %s", (driver) => {
+  let store: Store;
+  beforeAll(async () => {
+    store = await openTestStore(driver);
+  });
+  afterAll(() => store.close());
+
+  it("is migrated to the latest version, and migrating again changes nothing", async () => {
+    expect(await schemaVersion(store.sql)).toBe(latestVersion);
+    expect(await migrate(store.sql)).toEqual({ applied: [] });
+    expect(await store.unreadyReason()).toBeUndefined();
+  });
+
+  it("numbers incidents INC-1, INC-2, … and reads them back", async () => {
+    const a = await store.incidents.create({ title: "API is degraded", severity: "SEV1", source: "pagerduty", detectedAt: t0, services: ["api"] });
+    const b = await store.incidents.create({ title: "Checkout errors", severity: "SEV2", source: "slack", detectedAt: at(1) });
+    expect(b.id).toBe(a.id + 1);
+    expect(humanId(a)).toMatch(/^INC-\d+$/);
+    expect(await store.incidents.get(a.id)).toEqual(a);
+    expect(a).toMatchObject({ status: "investigating", services: ["api"], detectedAt: t0, declaredAt: t0, version: 1 });
+  });
+
+  it("updates an incident only at the version the caller read", async () => {
+    const incident = await store.incidents.create({ title: "Queue backlog", severity: "SEV3", source: "datadog", detectedAt: t0 });
+    const updated = await store.incidents.update(incident.id, incident.version, { status: "identified", channelId: "C0INC1" });
+    expect(updated).toMatchObject({ status: "identified", channelId: "C0INC1", version: 2 });
+    expect(await store.incidents.update(incident.id, incident.version, { status: "resolved" })).toBeUndefined();
+    expect((await store.incidents.get(incident.id))?.status).toBe("identified");
+    expect((await store.incidents.byChannel("C0INC1"))?.id).toBe(incident.id);
+  });
+
+  it("finds the open incident for a service within a window", async () => {
+    const incident = await store.incidents.create({ title: "DB CPU", severity: "SEV2", source: "datadog", detectedAt: at(10), services: ["orders-db"] });
+    expect((await store.incidents.openForService("orders-db", at(5)))?.id).toBe(incident.id);
+    expect(await store.incidents.openForService("orders-db", at(11))).toBeUndefined();
+    expect(await store.incidents.openForService("other", at(0))).toBeUndefined();
+  });
+
+  it("keeps one timeline entry per source key and orders by event time, then recording order", async () => {
+    const incident = await store.incidents.create({ title: "Timeline", severity: "SEV2", source: "slack", detectedAt: t0 });
+    const first = await store.timeline.append({ incidentId: incident.id, eventAt: at(5), kind: "note", text: "second by time" });
+    const page = await store.timeline.append({ incidentId: incident.id, eventAt: at(0), kind: "page", text: "paged", sourceKey: "pd:1" });
+    const again = await store.timeline.append({ incidentId: incident.id, eventAt: at(0), kind: "page", text: "paged", sourceKey: "pd:1" });
+    const tie = await store.timeline.append({ incidentId: incident.id, eventAt: at(5), kind: "note", text: "third: same time, recorded later" });
+    expect(page.created).toBe(true);
+    expect(again).toEqual({ entry: page.entry, created: false });
+    const texts = (await store.timeline.list(incident.id)).map((e) => e.text);
+    expect(texts).toEqual(["paged", "second by time", "third: same time, recorded later"]);
+    await store.timeline.remove(first.entry.id, "U1", at(6));
+    expect((await store.timeline.list(incident.id)).map((e) => e.id)).toEqual([page.entry.id, tie.entry.id]);
+    expect(await store.timeline.list(incident.id, { includeRemoved: true })).toHaveLength(3);
+  });
+
+  it("records a delivery once", async () => {
+    expect(await store.deliveries.record("pagerduty", "d-1", { a: 1 })).toBe(true);
+    expect(await store.deliveries.record("pagerduty", "d-1", { a: 1 })).toBe(false);
+    expect(await store.deliveries.record("datadog", "d-1", { a: 1 })).toBe(true);
+    expect((await store.deliveries.get("pagerduty", "d-1"))?.body).toEqual({ a: 1 });
+  });
+
+  it("rolls a transaction back whole", async () => {
+    const before = await store.deliveries.count();
+    await expect(
+      store.transaction(async (tx) => {
+        await tx.deliveries.record("slack", "rollback-1", {});
+        throw new Error("boom");
+      }),
+    ).rejects.toThrow("boom");
+    expect(await store.deliveries.count()).toBe(before);
+  });
+
+  describe("jobs", () => {
+    it("enqueues once per dedupe key and hands each due job to one claimer", async () => {
+      const now = at(100);
+      const a = await store.jobs.enqueue({ kind: "test.claim", payload: { n: 1 }, dedupeKey: "claim-1" }, now);
+      const dup = await store.jobs.enqueue({ kind: "test.claim", payload: { n: 1 }, dedupeKey: "claim-1" }, now);
+      expect(dup).toEqual({ job: a.job, created: false });
+      for (let n = 2; n <= 6; n++) await store.jobs.enqueue({ kind: "test.claim", payload: { n } }, now);
+      await store.jobs.enqueue({ kind: "test.claim", payload: { n: "later" }, runAt: at(200) }, now);
+
+      const claims = await Promise.all(
+        ["w1", "w2", "w3"].map((owner) => store.jobs.claim({ owner, now, leaseMs: 30_000, limit: 3, kinds: ["test.claim"] })),
+      );
+      const ids = claims.flat().map((j) => j.id);
+      expect(ids).toHaveLength(6);
+      expect(new Set(ids).size).toBe(6);
+      expect(claims.flat().every((j) => j.status === "running" && j.attempts === 1)).toBe(true);
+    });
+
+    it("returns a job whose worker died to the pool when its lease runs out", async () => {
+      const now = at(300);
+      const { job } = await store.jobs.enqueue({ kind: "test.lease" }, now);
+      const [claimed] = await store.jobs.claim({ owner: "dead-worker", now, leaseMs: 10_000, limit: 1, kinds: ["test.lease"] });
+      expect(claimed?.id).toBe(job.id);
+      expect(await store.jobs.claim({ owner: "w2", now: new Date(now.getTime() + 5_000), leaseMs: 10_000, limit: 1, kinds: ["test.lease"] })).toEqual([]);
+      const [reclaimed] = await store.jobs.claim({ owner: "w2", now: new Date(now.getTime() + 11_000), leaseMs: 10_000, limit: 1, kinds: ["test.lease"] });
+      expect(reclaimed).toMatchObject({ id: job.id, leaseOwner: "w2", attempts: 2 });
+      expect(await store.jobs.complete(job.id, "dead-worker", now)).toBe(false);
+      expect(await store.jobs.complete(job.id, "w2", now)).toBe(true);
+      expect((await store.jobs.get(job.id))?.status).toBe("done");
+    });
+
+    it("retries a failed job later and gives up after its attempts", async () => {
+      const now = at(400);
+      const { job } = await store.jobs.enqueue({ kind: "test.fail", maxAttempts: 2 }, now);
+      await store.jobs.claim({ owner: "w", now, leaseMs: 1_000, limit: 1, kinds: ["test.fail"] });
+      const retried = await store.jobs.fail(job.id, "w", "Slack said 500", at(401));
+      expect(retried).toMatchObject({ status: "pending", lastError: "Slack said 500", runAt: at(401) });
+      expect(await store.jobs.claim({ owner: "w", now, leaseMs: 1_000, limit: 1, kinds: ["test.fail"] })).toEqual([]);
+      await store.jobs.claim({ owner: "w", now: at(401), leaseMs: 1_000, limit: 1, kinds: ["test.fail"] });
+      expect(await store.jobs.fail(job.id, "w", "again", at(402))).toMatchObject({ status: "dead", attempts: 2 });
+    });
+  });
+});
