@@ -55,10 +55,14 @@ export function parseYamlSource(text: string, file: string): YamlSource {
 
 /** zod issues mapped to source positions. */
 export function problemsFromZod(source: YamlSource, error: z.ZodError): SourceProblem[] {
-  return error.issues.map((issue) => {
-    const pos = source.positionOf(issue.path);
-    const where = issue.path.length > 0 ? `${issue.path.join(".")}: ` : "";
-    return { file: source.file, ...pos, message: `${where}${issue.message}` };
+  return error.issues.flatMap((issue) => {
+    // An unknown key is reported at the key itself, one problem each, so a typo is easy to find.
+    const paths = issue.code === "unrecognized_keys" ? issue.keys.map((key) => [...issue.path, key]) : [issue.path];
+    return paths.map((path) => {
+      const where = path.length > 0 ? `${path.join(".")}: ` : "";
+      const message = issue.code === "unrecognized_keys" ? "unknown key (check its spelling)" : issue.message;
+      return { file: source.file, ...source.positionOf(path), message: `${where}${message}` };
+    });
   });
 }
 

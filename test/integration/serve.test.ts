@@ -1,0 +1,91 @@
+// `firebreak serve` as an operator runs it: a real process, real HTTP, signed requests.
+import { readFileSync } from "node:fs";
+import { afterAll, describe, expect, it } from "vitest";
+import { tempDir } from "../helpers/databases.js";
+import { spawnCli, type CliProcess } from "../helpers/cli-process.js";
+import { freePort } from "../helpers/postgres-server.js";
+import { signedSlackRequest } from "../helpers/slack-requests.js";
+
+const signingSecret = "8f742231b10e8888abcd99yyyzzz85a5";
+const slackEnv = { SLACK_BOT_TOKEN: "xoxb-test-token", SLACK_SIGNING_SECRET: signingSecret, SLACK_API_URL: "http://127.0.0.1:9/api/" };
+const cleanup: (() => Promise<unknown> | void)[] = [];
+afterAll(async () => {
+  for (const c of cleanup.reverse()) await c();
+});
+
+async function serve(env: Record<string, string>): Promise<{ cli: CliProcess; base: string }> {
+  const port = await freePort();
+  const cli = spawnCli(["serve"], { ...slackEnv, PORT: String(port), LOG_LEVEL: "info", ...env });
+  cleanup.push(async () => {
+    if (cli.child.exitCode === null) {
+      cli.child.kill("SIGKILL");
+      await cli.exited;
+    }
+  });
+  await cli.waitFor(/Firebreak listening/);
+  return { cli, base: `http://127.0.0.1:${port}` };
+}
+
+async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn();
+    if (ok(value) || Date.now() > deadline) return value;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe("firebreak serve", () => {
+  it("exits 2 naming every missing Slack setting, without a stack trace", async () => {
+    const cli = spawnCli(["serve"], {});
+    expect(await cli.exited).toBe(2);
+    expect(cli.output()).toContain("SLACK_BOT_TOKEN is required");
+    expect(cli.output()).toContain("SLACK_SIGNING_SECRET is required");
+    expect(cli.output()).not.toMatch(/\n\s+at /);
+  });
+
+  it("answers health, readiness and metrics on the embedded database, and Slack's signed requests", async () => {
+    const data = tempDir();
+    cleanup.push(() => data.remove());
+    const { cli, base } = await serve({ FIREBREAK_DATA_DIR: data.path });
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    const ready = await eventually(() => fetch(`${base}/readyz`), (r) => r.status === 200);
+    expect(ready.status).toBe(200);
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toContain("firebreak_http_requests_total");
+    expect(metrics).toContain("firebreak_process_resident_memory_bytes");
+
+    const challenge = readFileSync("test/fixtures/slack/events/url_verification.json", "utf8");
+    const verified = await fetch(`${base}/slack/events`, signedSlackRequest({ body: challenge, signingSecret }));
+    expect(verified.status).toBe(200);
+    expect(await verified.json()).toEqual({ challenge: "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P" });
+
+    const forged = await fetch(`${base}/slack/events`, signedSlackRequest({ body: challenge, signingSecret: "not-the-secret" }));
+    expect(forged.status).toBe(401);
+    const replayed = await fetch(`${base}/slack/events`, signedSlackRequest({ body: challenge, signingSecret, timestamp: Math.floor(Date.now() / 1000) - 301 }));
+    expect(replayed.status).toBe(401);
+    expect((await fetch(`${base}/slack/events`)).status).toBe(405);
+    const huge = await fetch(`${base}/slack/events`, signedSlackRequest({ body: "x".repeat(1024 * 1024 + 1), signingSecret }));
+    expect(huge.status).toBe(413);
+    expect((await fetch(`${base}/nowhere`)).status).toBe(404);
+
+    // Integrations without settings say so once at start-up.
+    expect(cli.output().match(/pagerduty integration is off/g)).toHaveLength(1);
+
+    cli.child.kill("SIGTERM");
+    expect(await cli.exited).toBe(0);
+    expect(cli.output()).toContain("Firebreak stopped");
+  });
+
+  it("keeps running with an unreachable database: /readyz says 503 with the reason", async () => {
+    const deadPort = await freePort();
+    const { cli, base } = await serve({ DATABASE_URL: `postgres://firebreak:hunter2-db-pass@127.0.0.1:${deadPort}/firebreak` });
+    const ready = await eventually(() => fetch(`${base}/readyz`), (r) => r.status === 503);
+    expect(ready.status).toBe(503);
+    expect(((await ready.json()) as { reason: string }).reason).toMatch(/database unreachable: .*ECONNREFUSED/);
+    await cli.waitFor(/database not available; retrying[\s\S]*database not available; retrying/);
+    expect(cli.child.exitCode).toBeNull();
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    expect(cli.output()).not.toContain("hunter2-db-pass");
+  });
+});

@@ -1,0 +1,95 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig, settings } from "../../src/config.js";
+
+const slack = { SLACK_BOT_TOKEN: "xoxb-1-abc", SLACK_SIGNING_SECRET: "8f742231b10e8888abcd99yyyzzz85a5" };
+
+function problems(env: Record<string, string>, require: ("slack" | "pagerduty")[] = ["slack"]): string[] {
+  try {
+    loadConfig(env, { require });
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems.map((p) => p.setting);
+    throw error;
+  }
+  return [];
+}
+
+describe("configuration", () => {
+  it("uses the embedded database and safe defaults when only Slack is set", () => {
+    const config = loadConfig(slack, { require: ["slack"] });
+    expect(config).toMatchObject({
+      port: 3000,
+      timezone: "UTC",
+      database: { kind: "pglite", dataDir: "./.firebreak" },
+      slack: { botToken: "xoxb-1-abc", apiUrl: "https://slack.com/api/" },
+    });
+    expect(config.pagerduty).toBeUndefined();
+    expect(config.datadog).toBeUndefined();
+    expect(config.github).toBeUndefined();
+  });
+
+  it("names every missing Slack setting when serve needs Slack", () => {
+    expect(problems({})).toEqual(["SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"]);
+  });
+
+  it("lists every problem at once, with what to set", () => {
+    try {
+      loadConfig({ PORT: "http", FIREBREAK_TIMEZONE: "Mars/Olympus", PAGERDUTY_TOKEN: "pd-token-1", DATABASE_URL: "mysql://x" }, { require: ["slack"] });
+      expect.unreachable();
+    } catch (error) {
+      const message = (error as ConfigError).message;
+      expect(message).toMatch(/^Firebreak cannot start: 7 settings need attention:/);
+      for (const name of ["PORT", "FIREBREAK_TIMEZONE", "DATABASE_URL", "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "PAGERDUTY_FROM_EMAIL", "PAGERDUTY_WEBHOOK_SECRETS"]) {
+        expect(message).toContain(name);
+      }
+      expect(message).toContain("is required because PAGERDUTY_TOKEN is set");
+      expect(message).not.toContain("pd-token-1");
+    }
+  });
+
+  it("turns an integration on only when all its settings are present — none half-works", () => {
+    expect(problems({ ...slack, DATADOG_API_KEY: "k" })).toEqual(["DATADOG_APP_KEY", "DATADOG_WEBHOOK_SECRET"]);
+    expect(problems({ ...slack, GITHUB_TOKEN: "ghp_x" })).toEqual(["POSTMORTEM_REPO"]);
+    const config = loadConfig({
+      ...slack,
+      PAGERDUTY_TOKEN: "pd",
+      PAGERDUTY_FROM_EMAIL: "oncall@example.com",
+      PAGERDUTY_WEBHOOK_SECRETS: "old-secret, new-secret",
+      GITHUB_TOKEN: "ghp_x",
+      POSTMORTEM_REPO: "acme/postmortems",
+    });
+    expect(config.pagerduty?.webhookSecrets).toEqual(["old-secret", "new-secret"]);
+    expect(config.github).toMatchObject({ owner: "acme", repo: "postmortems", baseBranch: "main" });
+  });
+
+  it("treats empty values as unset", () => {
+    expect(problems({ ...slack, PAGERDUTY_TOKEN: "", DATABASE_URL: " " })).toEqual([]);
+  });
+
+  it("collects every secret, including a database password, for log scrubbing", () => {
+    const config = loadConfig({ ...slack, DATABASE_URL: "postgres://fb:s3cr3t-pw@db:5432/fb" });
+    expect(config.secrets).toEqual(expect.arrayContaining(["xoxb-1-abc", "8f742231b10e8888abcd99yyyzzz85a5", "s3cr3t-pw"]));
+  });
+
+  it("reports firebreak.yaml problems with file:line:col", () => {
+    const files: Record<string, string> = {
+      "good.yaml": "services:\n  api:\n    group_within_minutes: 30\n",
+      "typo.yaml": "services:\n  api:\n    group_within_minutse: 30\n",
+      "broken.yaml": "services: [\n",
+    };
+    const readFile = (p: string) => files[p] ?? (() => { throw Object.assign(new Error("nope"), { code: "ENOENT" }); })();
+    expect(loadConfig({ ...slack, FIREBREAK_CONFIG: "good.yaml" }, { readFile }).file.services.api?.group_within_minutes).toBe(30);
+    expect(() => loadConfig({ ...slack, FIREBREAK_CONFIG: "typo.yaml" }, { readFile })).toThrow(/typo\.yaml:3:5: .*group_within_minutse/);
+    expect(() => loadConfig({ ...slack, FIREBREAK_CONFIG: "broken.yaml" }, { readFile })).toThrow(/broken\.yaml:\d+:\d+: /);
+    expect(() => loadConfig({ ...slack, FIREBREAK_CONFIG: "missing.yaml" }, { readFile })).toThrow(/cannot read missing\.yaml \(ENOENT\)/);
+  });
+
+  it("is documented: every setting appears in .env.example and README.md", () => {
+    const example = readFileSync(".env.example", "utf8");
+    const readme = readFileSync("README.md", "utf8");
+    for (const name of Object.keys(settings)) {
+      expect(example, `.env.example documents ${name}`).toMatch(new RegExp(`^#? ?${name}=`, "m"));
+      expect(readme, `README documents ${name}`).toContain(`\`${name}\``);
+    }
+  });
+});
