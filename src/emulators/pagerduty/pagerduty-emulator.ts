@@ -1,0 +1,296 @@
+// A local PagerDuty REST API v2 (node:http only) for tests and the sandbox: the subset Firebreak
+// calls, answering in the shapes of PagerDuty's OpenAPI examples (test/fixtures/pagerduty/rest).
+// Like PagerDuty it wants `Authorization: Token token=<key>`, and a `From: <email of a user>`
+// header on incident changes and notes; on-call entries carry user references unless the caller
+// asks for `include[]=users`, which is the only way to get the on-call engineers' emails.
+// Every call is recorded, and failNext() scripts failures (a 429 comes with PagerDuty's
+// documented rate-limit headers and body).
+//
+// @pagerduty/pdjs's `server` option always builds https://<server>/..., so point it here with a
+// full `url` per call:  api({ token, url: `${emulator.url}/oncalls`, queryParameters: {...} }).
+// Its `resource` shortcut only works for *.com hosts; read `data` instead.
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface EmulatedUser {
+  id: string;
+  name: string;
+  email: string;
+  timeZone?: string;
+}
+
+export interface EmulatedOnCall {
+  escalationPolicyId: string;
+  userId: string;
+  escalationLevel?: number;
+  scheduleId?: string | null;
+  start?: string | null;
+  end?: string | null;
+}
+
+export interface EmulatedIncidentSeed {
+  id: string;
+  number?: number;
+  title: string;
+  status?: "triggered" | "acknowledged" | "resolved";
+  urgency?: "high" | "low";
+  serviceId?: string;
+  serviceName?: string;
+  escalationPolicyId?: string;
+  assigneeIds?: string[];
+  priority?: string | null;
+}
+
+export interface EmulatedNote {
+  id: string;
+  userId: string;
+  content: string;
+  createdAt: string;
+}
+
+export interface EmulatedIncident extends Required<Omit<EmulatedIncidentSeed, "priority">> {
+  priority: string | null;
+  createdAt: string;
+  updatedAt: string;
+  resolvedAt: string | null;
+  lastChangedBy: string | null;
+  acknowledgements: { at: string; userId: string }[];
+  notes: EmulatedNote[];
+}
+
+export interface RecordedCall {
+  method: string;
+  path: string;
+  query: Record<string, string[]>;
+  from: string | undefined;
+  headers: IncomingHttpHeaders;
+  body: unknown;
+  status: number;
+}
+
+export interface PagerdutyEmulatorOptions {
+  token?: string;
+  now?: () => Date;
+  /** Base of html_url links (default: the subdomain used in PagerDuty's examples). */
+  webUrl?: string;
+}
+
+export interface PagerdutyEmulator {
+  readonly url: string;
+  readonly token: string;
+  readonly calls: RecordedCall[];
+  addUser(user: EmulatedUser): EmulatedUser;
+  addOnCall(onCall: EmulatedOnCall): EmulatedOnCall;
+  addIncident(seed: EmulatedIncidentSeed): EmulatedIncident;
+  incident(id: string): EmulatedIncident | undefined;
+  /** The next `times` requests matching `pattern` ("PUT /incidents/*", "/oncalls" or a RegExp over "METHOD /path") fail with `status`. */
+  failNext(pattern: string | RegExp, status: number, times?: number, body?: unknown): void;
+  close(): Promise<void>;
+}
+
+type Reply = { status: number; body?: unknown; headers?: Record<string, string> };
+
+// From PagerDuty's "REST API Rate Limits" page (test/fixtures/pagerduty/rest/error.429.rate-limited.json).
+const RATE_LIMITED: Reply = {
+  status: 429,
+  headers: { "ratelimit-limit": "960", "ratelimit-remaining": "0", "ratelimit-reset": "20" },
+  body: { error: { message: "Rate Limit Exceeded", code: 2020 } },
+};
+
+const error = (status: number, code: number, message: string, errors?: string[]): Reply => ({
+  status,
+  body: { error: { message, code, ...(errors && { errors }) } },
+});
+
+const stamp = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, "Z");
+
+export async function startPagerdutyEmulator(options: PagerdutyEmulatorOptions = {}): Promise<PagerdutyEmulator> {
+  const token = options.token ?? "pd-emulator-token";
+  const now = options.now ?? (() => new Date());
+  const webUrl = options.webUrl ?? "https://subdomain.pagerduty.com";
+  const users = new Map<string, EmulatedUser>();
+  const onCalls: EmulatedOnCall[] = [];
+  const incidents = new Map<string, EmulatedIncident>();
+  const failures: { match: (call: string) => boolean; reply: Reply; times: number }[] = [];
+  const calls: RecordedCall[] = [];
+  let apiUrl = "";
+  let nextId = 1;
+
+  const ref = (type: string, path: string, id: string, summary: string) => ({
+    id, type, summary, self: `${apiUrl}/${path}/${id}`, html_url: `${webUrl}/${path}/${id}`,
+  });
+  const userRef = (id: string) => ref("user_reference", "users", id, users.get(id)?.name ?? id);
+  const userJson = (user: EmulatedUser) => ({
+    ...ref("user", "users", user.id, user.name),
+    name: user.name, email: user.email, time_zone: user.timeZone ?? "Etc/UTC", role: "user", teams: [],
+  });
+
+  function incidentJson(i: EmulatedIncident) {
+    return {
+      ...ref("incident", "incidents", i.id, `[#${i.number}] ${i.title}`),
+      incident_number: i.number, title: i.title, created_at: i.createdAt, updated_at: i.updatedAt,
+      status: i.status, incident_key: null,
+      service: ref("service_reference", "services", i.serviceId, i.serviceName),
+      assignments: i.status === "resolved" ? [] : i.assigneeIds.map((id) => ({ at: i.createdAt, assignee: userRef(id) })),
+      assigned_via: "escalation_policy", last_status_change_at: i.updatedAt, resolved_at: i.resolvedAt,
+      last_status_change_by: i.lastChangedBy ? userRef(i.lastChangedBy) : null,
+      acknowledgements: i.acknowledgements.map((a) => ({ at: a.at, acknowledger: userRef(a.userId) })),
+      escalation_policy: ref("escalation_policy_reference", "escalation_policies", i.escalationPolicyId, i.escalationPolicyId),
+      teams: [], priority: i.priority ? ref("priority_reference", "priorities", i.priority, i.priority) : null,
+      urgency: i.urgency, resolve_reason: null,
+    };
+  }
+
+  function listOnCalls(query: Record<string, string[]>): Reply {
+    const policies = query["escalation_policy_ids[]"] ?? [];
+    const userIds = query["user_ids[]"] ?? [];
+    const withUsers = (query["include[]"] ?? []).includes("users");
+    // earliest=true keeps one entry per policy, level and user: the first seeded stands for the earliest.
+    const seen = new Set<string>();
+    const earliest = query.earliest?.[0] === "true";
+    const matching = onCalls.filter((o) => {
+      const key = `${o.escalationPolicyId}:${o.escalationLevel ?? 1}:${o.userId}`;
+      const wanted = (!policies.length || policies.includes(o.escalationPolicyId)) && (!userIds.length || userIds.includes(o.userId));
+      return wanted && !(earliest && seen.has(key)) && seen.add(key);
+    });
+    const [limit, offset] = [Number(query.limit?.[0] ?? 25), Number(query.offset?.[0] ?? 0)];
+    const oncalls = matching.slice(offset, offset + limit).map((o) => ({
+      user: withUsers && users.has(o.userId) ? userJson(users.get(o.userId)!) : userRef(o.userId),
+      schedule: o.scheduleId ? ref("schedule_reference", "schedules", o.scheduleId, o.scheduleId) : null,
+      escalation_policy: ref("escalation_policy_reference", "escalation_policies", o.escalationPolicyId, o.escalationPolicyId),
+      escalation_level: o.escalationLevel ?? 1,
+      start: o.start ?? null,
+      end: o.end ?? null,
+    }));
+    return { status: 200, body: { oncalls, limit, offset, more: offset + limit < matching.length, total: null } };
+  }
+
+  // PUT /incidents/{id} and POST /incidents/{id}/notes act as the user named in From.
+  function requester(from: string | undefined): EmulatedUser | Reply {
+    if (!from) return error(400, 2001, "You must specify a user's email address in the \"From\" header to perform this action");
+    if (!from.includes("@")) return error(400, 1028, "Malformed \"From\" header");
+    const user = [...users.values()].find((u) => u.email.toLowerCase() === from.toLowerCase());
+    return user ?? error(400, 1008, "Requester User Not Found");
+  }
+
+  function updateIncident(incident: EmulatedIncident, from: string | undefined, body: unknown): Reply {
+    const user = requester(from);
+    if ("status" in user) return user;
+    const status = (body as { incident?: { status?: unknown } } | undefined)?.incident?.status;
+    if (status !== "acknowledged" && status !== "resolved") return error(400, 1003, "Invalid Status Provided");
+    if (incident.status === "resolved") return error(400, 1001, "Incident Already Resolved");
+    const at = stamp(now());
+    incident.status = status;
+    incident.updatedAt = at;
+    incident.lastChangedBy = user.id;
+    if (status === "acknowledged") incident.acknowledgements.push({ at, userId: user.id });
+    else incident.resolvedAt = at;
+    return { status: 200, body: { incident: incidentJson(incident) } };
+  }
+
+  function addNote(incident: EmulatedIncident, from: string | undefined, body: unknown): Reply {
+    const user = requester(from);
+    if ("status" in user) return user;
+    const content = (body as { note?: { content?: unknown } } | undefined)?.note?.content;
+    if (typeof content !== "string" || content.trim() === "") return error(400, 2001, "Invalid Input Provided", ["Note content can't be blank"]);
+    const note: EmulatedNote = { id: `N${String(nextId++).padStart(6, "0")}`, userId: user.id, content, createdAt: stamp(now()) };
+    incident.notes.push(note);
+    const [channel, at] = [{ summary: "The PagerDuty website or APIs" }, note.createdAt];
+    return { status: 200, body: { note: { id: note.id, user: userRef(user.id), channel, content, created_at: at, updated_at: at } } };
+  }
+
+  function route(method: string, path: string, query: Record<string, string[]>, from: string | undefined, body: unknown): Reply {
+    if (method === "GET" && path === "/oncalls") return listOnCalls(query);
+    const userId = /^\/users\/([^/]+)$/.exec(path)?.[1];
+    const user = userId ? users.get(decodeURIComponent(userId)) : undefined;
+    if (method === "GET" && userId) return user ? { status: 200, body: { user: userJson(user) } } : error(404, 2100, "Not Found");
+    const match = /^\/incidents\/([^/]+)(\/notes)?$/.exec(path);
+    const incident = match?.[1] ? incidents.get(decodeURIComponent(match[1])) : undefined;
+    if (!match) return error(404, 2100, "Not Found");
+    if (!incident) return error(404, 5001, "Incident Not Found");
+    if (!match[2] && method === "GET") return { status: 200, body: { incident: incidentJson(incident) } };
+    if (!match[2] && method === "PUT") return updateIncident(incident, from, body);
+    if (match[2] && method === "POST") return addNote(incident, from, body);
+    return error(404, 2100, "Not Found");
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", apiUrl);
+    const method = req.method ?? "GET";
+    const query: Record<string, string[]> = {};
+    for (const [key, value] of url.searchParams) (query[key] ??= []).push(value);
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = parseBody(Buffer.concat(chunks).toString("utf8"));
+    const from = typeof req.headers.from === "string" ? req.headers.from : undefined;
+    const failure = failures.find((f) => f.times > 0 && f.match(`${method} ${url.pathname}`));
+    let reply: Reply;
+    if (req.headers.authorization !== `Token token=${token}`) reply = error(401, 2006, "Authentication failed");
+    else if (failure) {
+      failure.times -= 1;
+      reply = failure.reply;
+    } else reply = route(method, url.pathname, query, from, body);
+    calls.push({ method, path: url.pathname, query, from, headers: req.headers, body, status: reply.status });
+    res.writeHead(reply.status, { "content-type": "application/json", ...reply.headers });
+    res.end(reply.body === undefined ? undefined : JSON.stringify(reply.body));
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      res.writeHead(500, { "content-type": "application/json" });
+      res.end(JSON.stringify({ error: { message: String(err), code: 2000 } }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    url: apiUrl,
+    token,
+    calls,
+    addUser: (user) => (users.set(user.id, user), user),
+    addOnCall: (onCall) => (onCalls.push(onCall), onCall),
+    addIncident(seed) {
+      const at = stamp(now());
+      const incident: EmulatedIncident = {
+        number: incidents.size + 1, status: "triggered", urgency: "high", serviceId: "PSERVICE", serviceName: "Emulated Service",
+        escalationPolicyId: "PPOLICY", assigneeIds: [], ...seed, priority: seed.priority ?? null,
+        createdAt: at, updatedAt: at, resolvedAt: null, lastChangedBy: null, acknowledgements: [], notes: [],
+      };
+      incidents.set(incident.id, incident);
+      return incident;
+    },
+    incident: (id) => incidents.get(id),
+    failNext(pattern, status, times = 1, body) {
+      const match = typeof pattern === "string" ? patternMatcher(pattern) : (call: string) => pattern.test(call);
+      const reply: Reply = status === 429 && body === undefined ? RATE_LIMITED : { status, body: body ?? genericError(status).body };
+      failures.push({ match, reply, times });
+    },
+    close: () => new Promise<void>((resolve, reject) => {
+      server.closeAllConnections();
+      server.close((err) => (err ? reject(err) : resolve()));
+    }),
+  };
+}
+
+// Unparseable bodies are kept as text, so a test can see what was sent.
+function parseBody(raw: string): unknown {
+  if (raw === "") return undefined;
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw;
+  }
+}
+
+const genericError = (status: number) =>
+  status >= 500 ? error(status, 2000, "An internal error has occurred. PagerDuty team has been notified.") : error(status, 2002, "Arguments Caused Error");
+
+// "PUT /incidents/*/notes" or "/oncalls": `*` stands for one path segment; no method means any.
+function patternMatcher(pattern: string): (call: string) => boolean {
+  const [first, second] = pattern.trim().split(/\s+/);
+  const method = second ? first : "[A-Z]+";
+  const path = (second ?? first ?? "").split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join("[^/]+");
+  const regex = new RegExp(`^${method} ${path}$`);
+  return (call) => regex.test(call);
+}

@@ -1,0 +1,154 @@
+// chat.*: posting, updating, ephemeral messages and permalinks.
+// Response shapes follow test/fixtures/slack/web-api/chat.postMessage.200.ok.json.
+import { z } from "zod";
+import { attachments, blocks, fail, flag, json, method, ok, type MethodHandler } from "./method-kit.js";
+import { findMessage, visibleChannel, type ChannelRecord, type SlackMessage, type Workspace } from "./workspace-state.js";
+
+// Slack truncates past 40,000 characters and refuses more than 50 blocks in a message.
+const MAX_TEXT = 40_000;
+const MAX_BLOCKS = 50;
+
+const content = {
+  text: z.string().optional(),
+  blocks: blocks.optional(),
+  attachments: attachments.optional(),
+};
+
+type Content = { text?: string | undefined; blocks?: Record<string, unknown>[] | undefined; attachments?: Record<string, unknown>[] | undefined };
+
+/** The content error Slack would give, if any. */
+function contentError(args: Content): string | undefined {
+  if (!args.text && !args.blocks?.length && !args.attachments?.length) return "no_text";
+  if (args.text && args.text.length > MAX_TEXT) return "msg_too_long";
+  if (args.blocks && (args.blocks.length > MAX_BLOCKS || args.blocks.some((b) => typeof b.type !== "string"))) return "invalid_blocks";
+  return undefined;
+}
+
+export const chatMethods: Record<string, MethodHandler> = {
+  "chat.postMessage": method(
+    z.object({
+      channel: z.string().optional(),
+      ...content,
+      thread_ts: z.string().optional(),
+      reply_broadcast: flag.optional(),
+      username: z.string().optional(),
+      metadata: json(z.record(z.string(), z.unknown())).optional(),
+    }),
+    ({ workspace, emit }, args) => {
+      const channel = visibleChannel(workspace, args.channel);
+      if (!channel) return fail("channel_not_found");
+      if (channel.isArchived) return fail("is_archived");
+      const problem = contentError(args);
+      if (problem) return fail(problem);
+      const { bot } = workspace;
+      const message: SlackMessage = {
+        type: "message",
+        ts: workspace.nextTs(),
+        text: args.text ?? "",
+        user: bot.userId,
+        team: workspace.team.id,
+        bot_id: bot.botId,
+        app_id: bot.appId,
+        bot_profile: { id: bot.botId, app_id: bot.appId, name: workspace.users.get(bot.userId)!.name, deleted: false, team_id: workspace.team.id },
+        ...(args.username !== undefined && { username: args.username }),
+        ...(args.blocks && { blocks: args.blocks }),
+        ...(args.attachments && { attachments: args.attachments }),
+        ...(args.metadata && { metadata: args.metadata }),
+      };
+      if (args.thread_ts) attachToThread(channel, message, args.thread_ts);
+      channel.messages.push(message);
+      emit("message", { channel: channel.id, message });
+      return ok({ channel: channel.id, ts: message.ts, message });
+    },
+  ),
+
+  "chat.update": method(z.object({ channel: z.string().optional(), ts: z.string().optional(), ...content }), ({ workspace, emit }, args) => {
+    const channel = visibleChannel(workspace, args.channel);
+    if (!channel) return fail("channel_not_found");
+    const message = args.ts ? findMessage(channel, args.ts) : undefined;
+    if (!message) return fail("message_not_found");
+    // A bot may edit only what it posted.
+    if (message.bot_id !== workspace.bot.botId) return fail("cant_update_message");
+    if (channel.isArchived) return fail("is_archived");
+    const problem = contentError(args);
+    if (problem) return fail(problem);
+    const previous = structuredClone(message);
+    // Fields left out keep their value: an update with only text keeps the blocks.
+    if (args.text !== undefined) message.text = args.text;
+    if (args.blocks !== undefined) message.blocks = args.blocks;
+    if (args.attachments !== undefined) message.attachments = args.attachments;
+    message.edited = { user: workspace.bot.userId, ts: workspace.nextTs() };
+    emit("update", { channel: channel.id, message, previous });
+    return ok({ channel: channel.id, ts: message.ts, text: message.text, message });
+  }),
+
+  "chat.postEphemeral": method(
+    z.object({ channel: z.string().optional(), user: z.string().optional(), thread_ts: z.string().optional(), ...content }),
+    ({ workspace, emit }, args) => {
+      const channel = visibleChannel(workspace, args.channel);
+      if (!channel) return fail("channel_not_found");
+      if (!args.user || !workspace.users.has(args.user)) return fail("user_not_found");
+      if (!channel.members.includes(args.user)) return fail("user_not_in_channel");
+      if (channel.isArchived) return fail("is_archived");
+      const problem = contentError(args);
+      if (problem) return fail(problem);
+      const ephemeral = {
+        channel: channel.id,
+        user: args.user,
+        message_ts: workspace.nextTs(),
+        text: args.text,
+        blocks: args.blocks,
+        attachments: args.attachments,
+        thread_ts: args.thread_ts,
+      };
+      workspace.ephemerals.push(ephemeral);
+      emit("ephemeral", ephemeral);
+      return ok({ message_ts: ephemeral.message_ts });
+    },
+  ),
+
+  "chat.getPermalink": method(z.object({ channel: z.string().optional(), message_ts: z.string().optional() }), ({ workspace }, args) => {
+    const channel = visibleChannel(workspace, args.channel);
+    if (!channel) return fail("channel_not_found");
+    const message = args.message_ts ? findMessage(channel, args.message_ts) : undefined;
+    if (!message) return fail("message_not_found");
+    return ok({ channel: channel.id, permalink: permalink(workspace, channel.id, message) });
+  }),
+};
+
+/** Slack's permalink format: the ts without its dot, and the thread for a reply. */
+export function permalink(workspace: Workspace, channelId: string, message: SlackMessage): string {
+  const base = `https://${workspace.team.domain}.slack.com/archives/${channelId}/p${message.ts.replace(".", "")}`;
+  const reply = message.thread_ts !== undefined && message.thread_ts !== message.ts;
+  return reply ? `${base}?thread_ts=${message.thread_ts}&cid=${channelId}` : base;
+}
+
+/**
+ * A reply to a reply joins the parent's thread, as in Slack. A thread_ts that names no message
+ * is still accepted and stored as given; the parent's counters change only when it exists.
+ */
+function attachToThread(channel: ChannelRecord, message: SlackMessage, threadTs: string) {
+  let parent = findMessage(channel, threadTs);
+  if (parent?.thread_ts && parent.thread_ts !== parent.ts) parent = findMessage(channel, parent.thread_ts);
+  message.thread_ts = parent?.ts ?? threadTs;
+  if (!parent) return;
+  const replyUsers = new Set([...(parent.reply_users ?? []), message.user]);
+  Object.assign(parent, {
+    thread_ts: parent.ts,
+    reply_count: (parent.reply_count ?? 0) + 1,
+    reply_users: [...replyUsers],
+    reply_users_count: replyUsers.size,
+    latest_reply: message.ts,
+  });
+}
+
+/** A message typed by a person, for the sandbox and for tests that need a human's message. */
+export function postAsUser(workspace: Workspace, channelId: string, user: string, text: string, threadTs?: string): SlackMessage {
+  const channel = workspace.channels.get(channelId);
+  if (!channel) throw new Error(`Unknown channel ${channelId}.`);
+  if (!workspace.users.has(user)) throw new Error(`Unknown user ${user}.`);
+  const message: SlackMessage = { type: "message", ts: workspace.nextTs(), text, user, team: workspace.team.id };
+  if (threadTs) attachToThread(channel, message, threadTs);
+  channel.messages.push(message);
+  return message;
+}

@@ -1,0 +1,89 @@
+// The emulator's public surface: its options, what it holds as tests and the sandbox see it,
+// and the calls that inspect and steer it.
+import type { EventName, Listener, RecordedCall } from "./emulator-events.js";
+import type { FailureSpec } from "./failure-injection.js";
+import type { RateLimitSettings, RateLimitViolation } from "./rate-limits.js";
+import type { ChannelSeed, ChannelText, EphemeralMessage, SlackMessage, SlackView, UserGroupSeed, UserSeed } from "./workspace-state.js";
+
+export interface SlackEmulatorOptions {
+  /** Bot token(s) the emulator accepts; all act as the same bot user. Default "xoxb-firebreak-emulator". */
+  botToken?: string | readonly string[];
+  botName?: string;
+  teamId?: string;
+  teamName?: string;
+  /** Used in permalinks and auth.test's url: https://<domain>.slack.com/. */
+  teamDomain?: string;
+  /** Added to every call before it is answered. */
+  latencyMs?: number;
+  /** Refuse calls over Slack's limits with 429 + Retry-After. Violations are recorded either way. */
+  enforceRateLimits?: boolean;
+  rateLimits?: Partial<RateLimitSettings>;
+  /** Clock for message ts, channel `created`, recorded `at` and rate-limit windows. */
+  now?: () => number;
+}
+
+/** A channel as the emulator holds it. */
+export interface ChannelSnapshot {
+  id: string;
+  name: string;
+  is_private: boolean;
+  is_archived: boolean;
+  created: number;
+  creator: string;
+  members: string[];
+  topic: ChannelText;
+  purpose: ChannelText;
+  previous_names: string[];
+}
+
+export interface PinSnapshot {
+  ts: string;
+  created: number;
+  created_by: string;
+  message: SlackMessage | undefined;
+}
+
+export interface SlackEmulator {
+  /** Listens on 127.0.0.1; `url` ends in /api/ and is what WebClient's `slackApiUrl` takes. */
+  start(port?: number): Promise<{ url: string }>;
+  stop(): Promise<void>;
+  readonly url: string | undefined;
+  readonly botToken: string;
+  readonly botUserId: string;
+  readonly botId: string;
+  readonly teamId: string;
+
+  addUser(seed: UserSeed): string;
+  addChannel(seed: ChannelSeed): string;
+  addUserGroup(seed: UserGroupSeed): string;
+  /** A message typed by a person (not the bot), announced as a "message" event. */
+  postAsUser(channelId: string, userId: string, text: string, options?: { threadTs?: string }): SlackMessage;
+  /** Fills a modal's `state.values`, as a person typing into it would. */
+  setViewState(viewId: string, values: Record<string, unknown>): void;
+
+  /** The user as users.info returns it. */
+  user(id: string): Record<string, unknown> | undefined;
+  channel(id: string): ChannelSnapshot | undefined;
+  channelByName(name: string): ChannelSnapshot | undefined;
+  /** Every message in the channel, thread replies included, oldest first. */
+  messages(channelId: string): SlackMessage[];
+  /** A thread's parent and its replies, oldest first. */
+  thread(channelId: string, threadTs: string): SlackMessage[];
+  ephemerals(channelId?: string): EphemeralMessage[];
+  pins(channelId: string): PinSnapshot[];
+  views(): SlackView[];
+  view(id: string): SlackView | undefined;
+
+  failNext(method: string, spec?: FailureSpec): void;
+  failAll(method: string, spec?: FailureSpec): void;
+  clearFailures(): void;
+  setLatency(ms: number): void;
+
+  calls(method?: string): RecordedCall[];
+  clearCalls(): void;
+  rateLimitViolations(): RateLimitViolation[];
+  /** Back to the seed workspace (the bot alone), with no calls, failures or violations. */
+  reset(): void;
+
+  on<E extends EventName>(event: E, listener: Listener<E>): () => void;
+}

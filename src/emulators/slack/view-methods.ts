@@ -1,0 +1,91 @@
+// views.*: modals. Slack refuses open and push without a trigger_id from an interaction.
+import { z } from "zod";
+import { fail, json, method, ok, type MethodHandler } from "./method-kit.js";
+import type { SlackView, Workspace } from "./workspace-state.js";
+
+const viewInput = json(
+  z.looseObject({
+    type: z.literal("modal"),
+    blocks: z.array(z.record(z.string(), z.unknown())),
+    external_id: z.string().optional(),
+  }),
+);
+
+type ViewInput = z.output<typeof viewInput>;
+
+// A modal stack holds at most three views.
+const MAX_STACK = 3;
+
+function buildView(workspace: Workspace, input: ViewInput, place: { id: string; root: string; previous: string | null }): SlackView {
+  return {
+    private_metadata: "",
+    callback_id: "",
+    clear_on_close: false,
+    notify_on_close: false,
+    close: null,
+    submit: null,
+    ...input,
+    id: place.id,
+    team_id: workspace.team.id,
+    app_id: workspace.bot.appId,
+    bot_id: workspace.bot.botId,
+    app_installed_team_id: workspace.team.id,
+    external_id: input.external_id ?? "",
+    state: { values: {} },
+    hash: `${Math.floor(workspace.nowMs() / 1000)}.${workspace.nextId("h")}`,
+    root_view_id: place.root,
+    previous_view_id: place.previous,
+  };
+}
+
+const externalIdTaken = (workspace: Workspace, externalId: string | undefined, except?: string) =>
+  externalId !== undefined && externalId !== "" && [...workspace.views.values()].some((v) => v.external_id === externalId && v.id !== except);
+
+export const viewMethods: Record<string, MethodHandler> = {
+  "views.open": method(z.object({ trigger_id: z.string().optional(), view: viewInput }), ({ workspace, emit }, args) => {
+    if (!args.trigger_id) return fail("invalid_trigger_id");
+    if (externalIdTaken(workspace, args.view.external_id)) return fail("duplicate_external_id");
+    const id = workspace.nextId("V");
+    const view = buildView(workspace, args.view, { id, root: id, previous: null });
+    workspace.views.set(id, view);
+    emit("view", { action: "open", view });
+    return ok({ view });
+  }),
+
+  "views.push": method(z.object({ trigger_id: z.string().optional(), view: viewInput }), ({ workspace, emit }, args) => {
+    if (!args.trigger_id) return fail("invalid_trigger_id");
+    // The emulator cannot tell which modal a trigger came from; it pushes onto the latest one.
+    const top = [...workspace.views.values()].at(-1);
+    if (!top) return fail("invalid_trigger_id");
+    const depth = [...workspace.views.values()].filter((v) => v.root_view_id === top.root_view_id).length;
+    if (depth >= MAX_STACK) return fail("push_limit_reached");
+    if (externalIdTaken(workspace, args.view.external_id)) return fail("duplicate_external_id");
+    const id = workspace.nextId("V");
+    const view = buildView(workspace, args.view, { id, root: top.root_view_id, previous: top.id });
+    workspace.views.set(id, view);
+    emit("view", { action: "push", view });
+    return ok({ view });
+  }),
+
+  "views.update": method(
+    z.object({ view_id: z.string().optional(), external_id: z.string().optional(), hash: z.string().optional(), view: viewInput }),
+    ({ workspace, emit }, args) => {
+      const current = args.view_id
+        ? workspace.views.get(args.view_id)
+        : [...workspace.views.values()].find((v) => args.external_id && v.external_id === args.external_id);
+      if (!current) return fail("not_found");
+      // The hash guards against overwriting a view someone else changed meanwhile.
+      if (args.hash !== undefined && args.hash !== current.hash) return fail("hash_conflict");
+      if (externalIdTaken(workspace, args.view.external_id, current.id)) return fail("duplicate_external_id");
+      const view = buildView(workspace, { ...args.view, external_id: args.view.external_id ?? current.external_id }, {
+        id: current.id,
+        root: current.root_view_id,
+        previous: current.previous_view_id,
+      });
+      view.state = current.state;
+      workspace.views.set(current.id, view);
+      emit("view", { action: "update", view });
+      return ok({ view });
+    },
+  ),
+};

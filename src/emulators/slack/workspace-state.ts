@@ -1,0 +1,268 @@
+// The emulated workspace: users, user groups, channels and what was posted in them, held in
+// memory. Records are stored in Slack's own field names so methods can answer without mapping.
+
+/** A message as conversations.history returns it. `ts` is a string; it is never read as a float. */
+export interface SlackMessage {
+  type: "message";
+  ts: string;
+  text: string;
+  user: string;
+  team: string;
+  bot_id?: string;
+  app_id?: string;
+  bot_profile?: { id: string; app_id: string; name: string; deleted: boolean; team_id: string };
+  username?: string;
+  blocks?: unknown[];
+  attachments?: unknown[];
+  metadata?: unknown;
+  thread_ts?: string;
+  reply_count?: number;
+  reply_users?: string[];
+  reply_users_count?: number;
+  latest_reply?: string;
+  reactions?: { name: string; users: string[]; count: number }[];
+  edited?: { user: string; ts: string };
+  pinned_to?: string[];
+}
+
+export interface UserRecord {
+  id: string;
+  name: string;
+  realName: string;
+  email: string | undefined;
+  isBot: boolean;
+  botId: string | undefined;
+  tz: string;
+}
+
+export interface UserGroupRecord {
+  id: string;
+  handle: string;
+  name: string;
+  users: string[];
+}
+
+export interface ChannelText {
+  value: string;
+  creator: string;
+  last_set: number;
+}
+
+export interface PinRecord {
+  ts: string;
+  created: number;
+  createdBy: string;
+}
+
+export interface ChannelRecord {
+  id: string;
+  name: string;
+  isPrivate: boolean;
+  isArchived: boolean;
+  /** Unix seconds, as Slack reports `created`. */
+  created: number;
+  creator: string;
+  members: string[];
+  topic: ChannelText;
+  purpose: ChannelText;
+  previousNames: string[];
+  /** Every message posted to the channel, thread replies included, in ts order. */
+  messages: SlackMessage[];
+  pins: PinRecord[];
+}
+
+export interface EphemeralMessage {
+  channel: string;
+  user: string;
+  message_ts: string;
+  text: string | undefined;
+  blocks: unknown[] | undefined;
+  attachments: unknown[] | undefined;
+  thread_ts: string | undefined;
+}
+
+/** A modal view as views.open returns it. */
+export type SlackView = Record<string, unknown> & {
+  id: string;
+  hash: string;
+  root_view_id: string;
+  previous_view_id: string | null;
+  external_id: string;
+  state: { values: Record<string, unknown> };
+};
+
+export interface WorkspaceIdentity {
+  teamId: string;
+  teamName: string;
+  teamDomain: string;
+  botName: string;
+}
+
+export interface Workspace {
+  team: { id: string; name: string; domain: string };
+  bot: { userId: string; botId: string; appId: string };
+  users: Map<string, UserRecord>;
+  userGroups: Map<string, UserGroupRecord>;
+  channels: Map<string, ChannelRecord>;
+  ephemerals: EphemeralMessage[];
+  views: Map<string, SlackView>;
+  /** Sequential ids (`U…`, `C…`, `V…`) so runs are reproducible. */
+  nextId(prefix: string): string;
+  /** A message timestamp later than every earlier one in the workspace. */
+  nextTs(): string;
+  nowMs(): number;
+}
+
+export function createWorkspace(identity: WorkspaceIdentity, now: () => number): Workspace {
+  let counter = 0;
+  let lastMicros = 0;
+  const nextId = (prefix: string) => `${prefix}0${(++counter).toString(36).toUpperCase().padStart(8, "0")}`;
+  const bot = { userId: nextId("U"), botId: nextId("B"), appId: nextId("A") };
+  const workspace: Workspace = {
+    team: { id: identity.teamId, name: identity.teamName, domain: identity.teamDomain },
+    bot,
+    users: new Map(),
+    userGroups: new Map(),
+    channels: new Map(),
+    ephemerals: [],
+    views: new Map(),
+    nextId,
+    nextTs() {
+      // Integer microseconds: two posts in the same millisecond still get distinct, ordered ts.
+      const micros = Math.max(Math.floor(now() * 1000), lastMicros + 1);
+      lastMicros = micros;
+      return formatTs(micros);
+    },
+    nowMs: now,
+  };
+  workspace.users.set(bot.userId, {
+    id: bot.userId,
+    name: identity.botName,
+    realName: identity.botName,
+    email: undefined,
+    isBot: true,
+    botId: bot.botId,
+    tz: "UTC",
+  });
+  return workspace;
+}
+
+export function formatTs(micros: number): string {
+  return `${Math.floor(micros / 1_000_000)}.${String(micros % 1_000_000).padStart(6, "0")}`;
+}
+
+/** Orders two ts strings by their integer parts; undefined for anything not shaped like a ts. */
+export function tsMicros(ts: string): number | undefined {
+  const match = /^(\d{1,12})\.(\d{6})$/.exec(ts);
+  return match ? Number(match[1]) * 1_000_000 + Number(match[2]) : undefined;
+}
+
+export const unixSeconds = (workspace: Workspace) => Math.floor(workspace.nowMs() / 1000);
+
+export interface UserSeed {
+  name: string;
+  email?: string;
+  realName?: string;
+  isBot?: boolean;
+  tz?: string;
+}
+
+export function addUser(workspace: Workspace, seed: UserSeed): string {
+  const id = workspace.nextId("U");
+  workspace.users.set(id, {
+    id,
+    name: seed.name,
+    realName: seed.realName ?? seed.name,
+    email: seed.email,
+    isBot: seed.isBot ?? false,
+    botId: seed.isBot ? workspace.nextId("B") : undefined,
+    tz: seed.tz ?? "UTC",
+  });
+  return id;
+}
+
+export interface ChannelSeed {
+  name: string;
+  isPrivate?: boolean;
+  isArchived?: boolean;
+  members?: string[];
+  /** Whether the bot is a member; true unless said otherwise. */
+  botIsMember?: boolean;
+  topic?: string;
+  purpose?: string;
+  creator?: string;
+}
+
+export function addChannel(workspace: Workspace, seed: ChannelSeed): string {
+  const problem = channelNameError(seed.name);
+  if (problem) throw new Error(`Channel name "${seed.name}" is not valid: ${problem}`);
+  if (channelByName(workspace, seed.name)) throw new Error(`A channel named "${seed.name}" already exists.`);
+  const creator = seed.creator ?? workspace.bot.userId;
+  const members = new Set(seed.members ?? []);
+  if (seed.botIsMember ?? true) members.add(workspace.bot.userId);
+  for (const member of members) {
+    if (!workspace.users.has(member)) throw new Error(`Unknown user ${member}; add it with addUser first.`);
+  }
+  const id = workspace.nextId("C");
+  const now = unixSeconds(workspace);
+  const text = (value: string | undefined): ChannelText => (value ? { value, creator, last_set: now } : { value: "", creator: "", last_set: 0 });
+  workspace.channels.set(id, {
+    id,
+    name: seed.name,
+    isPrivate: seed.isPrivate ?? false,
+    isArchived: seed.isArchived ?? false,
+    created: now,
+    creator,
+    members: [...members],
+    topic: text(seed.topic),
+    purpose: text(seed.purpose),
+    previousNames: [],
+    messages: [],
+    pins: [],
+  });
+  return id;
+}
+
+export interface UserGroupSeed {
+  handle: string;
+  name?: string;
+  users: string[];
+}
+
+export function addUserGroup(workspace: Workspace, seed: UserGroupSeed): string {
+  for (const user of seed.users) {
+    if (!workspace.users.has(user)) throw new Error(`Unknown user ${user}; add it with addUser first.`);
+  }
+  const id = workspace.nextId("S");
+  workspace.userGroups.set(id, { id, handle: seed.handle, name: seed.name ?? seed.handle, users: [...seed.users] });
+  return id;
+}
+
+/** Slack's channel-name rules, in the order Slack reports them. */
+export function channelNameError(name: string): "invalid_name_required" | "invalid_name_maxlength" | "invalid_name_specials" | undefined {
+  if (name.length === 0) return "invalid_name_required";
+  if (name.length > 80) return "invalid_name_maxlength";
+  if (!/^[a-z0-9_-]+$/.test(name)) return "invalid_name_specials";
+  return undefined;
+}
+
+export function channelByName(workspace: Workspace, name: string): ChannelRecord | undefined {
+  for (const channel of workspace.channels.values()) if (channel.name === name) return channel;
+  return undefined;
+}
+
+/**
+ * The channel as the bot sees it: a private channel the bot is not in does not exist for it,
+ * which is why Slack answers `channel_not_found` rather than a permission error.
+ */
+export function visibleChannel(workspace: Workspace, id: unknown): ChannelRecord | undefined {
+  if (typeof id !== "string") return undefined;
+  const channel = workspace.channels.get(id);
+  if (!channel) return undefined;
+  if (channel.isPrivate && !channel.members.includes(workspace.bot.userId)) return undefined;
+  return channel;
+}
+
+export function findMessage(channel: ChannelRecord, ts: string): SlackMessage | undefined {
+  return channel.messages.find((m) => m.ts === ts);
+}
