@@ -53,7 +53,7 @@ async function serve(io: Io): Promise<number> {
   const config = configure(io, { require: ["slack"] });
   if (!config) return 2;
   const log = createLogger({ level: config.logLevel, secrets: config.secrets });
-  const firebreak = createFirebreak({ config, log });
+  const firebreak = createFirebreak({ config: { ...config, slack: config.slack! }, log });
   try {
     await firebreak.start();
   } catch (error) {

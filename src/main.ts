@@ -1,32 +1,48 @@
 // Composition root: builds Firebreak from a Config. Nothing here decides anything; it wires.
+import { WebClient } from "@slack/web-api";
+import { createPagerdutyPaging } from "./adapters/pagerduty.js";
+import { createSlackChat } from "./adapters/slack-chat.js";
 import { openStoreWithRetry } from "./adapters/store/open-store.js";
 import type { Store } from "./adapters/store/store.js";
 import { describeIntegrations, type Config } from "./config.js";
 import { healthRoutes } from "./http/health-routes.js";
 import { createHttpServer, type Routes } from "./http/server.js";
+import { webhookRoutes } from "./http/webhook-routes.js";
+import { OPEN_CHANNEL_JOB } from "./incidents/declare-incident.js";
+import type { IncidentDeps } from "./incidents/deps.js";
+import { openChannelJob } from "./incidents/open-channel.js";
+import { PAGERDUTY_NOTE_JOB, pagerdutyNoteJob } from "./incidents/pagerduty-note.js";
+import { DATADOG_DELIVERY_JOB, PAGERDUTY_DELIVERY_JOB, processDeliveryJob } from "./incidents/process-delivery.js";
+import { createJobRunner, type JobRunner, type JobRunnerOptions } from "./jobs/job-runner.js";
 import type { Logger } from "./log.js";
 import { createMetrics } from "./metrics.js";
 import { createSlackApp } from "./slack/app.js";
+import { registerListeners } from "./slack/listeners/register.js";
 
 export interface FirebreakOptions {
-  config: Config;
+  config: Config & { slack: NonNullable<Config["slack"]> };
   log: Logger;
-  now?: () => number;
+  now?: () => Date;
+  /** Job runner tuning (tests shorten the poll interval and retry backoff). */
+  jobs?: Pick<JobRunnerOptions, "pollMs" | "backoffMs" | "leaseMs">;
 }
 
 export interface Firebreak {
   /** Starts listening at once; the database is connected (and migrated) in the background. */
   start(): Promise<{ port: number }>;
-  /** Resolves once the database is open and migrated. */
+  /** Resolves once the database is open and migrated and background work has started. */
   ready(): Promise<Store>;
   stop(): Promise<void>;
 }
 
 export function createFirebreak(options: FirebreakOptions): Firebreak {
   const { config, log } = options;
+  const now = options.now ?? (() => new Date());
   const metrics = createMetrics();
   const abort = new AbortController();
   let store: Store | undefined;
+  let deps: IncidentDeps | undefined;
+  let runner: JobRunner | undefined;
   let lastDatabaseError = "database: connecting";
 
   for (const integration of describeIntegrations(config)) {
@@ -34,25 +50,57 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
     else log.info({ integration: integration.name }, `${integration.name} integration is off (${integration.hint})`);
   }
 
+  const slackClient = new WebClient(config.slack.botToken, {
+    slackApiUrl: config.slack.apiUrl,
+    timeout: 10_000,
+    // Durable jobs retry across minutes; the client only smooths over brief blips.
+    retryConfig: { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 2_000 },
+  });
+  const chat = createSlackChat(slackClient);
+  const paging = config.pagerduty && createPagerdutyPaging(config.pagerduty);
+  const nudge = () => runner?.nudge();
+
+  const { app, receiver } = createSlackApp({ slack: config.slack, log, now: () => now().getTime() });
+  registerListeners(app, () => deps);
+
   const routes: Routes = {
-    ...healthRoutes({
-      metrics,
-      readiness: { unreadyReason: async () => (store ? store.unreadyReason() : lastDatabaseError) },
-    }),
+    ...healthRoutes({ metrics, readiness: { unreadyReason: async () => (store ? store.unreadyReason() : lastDatabaseError) } }),
+    ...webhookRoutes({ config, store: () => store, now, nudge }),
+    "/slack/events": { POST: (req) => receiver.handle(req) },
   };
-
-  if (config.slack) {
-    const { receiver } = createSlackApp({ slack: config.slack, log, ...(options.now && { now: options.now }) });
-    routes["/slack/events"] = { POST: (req) => receiver.handle(req) };
-  }
-
   const http = createHttpServer({ routes, log, metrics });
+
   const storeReady = openStoreWithRetry(config.database, {
     log,
     signal: abort.signal,
     onAttemptFailed: (reason) => (lastDatabaseError = `database unreachable: ${reason}`),
   }).then((opened) => {
     store = opened;
+    deps = {
+      store: opened,
+      chat,
+      ...(paging && { paging }),
+      log,
+      now,
+      timezone: config.timezone,
+      services: config.file.services,
+      ...(config.slack.incidentsChannel && { incidentsChannel: config.slack.incidentsChannel }),
+      nudge,
+    };
+    runner = createJobRunner({
+      jobs: opened.jobs,
+      log: log.child({ component: "jobs" }),
+      metrics,
+      now,
+      ...options.jobs,
+      handlers: {
+        [PAGERDUTY_DELIVERY_JOB]: processDeliveryJob(deps, "pagerduty"),
+        [DATADOG_DELIVERY_JOB]: processDeliveryJob(deps, "datadog"),
+        [OPEN_CHANNEL_JOB]: openChannelJob(deps),
+        [PAGERDUTY_NOTE_JOB]: pagerdutyNoteJob(deps),
+      },
+    });
+    runner.start();
     log.info({ driver: opened.driver }, "database ready");
     return opened;
   });
@@ -69,6 +117,7 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
     async stop() {
       abort.abort(new Error("stopping"));
       await http.close();
+      await runner?.stop();
       await store?.close();
       log.info("Firebreak stopped");
     },

@@ -24,6 +24,14 @@ export interface Incident {
   pagerdutyIncidentUrl: string | null;
   datadogMonitorId: string | null;
   datadogMonitorUrl: string | null;
+  pagerdutyServiceId: string | null;
+  pagerdutyEscalationPolicyId: string | null;
+  channelCreatedAt: Date | null;
+  /** The pinned header message in the incident channel. */
+  headerTs: string | null;
+  announcementTs: string | null;
+  /** The last Slack error that delayed the channel, while it is delayed. */
+  slackFailure: string | null;
   detectedAt: Date;
   declaredAt: Date;
   resolvedAt: Date | null;
@@ -43,6 +51,8 @@ export type NewIncident = Pick<Incident, "title" | "severity" | "source" | "dete
       | "pagerdutyIncidentUrl"
       | "datadogMonitorId"
       | "datadogMonitorUrl"
+      | "pagerdutyServiceId"
+      | "pagerdutyEscalationPolicyId"
       | "declaredAt"
     >
   >;

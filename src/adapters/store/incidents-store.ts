@@ -3,7 +3,22 @@ import { incidentRow, parseRows } from "./rows.js";
 import type { SqlExecutor } from "./sql.js";
 
 export type IncidentChanges = Partial<
-  Pick<Incident, "title" | "severity" | "status" | "description" | "services" | "commander" | "channelId" | "channelName" | "resolvedAt">
+  Pick<
+    Incident,
+    | "title"
+    | "severity"
+    | "status"
+    | "description"
+    | "services"
+    | "commander"
+    | "channelId"
+    | "channelName"
+    | "channelCreatedAt"
+    | "headerTs"
+    | "announcementTs"
+    | "slackFailure"
+    | "resolvedAt"
+  >
 >;
 
 const columns: Record<keyof IncidentChanges, string> = {
@@ -15,6 +30,10 @@ const columns: Record<keyof IncidentChanges, string> = {
   commander: "commander",
   channelId: "channel_id",
   channelName: "channel_name",
+  channelCreatedAt: "channel_created_at",
+  headerTs: "header_ts",
+  announcementTs: "announcement_ts",
+  slackFailure: "slack_failure",
   resolvedAt: "resolved_at",
 };
 
@@ -24,8 +43,9 @@ export function createIncidentsStore(sql: SqlExecutor) {
     async create(input: NewIncident): Promise<Incident> {
       const incident = await one(
         `INSERT INTO incidents (title, severity, status, description, services, source, declared_by, commander,
-           pagerduty_incident_id, pagerduty_incident_url, datadog_monitor_id, datadog_monitor_url, detected_at, declared_at)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14) RETURNING *`,
+           pagerduty_incident_id, pagerduty_incident_url, datadog_monitor_id, datadog_monitor_url, detected_at, declared_at,
+           pagerduty_service_id, pagerduty_escalation_policy_id)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16) RETURNING *`,
         [
           input.title,
           input.severity,
@@ -41,6 +61,8 @@ export function createIncidentsStore(sql: SqlExecutor) {
           input.datadogMonitorUrl ?? null,
           input.detectedAt,
           input.declaredAt ?? input.detectedAt,
+          input.pagerdutyServiceId ?? null,
+          input.pagerdutyEscalationPolicyId ?? null,
         ],
       );
       return incident!;
@@ -59,6 +81,23 @@ export function createIncidentsStore(sql: SqlExecutor) {
          ORDER BY declared_at DESC, id DESC LIMIT 1`,
         [service, since],
       ),
+
+    /** The open incident a Datadog monitor's alerts belong to. */
+    openForMonitor: (monitorId: string) =>
+      one("SELECT * FROM incidents WHERE status <> 'resolved' AND datadog_monitor_id = $1 ORDER BY id DESC LIMIT 1", [monitorId]),
+
+    /** The latest incident for a Datadog monitor, open or not (a recovery may come after resolve). */
+    latestForMonitor: (monitorId: string) =>
+      one("SELECT * FROM incidents WHERE datadog_monitor_id = $1 ORDER BY id DESC LIMIT 1", [monitorId]),
+
+    /** Channels created since `since`, across all replicas: Slack's conversations.create budget is per workspace. */
+    async channelsCreatedSince(since: Date): Promise<{ count: number; oldest: Date | null }> {
+      const [row] = await sql.query<{ count: number; oldest: Date | null }>(
+        "SELECT count(*)::int AS count, min(channel_created_at) AS oldest FROM incidents WHERE channel_created_at >= $1",
+        [since],
+      );
+      return { count: Number(row?.count ?? 0), oldest: row?.oldest ? new Date(row.oldest) : null };
+    },
 
     async list(options: { open?: boolean; limit?: number } = {}): Promise<Incident[]> {
       const where = options.open ? "WHERE status <> 'resolved'" : "";

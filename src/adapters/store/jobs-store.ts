@@ -65,6 +65,25 @@ export function createJobsStore(sql: SqlExecutor) {
       return job;
     },
 
+    /** Puts a claimed job back untried until `runAt` (pacing, not failure: the attempt is returned). */
+    async defer(id: number, owner: string, runAt: Date): Promise<boolean> {
+      const rows = await sql.query(
+        `UPDATE jobs SET status = 'pending', run_at = $3, attempts = greatest(attempts - 1, 0), lease_owner = NULL, lease_expires_at = NULL
+         WHERE id = $1 AND lease_owner = $2 AND status = 'running' RETURNING id`,
+        [id, owner, runAt],
+      );
+      return rows.length === 1;
+    },
+
+    /** Extends the lease of a job still being worked on; false if the lease was lost. */
+    async heartbeat(id: number, owner: string, until: Date): Promise<boolean> {
+      const rows = await sql.query(
+        "UPDATE jobs SET lease_expires_at = $3 WHERE id = $1 AND lease_owner = $2 AND status = 'running' RETURNING id",
+        [id, owner, until],
+      );
+      return rows.length === 1;
+    },
+
     async get(id: number): Promise<Job | undefined> {
       return (await jobs("SELECT * FROM jobs WHERE id = $1", [id]))[0];
     },

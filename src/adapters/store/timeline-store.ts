@@ -27,6 +27,13 @@ export function createTimelineStore(sql: SqlExecutor) {
       return { entry: existing!, created: false };
     },
 
+    async findBySourceKey(incidentId: number, sourceKey: string): Promise<TimelineEntry | undefined> {
+      return parseRows(
+        timelineRow,
+        await sql.query("SELECT * FROM timeline_entries WHERE incident_id = $1 AND source_key = $2", [incidentId, sourceKey]),
+      )[0];
+    },
+
     /** Entries in event order, ties broken by the order they were recorded. */
     async list(incidentId: number, options: { includeRemoved?: boolean } = {}): Promise<TimelineEntry[]> {
       const removed = options.includeRemoved ? "" : "AND removed_at IS NULL";

@@ -1,4 +1,5 @@
 import * as initial from "./001-initial.js";
+import * as incidentChannel from "./002-incident-channel.js";
 
 export interface Migration {
   version: number;
@@ -7,6 +8,9 @@ export interface Migration {
 }
 
 /** Applied in order; never edit one that has shipped, add the next. */
-export const migrations: readonly Migration[] = [{ version: 1, name: "initial", up: initial.up }];
+export const migrations: readonly Migration[] = [
+  { version: 1, name: "initial", up: initial.up },
+  { version: 2, name: "incident-channel", up: incidentChannel.up },
+];
 
 export const latestVersion = migrations[migrations.length - 1]!.version;

@@ -1,0 +1,53 @@
+// The paging port over @pagerduty/pdjs. pdjs resolves non-2xx responses instead of rejecting,
+// so every status is checked here; changes carry the From header PagerDuty requires.
+import { api } from "@pagerduty/pdjs";
+import type { Config } from "../config.js";
+import type { PagingPort } from "../incidents/ports.js";
+import { VendorError } from "../incidents/ports.js";
+
+type PagerdutyConfig = NonNullable<Config["pagerduty"]>;
+
+interface PdResponse {
+  data?: unknown;
+  response?: { status: number; ok: boolean };
+}
+
+export function createPagerdutyPaging(config: PagerdutyConfig): PagingPort {
+  const request = async (method: "GET" | "POST" | "PUT", path: string, options: { data?: unknown; query?: Record<string, string | string[]> } = {}) => {
+    let result: PdResponse;
+    try {
+      result = (await api({
+        token: config.token,
+        // pdjs builds https://<server>/<endpoint>; a full url lets tests and proxies use any base.
+        url: `${config.apiUrl}${path}`,
+        method,
+        headers: { From: config.fromEmail },
+        retryTimeout: 2_000,
+        requestTimeout: 10_000,
+        ...(options.data !== undefined && { data: options.data }),
+        ...(options.query && { queryParameters: options.query }),
+      } as never)) as PdResponse;
+    } catch (error) {
+      const status = (error as PdResponse).response?.status;
+      throw new VendorError("pagerduty", status ? `http_${status}` : "request_failed", `PagerDuty ${method} ${path} failed${status ? ` (${status})` : ""}`, { cause: error });
+    }
+    const status = result.response?.status ?? 0;
+    if (status < 200 || status >= 300) {
+      const detail = (result.data as { error?: { message?: string } } | undefined)?.error?.message;
+      throw new VendorError("pagerduty", `http_${status}`, `PagerDuty ${method} ${path} answered ${status}${detail ? `: ${detail}` : ""}`);
+    }
+    return result.data;
+  };
+
+  return {
+    async oncallEmails(escalationPolicyId) {
+      const data = (await request("GET", "/oncalls", {
+        query: { "escalation_policy_ids[]": [escalationPolicyId], "include[]": ["users"], earliest: "true" },
+      })) as { oncalls?: { user?: { email?: string } }[] };
+      return [...new Set((data.oncalls ?? []).map((o) => o.user?.email).filter((e): e is string => Boolean(e)))];
+    },
+    async addNote(pagerdutyIncidentId, content) {
+      await request("POST", `/incidents/${encodeURIComponent(pagerdutyIncidentId)}/notes`, { data: { note: { content } } });
+    },
+  };
+}

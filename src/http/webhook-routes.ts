@@ -1,0 +1,81 @@
+// Vendor webhooks: verify on the raw body, parse, record the delivery and its processing job in
+// one transaction, answer. The work happens after, from the database (see process-delivery).
+import type { Store } from "../adapters/store/store.js";
+import type { Config } from "../config.js";
+import { CodedError } from "../errors.js";
+import { DATADOG_DELIVERY_JOB, PAGERDUTY_DELIVERY_JOB } from "../incidents/process-delivery.js";
+import { parseDatadogBody, toAlertEvent } from "../sources/datadog.js";
+import { parsePagerdutyBody } from "../sources/pagerduty.js";
+import { verifyDatadogSecret } from "./datadog-auth.js";
+import { verifyPagerdutySignature } from "./pagerduty-signature.js";
+import type { HttpRequest, HttpResponse, Routes } from "./server.js";
+
+export interface WebhookDeps {
+  config: Pick<Config, "pagerduty" | "datadog">;
+  /** The store once it is open; undefined while the database is down (→ 503 so vendors retry). */
+  store: () => Store | undefined;
+  now: () => Date;
+  nudge: () => void;
+}
+
+export function webhookRoutes(deps: WebhookDeps): Routes {
+  const routes: Routes = {};
+  const { pagerduty, datadog } = deps.config;
+  routes["/webhooks/pagerduty"] = {
+    POST: pagerduty
+      ? async (req) => {
+          const rawBody = await req.body();
+          verifyPagerdutySignature({ rawBody, header: header(req, "x-pagerduty-signature"), secrets: pagerduty.webhookSecrets });
+          const envelope = parsePagerdutyBody(rawBody);
+          const deliveryId = header(req, "x-webhook-id") ?? envelope.event.id;
+          return accept(deps, req, "pagerduty", deliveryId, envelope, { kind: PAGERDUTY_DELIVERY_JOB, dedupeKey: `pagerduty-event:${envelope.event.id}` });
+        }
+      : off("PagerDuty", "PAGERDUTY_TOKEN, PAGERDUTY_FROM_EMAIL and PAGERDUTY_WEBHOOK_SECRETS"),
+  };
+  routes["/webhooks/datadog"] = {
+    POST: datadog
+      ? async (req) => {
+          verifyDatadogSecret({ headers: req.headers, secret: datadog.webhookSecret });
+          const payload = parseDatadogBody(await req.body());
+          const { dedupeKey } = toAlertEvent(payload);
+          return accept(deps, req, "datadog", dedupeKey, payload, { kind: DATADOG_DELIVERY_JOB, dedupeKey: `datadog-event:${dedupeKey}` });
+        }
+      : off("Datadog", "DATADOG_API_KEY, DATADOG_APP_KEY and DATADOG_WEBHOOK_SECRET"),
+  };
+  return routes;
+}
+
+async function accept(
+  deps: WebhookDeps,
+  req: HttpRequest,
+  source: string,
+  deliveryId: string,
+  body: unknown,
+  job: { kind: string; dedupeKey: string },
+): Promise<HttpResponse> {
+  const store = deps.store();
+  if (!store) throw new CodedError("not_ready", "Firebreak's database is not reachable yet; retry shortly.");
+  const recorded = await store
+    .transaction(async (tx) => {
+      if (!(await tx.deliveries.record(source, deliveryId, body))) return false;
+      await tx.jobs.enqueue({ kind: job.kind, payload: { deliveryId }, dedupeKey: job.dedupeKey }, deps.now());
+      return true;
+    })
+    .catch((error: unknown) => {
+      throw new CodedError("not_ready", "Firebreak could not record the delivery; retry shortly.", { cause: error });
+    });
+  req.log.info({ source, deliveryId, duplicate: !recorded }, recorded ? "delivery recorded" : "duplicate delivery ignored");
+  if (recorded) deps.nudge();
+  return { status: 202, body: { ok: true, duplicate: !recorded } };
+}
+
+function off(vendor: string, settings: string) {
+  return async (): Promise<HttpResponse> => {
+    throw new CodedError("integration_off", `The ${vendor} integration is off; set ${settings} to turn it on.`);
+  };
+}
+
+function header(req: HttpRequest, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}

@@ -1,0 +1,48 @@
+// Declaring an incident: the record, its first timeline entries and the durable job that builds
+// its channel are written in one transaction, so a crash leaves either nothing or all of it.
+import type { Repositories } from "../adapters/store/store.js";
+import { humanId, type Incident, type NewIncident } from "../domain/incident.js";
+import type { IncidentDeps } from "./deps.js";
+
+export const OPEN_CHANNEL_JOB = "incident.open-channel";
+
+export interface Declaration extends NewIncident {
+  /** Timeline text for how it started, e.g. "Paged by PagerDuty: …". */
+  origin: string;
+  /** Identifies the outside event, so the same page declared twice yields one incident. */
+  sourceKey?: string;
+  /** Extra people to invite (Slack user ids). */
+  invite?: string[];
+}
+
+export async function declareIncident(tx: Repositories, now: Date, declaration: Declaration): Promise<Incident> {
+  const { origin, sourceKey, invite, ...fields } = declaration;
+  const incident = await tx.incidents.create({ ...fields, declaredAt: fields.declaredAt ?? now });
+  await tx.timeline.append({
+    incidentId: incident.id,
+    eventAt: incident.detectedAt,
+    kind: "page",
+    actor: fields.declaredBy ?? null,
+    text: origin,
+    data: { source: fields.source },
+    ...(sourceKey && { sourceKey }),
+  });
+  await tx.timeline.append({
+    incidentId: incident.id,
+    eventAt: incident.declaredAt,
+    kind: "declared",
+    actor: fields.declaredBy ?? null,
+    text: `${humanId(incident)} declared (${incident.severity}): ${incident.title}`,
+    sourceKey: "declared",
+  });
+  await tx.jobs.enqueue({ kind: OPEN_CHANNEL_JOB, payload: { incidentId: incident.id, invite: invite ?? [] }, dedupeKey: `open-channel:${incident.id}`, maxAttempts: 10_000 }, now);
+  return incident;
+}
+
+/** Declares within its own transaction and wakes the job runner. */
+export async function declare(deps: IncidentDeps, declaration: Declaration): Promise<Incident> {
+  const incident = await deps.store.transaction((tx) => declareIncident(tx, deps.now(), declaration));
+  deps.log.info({ incidentId: incident.id, source: incident.source }, `${humanId(incident)} declared`);
+  deps.nudge();
+  return incident;
+}

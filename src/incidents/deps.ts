@@ -1,0 +1,18 @@
+import type { Store } from "../adapters/store/store.js";
+import type { ConfigFile } from "../config-file.js";
+import type { Logger } from "../log.js";
+import type { ChatPort, PagingPort } from "./ports.js";
+
+/** Everything the incident flows use, passed in (tests pass emulator-backed adapters). */
+export interface IncidentDeps {
+  store: Store;
+  chat: ChatPort;
+  paging?: PagingPort;
+  log: Logger;
+  now: () => Date;
+  timezone: string;
+  services: ConfigFile["services"];
+  incidentsChannel?: string;
+  /** Tells the job runner there is work now. */
+  nudge: () => void;
+}

@@ -1,0 +1,147 @@
+// Builds an incident's channel: create it, invite the responders, post and pin the header,
+// announce it. Runs as a durable job: each part records that it is done, so a retry (after a
+// Slack outage or a crash) resumes where the last attempt stopped instead of repeating it.
+import { z } from "zod";
+import { incidentChannelName } from "../domain/channel-name.js";
+import { humanId, type Incident } from "../domain/incident.js";
+import { DeferJob, type JobContext } from "../jobs/job-runner.js";
+import { incidentAnnouncement, incidentHeader } from "../slack/views/incident-header.js";
+import type { IncidentDeps } from "./deps.js";
+import { findResponders, inviteAll } from "./invite-responders.js";
+import { PAGERDUTY_NOTE_JOB } from "./pagerduty-note.js";
+import { VendorError } from "./ports.js";
+
+// Slack's conversations.create is Tier 2 (about 20 a minute per workspace); stay under it.
+export const CHANNELS_PER_MINUTE = 18;
+const MAX_NAME_ATTEMPTS = 25;
+
+const payloadSchema = z.object({ incidentId: z.number().int(), invite: z.array(z.string()).default([]) });
+
+export function openChannelJob(deps: IncidentDeps) {
+  return async (payload: unknown, context: JobContext): Promise<void> => {
+    const { incidentId, invite } = payloadSchema.parse(payload);
+    let incident = await deps.store.incidents.get(incidentId);
+    if (!incident) throw new Error(`incident ${incidentId} does not exist`);
+    const log = context.log.child({ incidentId });
+    try {
+      if (!incident.channelId) incident = await createChannel(deps, incident, context);
+      await inviteResponders(deps, incident, invite);
+      if (!incident.headerTs) incident = await postHeader(deps, incident, context.job.attempts > 1);
+      if (deps.incidentsChannel && !incident.announcementTs) incident = await announce(deps, incident, deps.incidentsChannel, context.job.attempts > 1);
+      if (incident.pagerdutyIncidentId && deps.paging) {
+        await deps.store.jobs.enqueue({ kind: PAGERDUTY_NOTE_JOB, payload: { incidentId, reason: "channel-ready" }, dedupeKey: `pd-note:channel-ready:${incidentId}` }, deps.now());
+        deps.nudge();
+      }
+      if (incident.slackFailure) await updateIncident(deps, incident, { slackFailure: null });
+      log.info({ channel: incident.channelName }, `${humanId(incident)} channel ready`);
+    } catch (error) {
+      if (error instanceof VendorError && error.vendor === "slack") await recordSlackFailure(deps, incident, error);
+      throw error;
+    }
+  };
+}
+
+async function createChannel(deps: IncidentDeps, incident: Incident, context: JobContext): Promise<Incident> {
+  const now = deps.now();
+  const recent = await deps.store.incidents.channelsCreatedSince(new Date(now.getTime() - 60_000));
+  if (recent.count >= CHANNELS_PER_MINUTE && recent.oldest) {
+    throw new DeferJob(new Date(recent.oldest.getTime() + 60_000), "pacing channel creation to Slack's Tier 2 limit");
+  }
+  for (let attempt = 1; attempt <= MAX_NAME_ATTEMPTS; attempt++) {
+    const name = incidentChannelName(incident.title, incident.detectedAt, deps.timezone, attempt);
+    try {
+      const created = await deps.chat.createChannel(name);
+      return await channelCreated(deps, incident, created.id, created.name);
+    } catch (error) {
+      if (!(error instanceof VendorError) || error.code !== "name_taken") throw error;
+      // A previous attempt may have created this very channel and died before recording it.
+      if (context.job.attempts > 1) {
+        const existing = await deps.chat.findChannelByName(name);
+        const bot = await deps.chat.botUserId();
+        if (existing && bot && existing.creator === bot && (existing.created ?? 0) * 1000 >= incident.declaredAt.getTime() - 1000) {
+          return channelCreated(deps, incident, existing.id, existing.name);
+        }
+      }
+    }
+  }
+  throw new VendorError("slack", "name_taken", `no free channel name after ${MAX_NAME_ATTEMPTS} tries`);
+}
+
+async function channelCreated(deps: IncidentDeps, incident: Incident, channelId: string, channelName: string): Promise<Incident> {
+  const updated = await updateIncident(deps, incident, { channelId, channelName, channelCreatedAt: deps.now() });
+  await deps.store.timeline.append({
+    incidentId: incident.id,
+    eventAt: deps.now(),
+    kind: "channel",
+    text: `Channel #${channelName} created`,
+    data: { channelId },
+    sourceKey: "slack:channel-created",
+  });
+  return updated;
+}
+
+async function inviteResponders(deps: IncidentDeps, incident: Incident, extra: string[]): Promise<void> {
+  if (await deps.store.timeline.findBySourceKey(incident.id, "slack:responders-invited")) return;
+  const { userIds, unmatched } = await findResponders(deps, incident, extra);
+  const invited = await inviteAll(deps, incident.channelId!, userIds);
+  if (!incident.commander && invited[0]) incident = await updateIncident(deps, incident, { commander: invited.find((u) => u !== incident.declaredBy) ?? invited[0] });
+  const who = invited.length > 0 ? invited.map((u) => `<@${u}>`).join(", ") : "nobody (no responders found)";
+  const missing = unmatched.length > 0 ? `; on call but not in Slack: ${unmatched.join(", ")}` : "";
+  await deps.store.timeline.append({
+    incidentId: incident.id,
+    eventAt: deps.now(),
+    kind: "responders",
+    text: `Responders invited: ${who}${missing}`,
+    data: { invited, unmatched },
+    sourceKey: "slack:responders-invited",
+  });
+}
+
+async function postHeader(deps: IncidentDeps, incident: Incident, mayExist: boolean): Promise<Incident> {
+  const channelId = incident.channelId!;
+  const header = incidentHeader(incident);
+  const ts = (mayExist && (await findOwnMessage(deps, channelId, header.text))) || (await deps.chat.postMessage(channelId, header)).ts;
+  await deps.chat.pin(channelId, ts);
+  const updated = await updateIncident(deps, incident, { headerTs: ts });
+  await deps.store.timeline.append({ incidentId: incident.id, eventAt: deps.now(), kind: "header", text: "Header posted and pinned", sourceKey: "slack:header" });
+  return updated;
+}
+
+async function announce(deps: IncidentDeps, incident: Incident, channelId: string, mayExist: boolean): Promise<Incident> {
+  const message = incidentAnnouncement(incident);
+  const ts = (mayExist && (await findOwnMessage(deps, channelId, message.text))) || (await deps.chat.postMessage(channelId, message)).ts;
+  const updated = await updateIncident(deps, incident, { announcementTs: ts });
+  await deps.store.timeline.append({ incidentId: incident.id, eventAt: deps.now(), kind: "announcement", text: `Announced in <#${channelId}>`, sourceKey: "slack:announced" });
+  return updated;
+}
+
+/** On a retry, a message may have been posted by the attempt that died before recording it. */
+const findOwnMessage = (deps: IncidentDeps, channelId: string, text: string) => deps.chat.findRecentMessage(channelId, text);
+
+async function recordSlackFailure(deps: IncidentDeps, incident: Incident, error: VendorError): Promise<void> {
+  const fresh = (await deps.store.incidents.get(incident.id)) ?? incident;
+  await updateIncident(deps, fresh, { slackFailure: `${error.code}: ${error.message}`.slice(0, 500) });
+  if (fresh.slackFailure) return;
+  await deps.store.timeline.append({
+    incidentId: incident.id,
+    eventAt: deps.now(),
+    kind: "slack-delayed",
+    text: `Slack is failing (${error.code}); the channel will be created when it recovers`,
+    sourceKey: "slack:delayed",
+  });
+  if (fresh.pagerdutyIncidentId && deps.paging) {
+    await deps.store.jobs.enqueue({ kind: PAGERDUTY_NOTE_JOB, payload: { incidentId: incident.id, reason: "slack-delayed" }, dedupeKey: `pd-note:slack-delayed:${incident.id}` }, deps.now());
+    deps.nudge();
+  }
+}
+
+/** Channel work owns its own columns, so it retries on a version clash rather than failing. */
+async function updateIncident(deps: IncidentDeps, incident: Incident, changes: Parameters<IncidentDeps["store"]["incidents"]["update"]>[2]): Promise<Incident> {
+  let current = incident;
+  for (let tries = 0; tries < 5; tries++) {
+    const updated = await deps.store.incidents.update(current.id, current.version, changes);
+    if (updated) return updated;
+    current = (await deps.store.incidents.get(current.id))!;
+  }
+  throw new Error(`incident ${incident.id} keeps changing; giving up this attempt`);
+}

@@ -1,0 +1,49 @@
+// What the incident flows need from the outside world. Adapters implement these over the
+// vendors' SDKs; tests point those adapters at local emulators.
+
+/** A vendor call failed with a code the flows may branch on (Slack's `error`, an HTTP status). */
+export class VendorError extends Error {
+  constructor(
+    readonly vendor: "slack" | "pagerduty" | "datadog" | "github",
+    readonly code: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = "VendorError";
+  }
+}
+
+export interface ChatMessage {
+  text: string;
+  blocks?: unknown[];
+}
+
+export interface ChannelInfo {
+  id: string;
+  name: string;
+  creator?: string;
+  created?: number;
+}
+
+export interface ChatPort {
+  /** Throws VendorError("slack", "name_taken") when the name is in use. */
+  createChannel(name: string): Promise<ChannelInfo>;
+  findChannelByName(name: string): Promise<ChannelInfo | undefined>;
+  botUserId(): Promise<string | undefined>;
+  invite(channelId: string, userIds: string[]): Promise<void>;
+  lookupUserByEmail(email: string): Promise<string | undefined>;
+  postMessage(channelId: string, message: ChatMessage): Promise<{ ts: string }>;
+  updateMessage(channelId: string, ts: string, message: ChatMessage): Promise<void>;
+  postEphemeral(channelId: string, userId: string, message: ChatMessage): Promise<void>;
+  pin(channelId: string, ts: string): Promise<void>;
+  permalink(channelId: string, ts: string): Promise<string | undefined>;
+  /** The ts of a recent message of the bot's in the channel whose text is exactly `text`. */
+  findRecentMessage(channelId: string, text: string): Promise<string | undefined>;
+}
+
+export interface PagingPort {
+  /** Emails of everyone currently on call for the escalation policy. */
+  oncallEmails(escalationPolicyId: string): Promise<string[]>;
+  addNote(pagerdutyIncidentId: string, content: string): Promise<void>;
+}

@@ -1,0 +1,84 @@
+// A PagerDuty event, already recorded as a delivery, applied to the incident record.
+// Every timeline entry is keyed by PagerDuty's event id, so re-processing changes nothing.
+import type { Repositories } from "../adapters/store/store.js";
+import { humanId, type Incident } from "../domain/incident.js";
+import { severityFromPriority } from "../domain/severity.js";
+import { slugify } from "../domain/channel-name.js";
+import type { PagerdutyEvent, PagerdutyIncidentEvent } from "../sources/pagerduty.js";
+import { declareIncident } from "./declare-incident.js";
+import type { IncidentDeps } from "./deps.js";
+
+export type PageOutcome = { outcome: "declared" | "attached" | "recorded"; incident: Incident } | { outcome: "ignored"; reason: string };
+
+export async function recordPagerdutyEvent(deps: IncidentDeps, event: PagerdutyEvent): Promise<PageOutcome> {
+  if (event.kind === "ignored") return { outcome: "ignored", reason: `event type ${event.eventType} is not handled` };
+  const outcome = await deps.store.transaction(async (tx) => {
+    if (event.kind === "incident.triggered") return triggered(deps, tx, event);
+    const incident = await tx.incidents.byPagerdutyIncident(event.incidentId);
+    if (!incident) return { outcome: "ignored" as const, reason: `no Firebreak incident for PagerDuty incident ${event.incidentId}` };
+    const agent = event.agent?.summary ?? "PagerDuty";
+    const sourceKey = `pagerduty:${event.eventId}`;
+    const entry = (kind: string, text: string, data: Record<string, unknown> = {}) =>
+      tx.timeline.append({ incidentId: incident.id, eventAt: event.occurredAt, kind, actor: event.agent?.id ?? null, text, data: { pagerduty: true, ...data }, sourceKey });
+    switch (event.kind) {
+      case "incident.acknowledged":
+        await entry("acknowledged", `Acknowledged in PagerDuty by ${agent}`);
+        break;
+      case "incident.resolved": {
+        const { created } = await entry("resolved", `Resolved in PagerDuty by ${agent}`);
+        if (created && incident.status !== "resolved") await tx.incidents.update(incident.id, incident.version, { status: "resolved", resolvedAt: event.occurredAt });
+        break;
+      }
+      case "incident.reassigned":
+        await entry("reassigned", `Reassigned in PagerDuty to ${names(event) || "nobody"}${event.agent ? ` by ${agent}` : ""}`);
+        break;
+      case "incident.escalated":
+        await entry("escalated", `Escalated in PagerDuty to ${names(event) || "the next level"}`);
+        break;
+      case "incident.priority_updated": {
+        const severity = severityFromPriority(event.priority);
+        const { created } = await entry("priority", `PagerDuty priority set to ${event.priority ?? "none"} by ${agent}`, { priority: event.priority });
+        if (created && severity && severity !== incident.severity) await tx.incidents.update(incident.id, incident.version, { severity });
+        break;
+      }
+      case "incident.annotated":
+        await entry("note", `Note in PagerDuty by ${agent}: ${event.content}${event.trimmed ? " (trimmed)" : ""}`, { noteId: event.noteId });
+        break;
+    }
+    return { outcome: "recorded" as const, incident };
+  });
+  if (outcome.outcome === "declared") deps.nudge();
+  return outcome;
+}
+
+async function triggered(deps: IncidentDeps, tx: Repositories, event: PagerdutyIncidentEvent): Promise<PageOutcome> {
+  const title = event.title ?? `PagerDuty incident ${event.incidentNumber ?? event.incidentId}`;
+  const service = event.service?.summary ? slugify(event.service.summary) : undefined;
+  const origin = `Paged by PagerDuty${event.service?.summary ? ` (${event.service.summary})` : ""}: ${title}`;
+  const sourceKey = `pagerduty:${event.eventId}`;
+
+  const existing = await tx.incidents.byPagerdutyIncident(event.incidentId);
+  const window = service ? deps.services[service]?.group_within_minutes : undefined;
+  const grouped = existing ?? (service && window ? await tx.incidents.openForService(service, new Date(deps.now().getTime() - window * 60_000)) : undefined);
+  if (grouped) {
+    const text = existing ? `PagerDuty re-triggered: ${title}` : `Related page attached to ${humanId(grouped)}: ${title}${event.htmlUrl ? ` (${event.htmlUrl})` : ""}`;
+    await tx.timeline.append({ incidentId: grouped.id, eventAt: event.occurredAt, kind: "page", actor: null, text, data: { pagerdutyIncidentId: event.incidentId }, sourceKey });
+    return { outcome: "attached", incident: grouped };
+  }
+  const incident = await declareIncident(tx, deps.now(), {
+    title,
+    severity: severityFromPriority(event.priority) ?? (event.urgency === "low" ? "SEV3" : "SEV2"),
+    source: "pagerduty",
+    detectedAt: event.occurredAt,
+    services: service ? [service] : [],
+    pagerdutyIncidentId: event.incidentId,
+    pagerdutyIncidentUrl: event.htmlUrl,
+    pagerdutyServiceId: event.service?.id ?? null,
+    pagerdutyEscalationPolicyId: event.escalationPolicyId,
+    origin,
+    sourceKey,
+  });
+  return { outcome: "declared", incident };
+}
+
+const names = (event: PagerdutyIncidentEvent) => event.assignees.map((a) => a.summary ?? a.id).join(", ");

@@ -1,0 +1,142 @@
+// Runs durable jobs from the jobs table. Any replica may run any job; the store's claim
+// (SKIP LOCKED + lease) makes sure only one does at a time, and a job whose worker died
+// is picked up again once its lease runs out. Handlers must therefore be safe to re-run.
+import { randomUUID } from "node:crypto";
+import type { Job, JobsStore } from "../adapters/store/jobs-store.js";
+import type { Logger } from "../log.js";
+import type { Metrics } from "../metrics.js";
+
+export interface JobContext {
+  job: Job;
+  log: Logger;
+  now: Date;
+}
+
+/** Thrown by a handler that cannot proceed yet (pacing): the job runs again at `at`, no attempt spent. */
+export class DeferJob extends Error {
+  constructor(readonly at: Date, reason: string) {
+    super(reason);
+    this.name = "DeferJob";
+  }
+}
+
+export type JobHandler = (payload: unknown, context: JobContext) => Promise<void>;
+
+export interface JobRunnerOptions {
+  jobs: JobsStore;
+  handlers: Record<string, JobHandler>;
+  log: Logger;
+  metrics?: Metrics;
+  now?: () => Date;
+  owner?: string;
+  pollMs?: number;
+  leaseMs?: number;
+  concurrency?: number;
+  /** Delay before retry `attempt` (1-based). */
+  backoffMs?: (attempt: number) => number;
+}
+
+export interface JobRunner {
+  start(): void;
+  /** Stops claiming and waits for running jobs to finish. */
+  stop(): Promise<void>;
+  /** Asks the runner to look for due jobs now rather than at its next poll. */
+  nudge(): void;
+  /** Runs due jobs until none is left (tests and one-off commands). */
+  drain(): Promise<number>;
+}
+
+export const defaultBackoffMs = (attempt: number) => Math.min(1_000 * 2 ** (attempt - 1), 60_000) * (0.8 + Math.random() * 0.4);
+
+export function createJobRunner(options: JobRunnerOptions): JobRunner {
+  const { jobs, handlers, log } = options;
+  const now = options.now ?? (() => new Date());
+  const owner = options.owner ?? `worker-${randomUUID().slice(0, 8)}`;
+  const leaseMs = options.leaseMs ?? 60_000;
+  const backoffMs = options.backoffMs ?? defaultBackoffMs;
+  const kinds = Object.keys(handlers);
+  let running = false;
+  let wake: (() => void) | undefined;
+  let loop: Promise<void> | undefined;
+  let nudged = false;
+
+  async function runOne(job: Job): Promise<void> {
+    const jobLog = log.child({ jobId: job.id, kind: job.kind, attempt: job.attempts });
+    const handler = handlers[job.kind]!;
+    const heartbeat = setInterval(() => {
+      void jobs.heartbeat(job.id, owner, new Date(now().getTime() + leaseMs)).catch(() => undefined);
+    }, leaseMs / 3);
+    try {
+      await handler(job.payload, { job, log: jobLog, now: now() });
+      await jobs.complete(job.id, owner, now());
+      options.metrics?.jobsRun.inc({ kind: job.kind, outcome: "done" });
+    } catch (error) {
+      if (error instanceof DeferJob) {
+        jobLog.info({ until: error.at.toISOString() }, error.message);
+        await jobs.defer(job.id, owner, error.at);
+        options.metrics?.jobsRun.inc({ kind: job.kind, outcome: "deferred" });
+        return;
+      }
+      const message = error instanceof Error ? error.message : String(error);
+      const retryAt = new Date(now().getTime() + backoffMs(job.attempts));
+      const failed = await jobs.fail(job.id, owner, message, retryAt);
+      const dead = failed?.status === "dead";
+      jobLog[dead ? "error" : "warn"]({ err: error, retryAt: dead ? undefined : retryAt.toISOString() }, dead ? "job failed for the last time" : "job failed; will retry");
+      options.metrics?.jobsRun.inc({ kind: job.kind, outcome: dead ? "dead" : "retry" });
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  async function runBatch(): Promise<number> {
+    const claimed = await jobs.claim({ owner, now: now(), leaseMs, limit: options.concurrency ?? 4, kinds });
+    await Promise.all(claimed.map(runOne));
+    return claimed.length;
+  }
+
+  async function run() {
+    while (running) {
+      let count = 0;
+      try {
+        count = await runBatch();
+      } catch (error) {
+        log.warn({ err: error }, "could not claim jobs; will try again");
+      }
+      if (count > 0 || !running) continue;
+      if (nudged) {
+        nudged = false;
+        continue;
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, options.pollMs ?? 1_000);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      wake = undefined;
+    }
+  }
+
+  return {
+    start() {
+      if (running) return;
+      running = true;
+      loop = run();
+    },
+    async stop() {
+      running = false;
+      wake?.();
+      await loop;
+    },
+    nudge() {
+      nudged = true;
+      wake?.();
+    },
+    async drain() {
+      let total = 0;
+      for (let n = await runBatch(); n > 0; n = await runBatch()) total += n;
+      return total;
+    },
+  };
+}

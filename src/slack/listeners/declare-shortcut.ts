@@ -1,0 +1,29 @@
+// Message shortcut "Declare incident": the modal, prefilled from the message.
+import type { App, MessageShortcut } from "@slack/bolt";
+import { declareModal } from "../views/declare-modal.js";
+import { DATABASE_UNAVAILABLE, type ListenerDeps } from "./slack-deps.js";
+
+export const DECLARE_SHORTCUT_ID = "declare_incident_from_message";
+
+export function registerDeclareShortcut(app: App, deps: ListenerDeps): void {
+  app.shortcut<MessageShortcut>({ callback_id: DECLARE_SHORTCUT_ID, type: "message_action" }, async ({ shortcut, ack, client, logger }) => {
+    await ack();
+    const text = shortcut.message.text ?? "";
+    const firstLine = text.split("\n")[0]?.trim() ?? "";
+    try {
+      if (!deps()) {
+        await client.chat.postEphemeral({ channel: shortcut.channel.id, user: shortcut.user.id, text: DATABASE_UNAVAILABLE });
+        return;
+      }
+      await client.views.open({
+        trigger_id: shortcut.trigger_id,
+        view: declareModal(
+          { title: firstLine.slice(0, 150), description: text },
+          { channelId: shortcut.channel.id, sourceMessageUrl: `https://slack.com/app_redirect?channel=${shortcut.channel.id}&message_ts=${shortcut.message_ts}` },
+        ),
+      });
+    } catch (error) {
+      logger.warn(`could not open the declare modal from a shortcut: ${(error as Error).message}`);
+    }
+  });
+}

@@ -1,0 +1,29 @@
+// `/incident <subcommand>`: thin — parse, ack, hand to a flow or a view.
+import type { App } from "@slack/bolt";
+import { declareModal } from "../views/declare-modal.js";
+import { COMMAND, helpText } from "../views/help.js";
+import { DATABASE_UNAVAILABLE, type ListenerDeps } from "./slack-deps.js";
+
+export function registerIncidentCommand(app: App, deps: ListenerDeps): void {
+  app.command(COMMAND, async ({ command, ack, client, logger }) => {
+    const [sub = "", ...rest] = command.text.trim().split(/\s+/);
+    const args = command.text.trim().slice(sub.length).trim();
+    switch (sub.toLowerCase()) {
+      case "declare": {
+        if (!deps()) return ack({ response_type: "ephemeral", text: DATABASE_UNAVAILABLE });
+        await ack();
+        try {
+          await client.views.open({ trigger_id: command.trigger_id, view: declareModal({ title: args }, { channelId: command.channel_id }) });
+        } catch (error) {
+          logger.warn(`views.open failed for /incident declare: ${(error as Error).message}`);
+        }
+        return;
+      }
+      case "":
+      case "help":
+        return ack({ response_type: "ephemeral", text: helpText() });
+      default:
+        return ack({ response_type: "ephemeral", text: helpText(`\`${COMMAND} ${[sub, ...rest].join(" ")}\` is not a Firebreak command.`) });
+    }
+  });
+}

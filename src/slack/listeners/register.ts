@@ -1,0 +1,13 @@
+import type { App } from "@slack/bolt";
+import { registerDeclareShortcut } from "./declare-shortcut.js";
+import { registerDeclareSubmission } from "./declare-submission.js";
+import { registerEventDedupe } from "./dedupe-events.js";
+import { registerIncidentCommand } from "./incident-command.js";
+import type { ListenerDeps } from "./slack-deps.js";
+
+export function registerListeners(app: App, deps: ListenerDeps): void {
+  registerEventDedupe(app, deps);
+  registerIncidentCommand(app, deps);
+  registerDeclareShortcut(app, deps);
+  registerDeclareSubmission(app, deps);
+}

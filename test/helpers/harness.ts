@@ -1,0 +1,104 @@
+// A real Firebreak (config from env, real HTTP, real store) wired to local vendor emulators.
+import { Writable } from "node:stream";
+import { loadConfig } from "../../src/config.js";
+import { startPagerdutyEmulator, type PagerdutyEmulator } from "../../src/emulators/pagerduty/pagerduty-emulator.js";
+import { createSlackEmulator, type SlackEmulator } from "../../src/emulators/slack/slack-emulator.js";
+import { createLogger } from "../../src/log.js";
+import { createFirebreak, type Firebreak } from "../../src/main.js";
+import type { Store } from "../../src/adapters/store/store.js";
+
+export const SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5";
+export const PD_SECRETS = ["pd-webhook-secret-old", "pd-webhook-secret-new"];
+export const DD_SECRET = "dd-webhook-shared-secret";
+
+export interface Harness {
+  base: string;
+  slack: SlackEmulator;
+  pagerduty: PagerdutyEmulator;
+  store: Store;
+  incidentsChannel: string;
+  logs: string[];
+  /** Stops this Firebreak and starts a new one on the same database and emulators. */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  database: { DATABASE_URL: string } | { FIREBREAK_DATA_DIR: string };
+  env?: Record<string, string>;
+  slack?: SlackEmulator;
+}
+
+export async function startHarness(options: HarnessOptions): Promise<Harness> {
+  const slack = options.slack ?? createSlackEmulator();
+  const { url: slackUrl } = await slack.start();
+  const pagerduty = await startPagerdutyEmulator({ token: "pd-api-token" });
+  // PagerDuty refuses changes whose From header is not one of its users.
+  pagerduty.addUser({ id: "PFIREBREAK", name: "Firebreak", email: "firebreak@example.com" });
+  const incidentsChannel = slack.addChannel({ name: "incidents" });
+  const logs: string[] = [];
+  const env = {
+    PORT: "0",
+    SLACK_BOT_TOKEN: slack.botToken,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: slackUrl,
+    SLACK_INCIDENTS_CHANNEL: incidentsChannel,
+    PAGERDUTY_TOKEN: "pd-api-token",
+    PAGERDUTY_FROM_EMAIL: "firebreak@example.com",
+    PAGERDUTY_WEBHOOK_SECRETS: PD_SECRETS.join(","),
+    PAGERDUTY_API_URL: pagerduty.url,
+    DATADOG_API_KEY: "dd-api-key",
+    DATADOG_APP_KEY: "dd-app-key",
+    DATADOG_WEBHOOK_SECRET: DD_SECRET,
+    ...options.database,
+    ...options.env,
+  };
+  const config = loadConfig(env, { require: ["slack"] });
+  const log = createLogger({
+    level: "debug",
+    secrets: config.secrets,
+    destination: new Writable({ write: (chunk, _e, done) => (logs.push(chunk.toString()), done()) }),
+  });
+
+  let firebreak: Firebreak;
+  let base = "";
+  let store: Store;
+  const boot = async () => {
+    firebreak = createFirebreak({ config: { ...config, slack: config.slack! }, log, jobs: { pollMs: 50, backoffMs: () => 100 } });
+    const { port } = await firebreak.start();
+    base = `http://127.0.0.1:${port}`;
+    store = await firebreak.ready();
+  };
+  await boot();
+  return {
+    get base() {
+      return base;
+    },
+    slack,
+    pagerduty,
+    get store() {
+      return store;
+    },
+    incidentsChannel,
+    logs,
+    async restart() {
+      await firebreak.stop();
+      await boot();
+    },
+    async stop() {
+      await firebreak.stop();
+      await slack.stop();
+      await pagerduty.close();
+    },
+  };
+}
+
+export async function eventually<T>(fn: () => Promise<T> | T, ok: (v: T) => boolean, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn();
+    if (ok(value)) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -1,0 +1,43 @@
+// Slack request bodies built from Slack's published examples (test/fixtures/slack), with only the
+// fields a scenario needs changed.
+import { readFileSync } from "node:fs";
+import { signedSlackRequest } from "./slack-requests.js";
+
+const commandExample = readFileSync("test/fixtures/slack/slash-command/implementing-slash-commands-doc.body.txt", "utf8");
+const viewSubmission = JSON.parse(readFileSync("test/fixtures/slack/interactivity/view_submission.json", "utf8"));
+const messageAction = JSON.parse(readFileSync("test/fixtures/slack/interactivity/message_action.json", "utf8"));
+const reactionAdded = JSON.parse(readFileSync("test/fixtures/slack/events/event_callback.reaction_added.json", "utf8"));
+
+export function slashCommand(signingSecret: string, fields: { text: string; userId: string; channelId: string; command?: string; triggerId?: string }): RequestInit {
+  const form = new URLSearchParams(commandExample);
+  form.set("command", fields.command ?? "/incident");
+  form.set("text", fields.text);
+  form.set("user_id", fields.userId);
+  form.set("channel_id", fields.channelId);
+  form.set("trigger_id", fields.triggerId ?? `${Date.now()}.738474920.8088930838d88f008e0`);
+  return signedSlackRequest({ body: form.toString(), signingSecret, contentType: "application/x-www-form-urlencoded" });
+}
+
+export function interaction(signingSecret: string, payload: unknown): RequestInit {
+  const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+  return signedSlackRequest({ body, signingSecret, contentType: "application/x-www-form-urlencoded" });
+}
+
+export function viewSubmitted(view: { id: string; callback_id?: string; private_metadata?: string }, userId: string, values: unknown) {
+  return {
+    ...structuredClone(viewSubmission),
+    user: { ...viewSubmission.user, id: userId },
+    view: { ...viewSubmission.view, ...view, state: { values } },
+  };
+}
+
+export function messageShortcut(callbackId: string, userId: string, channelId: string, message: { ts: string; text: string; user: string }) {
+  return { ...structuredClone(messageAction), callback_id: callbackId, user: { ...messageAction.user, id: userId }, channel: { ...messageAction.channel, id: channelId }, message: { ...messageAction.message, ...message }, message_ts: message.ts };
+}
+
+export function reactionEvent(eventId: string, fields: { user: string; channel: string; ts: string; reaction?: string }) {
+  const body = structuredClone(reactionAdded);
+  body.event_id = eventId;
+  body.event = { ...body.event, user: fields.user, reaction: fields.reaction ?? "pushpin", item: { type: "message", channel: fields.channel, ts: fields.ts } };
+  return body;
+}

@@ -1,0 +1,142 @@
+// Issue: pages become incident channels. Real HTTP with vendor-exact signatures, a real store,
+// and local Slack and PagerDuty that speak their documented APIs.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabaseUrl } from "../helpers/databases.js";
+import { datadogDelivery, renderDatadogPayload } from "../helpers/datadog-events.js";
+import { DD_SECRET, eventually, PD_SECRETS, startHarness, type Harness } from "../helpers/harness.js";
+import { pagerdutyDelivery, pagerdutyEvent } from "../helpers/pagerduty-events.js";
+
+let h: Harness;
+let oncallUser: string;
+
+beforeAll(async () => {
+  h = await startHarness({ database: { DATABASE_URL: await createTestDatabaseUrl() } });
+  h.pagerduty.addUser({ id: "PONCALL1", name: "Ada Oncall", email: "ada@example.com" });
+  h.pagerduty.addUser({ id: "PONCALL2", name: "Ghost Oncall", email: "ghost@example.com" });
+  h.pagerduty.addOnCall({ escalationPolicyId: "PUS0KTE", userId: "PONCALL1" });
+  h.pagerduty.addOnCall({ escalationPolicyId: "PUS0KTE", userId: "PONCALL2" });
+  oncallUser = h.slack.addUser({ name: "ada", email: "ada@example.com", realName: "Ada Oncall" });
+});
+afterAll(() => h.stop());
+
+const post = (path: string, init: RequestInit) => fetch(`${h.base}${path}`, init);
+
+async function channelReady(incidentId: number) {
+  return eventually(() => h.store.incidents.get(incidentId), (i) => Boolean(i?.headerTs && i.announcementTs));
+}
+
+describe("a PagerDuty incident.triggered", () => {
+  it("becomes one incident, one channel with the on-call invited, a pinned header, an announcement and a PagerDuty note", async () => {
+    const pdIncident = "PTRIG01";
+    h.pagerduty.addIncident({ id: pdIncident, title: "API is degraded — DB CPU at 100%", escalationPolicyId: "PUS0KTE" });
+    const body = pagerdutyEvent("incident.triggered", { incidentId: pdIncident, title: "API is degraded — DB CPU at 100%", occurredAt: "2026-03-08T09:05:00.000Z" });
+    const response = await post("/webhooks/pagerduty", pagerdutyDelivery(body, PD_SECRETS[1]!));
+    expect(response.status).toBe(202);
+
+    const incident = await eventually(() => h.store.incidents.byPagerdutyIncident(pdIncident), Boolean);
+    const ready = (await channelReady(incident!.id))!;
+    expect(ready).toMatchObject({ title: "API is degraded — DB CPU at 100%", severity: "SEV1", source: "pagerduty", services: ["api-service"] });
+
+    const channel = h.slack.channel(ready.channelId!)!;
+    expect(channel.name).toBe("inc-20260308-api-is-degraded-db-cpu-at-100");
+    expect(channel.members).toContain(oncallUser);
+    const header = h.slack.messages(channel.id).find((m) => m.ts === ready.headerTs)!;
+    expect(header.text).toContain(`INC-${ready.id} SEV1 investigating`);
+    expect(h.slack.pins(channel.id).map((p) => p.ts)).toEqual([ready.headerTs]);
+    expect(h.slack.messages(h.incidentsChannel).map((m) => m.text)).toContainEqual(expect.stringContaining(`INC-${ready.id} (SEV1) declared`));
+
+    const note = await eventually(() => h.pagerduty.incident(pdIncident)!.notes, (n) => n.length > 0);
+    expect(note[0]!.content).toContain(`#${channel.name}`);
+    const noteCall = h.pagerduty.calls.find((c) => c.method === "POST" && c.path.endsWith("/notes"))!;
+    expect(noteCall.from).toBe("firebreak@example.com");
+
+    const kinds = (await h.store.timeline.list(ready.id)).map((e) => e.kind);
+    expect(kinds).toEqual(expect.arrayContaining(["page", "declared", "channel", "responders", "header", "announcement", "pagerduty-note"]));
+    const responders = (await h.store.timeline.list(ready.id)).find((e) => e.kind === "responders")!;
+    expect(responders.text).toContain("on call but not in Slack: ghost@example.com");
+    expect(ready.commander).toBe(oncallUser);
+  });
+
+  it("sent five times, and concurrently, still acts once", async () => {
+    const pdIncident = "PDUP001";
+    h.pagerduty.addIncident({ id: pdIncident, title: "Checkout errors" });
+    const body = pagerdutyEvent("incident.triggered", { incidentId: pdIncident, title: "Checkout errors" });
+    const before = h.slack.calls("conversations.create").length;
+    const statuses = await Promise.all(Array.from({ length: 5 }, () => post("/webhooks/pagerduty", pagerdutyDelivery(body, PD_SECRETS[0]!, "same-webhook-id")).then((r) => r.status)));
+    expect(statuses).toEqual([202, 202, 202, 202, 202]);
+    // PagerDuty may also redeliver the same event under a new X-Webhook-Id.
+    expect((await post("/webhooks/pagerduty", pagerdutyDelivery(body, PD_SECRETS[0]!))).status).toBe(202);
+
+    const incident = await eventually(() => h.store.incidents.byPagerdutyIncident(pdIncident), Boolean);
+    await channelReady(incident!.id);
+    await eventually(() => h.store.timeline.findBySourceKey(incident!.id, "pagerduty:note:channel-ready"), Boolean);
+    expect((await h.store.incidents.list()).filter((i) => i.pagerdutyIncidentId === pdIncident)).toHaveLength(1);
+    expect(h.slack.calls("conversations.create").length - before).toBe(1);
+    expect(h.slack.messages(h.incidentsChannel).filter((m) => m.text?.includes(`INC-${incident!.id} `))).toHaveLength(1);
+    expect((await h.store.timeline.list(incident!.id)).filter((e) => e.kind === "page")).toHaveLength(1);
+  });
+
+  it("follow-up events become timeline entries and status changes", async () => {
+    const pdIncident = "PLIFE01";
+    await post("/webhooks/pagerduty", pagerdutyDelivery(pagerdutyEvent("incident.triggered", { incidentId: pdIncident, title: "Queue backlog", priority: "P3" }), PD_SECRETS[0]!));
+    const incident = (await eventually(() => h.store.incidents.byPagerdutyIncident(pdIncident), Boolean))!;
+    expect(incident.severity).toBe("SEV3");
+    for (const type of ["incident.acknowledged", "incident.priority_updated", "incident.annotated", "incident.resolved", "pagey.unknown_type"]) {
+      const body = pagerdutyEvent(type, { incidentId: pdIncident, priority: "P1" });
+      expect((await post("/webhooks/pagerduty", pagerdutyDelivery(body, PD_SECRETS[0]!))).status).toBe(202);
+    }
+    const resolved = await eventually(() => h.store.incidents.get(incident.id), (i) => i?.status === "resolved");
+    expect(resolved).toMatchObject({ severity: "SEV1", status: "resolved" });
+    const texts = (await h.store.timeline.list(incident.id)).map((e) => e.text);
+    expect(texts).toEqual(expect.arrayContaining([
+      "Acknowledged in PagerDuty by Tenex Engineer",
+      "PagerDuty priority set to P1 by Tenex Engineer",
+      expect.stringMatching(/^Note in PagerDuty by Tenex Engineer: /),
+      "Resolved in PagerDuty by Tenex Engineer",
+    ]));
+  });
+});
+
+describe("bad webhook input", () => {
+  it("is refused with the right status and writes nothing", async () => {
+    const body = JSON.stringify(pagerdutyEvent("incident.triggered", { incidentId: "PBAD001" }));
+    const deliveriesBefore = await h.store.deliveries.count();
+    const cases: [RequestInit, number][] = [
+      [{ method: "POST", body, headers: { "x-pagerduty-signature": "v1=deadbeef" } }, 401],
+      [{ method: "POST", body }, 401],
+      [pagerdutyDelivery("{not json", PD_SECRETS[0]!), 400],
+      [pagerdutyDelivery({ event: { id: "x" } }, PD_SECRETS[0]!), 400],
+      [{ method: "POST", body: "x".repeat(1024 * 1024 + 10), headers: { "x-pagerduty-signature": "v1=00" } }, 413],
+    ];
+    for (const [init, status] of cases) expect((await post("/webhooks/pagerduty", init)).status).toBe(status);
+    expect((await fetch(`${h.base}/webhooks/pagerduty`)).status).toBe(405);
+    const notJson = await post("/webhooks/pagerduty", pagerdutyDelivery("{not json", PD_SECRETS[0]!));
+    expect(await notJson.json()).toMatchObject({ error: "malformed_body", message: expect.stringContaining("not valid JSON") });
+
+    expect((await post("/webhooks/datadog", datadogDelivery("{}", "wrong-secret"))).status).toBe(401);
+    expect((await post("/webhooks/datadog", datadogDelivery("{}", DD_SECRET))).status).toBe(400);
+    expect(await h.store.deliveries.count()).toBe(deliveriesBefore);
+    expect(await h.store.incidents.byPagerdutyIncident("PBAD001")).toBeUndefined();
+  });
+});
+
+describe("Datadog monitor webhooks", () => {
+  it("Triggered declares, Recovered adds a timeline entry, duplicates act once", async () => {
+    const values = {
+      ID: "7337203685477580792", ALERT_ID: "98765", ALERT_CYCLE_KEY: "7337203685477580000", ALERT_TRANSITION: "Triggered",
+      ALERT_TITLE: "[Triggered] DB CPU above 95% on orders-db", ALERT_PRIORITY: "P2", EVENT_MSG: "CPU 100% for 5 min",
+      DATE: "1772960700000", LAST_UPDATED: "1772960700000", TAGS: "env:prod,service:orders-db", LINK: "https://app.datadoghq.com/monitors/98765",
+    };
+    const triggered = renderDatadogPayload(values);
+    for (let n = 0; n < 3; n++) expect((await post("/webhooks/datadog", datadogDelivery(triggered, DD_SECRET))).status).toBe(202);
+    const incident = (await eventually(async () => (await h.store.incidents.list()).find((i) => i.datadogMonitorId === "98765"), Boolean))!;
+    expect(incident).toMatchObject({ severity: "SEV2", source: "datadog", services: ["orders-db"], detectedAt: new Date(1772960700000) });
+
+    const recovered = renderDatadogPayload({ ...values, ALERT_TRANSITION: "Recovered", DATE: "1772961600000" });
+    expect((await post("/webhooks/datadog", { ...datadogDelivery(recovered, ""), headers: { authorization: `Basic ${Buffer.from(`datadog:${DD_SECRET}`).toString("base64")}` } })).status).toBe(202);
+    const entries = await eventually(() => h.store.timeline.list(incident.id), (e) => e.some((x) => x.kind === "recovered"));
+    expect(entries.filter((e) => e.kind === "page")).toHaveLength(1);
+    expect(entries.find((e) => e.kind === "recovered")).toMatchObject({ eventAt: new Date(1772961600000) });
+    expect((await h.store.incidents.list()).filter((i) => i.datadogMonitorId === "98765")).toHaveLength(1);
+  });
+});
