@@ -5,6 +5,7 @@ import { createSlackChat } from "./adapters/slack-chat.js";
 import { openStoreWithRetry } from "./adapters/store/open-store.js";
 import type { Store } from "./adapters/store/store.js";
 import { describeIntegrations, type Config } from "./config.js";
+import { CodedError } from "./errors.js";
 import { healthRoutes } from "./http/health-routes.js";
 import { createHttpServer, type Routes } from "./http/server.js";
 import { webhookRoutes } from "./http/webhook-routes.js";
@@ -60,13 +61,20 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
   const paging = config.pagerduty && createPagerdutyPaging(config.pagerduty);
   const nudge = () => runner?.nudge();
 
-  const { app, receiver } = createSlackApp({ slack: config.slack, log, now: () => now().getTime() });
-  registerListeners(app, () => deps);
+  const slackApp = createSlackApp({ slack: config.slack, log, now: () => now().getTime() });
+  registerListeners(slackApp.app, () => deps);
+  const receiver = slackApp.receiver;
 
   const routes: Routes = {
     ...healthRoutes({ metrics, readiness: { unreadyReason: async () => (store ? store.unreadyReason() : lastDatabaseError) } }),
     ...webhookRoutes({ config, store: () => store, now, nudge }),
-    "/slack/events": { POST: (req) => receiver.handle(req) },
+    "/slack/events": {
+      POST: receiver
+        ? (req) => receiver.handle(req)
+        : async () => {
+            throw new CodedError("integration_off", "Socket Mode is on (SLACK_APP_TOKEN is set): Slack sends events over its WebSocket, not here.");
+          },
+    },
   };
   const http = createHttpServer({ routes, log, metrics });
 
@@ -111,12 +119,19 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
     async start() {
       const port = await http.listen(config.port);
       log.info({ port }, `Firebreak listening on :${port}`);
+      if (!receiver) {
+        slackApp.connect().then(
+          () => log.info("connected to Slack in Socket Mode"),
+          (error: unknown) => log.error({ err: error }, "could not connect to Slack in Socket Mode; check SLACK_APP_TOKEN"),
+        );
+      }
       return { port };
     },
     ready: () => storeReady,
     async stop() {
       abort.abort(new Error("stopping"));
       await http.close();
+      if (!receiver) await slackApp.app.stop().catch(() => undefined);
       await runner?.stop();
       await store?.close();
       log.info("Firebreak stopped");

@@ -1,6 +1,6 @@
 // The Bolt app: our receiver for transport, an authorize that survives Slack being down, and
 // pino behind Bolt's logger interface.
-import { App, LogLevel, type AuthorizeResult, type Logger as BoltLogger } from "@slack/bolt";
+import { App, LogLevel, SocketModeReceiver, type AuthorizeResult, type Logger as BoltLogger } from "@slack/bolt";
 import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
 import { SlackReceiver } from "./receiver.js";
@@ -11,13 +11,23 @@ export interface SlackAppOptions {
   now?: () => number;
 }
 
-export function createSlackApp(options: SlackAppOptions): { app: App; receiver: SlackReceiver } {
+export interface SlackApp {
+  app: App;
+  /** The HTTP receiver, or undefined in Socket Mode (SLACK_APP_TOKEN), where Slack sends over a WebSocket. */
+  receiver: SlackReceiver | undefined;
+  /** Connects the Socket Mode WebSocket; nothing to do over HTTP. */
+  connect(): Promise<void>;
+}
+
+export function createSlackApp(options: SlackAppOptions): SlackApp {
   const { slack, log } = options;
-  const receiver = new SlackReceiver({ signingSecret: slack.signingSecret, ...(options.now && { now: options.now }) });
+  const boltLog = boltLogger(log.child({ component: "bolt" }));
+  const receiver = slack.appToken ? undefined : new SlackReceiver({ signingSecret: slack.signingSecret, ...(options.now && { now: options.now }) });
+  const socketMode = slack.appToken ? new SocketModeReceiver({ appToken: slack.appToken, logger: boltLog, autoReconnectEnabled: true }) : undefined;
   let identity: Promise<{ botUserId?: string; botId?: string }> | undefined;
   const app: App = new App({
-    receiver,
-    logger: boltLogger(log.child({ component: "bolt" })),
+    receiver: (receiver ?? socketMode)!,
+    logger: boltLog,
     clientOptions: { slackApiUrl: slack.apiUrl, retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2_000 } },
     // Bolt's own token authorization caches a failed auth.test forever (or calls it on every event);
     // this one remembers only success, so an outage at start-up does not break the bot for good.
@@ -36,7 +46,7 @@ export function createSlackApp(options: SlackAppOptions): { app: App; receiver: 
   app.error(async (error) => {
     log.error({ err: error }, "unhandled error in a Slack listener");
   });
-  return { app, receiver };
+  return { app, receiver, connect: async () => void (socketMode && (await app.start())) };
 }
 
 function boltLogger(log: Logger): BoltLogger {

@@ -93,3 +93,10 @@ describe("configuration", () => {
     }
   });
 });
+
+describe("README", () => {
+  it("shows the Datadog payload template exactly as Firebreak parses it", async () => {
+    const { DATADOG_WEBHOOK_TEMPLATE } = await import("../../src/sources/datadog.js");
+    expect(readFileSync("README.md", "utf8")).toContain(DATADOG_WEBHOOK_TEMPLATE);
+  });
+});

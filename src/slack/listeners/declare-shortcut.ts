@@ -1,12 +1,12 @@
 // Message shortcut "Declare incident": the modal, prefilled from the message.
 import type { App, MessageShortcut } from "@slack/bolt";
+import { DECLARE_SHORTCUT } from "../surface.js";
 import { declareModal } from "../views/declare-modal.js";
 import { DATABASE_UNAVAILABLE, type ListenerDeps } from "./slack-deps.js";
 
-export const DECLARE_SHORTCUT_ID = "declare_incident_from_message";
 
 export function registerDeclareShortcut(app: App, deps: ListenerDeps): void {
-  app.shortcut<MessageShortcut>({ callback_id: DECLARE_SHORTCUT_ID, type: "message_action" }, async ({ shortcut, ack, client, logger }) => {
+  app.shortcut<MessageShortcut>({ callback_id: DECLARE_SHORTCUT.callbackId, type: "message_action" }, async ({ shortcut, ack, client, logger }) => {
     await ack();
     const text = shortcut.message.text ?? "";
     const firstLine = text.split("\n")[0]?.trim() ?? "";

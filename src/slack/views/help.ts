@@ -1,5 +1,7 @@
 // What `/incident help` (and any command Firebreak does not understand) answers.
-export const COMMAND = "/incident";
+import { INCIDENT_COMMAND } from "../surface.js";
+
+export const COMMAND = INCIDENT_COMMAND.command;
 
 export const subcommands: { usage: string; what: string }[] = [
   { usage: "declare [title]", what: "declare an incident: opens a form for title, severity, services and description" },

@@ -1,0 +1,28 @@
+// The Slack app manifest (https://docs.slack.dev/reference/app-manifest), generated from the
+// lists in surface.ts. Paste it into "Create New App → From an app manifest".
+import { botEvents, botScopes, commands, messageShortcuts } from "./surface.js";
+
+export function slackManifest(options: { baseUrl: string; socketMode: boolean; name?: string }): Record<string, unknown> {
+  const requestUrl = `${options.baseUrl.replace(/\/+$/, "")}/slack/events`;
+  const url = options.socketMode ? {} : { url: requestUrl };
+  return {
+    display_information: {
+      name: options.name ?? "Firebreak",
+      description: "Incident response: channels from pages, approval-gated playbooks, a timeline and the post-mortem.",
+      background_color: "#b3261e",
+    },
+    features: {
+      bot_user: { display_name: options.name ?? "Firebreak", always_online: true },
+      slash_commands: commands.map((c) => ({ command: c.command, description: c.description, usage_hint: c.usageHint, should_escape: false, ...url })),
+      shortcuts: messageShortcuts.map((s) => ({ name: s.name, type: "message", callback_id: s.callbackId, description: s.description })),
+    },
+    oauth_config: { scopes: { bot: botScopes() } },
+    settings: {
+      ...(botEvents.length > 0 && { event_subscriptions: { ...(!options.socketMode && { request_url: requestUrl }), bot_events: [...botEvents] } }),
+      interactivity: { is_enabled: true, ...(!options.socketMode && { request_url: requestUrl }) },
+      org_deploy_enabled: false,
+      socket_mode_enabled: options.socketMode,
+      token_rotation_enabled: false,
+    },
+  };
+}

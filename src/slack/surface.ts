@@ -1,0 +1,31 @@
+// Everything Firebreak registers with Slack, in one place: listeners register from these lists
+// and `firebreak manifest` is generated from them, so the app's configuration cannot drift.
+export const INCIDENT_COMMAND = { command: "/incident", description: "Declare and run incidents", usageHint: "declare [title] | help" } as const;
+
+export const DECLARE_SHORTCUT = { callbackId: "declare_incident_from_message", name: "Declare incident", description: "Declare an incident from this message" } as const;
+
+export const commands = [INCIDENT_COMMAND] as const;
+export const messageShortcuts = [DECLARE_SHORTCUT] as const;
+/** Events API subscriptions (bot events). */
+export const botEvents: readonly string[] = [];
+
+/** Every Web API method Firebreak calls, with the bot scope it needs (least privilege). */
+export const webApiMethods: Record<string, string[]> = {
+  "auth.test": [],
+  "conversations.create": ["channels:manage"],
+  "conversations.invite": ["channels:manage"],
+  "conversations.list": ["channels:read"],
+  "conversations.history": ["channels:history"],
+  "chat.postMessage": ["chat:write"],
+  "chat.update": ["chat:write"],
+  "chat.postEphemeral": ["chat:write"],
+  "chat.getPermalink": [],
+  "pins.add": ["pins:write"],
+  "users.lookupByEmail": ["users:read", "users:read.email"],
+  "views.open": [],
+};
+
+export function botScopes(): string[] {
+  const fromCommands = commands.length > 0 || messageShortcuts.length > 0 ? ["commands"] : [];
+  return [...new Set([...fromCommands, ...Object.values(webApiMethods).flat()])].sort();
+}
