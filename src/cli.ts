@@ -4,12 +4,21 @@ import { openSql } from "./adapters/store/open-store.js";
 import { ConfigError, loadConfig, type LoadOptions } from "./config.js";
 import { createLogger } from "./log.js";
 import { createFirebreak } from "./main.js";
+import { createActionRegistry } from "./playbooks/action-registry.js";
+import { builtinActions } from "./playbooks/builtin-actions.js";
+import { checkPlaybookFiles } from "./playbooks/check-playbooks.js";
+import { slackManifest } from "./slack/manifest.js";
+import { formatSourceProblem } from "./yaml-source.js";
 
 const help = `Usage: firebreak <command>
 
 Commands:
   serve       run the bot: Slack, PagerDuty and Datadog webhooks, health endpoints (npm start)
   migrate     apply database migrations and exit
+  manifest [--url URL] [--socket-mode]
+              print the Slack app manifest for Firebreak served at URL
+  playbooks check [paths...]
+              check playbook files and directories (default ./playbooks) and exit
   help        show this help
 
 Configuration comes from environment variables (see .env.example) and, optionally,
@@ -25,6 +34,10 @@ export async function runCli(argv: string[], io: Io = defaultIo): Promise<number
       return serve(io);
     case "migrate":
       return runMigrate(io);
+    case "playbooks":
+      return runPlaybooks(rest, io);
+    case "manifest":
+      return printManifest(rest, io);
     case undefined:
     case "help":
     case "--help":
@@ -90,4 +103,32 @@ async function runMigrate(io: Io): Promise<number> {
   } finally {
     await sql.close();
   }
+}
+
+function runPlaybooks(args: string[], io: Io): number {
+  const [subcommand, ...paths] = args;
+  if (subcommand !== "check") {
+    io.stderr(`firebreak: unknown command "${["playbooks", ...args].join(" ")}"\n\n${help}`);
+    return 2;
+  }
+  // Checking never runs an action, so the actions' dependencies are never called.
+  const registry = createActionRegistry(builtinActions({ addNote: () => Promise.reject(new Error("actions do not run during a check")) }));
+  const { playbooks, problems } = checkPlaybookFiles(paths.length > 0 ? paths : ["./playbooks"], registry);
+  if (problems.length > 0) {
+    problems.forEach((problem) => io.stderr(formatSourceProblem(problem)));
+    return 1;
+  }
+  io.stdout(`${playbooks.length} ${playbooks.length === 1 ? "playbook" : "playbooks"} OK`);
+  return 0;
+}
+
+function printManifest(args: string[], io: Io): number {
+  const urlAt = args.indexOf("--url");
+  const baseUrl = urlAt >= 0 ? args[urlAt + 1] : "https://firebreak.example.com";
+  if (!baseUrl || !/^https?:\/\//.test(baseUrl)) {
+    io.stderr("firebreak manifest: --url needs the public base URL of your Firebreak, e.g. --url https://firebreak.example.com");
+    return 2;
+  }
+  io.stdout(JSON.stringify(slackManifest({ baseUrl, socketMode: args.includes("--socket-mode") }), null, 2));
+  return 0;
 }

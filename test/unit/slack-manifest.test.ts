@@ -28,3 +28,18 @@ describe("Slack app manifest", () => {
     expect([...called].filter((m) => !(m in webApiMethods))).toEqual([]);
   });
 });
+
+describe("firebreak manifest", () => {
+  it("prints the manifest for the given URL, and refuses a URL that is not one", async () => {
+    const { runCli } = await import("../../src/cli.js");
+    const out: string[] = [];
+    const err: string[] = [];
+    const io = { env: {}, stdout: (s: string) => out.push(s), stderr: (s: string) => err.push(s) };
+    expect(await runCli(["manifest", "--url", "https://fb.acme.io"], io)).toBe(0);
+    const manifest = JSON.parse(out.join(""));
+    expect(manifest.settings.interactivity.request_url).toBe("https://fb.acme.io/slack/events");
+    expect(manifest.features.slash_commands[0]).toMatchObject({ command: "/incident", url: "https://fb.acme.io/slack/events" });
+    expect(await runCli(["manifest", "--url", "fb.acme.io"], io)).toBe(2);
+    expect(err.join("")).toContain("--url needs the public base URL");
+  });
+});

@@ -1,0 +1,50 @@
+// What a playbook step can do. Every action declares its input (checked before anything runs),
+// a dry-run `plan` that says what it would do, and `run`. Steps name actions; the registry is
+// the only way a name becomes behaviour.
+import type { z } from "zod";
+import type { Logger } from "../log.js";
+import { actionNamePattern } from "./playbook-schema.js";
+
+export interface ActionPlan {
+  summary: string;
+  details: { kind: "sql" | "kubernetes" | "http" | "text"; text: string }[];
+  risk: { irreversible: boolean; blastRadius?: { unit: string; count: number } };
+  /** set when the action would do nothing, with why */
+  noop?: string;
+}
+
+export interface ActionContext {
+  log: Logger;
+  signal: AbortSignal;
+  now(): Date;
+  progress(text: string): void;
+}
+
+export interface ActionDefinition<I = unknown, O = unknown> {
+  name: string;
+  description: string;
+  input: z.ZodType<I>;
+  /** outputs later steps may reference, described for `check` */
+  outputs?: readonly string[];
+  plan(input: I, ctx: ActionContext): Promise<ActionPlan>;
+  run(input: I, ctx: ActionContext): Promise<O>;
+}
+
+export type ActionRegistry = ReadonlyMap<string, ActionDefinition>;
+
+/** Infers the input type of `plan` and `run` from `input`, so an action is written without annotations. */
+export function defineAction<I, O>(action: ActionDefinition<I, O>): ActionDefinition {
+  return action;
+}
+
+export function createActionRegistry(actions: ActionDefinition[]): ActionRegistry {
+  const registry = new Map<string, ActionDefinition>();
+  for (const action of actions) {
+    if (!actionNamePattern.test(action.name)) {
+      throw new Error(`action name "${action.name}" cannot be used in a playbook: use dotted snake_case, as in "postgres.rebuild_index"`);
+    }
+    if (registry.has(action.name)) throw new Error(`action "${action.name}" is registered twice; each name must be registered once`);
+    registry.set(action.name, action);
+  }
+  return registry;
+}
