@@ -14,6 +14,7 @@
 //   new MetricsApi(configuration).queryMetrics({ from, to, query });
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { closeServer, parseBody, patternMatcher } from "../http-kit.js";
 
 /** [epoch milliseconds, value], as in Datadog's pointlist. */
 export type MetricPoint = [number, number | null];
@@ -185,32 +186,10 @@ export async function startDatadogEmulator(options: DatadogEmulatorOptions = {})
       metrics = script;
     },
     failNext(pattern, status, times = 1, body) {
-      const match = typeof pattern === "string" ? patternMatcher(pattern) : (call: string) => pattern.test(call);
+      const match = patternMatcher(pattern);
       const reply = status === 429 && body === undefined ? RATE_LIMITED : { status, body: body ?? { errors: [`Emulated failure ${status}`] } };
       failures.push({ match, reply, times });
     },
-    close: () => new Promise<void>((resolve, reject) => {
-      server.closeAllConnections();
-      server.close((err) => (err ? reject(err) : resolve()));
-    }),
+    close: () => closeServer(server),
   };
-}
-
-// Unparseable bodies are kept as text, so a test can see what was sent.
-function parseBody(raw: string): unknown {
-  if (raw === "") return undefined;
-  try {
-    return JSON.parse(raw);
-  } catch {
-    return raw;
-  }
-}
-
-// "POST /api/v1/events" or "/api/v1/*": `*` stands for one path segment; no method means any.
-function patternMatcher(pattern: string): (call: string) => boolean {
-  const [first, second] = pattern.trim().split(/\s+/);
-  const method = second ? first : "[A-Z]+";
-  const path = (second ?? first ?? "").split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join("[^/]+");
-  const regex = new RegExp(`^${method} ${path}$`);
-  return (call) => regex.test(call);
 }

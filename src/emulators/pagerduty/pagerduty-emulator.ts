@@ -11,6 +11,7 @@
 // Its `resource` shortcut only works for *.com hosts; read `data` instead.
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { closeServer, parseBody, patternMatcher } from "../http-kit.js";
 
 export interface EmulatedUser {
   id: string;
@@ -262,35 +263,14 @@ export async function startPagerdutyEmulator(options: PagerdutyEmulatorOptions =
     },
     incident: (id) => incidents.get(id),
     failNext(pattern, status, times = 1, body) {
-      const match = typeof pattern === "string" ? patternMatcher(pattern) : (call: string) => pattern.test(call);
+      const match = patternMatcher(pattern);
       const reply: Reply = status === 429 && body === undefined ? RATE_LIMITED : { status, body: body ?? genericError(status).body };
       failures.push({ match, reply, times });
     },
-    close: () => new Promise<void>((resolve, reject) => {
-      server.closeAllConnections();
-      server.close((err) => (err ? reject(err) : resolve()));
-    }),
+    close: () => closeServer(server),
   };
 }
 
-// Unparseable bodies are kept as text, so a test can see what was sent.
-function parseBody(raw: string): unknown {
-  if (raw === "") return undefined;
-  try {
-    return JSON.parse(raw);
-  } catch {
-    return raw;
-  }
-}
 
 const genericError = (status: number) =>
   status >= 500 ? error(status, 2000, "An internal error has occurred. PagerDuty team has been notified.") : error(status, 2002, "Arguments Caused Error");
-
-// "PUT /incidents/*/notes" or "/oncalls": `*` stands for one path segment; no method means any.
-function patternMatcher(pattern: string): (call: string) => boolean {
-  const [first, second] = pattern.trim().split(/\s+/);
-  const method = second ? first : "[A-Z]+";
-  const path = (second ?? first ?? "").split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join("[^/]+");
-  const regex = new RegExp(`^${method} ${path}$`);
-  return (call) => regex.test(call);
-}
