@@ -4,25 +4,91 @@ import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { formatSourceProblem, parseYamlSource, problemsFromZod } from "./yaml-source.js";
 
+const name = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, "use lowercase letters, digits, dots, dashes or underscores");
+const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time of day such as "09:00"');
+const weekdays = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
+
+const serviceSchema = z
+  .object({
+    /** Pages for this service attach to its open incident if it was declared within this many minutes. */
+    group_within_minutes: z.number().int().positive().optional(),
+    /** PagerDuty escalation policy whose on-call responders are invited. */
+    escalation_policy: z.string().optional(),
+  })
+  .strict();
+
+/** Who may approve for `approval: { group: <name> }`: a Slack user group, listed users, or both. */
+const approverGroupSchema = z
+  .object({
+    usergroup: z.string().regex(/^S[A-Z0-9]+$/, "must be a Slack user group ID such as S0123ABCD").optional(),
+    users: z.array(z.string().regex(/^[UW][A-Z0-9]+$/, "must be a Slack user ID such as U0123ABCD")).optional(),
+  })
+  .strict()
+  .refine((g) => g.usergroup || g.users?.length, { error: "list a usergroup, users, or both" });
+
+const peakHoursSchema = z
+  .object({
+    /** IANA time zone of the windows (default FIREBREAK_TIMEZONE). */
+    timezone: z.string().optional(),
+    windows: z.array(z.object({ days: z.array(z.enum(weekdays)).min(1), from: clock, to: clock }).strict()).min(1),
+  })
+  .strict();
+
+const kubernetesTarget = z
+  .object({
+    /** Path to a kubeconfig file (default: the standard locations, or in-cluster). */
+    kubeconfig: z.string().optional(),
+    context: z.string().optional(),
+  })
+  .strict();
+
+/** A database's connection URL is read from the environment variable named here, never written in the file. */
+const postgresTarget = z.object({ url_env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "must be an environment variable name") }).strict();
+
+const trafficTarget = z.discriminatedUnion("kind", [
+  z
+    .object({
+      kind: z.literal("gateway"),
+      /** Kubernetes target the HTTPRoute lives in. */
+      cluster: name,
+      namespace: z.string(),
+      route: z.string(),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal("http"),
+      /** The traffic manager's endpoint; its host must be in allowed_hosts. */
+      url: z.url({ protocol: /^https?$/ }),
+      method: z.enum(["POST", "PUT", "PATCH"]).default("POST"),
+      allowed_hosts: z.array(z.string()).min(1),
+      /** Environment variable holding a bearer token, if the endpoint needs one. */
+      token_env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/).optional(),
+    })
+    .strict(),
+]);
+
 export const configFileSchema = z
   .object({
-    services: z
-      .record(
-        z.string(),
-        z
-          .object({
-            /** Pages for this service attach to its open incident if it was declared within this many minutes. */
-            group_within_minutes: z.number().int().positive().optional(),
-            /** PagerDuty escalation policy whose on-call responders are invited. */
-            escalation_policy: z.string().optional(),
-          })
-          .strict(),
-      )
-      .default({}),
+    services: z.record(z.string(), serviceSchema).default({}),
+    approver_groups: z.record(name, approverGroupSchema).default({}),
+    /** Risky steps need one more approval inside these windows. */
+    peak_hours: peakHoursSchema.optional(),
+    /** Per-action limits on what one step may touch, e.g. `kubernetes.rollout_restart: 50` (pods). */
+    blast_radius: z.record(z.string(), z.number().int().positive()).default({}),
+    targets: z
+      .object({
+        kubernetes: z.record(name, kubernetesTarget).default({}),
+        postgres: z.record(name, postgresTarget).default({}),
+        traffic: z.record(name, trafficTarget).default({}),
+      })
+      .strict()
+      .default({ kubernetes: {}, postgres: {}, traffic: {} }),
   })
   .strict();
 
 export type ConfigFile = z.infer<typeof configFileSchema>;
+export type Weekday = (typeof weekdays)[number];
 
 export function loadConfigFile(path: string | undefined, readFile: (p: string) => string = (p) => readFileSync(p, "utf8")): ConfigFile {
   if (path === undefined) return configFileSchema.parse({});

@@ -70,6 +70,8 @@ export interface Config {
   datadog?: { apiKey: string; appKey: string; site: string; apiUrl: string; webhookSecret: string };
   github?: { token: string; apiUrl: string; owner: string; repo: string; baseBranch: string };
   file: ConfigFile;
+  /** Credentials of firebreak.yaml targets, read from the environment variables the file names. */
+  targetSecrets: { postgres: Record<string, { url: string }>; trafficTokens: Record<string, string> };
   /** Every secret value in this configuration, for log scrubbing. */
   secrets: string[];
 }
@@ -130,6 +132,20 @@ export function loadConfig(env: Env, options: LoadOptions = {}): Config {
     problems.push({ setting: "FIREBREAK_CONFIG", message: `FIREBREAK_CONFIG: ${message}` });
   }
 
+  const targetSecrets: Config["targetSecrets"] = { postgres: {}, trafficTokens: {} };
+  for (const [target, { url_env }] of Object.entries(file.targets.postgres)) {
+    const url = env[url_env]?.trim();
+    if (!url) problems.push({ setting: url_env, message: `${url_env} is required by the postgres target "${target}" in firebreak.yaml; set it to that database's connection URL.` });
+    else if (!/^postgres(ql)?:\/\//.test(url)) problems.push({ setting: url_env, message: `${url_env} (postgres target "${target}") must be a postgres:// URL.` });
+    else targetSecrets.postgres[target] = { url };
+  }
+  for (const [target, traffic] of Object.entries(file.targets.traffic)) {
+    if (traffic.kind !== "http" || !traffic.token_env) continue;
+    const token = env[traffic.token_env]?.trim();
+    if (!token) problems.push({ setting: traffic.token_env, message: `${traffic.token_env} is required by the traffic target "${target}" in firebreak.yaml; set it to the traffic manager's token.` });
+    else targetSecrets.trafficTokens[target] = token;
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
 
   const get = (name: SettingName) => value(name) as string;
@@ -141,6 +157,7 @@ export function loadConfig(env: Env, options: LoadOptions = {}): Config {
       ? { kind: "pg", url: get("DATABASE_URL") }
       : { kind: "pglite", dataDir: value("FIREBREAK_DATA_DIR") ?? "./.firebreak" },
     file,
+    targetSecrets,
     secrets: [],
   };
   if (enabled.has("slack")) {
@@ -205,6 +222,8 @@ function collectSecrets(config: Config): string[] {
     config.datadog?.webhookSecret,
     config.github?.token,
     config.database.kind === "pg" ? passwordOf(config.database.url) : undefined,
+    ...Object.values(config.targetSecrets.postgres).map((t) => passwordOf(t.url)),
+    ...Object.values(config.targetSecrets.trafficTokens),
   ];
   return secrets.filter((s): s is string => typeof s === "string" && s.length >= 4);
 }

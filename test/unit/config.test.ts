@@ -100,3 +100,38 @@ describe("README", () => {
     expect(readFileSync("README.md", "utf8")).toContain(DATADOG_WEBHOOK_TEMPLATE);
   });
 });
+
+describe("firebreak.yaml targets", () => {
+  const yaml = [
+    "approver_groups:",
+    "  dba: { usergroup: S0DBA, users: [U0ALICE] }",
+    "peak_hours:",
+    "  windows: [{ days: [mon, tue, wed, thu, fri], from: '09:00', to: '18:00' }]",
+    "blast_radius: { kubernetes.rollout_restart: 50 }",
+    "targets:",
+    "  postgres:",
+    "    orders-db: { url_env: ORDERS_DB_URL }",
+    "  kubernetes:",
+    "    prod-east: { kubeconfig: /etc/kube/east, context: east }",
+    "  traffic:",
+    "    edge: { kind: http, url: 'https://traffic.internal/shift', allowed_hosts: [traffic.internal], token_env: EDGE_TOKEN }",
+  ].join("\n");
+  const readFile = () => yaml;
+
+  it("resolves credentials from the variables the file names, and scrubs them from logs", () => {
+    const config = loadConfig({ ...slack, FIREBREAK_CONFIG: "f.yaml", ORDERS_DB_URL: "postgres://app:orders-pw@db/orders", EDGE_TOKEN: "edge-token-1" }, { readFile });
+    expect(config.targetSecrets).toEqual({ postgres: { "orders-db": { url: "postgres://app:orders-pw@db/orders" } }, trafficTokens: { edge: "edge-token-1" } });
+    expect(config.secrets).toEqual(expect.arrayContaining(["orders-pw", "edge-token-1"]));
+    expect(config.file.blast_radius["kubernetes.rollout_restart"]).toBe(50);
+  });
+
+  it("names a target's missing credentials variable", () => {
+    try {
+      loadConfig({ ...slack, FIREBREAK_CONFIG: "f.yaml" }, { readFile });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as ConfigError).problems.map((p) => p.setting)).toEqual(["ORDERS_DB_URL", "EDGE_TOKEN"]);
+      expect((error as ConfigError).message).toContain('ORDERS_DB_URL is required by the postgres target "orders-db"');
+    }
+  });
+});
