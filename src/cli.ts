@@ -4,8 +4,7 @@ import { openSql } from "./adapters/store/open-store.js";
 import { ConfigError, loadConfig, type LoadOptions } from "./config.js";
 import { createLogger } from "./log.js";
 import { createFirebreak } from "./main.js";
-import { createActionRegistry } from "./playbooks/action-registry.js";
-import { builtinActions } from "./playbooks/builtin-actions.js";
+import { firebreakActions } from "./playbooks/firebreak-actions.js";
 import { checkPlaybookFiles } from "./playbooks/check-playbooks.js";
 import { slackManifest } from "./slack/manifest.js";
 import { formatSourceProblem } from "./yaml-source.js";
@@ -66,7 +65,14 @@ async function serve(io: Io): Promise<number> {
   const config = configure(io, { require: ["slack"] });
   if (!config) return 2;
   const log = createLogger({ level: config.logLevel, secrets: config.secrets });
-  const firebreak = createFirebreak({ config: { ...config, slack: config.slack! }, log });
+  let firebreak;
+  try {
+    firebreak = createFirebreak({ config: { ...config, slack: config.slack! }, log });
+  } catch (error) {
+    // Invalid playbooks: the message lists every problem as file:line:col.
+    io.stderr(`Firebreak cannot start: ${error instanceof Error ? error.message : String(error)}`);
+    return 2;
+  }
   try {
     await firebreak.start();
   } catch (error) {
@@ -111,8 +117,10 @@ function runPlaybooks(args: string[], io: Io): number {
     io.stderr(`firebreak: unknown command "${["playbooks", ...args].join(" ")}"\n\n${help}`);
     return 2;
   }
-  // Checking never runs an action, so the actions' dependencies are never called.
-  const registry = createActionRegistry(builtinActions({ addNote: () => Promise.reject(new Error("actions do not run during a check")) }));
+  // Checking never runs an action; the configuration only names targets (no Slack needed).
+  const config = configure(io, {});
+  if (!config) return 2;
+  const registry = firebreakActions(config, { store: () => undefined, now: () => new Date() });
   const { playbooks, problems } = checkPlaybookFiles(paths.length > 0 ? paths : ["./playbooks"], registry);
   if (problems.length > 0) {
     problems.forEach((problem) => io.stderr(formatSourceProblem(problem)));

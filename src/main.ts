@@ -1,4 +1,5 @@
 // Composition root: builds Firebreak from a Config. Nothing here decides anything; it wires.
+import { fileURLToPath } from "node:url";
 import { WebClient } from "@slack/web-api";
 import { createPagerdutyPaging } from "./adapters/pagerduty.js";
 import { createSlackChat } from "./adapters/slack-chat.js";
@@ -10,15 +11,22 @@ import { healthRoutes } from "./http/health-routes.js";
 import { createHttpServer, type Routes } from "./http/server.js";
 import { webhookRoutes } from "./http/webhook-routes.js";
 import { OPEN_CHANNEL_JOB } from "./incidents/declare-incident.js";
-import type { IncidentDeps } from "./incidents/deps.js";
 import { openChannelJob } from "./incidents/open-channel.js";
 import { PAGERDUTY_NOTE_JOB, pagerdutyNoteJob } from "./incidents/pagerduty-note.js";
 import { DATADOG_DELIVERY_JOB, PAGERDUTY_DELIVERY_JOB, processDeliveryJob } from "./incidents/process-delivery.js";
 import { createJobRunner, type JobRunner, type JobRunnerOptions } from "./jobs/job-runner.js";
 import type { Logger } from "./log.js";
 import { createMetrics } from "./metrics.js";
+import { createPlaybookEngine } from "./playbooks/engine/create-engine.js";
+import type { StepWorkerOptions } from "./playbooks/engine/step-worker.js";
+import { firebreakActions } from "./playbooks/firebreak-actions.js";
+import { loadPlaybooks } from "./playbooks/load-playbooks.js";
 import { createSlackApp } from "./slack/app.js";
+import type { AppDeps } from "./slack/listeners/slack-deps.js";
 import { registerListeners } from "./slack/listeners/register.js";
+
+/** Playbooks shipped with Firebreak: <package>/playbooks, one level above src/ and dist/. */
+export const SHIPPED_PLAYBOOKS = fileURLToPath(new URL("../playbooks", import.meta.url));
 
 export interface FirebreakOptions {
   config: Config & { slack: NonNullable<Config["slack"]> };
@@ -26,6 +34,8 @@ export interface FirebreakOptions {
   now?: () => Date;
   /** Job runner tuning (tests shorten the poll interval and retry backoff). */
   jobs?: Pick<JobRunnerOptions, "pollMs" | "backoffMs" | "leaseMs">;
+  /** Step worker tuning (tests shorten leases). */
+  steps?: StepWorkerOptions;
 }
 
 export interface Firebreak {
@@ -42,8 +52,9 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
   const metrics = createMetrics();
   const abort = new AbortController();
   let store: Store | undefined;
-  let deps: IncidentDeps | undefined;
+  let deps: AppDeps | undefined;
   let runner: JobRunner | undefined;
+  let stepWorker: { stop(): Promise<void> } | undefined;
   let lastDatabaseError = "database: connecting";
 
   for (const integration of describeIntegrations(config)) {
@@ -60,6 +71,9 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
   const chat = createSlackChat(slackClient);
   const paging = config.pagerduty && createPagerdutyPaging(config.pagerduty);
   const nudge = () => runner?.nudge();
+  const registry = firebreakActions(config, { store: () => store, now });
+  // An invalid playbook stops start-up with every problem as file:line:col (the caller exits 2).
+  const playbooks = (config.file.playbook_dirs ?? [SHIPPED_PLAYBOOKS]).flatMap((dir) => loadPlaybooks(dir, registry));
 
   const slackApp = createSlackApp({ slack: config.slack, log, now: () => now().getTime() });
   registerListeners(slackApp.app, () => deps);
@@ -84,7 +98,12 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
     onAttemptFailed: (reason) => (lastDatabaseError = `database unreachable: ${reason}`),
   }).then((opened) => {
     store = opened;
+    const engine = createPlaybookEngine(
+      { store: opened, registry, playbooks, chat, log: log.child({ component: "playbooks" }), now, timezone: config.timezone, file: config.file, nudgeJobs: nudge },
+      options.steps,
+    );
     deps = {
+      engine: engine.deps,
       store: opened,
       chat,
       ...(paging && { paging }),
@@ -106,9 +125,12 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
         [DATADOG_DELIVERY_JOB]: processDeliveryJob(deps, "datadog"),
         [OPEN_CHANNEL_JOB]: openChannelJob(deps),
         [PAGERDUTY_NOTE_JOB]: pagerdutyNoteJob(deps),
+        ...engine.jobHandlers,
       },
     });
     runner.start();
+    engine.worker.start();
+    stepWorker = engine.worker;
     log.info({ driver: opened.driver }, "database ready");
     return opened;
   });
@@ -132,6 +154,7 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
       abort.abort(new Error("stopping"));
       await http.close();
       if (!receiver) await slackApp.app.stop().catch(() => undefined);
+      await stepWorker?.stop();
       await runner?.stop();
       await store?.close();
       log.info("Firebreak stopped");

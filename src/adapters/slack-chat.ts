@@ -74,6 +74,10 @@ export function createSlackChat(client: WebClient): ChatPort {
       const result = await call("chat.getPermalink", () => client.chat.getPermalink({ channel: channelId, message_ts: ts }));
       return result.permalink;
     },
+    async userGroupMembers(userGroupId) {
+      const result = await call("usergroups.users.list", () => client.usergroups.users.list({ usergroup: userGroupId }));
+      return result.users ?? [];
+    },
     async findRecentMessage(channelId, text) {
       const bot = await this.botUserId();
       const history = await call("conversations.history", () => client.conversations.history({ channel: channelId, limit: 50 }));

@@ -38,6 +38,8 @@ export interface ChatPort {
   postEphemeral(channelId: string, userId: string, message: ChatMessage): Promise<void>;
   pin(channelId: string, ts: string): Promise<void>;
   permalink(channelId: string, ts: string): Promise<string | undefined>;
+  /** Members of a Slack user group (S…). */
+  userGroupMembers(userGroupId: string): Promise<string[]>;
   /** The ts of a recent message of the bot's in the channel whose text is exactly `text`. */
   findRecentMessage(channelId: string, text: string): Promise<string | undefined>;
 }

@@ -18,6 +18,8 @@ export interface ActionContext {
   signal: AbortSignal;
   now(): Date;
   progress(text: string): void;
+  /** The incident the step runs for (set by the engine; absent in dry runs outside a run). */
+  incidentId?: number;
 }
 
 export interface ActionDefinition<I = unknown, O = unknown> {

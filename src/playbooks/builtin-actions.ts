@@ -7,7 +7,7 @@ import { durationMs, durationSchema } from "./playbook-schema.js";
 
 export interface BuiltinActionDeps {
   /** Adds a note to the timeline of the incident the playbook runs for. */
-  addNote(text: string): Promise<void>;
+  addNote(incidentId: number, text: string): Promise<void>;
 }
 
 const MAX_WAIT_MS = 3_600_000;
@@ -24,8 +24,9 @@ export function builtinActions(deps: BuiltinActionDeps): ActionDefinition[] {
         details: [{ kind: "text", text }],
         risk: { irreversible: false },
       }),
-      run: async ({ text }) => {
-        await deps.addNote(text);
+      run: async ({ text }, ctx) => {
+        if (ctx.incidentId === undefined) throw new Error("incident.note runs only inside a playbook run");
+        await deps.addNote(ctx.incidentId, text);
       },
     }),
     defineAction({

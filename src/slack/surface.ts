@@ -1,6 +1,6 @@
 // Everything Firebreak registers with Slack, in one place: listeners register from these lists
 // and `firebreak manifest` is generated from them, so the app's configuration cannot drift.
-export const INCIDENT_COMMAND = { command: "/incident", description: "Declare and run incidents", usageHint: "declare [title] | help" } as const;
+export const INCIDENT_COMMAND = { command: "/incident", description: "Declare and run incidents", usageHint: "declare [title] | playbook [all] | help" } as const;
 
 export const DECLARE_SHORTCUT = { callbackId: "declare_incident_from_message", name: "Declare incident", description: "Declare an incident from this message" } as const;
 
@@ -23,6 +23,7 @@ export const webApiMethods: Record<string, string[]> = {
   "pins.add": ["pins:write"],
   "users.lookupByEmail": ["users:read", "users:read.email"],
   "views.open": [],
+  "usergroups.users.list": ["usergroups:read"],
 };
 
 export function botScopes(): string[] {

@@ -31,11 +31,12 @@ export interface HarnessOptions {
 
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const slack = options.slack ?? createSlackEmulator();
-  const { url: slackUrl } = await slack.start();
+  // A shared emulator (two Firebreak replicas in one workspace) is started once, by its owner.
+  const slackUrl = slack.url ?? (await slack.start()).url;
   const pagerduty = await startPagerdutyEmulator({ token: "pd-api-token" });
   // PagerDuty refuses changes whose From header is not one of its users.
   pagerduty.addUser({ id: "PFIREBREAK", name: "Firebreak", email: "firebreak@example.com" });
-  const incidentsChannel = slack.addChannel({ name: "incidents" });
+  const incidentsChannel = slack.channelByName("incidents")?.id ?? slack.addChannel({ name: "incidents" });
   const logs: string[] = [];
   const env = {
     PORT: "0",
@@ -87,7 +88,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     },
     async stop() {
       await firebreak.stop();
-      await slack.stop();
+      if (!options.slack) await slack.stop();
       await pagerduty.close();
     },
   };

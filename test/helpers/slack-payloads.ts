@@ -41,3 +41,17 @@ export function reactionEvent(eventId: string, fields: { user: string; channel: 
   body.event = { ...body.event, user: fields.user, reaction: fields.reaction ?? "pushpin", item: { type: "message", channel: fields.channel, ts: fields.ts } };
   return body;
 }
+
+const blockActions = JSON.parse(readFileSync("test/fixtures/slack/interactivity/block_actions.button.json", "utf8"));
+
+/** A button click as Slack sends it (block_actions), on a message in a channel. */
+export function buttonClick(fields: { actionId: string; value: string; userId: string; channelId: string; messageTs?: string }) {
+  const body = structuredClone(blockActions);
+  body.user = { ...body.user, id: fields.userId };
+  body.channel = { ...body.channel, id: fields.channelId };
+  body.container = { type: "message", message_ts: fields.messageTs ?? "1548261231.000200", channel_id: fields.channelId, is_ephemeral: false };
+  body.message = { ...body.message, ts: fields.messageTs ?? body.message.ts };
+  body.trigger_id = `${Date.now()}.333649436676.d8c1bb837935619ccad0f624c448ffb3`;
+  body.actions = [{ ...body.actions[0], action_id: fields.actionId, block_id: "b", value: fields.value }];
+  return body;
+}

@@ -270,12 +270,13 @@ describe("builtin actions", () => {
 
   it("incident.note plans the note and adds it through its dependency", async () => {
     const notes: string[] = [];
-    const note = createActionRegistry(builtinActions({ addNote: async (text) => void notes.push(text) })).get("incident.note")!;
+    const note = createActionRegistry(builtinActions({ addNote: async (incidentId, text) => void notes.push(`${incidentId}: ${text}`) })).get("incident.note")!;
     const input = note.input.parse({ text: "Rebuilt orders_pkey" });
     const plan = { summary: "Add a note to the incident timeline", details: [{ kind: "text", text: "Rebuilt orders_pkey" }], risk: { irreversible: false } };
     expect(await note.plan(input, ctx())).toEqual(plan);
-    await note.run(input, ctx());
-    expect(notes).toEqual(["Rebuilt orders_pkey"]);
+    await expect(note.run(input, ctx())).rejects.toThrow("only inside a playbook run");
+    await note.run(input, { ...ctx(), incidentId: 7 });
+    expect(notes).toEqual(["7: Rebuilt orders_pkey"]);
     expect(note.input.safeParse({ text: "x".repeat(3001) }).success).toBe(false);
   });
 

@@ -3,6 +3,7 @@ import { createDeliveriesStore } from "./deliveries-store.js";
 import { createIncidentsStore } from "./incidents-store.js";
 import { createJobsStore } from "./jobs-store.js";
 import { isMigrated } from "./migrate.js";
+import { createRunsStore } from "./runs-store.js";
 import type { Sql, SqlExecutor } from "./sql.js";
 import { createTimelineStore } from "./timeline-store.js";
 
@@ -12,6 +13,7 @@ function createRepositories(sql: SqlExecutor) {
     timeline: createTimelineStore(sql),
     deliveries: createDeliveriesStore(sql),
     jobs: createJobsStore(sql),
+    runs: createRunsStore(sql),
   };
 }
 

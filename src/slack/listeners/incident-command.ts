@@ -1,6 +1,7 @@
 // `/incident <subcommand>`: thin — parse, ack, hand to a flow or a view.
 import type { App } from "@slack/bolt";
 import { declareModal } from "../views/declare-modal.js";
+import { playbookCommand } from "./playbook-listeners.js";
 import { COMMAND, helpText } from "../views/help.js";
 import { DATABASE_UNAVAILABLE, type ListenerDeps } from "./slack-deps.js";
 
@@ -18,6 +19,13 @@ export function registerIncidentCommand(app: App, deps: ListenerDeps): void {
           logger.warn(`views.open failed for /incident declare: ${(error as Error).message}`);
         }
         return;
+      }
+      case "playbook":
+      case "playbooks": {
+        const flows = deps();
+        if (!flows) return ack({ response_type: "ephemeral", text: DATABASE_UNAVAILABLE });
+        const answer = await playbookCommand(flows, command.channel_id, args.toLowerCase() === "all");
+        return ack({ response_type: "ephemeral", text: answer.text, ...(answer.blocks && { blocks: answer.blocks as never }) });
       }
       case "":
       case "help":

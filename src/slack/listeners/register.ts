@@ -3,6 +3,8 @@ import { registerDeclareShortcut } from "./declare-shortcut.js";
 import { registerDeclareSubmission } from "./declare-submission.js";
 import { registerEventDedupe } from "./dedupe-events.js";
 import { registerIncidentCommand } from "./incident-command.js";
+import { registerPlaybookListeners } from "./playbook-listeners.js";
+import { registerStepListeners } from "./step-listeners.js";
 import type { ListenerDeps } from "./slack-deps.js";
 
 export function registerListeners(app: App, deps: ListenerDeps): void {
@@ -10,4 +12,6 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   registerIncidentCommand(app, deps);
   registerDeclareShortcut(app, deps);
   registerDeclareSubmission(app, deps);
+  registerPlaybookListeners(app, deps);
+  registerStepListeners(app, deps);
 }

@@ -1,6 +1,11 @@
 import type { IncidentDeps } from "../../incidents/deps.js";
+import type { EngineDeps } from "../../playbooks/engine/engine-deps.js";
 
-/** Listeners get the incident flows once the database is open; undefined until then. */
-export type ListenerDeps = () => IncidentDeps | undefined;
+export interface AppDeps extends IncidentDeps {
+  engine: EngineDeps;
+}
+
+/** Listeners get the flows once the database is open; undefined until then. */
+export type ListenerDeps = () => AppDeps | undefined;
 
 export const DATABASE_UNAVAILABLE = "Firebreak can't reach its database right now, so nothing was recorded. Try again in a minute; if it persists, check `/readyz` on the Firebreak server.";

@@ -5,6 +5,7 @@ export const COMMAND = INCIDENT_COMMAND.command;
 
 export const subcommands: { usage: string; what: string }[] = [
   { usage: "declare [title]", what: "declare an incident: opens a form for title, severity, services and description" },
+  { usage: "playbook [all]", what: "list the playbooks for this incident (or all of them) and run one" },
   { usage: "help", what: "show this help" },
 ];
 

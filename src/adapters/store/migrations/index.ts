@@ -1,5 +1,6 @@
 import * as initial from "./001-initial.js";
 import * as incidentChannel from "./002-incident-channel.js";
+import * as playbookRuns from "./003-playbook-runs.js";
 
 export interface Migration {
   version: number;
@@ -11,6 +12,7 @@ export interface Migration {
 export const migrations: readonly Migration[] = [
   { version: 1, name: "initial", up: initial.up },
   { version: 2, name: "incident-channel", up: incidentChannel.up },
+  { version: 3, name: "playbook-runs", up: playbookRuns.up },
 ];
 
 export const latestVersion = migrations[migrations.length - 1]!.version;

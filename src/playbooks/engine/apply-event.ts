@@ -1,0 +1,63 @@
+// The one way a run changes: read it, decide, and persist the new state, its timeline entries
+// and the jobs for its commands in one transaction. A concurrent change makes the save fail;
+// the event is then decided again against the fresh run.
+import { decide, InvalidTransition, type RunEvent } from "../../domain/playbook-run.js";
+import type { RunRecord } from "../../adapters/store/runs-store.js";
+import { EXPIRE_APPROVAL_JOB, PREPARE_STEP_JOB, RENDER_STEP_JOB, type EngineDeps } from "./engine-deps.js";
+
+export type ApplyResult = { ok: true; run: RunRecord } | { ok: false; reason: string };
+
+const MAX_TRIES = 20;
+
+export async function applyEvent(deps: EngineDeps, runId: number, event: RunEvent, actor: string | null = null): Promise<ApplyResult> {
+  for (let attempt = 0; attempt < MAX_TRIES; attempt++) {
+    const now = deps.now();
+    const outcome = await deps.store.transaction(async (tx): Promise<ApplyResult | "conflict"> => {
+      const before = await tx.runs.get(runId);
+      if (!before) return { ok: false, reason: `There is no playbook run ${runId}.` };
+      let decision;
+      try {
+        decision = decide(before, event, now);
+      } catch (error) {
+        if (error instanceof InvalidTransition) return { ok: false, reason: `${capitalise(error.message)}.` };
+        throw error;
+      }
+      if (!(await tx.runs.save(before, decision.run))) return "conflict";
+      for (const entry of decision.timeline) {
+        await tx.timeline.append({
+          incidentId: before.incidentId,
+          eventAt: now,
+          kind: entry.kind,
+          actor: entry.actor ?? actor,
+          text: entry.text,
+          data: { runId, playbookId: before.playbook.id, ...("position" in event && { stepId: before.playbook.steps[event.position]?.id }) },
+        });
+      }
+      for (const command of decision.commands) {
+        const stepRunId = before.steps[command.position]!.id;
+        const version = decision.run.steps[command.position]!.version;
+        if (command.type === "prepare") {
+          await tx.jobs.enqueue({ kind: PREPARE_STEP_JOB, payload: { runId, position: command.position }, dedupeKey: `prepare:${stepRunId}:${version}` }, now);
+        } else if (command.type === "render") {
+          await tx.jobs.enqueue({ kind: RENDER_STEP_JOB, payload: { runId, position: command.position }, dedupeKey: `render:${stepRunId}:${version}` }, now);
+        } else if (command.type === "expire_approval") {
+          await tx.jobs.enqueue(
+            { kind: EXPIRE_APPROVAL_JOB, payload: { runId, position: command.position, round: command.round }, runAt: command.at, dedupeKey: `expire:${stepRunId}:${command.round}` },
+            now,
+          );
+        }
+      }
+      const after = (await tx.runs.get(runId))!;
+      return { ok: true, run: after };
+    });
+    if (outcome === "conflict") continue;
+    if (outcome.ok) {
+      deps.nudgeJobs();
+      deps.nudgeSteps();
+    }
+    return outcome;
+  }
+  return { ok: false, reason: "The run is changing too fast to apply this; try again in a moment." };
+}
+
+const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

@@ -1,0 +1,25 @@
+import type { Store } from "../../adapters/store/store.js";
+import type { ConfigFile } from "../../config-file.js";
+import type { ChatPort } from "../../incidents/ports.js";
+import type { Logger } from "../../log.js";
+import type { ActionRegistry } from "../action-registry.js";
+import type { Playbook } from "../playbook-schema.js";
+
+export interface EngineDeps {
+  store: Store;
+  registry: ActionRegistry;
+  playbooks: readonly Playbook[];
+  chat: ChatPort;
+  log: Logger;
+  now: () => Date;
+  timezone: string;
+  file: Pick<ConfigFile, "peak_hours" | "approver_groups">;
+  /** Wakes the job runner (prepare, render, expiry jobs). */
+  nudgeJobs: () => void;
+  /** Wakes the step worker (a step became ready). */
+  nudgeSteps: () => void;
+}
+
+export const PREPARE_STEP_JOB = "playbook.prepare-step";
+export const RENDER_STEP_JOB = "playbook.render-step";
+export const EXPIRE_APPROVAL_JOB = "playbook.expire-approval";

@@ -1,0 +1,33 @@
+// Starting a run: check the params against the playbook, record the run, and apply `start`.
+import type { Incident } from "../../domain/incident.js";
+import { humanId } from "../../domain/incident.js";
+import { paramValueSchema, type Playbook } from "../playbook-schema.js";
+import { applyEvent, type ApplyResult } from "./apply-event.js";
+import type { EngineDeps } from "./engine-deps.js";
+
+export type ParamErrors = Record<string, string>;
+
+/** Raw values (strings from a form) to typed params; every problem keyed by param name. */
+export function coerceParams(playbook: Playbook, raw: Record<string, string | undefined>): { ok: true; params: Record<string, unknown> } | { ok: false; errors: ParamErrors } {
+  const params: Record<string, unknown> = {};
+  const errors: ParamErrors = {};
+  for (const [name, spec] of Object.entries(playbook.params)) {
+    const text = raw[name]?.trim();
+    if (text === undefined || text === "") {
+      if (spec.default !== undefined) params[name] = spec.default;
+      else if (spec.required !== false) errors[name] = "Required.";
+      continue;
+    }
+    const value = spec.type === "integer" || spec.type === "number" ? Number(text) : spec.type === "boolean" ? text === "true" : text;
+    const result = paramValueSchema(spec).safeParse(value);
+    if (result.success) params[name] = result.data;
+    else errors[name] = result.error.issues.map((i) => i.message).join("; ");
+  }
+  return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, params };
+}
+
+export async function startRun(deps: EngineDeps, input: { incident: Incident; playbook: Playbook; params: Record<string, unknown>; userId: string }): Promise<ApplyResult> {
+  if (input.incident.status === "resolved") return { ok: false, reason: `${humanId(input.incident)} is resolved; playbooks can no longer be run for it.` };
+  const run = await deps.store.runs.create({ incidentId: input.incident.id, playbook: input.playbook, params: input.params, requestedBy: input.userId });
+  return applyEvent(deps, run.id, { type: "start" }, input.userId);
+}

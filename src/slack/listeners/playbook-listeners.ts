@@ -1,0 +1,74 @@
+// `/incident playbook [all]`, choosing a playbook, and submitting its params.
+import type { App, BlockButtonAction } from "@slack/bolt";
+import { humanId } from "../../domain/incident.js";
+import { coerceParams, startRun } from "../../playbooks/engine/start-run.js";
+import { matchesIncident } from "../../playbooks/suggest-playbooks.js";
+import {
+  paramsModal,
+  PLAYBOOK_CHOOSE_ACTION,
+  PLAYBOOK_PARAMS_CALLBACK,
+  PLAYBOOK_SHOW_ALL_ACTION,
+  playbookChoice,
+  playbookList,
+  readParams,
+} from "../views/playbook-views.js";
+import { DATABASE_UNAVAILABLE, type AppDeps, type ListenerDeps } from "./slack-deps.js";
+
+/** The answer to `/incident playbook [all]` in a channel: ephemeral blocks, or a sentence. */
+export async function playbookCommand(deps: AppDeps, channelId: string, all: boolean): Promise<{ text: string; blocks?: unknown[] }> {
+  const incident = await deps.store.incidents.byChannel(channelId);
+  if (!incident) return { text: "Run `/incident playbook` in an incident's channel: playbooks run for one incident." };
+  const playbooks = deps.engine.playbooks;
+  const shown = all ? playbooks : playbooks.filter((p) => matchesIncident(p, incident));
+  return { text: `Playbooks for ${humanId(incident)}`, blocks: playbookList(shown, incident.id, { hidden: playbooks.length - shown.length }) };
+}
+
+export function registerPlaybookListeners(app: App, deps: ListenerDeps): void {
+  app.action<BlockButtonAction>(PLAYBOOK_SHOW_ALL_ACTION, async ({ ack, body, respond }) => {
+    await ack();
+    const flows = deps();
+    const channelId = body.channel?.id;
+    if (!flows || !channelId) return void (await respond({ response_type: "ephemeral", replace_original: false, text: DATABASE_UNAVAILABLE }));
+    const answer = await playbookCommand(flows, channelId, true);
+    await respond({ response_type: "ephemeral", replace_original: true, text: answer.text, ...(answer.blocks && { blocks: answer.blocks as never }) });
+  });
+
+  app.action<BlockButtonAction>(PLAYBOOK_CHOOSE_ACTION, async ({ ack, body, action, client }) => {
+    await ack();
+    const flows = deps();
+    const choice = playbookChoice.safeParse(safeJson(action.value));
+    const playbook = choice.success ? flows?.engine.playbooks.find((p) => p.id === choice.data.playbookId) : undefined;
+    if (!flows || !choice.success || !playbook) {
+      if (body.channel?.id) await flows?.chat.postEphemeral(body.channel.id, body.user.id, { text: "That playbook is no longer available; run `/incident playbook` again." });
+      return;
+    }
+    await client.views.open({ trigger_id: body.trigger_id, view: paramsModal(playbook, choice.data.incidentId) });
+  });
+
+  app.view(PLAYBOOK_PARAMS_CALLBACK, async ({ ack, view, body }) => {
+    const flows = deps();
+    const choice = playbookChoice.safeParse(safeJson(view.private_metadata));
+    const playbook = choice.success ? flows?.engine.playbooks.find((p) => p.id === choice.data.playbookId) : undefined;
+    const incident = choice.success && flows ? await flows.store.incidents.get(choice.data.incidentId) : undefined;
+    if (!flows || !playbook || !incident) {
+      return ack({ response_action: "errors", errors: { [firstBlock(view)]: flows ? "This playbook or incident is no longer available." : DATABASE_UNAVAILABLE } });
+    }
+    const params = coerceParams(playbook, readParams(view.state));
+    if (!params.ok) return ack({ response_action: "errors", errors: Object.fromEntries(Object.entries(params.errors).map(([k, v]) => [`param_${k}`, v])) });
+    await ack();
+    const started = await startRun(flows.engine, { incident, playbook, params: params.params, userId: body.user.id });
+    if (!started.ok && incident.channelId) await flows.chat.postEphemeral(incident.channelId, body.user.id, { text: started.reason });
+  });
+}
+
+function firstBlock(view: { blocks: { block_id?: string }[] }): string {
+  return view.blocks.find((b) => b.block_id?.startsWith("param_"))?.block_id ?? "param_";
+}
+
+export function safeJson(text: string | undefined): unknown {
+  try {
+    return JSON.parse(text ?? "");
+  } catch {
+    return undefined;
+  }
+}

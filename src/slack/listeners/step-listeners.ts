@@ -1,0 +1,58 @@
+// Approve / Deny / Retry / Skip / Abort on a step message. Thin: parse the button, hand the
+// decision to the engine, tell the person privately if it was refused.
+import type { App, BlockButtonAction } from "@slack/bolt";
+import { z } from "zod";
+import type { StepDecision } from "../../domain/approval-policy.js";
+import { decideStep } from "../../playbooks/engine/decide-step.js";
+import { DENY_REASON_CALLBACK, denyModal, readDenyReason } from "../views/playbook-views.js";
+import { STEP_ACTIONS } from "../views/step-message.js";
+import { DATABASE_UNAVAILABLE, type ListenerDeps } from "./slack-deps.js";
+import { safeJson } from "./playbook-listeners.js";
+
+const buttonValue = z.object({ runId: z.number().int(), position: z.number().int().min(0), version: z.number().int(), round: z.number().int() });
+const STALE = "This button is not one Firebreak can read (the message may be from an older version). Use the latest step message in the channel.";
+
+export function registerStepListeners(app: App, deps: ListenerDeps): void {
+  const decisions: [string, StepDecision][] = [
+    [STEP_ACTIONS.approve, "approve"],
+    [STEP_ACTIONS.retry, "retry"],
+    [STEP_ACTIONS.skip, "skip"],
+    [STEP_ACTIONS.abort, "abort"],
+  ];
+  for (const [actionId, decision] of decisions) {
+    app.action<BlockButtonAction>(actionId, async ({ ack, body, action }) => {
+      await ack();
+      const flows = deps();
+      const channelId = body.channel?.id;
+      if (!channelId) return;
+      if (!flows) return void (await deps()?.chat.postEphemeral(channelId, body.user.id, { text: DATABASE_UNAVAILABLE }));
+      const shown = buttonValue.safeParse(safeJson(action.value));
+      const result = shown.success ? await decideStep(flows.engine, { decision, userId: body.user.id, shown: shown.data }) : { ok: false as const, reason: STALE };
+      if (!result.ok) await flows.chat.postEphemeral(channelId, body.user.id, { text: `:no_entry_sign: ${result.reason}` });
+    });
+  }
+
+  app.action<BlockButtonAction>(STEP_ACTIONS.deny, async ({ ack, body, action, client }) => {
+    await ack();
+    const flows = deps();
+    const shown = buttonValue.safeParse(safeJson(action.value));
+    const run = shown.success ? await flows?.store.runs.get(shown.data.runId) : undefined;
+    const def = shown.success ? run?.playbook.steps[shown.data.position] : undefined;
+    if (!flows || !def) {
+      if (body.channel?.id) await flows?.chat.postEphemeral(body.channel.id, body.user.id, { text: STALE });
+      return;
+    }
+    await client.views.open({ trigger_id: body.trigger_id, view: denyModal(action.value ?? "", def.title) });
+  });
+
+  app.view(DENY_REASON_CALLBACK, async ({ ack, view, body }) => {
+    const flows = deps();
+    const shown = buttonValue.safeParse(safeJson(view.private_metadata));
+    const reason = readDenyReason(view.state);
+    if (reason.length < 3) return ack({ response_action: "errors", errors: { reason: "Say why, so the timeline records it (at least a few words)." } });
+    if (!flows || !shown.success) return ack({ response_action: "errors", errors: { reason: flows ? STALE : DATABASE_UNAVAILABLE } });
+    const result = await decideStep(flows.engine, { decision: "deny", userId: body.user.id, shown: shown.data, reason });
+    if (!result.ok) return ack({ response_action: "errors", errors: { reason: result.reason } });
+    await ack();
+  });
+}

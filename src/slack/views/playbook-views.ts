@@ -1,0 +1,102 @@
+// Choosing a playbook and giving it its params; explaining a denial.
+import type { KnownBlock, View } from "@slack/types";
+import { z } from "zod";
+import type { Playbook } from "../../playbooks/playbook-schema.js";
+import { escapeMrkdwn } from "./mrkdwn.js";
+
+export const PLAYBOOK_CHOOSE_ACTION = "playbook_choose";
+export const PLAYBOOK_SHOW_ALL_ACTION = "playbook_show_all";
+export const PLAYBOOK_PARAMS_CALLBACK = "playbook_params";
+export const DENY_REASON_CALLBACK = "step_deny_reason";
+
+export function playbookList(playbooks: readonly Playbook[], incidentId: number, filtered: { hidden: number }): KnownBlock[] {
+  const blocks: KnownBlock[] = [];
+  if (playbooks.length === 0) {
+    blocks.push({ type: "section", text: { type: "mrkdwn", text: "No playbook matches this incident." } });
+  }
+  for (const playbook of playbooks) {
+    blocks.push({
+      type: "section",
+      text: { type: "mrkdwn", text: `*${escapeMrkdwn(playbook.title)}* (${playbook.steps.length} step${playbook.steps.length === 1 ? "" : "s"})\n${escapeMrkdwn(playbook.description).slice(0, 500)}` },
+      accessory: { type: "button", text: { type: "plain_text", text: "Run…" }, action_id: PLAYBOOK_CHOOSE_ACTION, value: JSON.stringify({ incidentId, playbookId: playbook.id }) },
+    });
+  }
+  if (filtered.hidden > 0) {
+    blocks.push({
+      type: "actions",
+      elements: [{ type: "button", text: { type: "plain_text", text: `Show all playbooks (${filtered.hidden} more)` }, action_id: PLAYBOOK_SHOW_ALL_ACTION, value: JSON.stringify({ incidentId }) }],
+    });
+  }
+  return blocks;
+}
+
+export const playbookChoice = z.object({ incidentId: z.number().int(), playbookId: z.string() });
+
+export function paramsModal(playbook: Playbook, incidentId: number): View {
+  const blocks: KnownBlock[] = [
+    { type: "section", text: { type: "mrkdwn", text: `${escapeMrkdwn(playbook.description)}\n\n*Steps:* ${playbook.steps.map((s, i) => `${i + 1}. ${escapeMrkdwn(s.title)}${s.approval ? " :raised_hand:" : ""}`).join("  ")}` } },
+  ];
+  for (const [name, spec] of Object.entries(playbook.params)) {
+    const label = { type: "plain_text" as const, text: name };
+    const hint = spec.description ? { hint: { type: "plain_text" as const, text: spec.description.slice(0, 150) } } : {};
+    const optional = spec.required === false || spec.default !== undefined;
+    const options = spec.type === "enum" ? spec.values : spec.type === "boolean" ? ["true", "false"] : undefined;
+    const initial = spec.default === undefined ? undefined : String(spec.default);
+    const element = options
+      ? {
+          type: "static_select" as const,
+          action_id: "value",
+          options: options.map((v) => ({ text: { type: "plain_text" as const, text: v }, value: v })),
+          ...(initial && { initial_option: { text: { type: "plain_text" as const, text: initial }, value: initial } }),
+        }
+      : { type: "plain_text_input" as const, action_id: "value", ...(initial && { initial_value: initial }) };
+    blocks.push({ type: "input", block_id: `param_${name}`, optional, label, element, ...hint });
+  }
+  return {
+    type: "modal",
+    callback_id: PLAYBOOK_PARAMS_CALLBACK,
+    private_metadata: JSON.stringify({ incidentId, playbookId: playbook.id }),
+    title: { type: "plain_text", text: "Run playbook" },
+    submit: { type: "plain_text", text: "Start" },
+    close: { type: "plain_text", text: "Cancel" },
+    blocks: [{ type: "header", text: { type: "plain_text", text: playbook.title.slice(0, 150) } }, ...blocks],
+  };
+}
+
+const fieldValue = z.object({ value: z.string().nullish(), selected_option: z.object({ value: z.string() }).nullish() });
+const paramsState = z.object({ values: z.record(z.string(), z.object({ value: fieldValue })) });
+
+/** The raw values typed into the params modal, by param name. */
+export function readParams(state: unknown): Record<string, string | undefined> {
+  const parsed = paramsState.safeParse(state);
+  if (!parsed.success) return {};
+  return Object.fromEntries(
+    Object.entries(parsed.data.values)
+      .filter(([block]) => block.startsWith("param_"))
+      .map(([block, { value }]) => [block.slice("param_".length), value.selected_option?.value ?? value.value ?? undefined]),
+  );
+}
+
+export function denyModal(buttonValue: string, stepTitle: string): View {
+  return {
+    type: "modal",
+    callback_id: DENY_REASON_CALLBACK,
+    private_metadata: buttonValue,
+    title: { type: "plain_text", text: "Deny step" },
+    submit: { type: "plain_text", text: "Deny" },
+    close: { type: "plain_text", text: "Cancel" },
+    blocks: [
+      {
+        type: "input",
+        block_id: "reason",
+        label: { type: "plain_text", text: `Why deny “${stepTitle}”?`.slice(0, 150) },
+        element: { type: "plain_text_input", action_id: "value", multiline: true, min_length: 3, max_length: 1000 },
+      },
+    ],
+  };
+}
+
+export function readDenyReason(state: unknown): string {
+  const parsed = z.object({ values: z.object({ reason: z.object({ value: z.object({ value: z.string().nullish() }) }) }) }).safeParse(state);
+  return parsed.success ? (parsed.data.values.reason.value.value ?? "").trim() : "";
+}

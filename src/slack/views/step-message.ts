@@ -1,0 +1,111 @@
+// One message per playbook step, updated in place as the step moves: what will run (the exact
+// plan), its risk, who may approve, the approvals so far, progress, and the buttons that apply.
+import type { KnownBlock } from "@slack/types";
+import { describeApprovers } from "../../domain/approval-policy.js";
+import type { PlaybookRun, StepRun, StepState } from "../../domain/playbook-run.js";
+import { formatClock } from "../../domain/time-format.js";
+import { escapeMrkdwn, userMention } from "./mrkdwn.js";
+import type { Rendered } from "./incident-header.js";
+
+export const STEP_ACTIONS = { approve: "step_approve", deny: "step_deny", retry: "step_retry", skip: "step_skip", abort: "run_abort" } as const;
+
+/** What a button carries: the step and the version/round the person saw. */
+export interface StepButtonValue {
+  runId: number;
+  position: number;
+  version: number;
+  round: number;
+}
+
+const badge: Record<StepState, string> = {
+  pending: ":white_circle: pending",
+  preparing: ":hourglass_flowing_sand: planning",
+  awaiting_approval: ":raised_hand: waiting for approval",
+  ready: ":arrow_forward: approved, starting",
+  running: ":gear: running",
+  succeeded: ":white_check_mark: succeeded",
+  failed: ":x: failed",
+  denied: ":no_entry: denied",
+  interrupted: ":warning: interrupted — outcome unknown",
+  skipped: ":fast_forward: skipped",
+  cancelled: ":heavy_minus_sign: cancelled",
+  rolling_back: ":rewind: rolling back",
+  rolled_back: ":leftwards_arrow_with_hook: rolled back",
+};
+
+export function stepMessage(run: PlaybookRun, step: StepRun & { progress?: string | null }, commander: string | null, timeZone: string): Rendered {
+  const def = run.playbook.steps[step.position]!;
+  const total = run.steps.length;
+  const title = `Step ${step.position + 1}/${total} · ${def.title}`;
+  const blocks: KnownBlock[] = [
+    { type: "section", text: { type: "mrkdwn", text: `*${escapeMrkdwn(title)}*  ${badge[step.state]}\n_${escapeMrkdwn(run.playbook.title)}_ · \`${def.action}\`` } },
+  ];
+  if (step.plan) {
+    blocks.push({ type: "section", text: { type: "mrkdwn", text: `*Plan:* ${escapeMrkdwn(step.plan.summary)}` } });
+    for (const detail of step.plan.details.slice(0, 5)) {
+      const body = detail.text.length > 2800 ? `${detail.text.slice(0, 2800)}\n…` : detail.text;
+      blocks.push({ type: "section", text: { type: "mrkdwn", text: "```" + body.replaceAll("```", "ʼʼʼ") + "```" } });
+    }
+    blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: riskLine(run, step) }] });
+  }
+  if (def.approval && (step.state === "awaiting_approval" || step.approvals.length > 0)) {
+    const given = step.approvals.filter((a) => a.decision === "approve").map((a) => userMention(a.userId));
+    const expires = step.state === "awaiting_approval" && step.approvalExpiresAt ? ` · expires ${formatClock(step.approvalExpiresAt, timeZone)}` : "";
+    const reason = def.approval.reason ? `\n${escapeMrkdwn(def.approval.reason)}` : "";
+    blocks.push({
+      type: "context",
+      elements: [{ type: "mrkdwn", text: `*Approvals ${given.length}/${step.requiredApprovals}*${given.length ? `: ${given.join(", ")}` : ""} · may approve: ${describeApprovers(def, commander)}${expires}${reason}` }],
+    });
+  }
+  if (step.state === "running" && step.progress) blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: `:hourglass: ${escapeMrkdwn(step.progress)}` }] });
+  if (step.error) blocks.push({ type: "section", text: { type: "mrkdwn", text: `*Why:* ${escapeMrkdwn(step.error).slice(0, 2900)}` } });
+  if (step.state === "succeeded" && step.output !== null && step.output !== undefined) {
+    const output = JSON.stringify(step.output, null, 1);
+    blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: `Output: \`${escapeMrkdwn(output.length > 500 ? `${output.slice(0, 500)}…` : output)}\`` }] });
+  }
+  const buttons = buttonsFor(run, step, def.reversible);
+  if (buttons.length > 0) blocks.push({ type: "actions", block_id: `step_${run.id}_${step.position}`, elements: buttons });
+  return { text: `${title}: ${step.state.replace("_", " ")}`, blocks };
+}
+
+function riskLine(run: PlaybookRun, step: StepRun): string {
+  const def = run.playbook.steps[step.position]!;
+  const parts = [step.plan?.risk.irreversible || !def.reversible ? ":warning: *irreversible*" : "reversible"];
+  if (def.approval && step.requiredApprovals > def.approval.count) parts.push(":clock3: peak hours: one more approval");
+  if (step.plan?.risk.blastRadius) parts.push(`blast radius: ${step.plan.risk.blastRadius.count} ${step.plan.risk.blastRadius.unit}`);
+  parts.push(def.idempotent ? "safe to re-run" : "not safe to re-run");
+  return parts.join(" · ");
+}
+
+function buttonsFor(run: PlaybookRun, step: StepRun, reversible: boolean) {
+  const value = JSON.stringify({ runId: run.id, position: step.position, version: step.version, round: step.round } satisfies StepButtonValue);
+  const button = (text: string, actionId: string, style?: "primary" | "danger", confirm?: string) => ({
+    type: "button" as const,
+    text: { type: "plain_text" as const, text },
+    action_id: actionId,
+    value,
+    ...(style && { style }),
+    ...(confirm && {
+      confirm: {
+        title: { type: "plain_text" as const, text: "Are you sure?" },
+        text: { type: "mrkdwn" as const, text: confirm },
+        confirm: { type: "plain_text" as const, text },
+        deny: { type: "plain_text" as const, text: "Cancel" },
+      },
+    }),
+  });
+  if (run.state === "running" && step.state === "awaiting_approval") {
+    return [
+      button("Approve", STEP_ACTIONS.approve, "primary", reversible ? undefined : "This step cannot be undone. Approve it to run exactly the plan above."),
+      button("Deny", STEP_ACTIONS.deny, "danger"),
+    ];
+  }
+  if (step.state === "interrupted" || (step.state === "failed" && !run.steps.some((s) => s.position > step.position && !["pending", "cancelled"].includes(s.state)))) {
+    return [
+      button("Retry", STEP_ACTIONS.retry, "primary", step.state === "interrupted" ? "Its outcome is unknown: running it again may do it twice. Check first." : undefined),
+      button("Skip", STEP_ACTIONS.skip),
+      ...(run.state === "running" ? [button("Abort run", STEP_ACTIONS.abort, "danger")] : []),
+    ];
+  }
+  return [];
+}
