@@ -58,7 +58,7 @@ describe("firebreak playbooks check", () => {
     const file = join(dir, "b-bad.yml");
     expect(code).toBe(1);
     expect(output.trimEnd().split("\n")).toEqual([
-      `${file}:7:5: steps.0.action: unknown action "incident.notes" (known: incident.note, wait)`,
+      expect.stringMatching(new RegExp(`^${escape(file)}:7:5: steps\\.0\\.action: unknown action "incident\\.notes" \\(known: [^)]*incident\\.note, [^)]*wait\\)$`)),
       `${file}:11:23: steps.1.with.text: {{ params.who }}: unknown param "who" (this playbook declares no params)`,
       `${file}:11:44: steps.1.with.text: {{ steps.note.outputs }}: only a step's output can be looked up: use {{ steps.note.output }}`,
       `${file}:11:68: steps.1.with.extra: unknown key (check its spelling)`,
@@ -83,3 +83,5 @@ describe("firebreak playbooks check", () => {
     expect(cli.output()).toContain('firebreak: unknown command "playbooks lint"');
   });
 });
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
