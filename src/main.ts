@@ -1,6 +1,7 @@
 // Composition root: builds Firebreak from a Config. Nothing here decides anything; it wires.
 import { fileURLToPath } from "node:url";
 import { WebClient } from "@slack/web-api";
+import { createDatadog } from "./adapters/datadog.js";
 import { createPagerdutyPaging } from "./adapters/pagerduty.js";
 import { createSlackChat } from "./adapters/slack-chat.js";
 import { openStoreWithRetry } from "./adapters/store/open-store.js";
@@ -10,6 +11,7 @@ import { CodedError } from "./errors.js";
 import { healthRoutes } from "./http/health-routes.js";
 import { createHttpServer, type Routes } from "./http/server.js";
 import { webhookRoutes } from "./http/webhook-routes.js";
+import { DATADOG_MARKER_JOB, datadogMarkerJob } from "./incidents/datadog-marker-job.js";
 import { OPEN_CHANNEL_JOB } from "./incidents/declare-incident.js";
 import { openChannelJob } from "./incidents/open-channel.js";
 import { PAGERDUTY_NOTE_JOB, pagerdutyNoteJob } from "./incidents/pagerduty-note.js";
@@ -70,6 +72,7 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
   });
   const chat = createSlackChat(slackClient);
   const paging = config.pagerduty && createPagerdutyPaging(config.pagerduty);
+  const datadog = config.datadog && createDatadog(config.datadog);
   const nudge = () => runner?.nudge();
   const registry = firebreakActions(config, { store: () => store, now });
   // An invalid playbook stops start-up with every problem as file:line:col (the caller exits 2).
@@ -99,7 +102,7 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
   }).then((opened) => {
     store = opened;
     const engine = createPlaybookEngine(
-      { store: opened, registry, playbooks, chat, log: log.child({ component: "playbooks" }), now, timezone: config.timezone, file: config.file, nudgeJobs: nudge },
+      { store: opened, registry, playbooks, chat, log: log.child({ component: "playbooks" }), now, timezone: config.timezone, file: config.file, markers: Boolean(datadog), nudgeJobs: nudge },
       options.steps,
     );
     deps = {
@@ -112,6 +115,7 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
       timezone: config.timezone,
       services: config.file.services,
       ...(config.slack.incidentsChannel && { incidentsChannel: config.slack.incidentsChannel }),
+      markers: Boolean(datadog),
       nudge,
     };
     runner = createJobRunner({
@@ -126,6 +130,7 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
         [OPEN_CHANNEL_JOB]: openChannelJob(deps),
         [PAGERDUTY_NOTE_JOB]: pagerdutyNoteJob(deps),
         ...engine.jobHandlers,
+        ...(datadog && { [DATADOG_MARKER_JOB]: datadogMarkerJob(datadog) }),
       },
     });
     runner.start();

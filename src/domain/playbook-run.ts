@@ -270,12 +270,15 @@ function failStep(d: Decision, step: StepRun, def: PlaybookStep, error: string):
   return d;
 }
 
-/** Rolls back completed steps in reverse, one at a time; the failed step itself may have a rollback. */
+/**
+ * Rolls back in reverse, one step at a time: completed steps, and the failed step itself, since
+ * a step that failed (a traffic shift that timed out, say) may still have taken effect.
+ */
 function startNextRollback(d: Decision, from: number) {
   for (let position = from; position >= 0; position--) {
     const step = d.run.steps[position]!;
     const def = d.run.playbook.steps[position]!;
-    const undoable = step.state === "succeeded" || (step.state === "failed" && position === from && step.output !== null);
+    const undoable = step.state === "succeeded" || (step.state === "failed" && position === from);
     if (def.rollback && undoable) {
       setState(d, step, "rolling_back");
       d.commands.push({ type: "execute", position });

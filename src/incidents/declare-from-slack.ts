@@ -19,7 +19,7 @@ export async function declareFromSlack(deps: IncidentDeps, input: DeclareSubmiss
       declaredBy: input.userId,
       commander: input.userId,
       origin: `Declared in Slack by <@${input.userId}>${input.metadata.sourceMessageUrl ? ` from ${input.metadata.sourceMessageUrl}` : ""}`,
-    });
+    }, deps);
   });
   if (!incident) return undefined;
   deps.nudge();

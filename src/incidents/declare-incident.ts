@@ -2,6 +2,8 @@
 // its channel are written in one transaction, so a crash leaves either nothing or all of it.
 import type { Repositories } from "../adapters/store/store.js";
 import { humanId, type Incident, type NewIncident } from "../domain/incident.js";
+import { incidentEventMarker } from "./datadog-markers.js";
+import { enqueueMarker } from "./datadog-marker-job.js";
 import type { IncidentDeps } from "./deps.js";
 
 export const OPEN_CHANNEL_JOB = "incident.open-channel";
@@ -15,7 +17,7 @@ export interface Declaration extends NewIncident {
   invite?: string[];
 }
 
-export async function declareIncident(tx: Repositories, now: Date, declaration: Declaration): Promise<Incident> {
+export async function declareIncident(tx: Repositories, now: Date, declaration: Declaration, options: { markers: boolean }): Promise<Incident> {
   const { origin, sourceKey, invite, ...fields } = declaration;
   const incident = await tx.incidents.create({ ...fields, declaredAt: fields.declaredAt ?? now });
   await tx.timeline.append({
@@ -35,13 +37,20 @@ export async function declareIncident(tx: Repositories, now: Date, declaration: 
     text: `${humanId(incident)} declared (${incident.severity}): ${incident.title}`,
     sourceKey: "declared",
   });
+  await enqueueMarker(
+    tx,
+    options.markers,
+    now,
+    incidentEventMarker({ incidentHumanId: humanId(incident), title: incident.title, severity: incident.severity, kind: "declared", services: incident.services, at: incident.declaredAt }),
+    `declared:${incident.id}`,
+  );
   await tx.jobs.enqueue({ kind: OPEN_CHANNEL_JOB, payload: { incidentId: incident.id, invite: invite ?? [] }, dedupeKey: `open-channel:${incident.id}`, maxAttempts: 10_000 }, now);
   return incident;
 }
 
 /** Declares within its own transaction and wakes the job runner. */
 export async function declare(deps: IncidentDeps, declaration: Declaration): Promise<Incident> {
-  const incident = await deps.store.transaction((tx) => declareIncident(tx, deps.now(), declaration));
+  const incident = await deps.store.transaction((tx) => declareIncident(tx, deps.now(), declaration, deps));
   deps.log.info({ incidentId: incident.id, source: incident.source }, `${humanId(incident)} declared`);
   deps.nudge();
   return incident;

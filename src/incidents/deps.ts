@@ -13,6 +13,8 @@ export interface IncidentDeps {
   timezone: string;
   services: ConfigFile["services"];
   incidentsChannel?: string;
+  /** Post change markers to Datadog (it is configured). */
+  markers: boolean;
   /** Tells the job runner there is work now. */
   nudge: () => void;
 }

@@ -36,7 +36,7 @@ export async function recordDatadogAlert(deps: IncidentDeps, event: DatadogAlert
         datadogMonitorUrl: event.link,
         origin: `Datadog monitor triggered: ${event.title}`,
         sourceKey,
-      });
+      }, deps);
       return { outcome: "declared", incident };
     }
 

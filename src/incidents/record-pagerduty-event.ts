@@ -5,6 +5,8 @@ import { humanId, type Incident } from "../domain/incident.js";
 import { severityFromPriority } from "../domain/severity.js";
 import { slugify } from "../domain/channel-name.js";
 import type { PagerdutyEvent, PagerdutyIncidentEvent } from "../sources/pagerduty.js";
+import { incidentEventMarker } from "./datadog-markers.js";
+import { enqueueMarker } from "./datadog-marker-job.js";
 import { declareIncident } from "./declare-incident.js";
 import type { IncidentDeps } from "./deps.js";
 
@@ -26,7 +28,11 @@ export async function recordPagerdutyEvent(deps: IncidentDeps, event: PagerdutyE
         break;
       case "incident.resolved": {
         const { created } = await entry("resolved", `Resolved in PagerDuty by ${agent}`);
-        if (created && incident.status !== "resolved") await tx.incidents.update(incident.id, incident.version, { status: "resolved", resolvedAt: event.occurredAt });
+        if (created && incident.status !== "resolved") {
+          await tx.incidents.update(incident.id, incident.version, { status: "resolved", resolvedAt: event.occurredAt });
+          const marker = incidentEventMarker({ incidentHumanId: humanId(incident), title: incident.title, severity: incident.severity, kind: "resolved", services: incident.services, at: event.occurredAt });
+          await enqueueMarker(tx, deps.markers, deps.now(), marker, `resolved:${incident.id}`);
+        }
         break;
       }
       case "incident.reassigned":
@@ -77,7 +83,7 @@ async function triggered(deps: IncidentDeps, tx: Repositories, event: PagerdutyI
     pagerdutyEscalationPolicyId: event.escalationPolicyId,
     origin,
     sourceKey,
-  });
+  }, deps);
   return { outcome: "declared", incident };
 }
 

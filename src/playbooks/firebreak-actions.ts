@@ -2,12 +2,14 @@
 // gives the same answer with or without production credentials; an action whose system is not
 // configured fails when a step plans it, before anything acts, naming what to set.
 import { createDatadog, type DatadogPort } from "../adapters/datadog.js";
+import { createKubernetesTargets } from "../adapters/kubernetes.js";
 import { createPostgresTargets } from "../adapters/postgres-target.js";
 import type { Store } from "../adapters/store/store.js";
 import type { Config } from "../config.js";
 import { VendorError } from "../incidents/ports.js";
 import { createActionRegistry, type ActionRegistry } from "./action-registry.js";
 import { datadogActions } from "./actions/datadog-actions.js";
+import { kubernetesActions } from "./actions/kubernetes-actions.js";
 import { postgresActions } from "./actions/postgres-actions.js";
 import { builtinActions } from "./builtin-actions.js";
 
@@ -27,6 +29,12 @@ export function firebreakActions(config: Config, deps: ActionDeps): ActionRegist
       },
     }),
     ...postgresActions(createPostgresTargets(config.targetSecrets.postgres)),
+    ...kubernetesActions({
+      kubernetes: createKubernetesTargets(config.file.targets.kubernetes),
+      trafficTargets: config.file.targets.traffic,
+      trafficTokens: config.targetSecrets.trafficTokens,
+      blastRadius: config.file.blast_radius,
+    }),
     ...datadogActions(config.datadog ? createDatadog(config.datadog) : notConfigured("Datadog", "DATADOG_API_KEY, DATADOG_APP_KEY and DATADOG_WEBHOOK_SECRET")),
   ]);
 }

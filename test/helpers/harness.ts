@@ -1,6 +1,7 @@
 // A real Firebreak (config from env, real HTTP, real store) wired to local vendor emulators.
 import { Writable } from "node:stream";
 import { loadConfig } from "../../src/config.js";
+import { startDatadogEmulator, type DatadogEmulator } from "../../src/emulators/datadog/datadog-emulator.js";
 import { startPagerdutyEmulator, type PagerdutyEmulator } from "../../src/emulators/pagerduty/pagerduty-emulator.js";
 import { createSlackEmulator, type SlackEmulator } from "../../src/emulators/slack/slack-emulator.js";
 import { createLogger } from "../../src/log.js";
@@ -15,6 +16,7 @@ export interface Harness {
   base: string;
   slack: SlackEmulator;
   pagerduty: PagerdutyEmulator;
+  datadog: DatadogEmulator;
   store: Store;
   incidentsChannel: string;
   logs: string[];
@@ -34,6 +36,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   // A shared emulator (two Firebreak replicas in one workspace) is started once, by its owner.
   const slackUrl = slack.url ?? (await slack.start()).url;
   const pagerduty = await startPagerdutyEmulator({ token: "pd-api-token" });
+  const datadog = await startDatadogEmulator({ apiKey: "dd-api-key", appKey: "dd-app-key" });
   // PagerDuty refuses changes whose From header is not one of its users.
   pagerduty.addUser({ id: "PFIREBREAK", name: "Firebreak", email: "firebreak@example.com" });
   const incidentsChannel = slack.channelByName("incidents")?.id ?? slack.addChannel({ name: "incidents" });
@@ -51,6 +54,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     DATADOG_API_KEY: "dd-api-key",
     DATADOG_APP_KEY: "dd-app-key",
     DATADOG_WEBHOOK_SECRET: DD_SECRET,
+    DATADOG_API_URL: datadog.url,
     ...options.database,
     ...options.env,
   };
@@ -77,6 +81,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     },
     slack,
     pagerduty,
+    datadog,
     get store() {
       return store;
     },
@@ -90,6 +95,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       await firebreak.stop();
       if (!options.slack) await slack.stop();
       await pagerduty.close();
+      await datadog.close();
     },
   };
 }

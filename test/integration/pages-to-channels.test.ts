@@ -55,6 +55,10 @@ describe("a PagerDuty incident.triggered", () => {
     const responders = (await h.store.timeline.list(ready.id)).find((e) => e.kind === "responders")!;
     expect(responders.text).toContain("on call but not in Slack: ghost@example.com");
     expect(ready.commander).toBe(oncallUser);
+
+    // A change marker on Datadog dashboards, tagged with the incident.
+    const marker = await eventually(() => h.datadog.events.find((e) => JSON.stringify(e).includes(`INC-${ready.id} declared (SEV1)`)), Boolean);
+    expect(JSON.stringify(marker)).toContain(`incident:inc-${ready.id}`);
   });
 
   it("sent five times, and concurrently, still acts once", async () => {

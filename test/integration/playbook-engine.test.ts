@@ -84,6 +84,8 @@ describe("/incident playbook", () => {
       `second for INC-${incident.id}`,
       `Step “Write the approved note” succeeded (approved by <@${commander}>)`,
     ]));
+    // Each executed step leaves a change marker in Datadog.
+    await eventually(() => h.datadog.events.filter((e) => JSON.stringify(e).includes(`INC-${incident.id}: step`)), (m) => m.length === 2);
     // Two step messages, each posted once and updated in place.
     await eventually(() => stepMessages().map((m) => m.text), (t) => t.length === 2 && t.every((x) => x?.endsWith("succeeded")));
     expect(h.slack.calls("chat.update").length).toBeGreaterThan(0);

@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { tempDir } from "../helpers/databases.js";
 import { spawnCli, type CliProcess } from "../helpers/cli-process.js";
 import { freePort } from "../helpers/postgres-server.js";
+import { writePlaybookConfig } from "../helpers/playbook-dir.js";
 import { signedSlackRequest } from "../helpers/slack-requests.js";
 
 const signingSecret = "8f742231b10e8888abcd99yyyzzz85a5";
@@ -75,6 +76,17 @@ describe("firebreak serve", () => {
     cli.child.kill("SIGTERM");
     expect(await cli.exited).toBe(0);
     expect(cli.output()).toContain("Firebreak stopped");
+  });
+
+  it("refuses to start with an invalid playbook, naming file, line and column", async () => {
+    const dir = tempDir();
+    cleanup.push(() => dir.remove());
+    const config = writePlaybookConfig(dir.path, { "broken.yaml": "id: broken\ntitle: Broken\ndescription: d\nsteps:\n  - { id: a, title: A, action: kubernetes.explode, with: {} }\n" });
+    const cli = spawnCli(["serve"], { ...slackEnv, FIREBREAK_CONFIG: config, FIREBREAK_DATA_DIR: dir.path });
+    expect(await cli.exited).toBe(2);
+    expect(cli.output()).toMatch(/Firebreak cannot start: the playbooks in .* have 1 problem/);
+    expect(cli.output()).toMatch(/broken\.yaml:5:\d+: steps\.0\.action: unknown action "kubernetes\.explode"/);
+    expect(cli.output()).not.toMatch(/\n\s+at /);
   });
 
   it("keeps running with an unreachable database: /readyz says 503 with the reason", async () => {

@@ -1,7 +1,10 @@
 // The one way a run changes: read it, decide, and persist the new state, its timeline entries
 // and the jobs for its commands in one transaction. A concurrent change makes the save fail;
 // the event is then decided again against the fresh run.
+import { humanId } from "../../domain/incident.js";
 import { decide, InvalidTransition, type RunEvent } from "../../domain/playbook-run.js";
+import { stepEventMarker } from "../../incidents/datadog-markers.js";
+import { enqueueMarker } from "../../incidents/datadog-marker-job.js";
 import type { RunRecord } from "../../adapters/store/runs-store.js";
 import { EXPIRE_APPROVAL_JOB, PREPARE_STEP_JOB, RENDER_STEP_JOB, type EngineDeps } from "./engine-deps.js";
 
@@ -46,6 +49,22 @@ export async function applyEvent(deps: EngineDeps, runId: number, event: RunEven
             now,
           );
         }
+      }
+      if (event.type === "succeeded" || event.type === "failed") {
+        const step = decision.run.steps[event.position]!;
+        const def = before.playbook.steps[event.position]!;
+        const incident = (await tx.incidents.get(before.incidentId))!;
+        const marker = stepEventMarker({
+          incidentHumanId: humanId(incident),
+          playbookTitle: before.playbook.title,
+          stepTitle: def.title,
+          action: def.action,
+          outcome: event.type,
+          approvedBy: step.approvals.filter((a) => a.decision === "approve").map((a) => a.userId),
+          at: now,
+          services: incident.services,
+        });
+        await enqueueMarker(tx, deps.markers, now, marker, `step:${step.id}:${step.attempt}:${event.type}`);
       }
       const after = (await tx.runs.get(runId))!;
       return { ok: true, run: after };

@@ -13,7 +13,9 @@ export interface EngineDeps {
   log: Logger;
   now: () => Date;
   timezone: string;
-  file: Pick<ConfigFile, "peak_hours" | "approver_groups">;
+  file: Pick<ConfigFile, "peak_hours" | "approver_groups" | "blast_radius">;
+  /** Post a Datadog change marker for each executed step (Datadog is configured). */
+  markers: boolean;
   /** Wakes the job runner (prepare, render, expiry jobs). */
   nudgeJobs: () => void;
   /** Wakes the step worker (a step became ready). */

@@ -29,6 +29,11 @@ export function prepareStepJob(deps: EngineDeps) {
       if (!parsed.success) throw new Error(`its input is invalid: ${parsed.error.issues.map((i) => `${i.path.join(".") || "input"}: ${i.message}`).join("; ")}`);
       const controller = new AbortController();
       const plan = await action.plan(parsed.data, actionContext(log, deps.now, controller.signal, undefined, run.incidentId));
+      const limit = deps.file.blast_radius[def.action];
+      const touched = plan.risk.blastRadius;
+      if (limit !== undefined && touched && touched.count > limit) {
+        throw new Error(`it would touch ${touched.count} ${touched.unit}, over the limit of ${limit} set for ${def.action} in firebreak.yaml (blast_radius); nothing was run`);
+      }
       event = { type: "prepared" as const, position, input: parsed.data, plan, peakHours: isPeakHours(deps.now(), deps.file.peak_hours, deps.timezone) };
     } catch (error) {
       event = { type: "prepare_failed" as const, position, error: `Could not plan it: ${error instanceof Error ? error.message : String(error)}` };

@@ -1,0 +1,256 @@
+// The Kubernetes clusters named in firebreak.yaml (`targets.kubernetes`), as clients of the
+// official @kubernetes/client-node. Playbooks name a target; only this file knows how a name
+// becomes a kubeconfig, a context and a client. API failures come back as one sentence with the
+// server's own Status message, because that is what a person in Slack needs to see:
+// "Kubernetes said 409 Conflict: Operation cannot be fulfilled on deployments.apps "api": ...".
+import { STATUS_CODES } from "node:http";
+import {
+  AppsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, Observable, PatchStrategy, setHeaderOptions,
+  type ConfigurationOptions, type V1Deployment, type V1Pod, type V1Scale, type V1StatefulSet,
+} from "@kubernetes/client-node";
+import type { ConfigFile } from "../config-file.js";
+
+export type { V1Deployment, V1Pod, V1Scale, V1StatefulSet };
+
+export type KubernetesTargetsConfig = ConfigFile["targets"]["kubernetes"];
+export type KubernetesTargetConfig = KubernetesTargetsConfig[string];
+
+export interface KubernetesTargets {
+  names(): string[];
+  apps(name: string): AppsV1Api;
+  custom(name: string): CustomObjectsApi;
+  core(name: string): CoreV1Api;
+}
+
+export interface KubernetesTargetsOptions {
+  /** Builds a target's KubeConfig; the default loads the file and context firebreak.yaml names, or the standard locations. */
+  loadKubeConfig?: (target: KubernetesTargetConfig, name: string) => KubeConfig;
+}
+
+/** A failed Kubernetes API call: the HTTP code and the Status `reason` (NotFound, Conflict, Forbidden, ...). */
+export class KubernetesApiError extends Error {
+  constructor(
+    readonly code: number,
+    readonly reason: string | undefined,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = "KubernetesApiError";
+  }
+}
+
+export function createKubernetesTargets(targets: KubernetesTargetsConfig, options: KubernetesTargetsOptions = {}): KubernetesTargets {
+  const load = options.loadKubeConfig ?? loadKubeConfig;
+  // Loaded on first use, not here: kubeconfigs are credentials, and `firebreak playbooks check`
+  // must give the same answer on a machine that has none. A missing file fails the step's plan.
+  const configs = new Map<string, KubeConfig>();
+  const clients = new Map<string, object>();
+
+  function client<T extends object>(name: string, key: string, make: (config: KubeConfig) => T): T {
+    const target = Object.hasOwn(targets, name) ? targets[name] : undefined;
+    if (!target) {
+      const known = Object.keys(targets);
+      throw new Error(`unknown Kubernetes target "${name}"; firebreak.yaml lists ${known.length ? known.map((n) => `"${n}"`).join(", ") : "none"} under targets.kubernetes`);
+    }
+    const cacheKey = `${name}/${key}`;
+    let made = clients.get(cacheKey) as T | undefined;
+    if (!made) {
+      let config = configs.get(name);
+      if (!config) {
+        config = load(target, name);
+        configs.set(name, config);
+      }
+      made = withKubernetesErrors(make(config), name);
+      clients.set(cacheKey, made);
+    }
+    return made;
+  }
+
+  return {
+    names: () => Object.keys(targets),
+    apps: (name) => client(name, "apps", (config) => config.makeApiClient(AppsV1Api)),
+    custom: (name) => client(name, "custom", (config) => config.makeApiClient(CustomObjectsApi)),
+    core: (name) => client(name, "core", (config) => config.makeApiClient(CoreV1Api)),
+  };
+}
+
+function loadKubeConfig(target: KubernetesTargetConfig, name: string): KubeConfig {
+  const config = new KubeConfig();
+  if (target.kubeconfig === undefined) {
+    config.loadFromDefault();
+  } else {
+    try {
+      config.loadFromFile(target.kubeconfig);
+    } catch (error) {
+      const why = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      throw new Error(`cannot load the kubeconfig ${target.kubeconfig} of Kubernetes target "${name}" (${why}); fix targets.kubernetes.${name}.kubeconfig in firebreak.yaml`, { cause: error });
+    }
+  }
+  if (target.context !== undefined) {
+    if (!config.getContextObject(target.context)) {
+      const contexts = config.getContexts().map((c) => c.name);
+      throw new Error(`Kubernetes target "${name}": context "${target.context}" is not in its kubeconfig (it has ${contexts.length ? contexts.join(", ") : "none"})`);
+    }
+    config.setCurrentContext(target.context);
+  }
+  if (!config.getCurrentCluster()) throw new Error(`Kubernetes target "${name}": its kubeconfig has no current cluster; set targets.kubernetes.${name}.context`);
+  return config;
+}
+
+/** Every method's rejection becomes a KubernetesApiError, so callers never see the client's raw exception text (which includes response headers). */
+function withKubernetesErrors<T extends object>(api: T, target: string): T {
+  return new Proxy(api, {
+    get(object, property, receiver) {
+      const value: unknown = Reflect.get(object, property, receiver);
+      if (typeof value !== "function") return value;
+      return (...args: unknown[]) => {
+        const result: unknown = value.apply(object, args);
+        return result instanceof Promise ? result.catch((error: unknown) => Promise.reject(kubernetesError(error, target))) : result;
+      };
+    },
+  });
+}
+
+interface StatusLike {
+  message?: unknown;
+  reason?: unknown;
+}
+
+/** The sentence for a failed call: the server's Status message when there is one. */
+export function kubernetesError(error: unknown, target: string): Error {
+  if (error instanceof KubernetesApiError) return error;
+  const code = (error as { code?: unknown } | null)?.code;
+  if (error instanceof Error && typeof code === "number" && "body" in error) {
+    const status = statusOf((error as { body: unknown }).body);
+    const text = typeof status?.message === "string" && status.message !== "" ? status.message : typeof status?.reason === "string" ? status.reason : rawText((error as { body: unknown }).body);
+    const reason = typeof status?.reason === "string" ? status.reason : undefined;
+    return new KubernetesApiError(code, reason, `Kubernetes said ${code} ${STATUS_CODES[code] ?? ""}${text ? `: ${text}` : ""}`, { cause: error });
+  }
+  if (error instanceof Error && error.message === "fetch failed") {
+    const cause = error.cause as NodeJS.ErrnoException | undefined;
+    return new Error(`cannot reach the API server of Kubernetes target "${target}" (${cause?.code ?? cause?.message ?? "network error"})`, { cause: error });
+  }
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+function statusOf(body: unknown): StatusLike | undefined {
+  if (typeof body === "object" && body !== null) return body as StatusLike;
+  if (typeof body !== "string") return undefined;
+  try {
+    const parsed: unknown = JSON.parse(body);
+    return typeof parsed === "object" && parsed !== null ? (parsed as StatusLike) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function rawText(body: unknown): string {
+  return typeof body === "string" ? body.trim().slice(0, 200) : "";
+}
+
+// ---- Workloads and routes, as the actions use them ----
+
+export type WorkloadKind = "Deployment" | "StatefulSet";
+export type Workload = V1Deployment | V1StatefulSet;
+
+export interface WorkloadRef {
+  cluster: string;
+  namespace: string;
+  kind: WorkloadKind;
+  name: string;
+}
+
+/** Recorded as the field manager of every write, as kubectl records "kubectl-rollout". */
+export const FIELD_MANAGER = "firebreak";
+
+export const patchContentTypes = {
+  json: PatchStrategy.JsonPatch,
+  merge: PatchStrategy.MergePatch,
+  "strategic-merge": PatchStrategy.StrategicMergePatch,
+} as const;
+export type PatchKind = keyof typeof patchContentTypes;
+
+/**
+ * Per-call options: the patch's content type (the client sends JSON Patch unless told otherwise)
+ * and an AbortSignal, so a cancelled step stops its request rather than waiting for it.
+ */
+export function callOptions({ patch, signal }: { patch?: PatchKind; signal?: AbortSignal } = {}): ConfigurationOptions {
+  const withSignal: ConfigurationOptions = signal
+    ? {
+        middleware: [
+          {
+            pre: (request) => {
+              request.setSignal(signal);
+              return new Observable(Promise.resolve(request));
+            },
+            post: (response) => new Observable(Promise.resolve(response)),
+          },
+        ],
+        middlewareMergeStrategy: "append",
+      }
+    : {};
+  return patch ? setHeaderOptions("Content-Type", patchContentTypes[patch], withSignal) : withSignal;
+}
+
+const plural = (kind: WorkloadKind) => (kind === "Deployment" ? "deployments" : "statefulsets");
+
+/** The REST path of a workload (or its subresource), as plans show it. */
+export function workloadPath(ref: Omit<WorkloadRef, "cluster">, subresource?: "scale"): string {
+  return `/apis/apps/v1/namespaces/${ref.namespace}/${plural(ref.kind)}/${ref.name}${subresource ? `/${subresource}` : ""}`;
+}
+
+export function readWorkload(k8s: KubernetesTargets, ref: WorkloadRef, signal?: AbortSignal): Promise<Workload> {
+  const apps = k8s.apps(ref.cluster);
+  const param = { name: ref.name, namespace: ref.namespace };
+  return ref.kind === "Deployment" ? apps.readNamespacedDeployment(param, callOptions({ signal })) : apps.readNamespacedStatefulSet(param, callOptions({ signal }));
+}
+
+export function patchWorkload(k8s: KubernetesTargets, ref: WorkloadRef, body: unknown, patch: PatchKind, signal?: AbortSignal): Promise<Workload> {
+  const apps = k8s.apps(ref.cluster);
+  const param = { name: ref.name, namespace: ref.namespace, body, fieldManager: FIELD_MANAGER };
+  const options = callOptions({ patch, signal });
+  return ref.kind === "Deployment" ? apps.patchNamespacedDeployment(param, options) : apps.patchNamespacedStatefulSet(param, options);
+}
+
+export function readScale(k8s: KubernetesTargets, ref: WorkloadRef, signal?: AbortSignal): Promise<V1Scale> {
+  const apps = k8s.apps(ref.cluster);
+  const param = { name: ref.name, namespace: ref.namespace };
+  return ref.kind === "Deployment" ? apps.readNamespacedDeploymentScale(param, callOptions({ signal })) : apps.readNamespacedStatefulSetScale(param, callOptions({ signal }));
+}
+
+export function patchScale(k8s: KubernetesTargets, ref: WorkloadRef, body: unknown, signal?: AbortSignal): Promise<V1Scale> {
+  const apps = k8s.apps(ref.cluster);
+  const param = { name: ref.name, namespace: ref.namespace, body, fieldManager: FIELD_MANAGER };
+  const options = callOptions({ patch: "merge", signal });
+  return ref.kind === "Deployment" ? apps.patchNamespacedDeploymentScale(param, options) : apps.patchNamespacedStatefulSetScale(param, options);
+}
+
+export async function listPods(k8s: KubernetesTargets, cluster: string, namespace: string, matchLabels: Record<string, string>, signal?: AbortSignal): Promise<V1Pod[]> {
+  const labelSelector = Object.entries(matchLabels).map(([key, value]) => `${key}=${value}`).join(",");
+  const list = await k8s.core(cluster).listNamespacedPod({ namespace, labelSelector }, callOptions({ signal }));
+  return list.items;
+}
+
+export interface HttpRouteRef {
+  cluster: string;
+  namespace: string;
+  name: string;
+}
+
+const httpRoute = { group: "gateway.networking.k8s.io", version: "v1", plural: "httproutes" } as const;
+
+export function httpRoutePath(ref: Omit<HttpRouteRef, "cluster">): string {
+  return `/apis/${httpRoute.group}/${httpRoute.version}/namespaces/${ref.namespace}/${httpRoute.plural}/${ref.name}`;
+}
+
+/** The route as the API returns it; callers parse it, since CustomObjectsApi knows no schema. */
+export function readHttpRoute(k8s: KubernetesTargets, ref: HttpRouteRef, signal?: AbortSignal): Promise<unknown> {
+  return k8s.custom(ref.cluster).getNamespacedCustomObject({ ...httpRoute, namespace: ref.namespace, name: ref.name }, callOptions({ signal }));
+}
+
+/** Custom resources take JSON Patch or merge patch only; strategic merge needs a built-in schema. */
+export function patchHttpRoute(k8s: KubernetesTargets, ref: HttpRouteRef, body: unknown, patch: "json" | "merge", signal?: AbortSignal): Promise<unknown> {
+  const param = { ...httpRoute, namespace: ref.namespace, name: ref.name, body, fieldManager: FIELD_MANAGER };
+  return k8s.custom(ref.cluster).patchNamespacedCustomObject(param, callOptions({ patch, signal }));
+}
