@@ -5,6 +5,7 @@ import { randomUUID } from "node:crypto";
 import type { Job, JobsStore } from "../adapters/store/jobs-store.js";
 import type { Logger } from "../log.js";
 import type { Metrics } from "../metrics.js";
+import { createPollLoop } from "./poll-loop.js";
 
 export interface JobContext {
   job: Job;
@@ -55,10 +56,6 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   const leaseMs = options.leaseMs ?? 60_000;
   const backoffMs = options.backoffMs ?? defaultBackoffMs;
   const kinds = Object.keys(handlers);
-  let running = false;
-  let wake: (() => void) | undefined;
-  let loop: Promise<void> | undefined;
-  let nudged = false;
 
   async function runOne(job: Job): Promise<void> {
     const jobLog = log.child({ jobId: job.id, kind: job.kind, attempt: job.attempts });
@@ -94,45 +91,15 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     return claimed.length;
   }
 
-  async function run() {
-    while (running) {
-      let count = 0;
-      try {
-        count = await runBatch();
-      } catch (error) {
-        log.warn({ err: error }, "could not claim jobs; will try again");
-      }
-      if (count > 0 || !running) continue;
-      if (nudged) {
-        nudged = false;
-        continue;
-      }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, options.pollMs ?? 1_000);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      wake = undefined;
-    }
-  }
+  const loop = createPollLoop(async () => (await runBatch()) > 0, {
+    pollMs: options.pollMs ?? 1_000,
+    onError: (error) => log.warn({ err: error }, "could not claim jobs; will try again"),
+  });
 
   return {
-    start() {
-      if (running) return;
-      running = true;
-      loop = run();
-    },
-    async stop() {
-      running = false;
-      wake?.();
-      await loop;
-    },
-    nudge() {
-      nudged = true;
-      wake?.();
-    },
+    start: () => loop.start(),
+    stop: () => loop.stop(),
+    nudge: () => loop.nudge(),
     async drain() {
       let total = 0;
       for (let n = await runBatch(); n > 0; n = await runBatch()) total += n;

@@ -3,6 +3,7 @@
 // renewing it, which the sweep turns into `interrupted` (or a re-run, for an idempotent step).
 import { randomUUID } from "node:crypto";
 import type { ClaimedStep } from "../../adapters/store/runs-store.js";
+import { createPollLoop } from "../../jobs/poll-loop.js";
 import { durationMs } from "../playbook-schema.js";
 import { actionContext } from "./action-context.js";
 import { applyEvent } from "./apply-event.js";
@@ -30,9 +31,6 @@ export function createStepWorker(deps: EngineDeps, options: StepWorkerOptions = 
   const leaseMs = options.leaseMs ?? 30_000;
   const running = new Set<Promise<void>>();
   const stopping = new AbortController();
-  let active = false;
-  let wake: (() => void) | undefined;
-  let loop: Promise<void> | undefined;
 
   async function execute(claim: ClaimedStep): Promise<void> {
     const run = (await deps.store.runs.get(claim.runId))!;
@@ -112,40 +110,19 @@ export function createStepWorker(deps: EngineDeps, options: StepWorkerOptions = 
     return true;
   }
 
-  async function run() {
-    while (active) {
-      let claimed = false;
-      try {
-        claimed = await tick();
-      } catch (error) {
-        deps.log.warn({ err: error }, "could not claim playbook steps; will try again");
-      }
-      if (claimed || !active) continue;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, options.pollMs ?? 1_000);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      wake = undefined;
-    }
-  }
+  const loop = createPollLoop(tick, {
+    pollMs: options.pollMs ?? 1_000,
+    onError: (error) => deps.log.warn({ err: error }, "could not claim playbook steps; will try again"),
+  });
 
   return {
-    start() {
-      if (active) return;
-      active = true;
-      loop = run();
-    },
+    start: () => loop.start(),
     async stop() {
-      active = false;
-      wake?.();
-      await loop;
+      await loop.stop();
       stopping.abort();
       await Promise.allSettled([...running]);
     },
-    nudge: () => wake?.(),
+    nudge: () => loop.nudge(),
     async drain() {
       while (await tick()) await Promise.allSettled([...running]);
       await Promise.allSettled([...running]);
