@@ -74,6 +74,15 @@ export const configFileSchema = z
     /** Directories of playbooks to load (default: the playbooks shipped with Firebreak). */
     playbook_dirs: z.array(z.string()).optional(),
     approver_groups: z.record(name, approverGroupSchema).default({}),
+    lifecycle: z
+      .object({
+        /** Nudge the commander after this many minutes without a status update, per severity. */
+        update_every_minutes: z.object({ SEV1: z.number().int().positive(), SEV2: z.number().int().positive(), SEV3: z.number().int().positive(), SEV4: z.number().int().positive() }).partial().strict().default({}),
+        /** Archive a resolved incident's channel this long after it was resolved. */
+        archive_after_minutes: z.number().int().positive().default(1440),
+      })
+      .strict()
+      .default({ update_every_minutes: {}, archive_after_minutes: 1440 }),
     /** Risky steps need one more approval inside these windows. */
     peak_hours: peakHoursSchema.optional(),
     /** Per-action limits on what one step may touch, e.g. `kubernetes.rollout_restart: 50` (pods). */

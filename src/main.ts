@@ -13,6 +13,8 @@ import { createHttpServer, type Routes } from "./http/server.js";
 import { webhookRoutes } from "./http/webhook-routes.js";
 import { DATADOG_MARKER_JOB, datadogMarkerJob } from "./incidents/datadog-marker-job.js";
 import { OPEN_CHANNEL_JOB } from "./incidents/declare-incident.js";
+import { lifecycleJobs } from "./incidents/lifecycle/lifecycle-jobs.js";
+import { recordSlackEvent, SLACK_EVENT_JOB, slackEventJob } from "./incidents/lifecycle/pin-events.js";
 import { openChannelJob } from "./incidents/open-channel.js";
 import { PAGERDUTY_NOTE_JOB, pagerdutyNoteJob } from "./incidents/pagerduty-note.js";
 import { DATADOG_DELIVERY_JOB, PAGERDUTY_DELIVERY_JOB, processDeliveryJob } from "./incidents/process-delivery.js";
@@ -38,6 +40,8 @@ export interface FirebreakOptions {
   jobs?: Pick<JobRunnerOptions, "pollMs" | "backoffMs" | "leaseMs">;
   /** Step worker tuning (tests shorten leases). */
   steps?: StepWorkerOptions;
+  /** Clock for Slack signature timestamps (default: the real one, whatever `now` says). */
+  signatureClock?: () => number;
 }
 
 export interface Firebreak {
@@ -78,7 +82,18 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
   // An invalid playbook stops start-up with every problem as file:line:col (the caller exits 2).
   const playbooks = (config.file.playbook_dirs ?? [SHIPPED_PLAYBOOKS]).flatMap((dir) => loadPlaybooks(dir, registry));
 
-  const slackApp = createSlackApp({ slack: config.slack, log, now: () => now().getTime() });
+  const slackApp = createSlackApp({
+    slack: config.slack,
+    log,
+    // Signature timestamps are checked against the real clock: they are about the transport.
+    ...(options.signatureClock && { now: options.signatureClock }),
+    recordEvent: async (eventId, event) => {
+      if (!deps) throw new CodedError("not_ready", "Firebreak's database is not reachable yet; Slack will retry.");
+      return recordSlackEvent(deps, eventId, event).catch((error: unknown) => {
+        throw new CodedError("not_ready", "Firebreak could not record the event; Slack will retry.", { cause: error });
+      });
+    },
+  });
   registerListeners(slackApp.app, () => deps);
   const receiver = slackApp.receiver;
 
@@ -105,7 +120,7 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
       { store: opened, registry, playbooks, chat, log: log.child({ component: "playbooks" }), now, timezone: config.timezone, file: config.file, markers: Boolean(datadog), nudgeJobs: nudge },
       options.steps,
     );
-    deps = {
+    const appDeps: AppDeps = {
       engine: engine.deps,
       store: opened,
       chat,
@@ -114,10 +129,12 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
       now,
       timezone: config.timezone,
       services: config.file.services,
+      lifecycle: config.file.lifecycle,
       ...(config.slack.incidentsChannel && { incidentsChannel: config.slack.incidentsChannel }),
       markers: Boolean(datadog),
       nudge,
     };
+    deps = appDeps;
     runner = createJobRunner({
       jobs: opened.jobs,
       log: log.child({ component: "jobs" }),
@@ -125,10 +142,12 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
       now,
       ...options.jobs,
       handlers: {
-        [PAGERDUTY_DELIVERY_JOB]: processDeliveryJob(deps, "pagerduty"),
-        [DATADOG_DELIVERY_JOB]: processDeliveryJob(deps, "datadog"),
-        [OPEN_CHANNEL_JOB]: openChannelJob(deps),
-        [PAGERDUTY_NOTE_JOB]: pagerdutyNoteJob(deps),
+        [PAGERDUTY_DELIVERY_JOB]: processDeliveryJob(appDeps, "pagerduty"),
+        [DATADOG_DELIVERY_JOB]: processDeliveryJob(appDeps, "datadog"),
+        [OPEN_CHANNEL_JOB]: openChannelJob(appDeps),
+        [PAGERDUTY_NOTE_JOB]: pagerdutyNoteJob(appDeps),
+        ...lifecycleJobs(appDeps),
+        [SLACK_EVENT_JOB]: slackEventJob(appDeps),
         ...engine.jobHandlers,
         ...(datadog && { [DATADOG_MARKER_JOB]: datadogMarkerJob(datadog) }),
       },

@@ -46,6 +46,9 @@ export function createPagerdutyPaging(config: PagerdutyConfig): PagingPort {
       })) as { oncalls?: { user?: { email?: string } }[] };
       return [...new Set((data.oncalls ?? []).map((o) => o.user?.email).filter((e): e is string => Boolean(e)))];
     },
+    async setStatus(pagerdutyIncidentId, status) {
+      await request("PUT", `/incidents/${encodeURIComponent(pagerdutyIncidentId)}`, { data: { incident: { type: "incident_reference", status } } });
+    },
     async addNote(pagerdutyIncidentId, content) {
       await request("POST", `/incidents/${encodeURIComponent(pagerdutyIncidentId)}/notes`, { data: { note: { content } } });
     },

@@ -3,6 +3,7 @@
 import { ErrorCode, WebClient, type WebAPICallResult } from "@slack/web-api";
 import type { ChannelInfo, ChatMessage, ChatPort } from "../incidents/ports.js";
 import { VendorError } from "../incidents/ports.js";
+import { slackTextToPlain } from "../slack/views/mrkdwn.js";
 
 export function createSlackChat(client: WebClient): ChatPort {
   let botUser: Promise<string | undefined> | undefined;
@@ -73,6 +74,26 @@ export function createSlackChat(client: WebClient): ChatPort {
     async permalink(channelId, ts) {
       const result = await call("chat.getPermalink", () => client.chat.getPermalink({ channel: channelId, message_ts: ts }));
       return result.permalink;
+    },
+    async message(channelId, ts) {
+      // conversations.replies finds a message whether or not it is in a thread.
+      const result = await call("conversations.replies", () => client.conversations.replies({ channel: channelId, ts, limit: 1, inclusive: true }));
+      const found = result.messages?.find((m) => m.ts === ts);
+      return found && { ts, text: slackTextToPlain(found.text ?? ""), ...(found.user && { user: found.user }) };
+    },
+    async reactionCount(channelId, ts, name) {
+      const result = await call("reactions.get", () => client.reactions.get({ channel: channelId, timestamp: ts }));
+      return result.message?.reactions?.find((r) => r.name === name)?.count ?? 0;
+    },
+    async renameChannel(channelId, name) {
+      await call("conversations.rename", () => client.conversations.rename({ channel: channelId, name }));
+    },
+    async archiveChannel(channelId) {
+      try {
+        await call("conversations.archive", () => client.conversations.archive({ channel: channelId }));
+      } catch (error) {
+        if (!(error instanceof VendorError && error.code === "already_archived")) throw error;
+      }
     },
     async userGroupMembers(userGroupId) {
       const result = await call("usergroups.users.list", () => client.usergroups.users.list({ usergroup: userGroupId }));

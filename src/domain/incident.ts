@@ -32,6 +32,9 @@ export interface Incident {
   announcementTs: string | null;
   /** The last Slack error that delayed the channel, while it is delayed. */
   slackFailure: string | null;
+  /** When the last status update was posted (the reminder cadence counts from it). */
+  lastUpdateAt: Date | null;
+  archivedAt: Date | null;
   detectedAt: Date;
   declaredAt: Date;
   resolvedAt: Date | null;

@@ -13,6 +13,8 @@ export interface TimelineEntry {
   sourceKey: string | null;
   removedAt: Date | null;
   removedBy: string | null;
+  editedAt: Date | null;
+  editedBy: string | null;
 }
 
 export type NewTimelineEntry = Pick<TimelineEntry, "incidentId" | "eventAt" | "kind" | "text"> &

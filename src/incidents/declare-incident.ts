@@ -5,6 +5,7 @@ import { humanId, type Incident, type NewIncident } from "../domain/incident.js"
 import { incidentEventMarker } from "./datadog-markers.js";
 import { enqueueMarker } from "./datadog-marker-job.js";
 import type { IncidentDeps } from "./deps.js";
+import { scheduleReminder } from "./lifecycle/side-effects.js";
 
 export const OPEN_CHANNEL_JOB = "incident.open-channel";
 
@@ -17,7 +18,7 @@ export interface Declaration extends NewIncident {
   invite?: string[];
 }
 
-export async function declareIncident(tx: Repositories, now: Date, declaration: Declaration, options: { markers: boolean }): Promise<Incident> {
+export async function declareIncident(tx: Repositories, now: Date, declaration: Declaration, options: Pick<IncidentDeps, "markers" | "lifecycle">): Promise<Incident> {
   const { origin, sourceKey, invite, ...fields } = declaration;
   const incident = await tx.incidents.create({ ...fields, declaredAt: fields.declaredAt ?? now });
   await tx.timeline.append({
@@ -44,6 +45,7 @@ export async function declareIncident(tx: Repositories, now: Date, declaration: 
     incidentEventMarker({ incidentHumanId: humanId(incident), title: incident.title, severity: incident.severity, kind: "declared", services: incident.services, at: incident.declaredAt }),
     `declared:${incident.id}`,
   );
+  await scheduleReminder(tx, options, incident, incident.declaredAt, now);
   await tx.jobs.enqueue({ kind: OPEN_CHANNEL_JOB, payload: { incidentId: incident.id, invite: invite ?? [] }, dedupeKey: `open-channel:${incident.id}`, maxAttempts: 10_000 }, now);
   return incident;
 }

@@ -12,6 +12,7 @@ export interface IncidentDeps {
   now: () => Date;
   timezone: string;
   services: ConfigFile["services"];
+  lifecycle: ConfigFile["lifecycle"];
   incidentsChannel?: string;
   /** Post change markers to Datadog (it is configured). */
   markers: boolean;

@@ -38,6 +38,12 @@ export interface ChatPort {
   postEphemeral(channelId: string, userId: string, message: ChatMessage): Promise<void>;
   pin(channelId: string, ts: string): Promise<void>;
   permalink(channelId: string, ts: string): Promise<string | undefined>;
+  /** One message (a thread reply too) with its text as written (unescaped), or undefined if it is gone. */
+  message(channelId: string, ts: string): Promise<{ ts: string; user?: string; text: string } | undefined>;
+  /** How many people have reacted to the message with `name`. */
+  reactionCount(channelId: string, ts: string, name: string): Promise<number>;
+  renameChannel(channelId: string, name: string): Promise<void>;
+  archiveChannel(channelId: string): Promise<void>;
   /** Members of a Slack user group (S…). */
   userGroupMembers(userGroupId: string): Promise<string[]>;
   /** The ts of a recent message of the bot's in the channel whose text is exactly `text`. */
@@ -48,4 +54,6 @@ export interface PagingPort {
   /** Emails of everyone currently on call for the escalation policy. */
   oncallEmails(escalationPolicyId: string): Promise<string[]>;
   addNote(pagerdutyIncidentId: string, content: string): Promise<void>;
+  /** Acknowledges or resolves the PagerDuty incident (sent with the From header). */
+  setStatus(pagerdutyIncidentId: string, status: "acknowledged" | "resolved"): Promise<void>;
 }

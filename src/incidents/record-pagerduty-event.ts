@@ -20,6 +20,14 @@ export async function recordPagerdutyEvent(deps: IncidentDeps, event: PagerdutyE
     if (!incident) return { outcome: "ignored" as const, reason: `no Firebreak incident for PagerDuty incident ${event.incidentId}` };
     const agent = event.agent?.summary ?? "PagerDuty";
     const sourceKey = `pagerduty:${event.eventId}`;
+    // A change Firebreak made from Slack comes back by webhook; it is already on the timeline.
+    const ownKind = event.kind === "incident.acknowledged" ? "acknowledged" : event.kind === "incident.resolved" ? "resolved" : event.kind === "incident.annotated" ? "annotated" : undefined;
+    if (ownKind && incident.pagerdutyIncidentId) {
+      const content = event.kind === "incident.annotated" ? event.content : null;
+      if (await tx.lifecycle.consumeOutbound(incident.pagerdutyIncidentId, ownKind, content, deps.now())) {
+        return { outcome: "ignored" as const, reason: `PagerDuty ${ownKind} is Firebreak's own change coming back` };
+      }
+    }
     const entry = (kind: string, text: string, data: Record<string, unknown> = {}) =>
       tx.timeline.append({ incidentId: incident.id, eventAt: event.occurredAt, kind, actor: event.agent?.id ?? null, text, data: { pagerduty: true, ...data }, sourceKey });
     switch (event.kind) {

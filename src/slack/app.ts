@@ -3,12 +3,13 @@
 import { App, LogLevel, SocketModeReceiver, type AuthorizeResult, type Logger as BoltLogger } from "@slack/bolt";
 import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
-import { SlackReceiver } from "./receiver.js";
+import { SlackReceiver, type SlackReceiverOptions } from "./receiver.js";
 
 export interface SlackAppOptions {
   slack: NonNullable<Config["slack"]>;
   log: Logger;
   now?: () => number;
+  recordEvent?: SlackReceiverOptions["recordEvent"];
 }
 
 export interface SlackApp {
@@ -22,7 +23,7 @@ export interface SlackApp {
 export function createSlackApp(options: SlackAppOptions): SlackApp {
   const { slack, log } = options;
   const boltLog = boltLogger(log.child({ component: "bolt" }));
-  const receiver = slack.appToken ? undefined : new SlackReceiver({ signingSecret: slack.signingSecret, ...(options.now && { now: options.now }) });
+  const receiver = slack.appToken ? undefined : new SlackReceiver({ signingSecret: slack.signingSecret, ...(options.now && { now: options.now }), ...(options.recordEvent && { recordEvent: options.recordEvent }) });
   const socketMode = slack.appToken ? new SocketModeReceiver({ appToken: slack.appToken, logger: boltLog, autoReconnectEnabled: true }) : undefined;
   let identity: Promise<{ botUserId?: string; botId?: string }> | undefined;
   const app: App = new App({

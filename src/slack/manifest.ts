@@ -13,7 +13,7 @@ export function slackManifest(options: { baseUrl: string; socketMode: boolean; n
     },
     features: {
       bot_user: { display_name: options.name ?? "Firebreak", always_online: true },
-      slash_commands: commands.map((c) => ({ command: c.command, description: c.description, usage_hint: c.usageHint, should_escape: false, ...url })),
+      slash_commands: commands.map((c) => ({ command: c.command, description: c.description, usage_hint: c.usageHint, should_escape: true, ...url })),
       shortcuts: messageShortcuts.map((s) => ({ name: s.name, type: "message", callback_id: s.callbackId, description: s.description })),
     },
     oauth_config: { scopes: { bot: botScopes() } },

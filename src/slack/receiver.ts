@@ -11,6 +11,11 @@ export const SLACK_ACK_DEADLINE_MS = 2_800;
 
 export interface SlackReceiverOptions {
   signingSecret: string;
+  /**
+   * Records an Events API event durably before Slack is answered (throw when that is impossible:
+   * Slack then retries). Events are processed from the database, not by Bolt listeners.
+   */
+  recordEvent?: (eventId: string, event: unknown) => Promise<unknown>;
   now?: () => number;
   ackDeadlineMs?: number;
 }
@@ -39,6 +44,10 @@ export class SlackReceiver implements Receiver {
     const body = parseSlackBody(rawBody, header(req, "content-type"));
     if (body.ssl_check) return { status: 200 };
     if (body.type === "url_verification") return { status: 200, body: { challenge: String(body.challenge ?? "") } };
+    if (body.type === "event_callback" && typeof body.event_id === "string" && this.options.recordEvent) {
+      await this.options.recordEvent(body.event_id, body.event);
+      return { status: 200 };
+    }
     if (!this.app) throw new CodedError("not_ready", "Slack handling is not initialised yet.");
 
     let settle!: (response: HttpResponse) => void;

@@ -27,6 +27,8 @@ export interface Harness {
 
 export interface HarnessOptions {
   database: { DATABASE_URL: string } | { FIREBREAK_DATA_DIR: string };
+  /** Firebreak's clock (default: the real one); Slack signatures always use the real one. */
+  now?: () => Date;
   env?: Record<string, string>;
   slack?: SlackEmulator;
 }
@@ -35,8 +37,8 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const slack = options.slack ?? createSlackEmulator();
   // A shared emulator (two Firebreak replicas in one workspace) is started once, by its owner.
   const slackUrl = slack.url ?? (await slack.start()).url;
-  const pagerduty = await startPagerdutyEmulator({ token: "pd-api-token" });
-  const datadog = await startDatadogEmulator({ apiKey: "dd-api-key", appKey: "dd-app-key" });
+  const pagerduty = await startPagerdutyEmulator({ token: "pd-api-token", ...(options.now && { now: options.now }) });
+  const datadog = await startDatadogEmulator({ apiKey: "dd-api-key", appKey: "dd-app-key", ...(options.now && { now: options.now }) });
   // PagerDuty refuses changes whose From header is not one of its users.
   pagerduty.addUser({ id: "PFIREBREAK", name: "Firebreak", email: "firebreak@example.com" });
   const incidentsChannel = slack.channelByName("incidents")?.id ?? slack.addChannel({ name: "incidents" });
@@ -69,7 +71,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   let base = "";
   let store: Store;
   const boot = async () => {
-    firebreak = createFirebreak({ config: { ...config, slack: config.slack! }, log, jobs: { pollMs: 50, backoffMs: () => 100 } });
+    firebreak = createFirebreak({ config: { ...config, slack: config.slack! }, log, jobs: { pollMs: 50, backoffMs: () => 100 }, ...(options.now && { now: options.now }) });
     const { port } = await firebreak.start();
     base = `http://127.0.0.1:${port}`;
     store = await firebreak.ready();

@@ -26,6 +26,10 @@ export function recordingChat(): ChatPort & { posted: { channel: string; ts: str
     pin: async () => undefined,
     permalink: async () => undefined,
     userGroupMembers: async () => [],
+    message: async () => undefined,
+    reactionCount: async () => 0,
+    renameChannel: async () => undefined,
+    archiveChannel: async () => undefined,
     findRecentMessage: async () => undefined,
   };
 }

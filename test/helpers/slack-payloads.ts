@@ -55,3 +55,10 @@ export function buttonClick(fields: { actionId: string; value: string; userId: s
   body.actions = [{ ...body.actions[0], action_id: fields.actionId, block_id: "b", value: fields.value }];
   return body;
 }
+
+/** A choice in a static select menu (block_actions), as Slack sends it. */
+export function selectChoice(fields: { actionId: string; value: string; userId: string; channelId: string }) {
+  const body = buttonClick({ ...fields, value: "" });
+  body.actions = [{ type: "static_select", action_id: fields.actionId, block_id: "b", selected_option: { text: { type: "plain_text", text: "x" }, value: fields.value }, action_ts: "1548426417.840180" }];
+  return body;
+}

@@ -17,7 +17,7 @@ const incident: Incident = {
   services: ["api", "orders-db"], source: "pagerduty", declaredBy: null, commander: "U0CMD", channelId: "C0INC", channelName: "inc-20260308-api",
   pagerdutyIncidentId: "PT4KHLK", pagerdutyIncidentUrl: "https://acme.pagerduty.com/incidents/PT4KHLK", datadogMonitorId: null,
   datadogMonitorUrl: null, pagerdutyServiceId: "PSVC", pagerdutyEscalationPolicyId: "PEP", channelCreatedAt: null, headerTs: null,
-  announcementTs: null, slackFailure: null, detectedAt: new Date("2026-03-08T09:05:00Z"), declaredAt: new Date("2026-03-08T09:05:02Z"),
+  announcementTs: null, slackFailure: null, lastUpdateAt: null, archivedAt: null, detectedAt: new Date("2026-03-08T09:05:00Z"), declaredAt: new Date("2026-03-08T09:05:02Z"),
   resolvedAt: null, version: 3,
 };
 

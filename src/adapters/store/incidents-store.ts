@@ -17,6 +17,8 @@ export type IncidentChanges = Partial<
     | "headerTs"
     | "announcementTs"
     | "slackFailure"
+    | "lastUpdateAt"
+    | "archivedAt"
     | "resolvedAt"
   >
 >;
@@ -34,6 +36,8 @@ const columns: Record<keyof IncidentChanges, string> = {
   headerTs: "header_ts",
   announcementTs: "announcement_ts",
   slackFailure: "slack_failure",
+  lastUpdateAt: "last_update_at",
+  archivedAt: "archived_at",
   resolvedAt: "resolved_at",
 };
 

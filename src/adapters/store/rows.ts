@@ -30,6 +30,8 @@ export const incidentRow = z
     header_ts: nullableText,
     announcement_ts: nullableText,
     slack_failure: nullableText,
+    last_update_at: date.nullable(),
+    archived_at: date.nullable(),
     detected_at: date,
     declared_at: date,
     resolved_at: date.nullable(),
@@ -58,6 +60,8 @@ export const incidentRow = z
       headerTs: r.header_ts,
       announcementTs: r.announcement_ts,
       slackFailure: r.slack_failure,
+      lastUpdateAt: r.last_update_at,
+      archivedAt: r.archived_at,
       detectedAt: r.detected_at,
       declaredAt: r.declared_at,
       resolvedAt: r.resolved_at,
@@ -78,6 +82,8 @@ export const timelineRow = z
     source_key: nullableText,
     removed_at: date.nullable(),
     removed_by: nullableText,
+    edited_at: date.nullable().optional(),
+    edited_by: nullableText.optional(),
   })
   .transform(
     (r): TimelineEntry => ({
@@ -92,6 +98,8 @@ export const timelineRow = z
       sourceKey: r.source_key,
       removedAt: r.removed_at,
       removedBy: r.removed_by,
+      editedAt: r.edited_at ?? null,
+      editedBy: r.edited_by ?? null,
     }),
   );
 

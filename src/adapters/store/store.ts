@@ -2,6 +2,7 @@
 import { createDeliveriesStore } from "./deliveries-store.js";
 import { createIncidentsStore } from "./incidents-store.js";
 import { createJobsStore } from "./jobs-store.js";
+import { createLifecycleStore } from "./lifecycle-store.js";
 import { isMigrated } from "./migrate.js";
 import { createRunsStore } from "./runs-store.js";
 import type { Sql, SqlExecutor } from "./sql.js";
@@ -14,6 +15,7 @@ function createRepositories(sql: SqlExecutor) {
     deliveries: createDeliveriesStore(sql),
     jobs: createJobsStore(sql),
     runs: createRunsStore(sql),
+    lifecycle: createLifecycleStore(sql),
   };
 }
 

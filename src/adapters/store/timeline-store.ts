@@ -43,6 +43,35 @@ export function createTimelineStore(sql: SqlExecutor) {
       );
     },
 
+    async get(id: number): Promise<TimelineEntry | undefined> {
+      return parseRows(timelineRow, await sql.query("SELECT * FROM timeline_entries WHERE id = $1", [id]))[0];
+    },
+
+    /** A person's correction of an entry's time or text; the change itself is recorded separately. */
+    async edit(id: number, changes: { text: string; eventAt: Date }, by: string, at: Date): Promise<TimelineEntry | undefined> {
+      return parseRows(
+        timelineRow,
+        await sql.query(
+          "UPDATE timeline_entries SET text = $2, event_at = $3, edited_by = $4, edited_at = $5 WHERE id = $1 AND removed_at IS NULL RETURNING *",
+          [id, changes.text, changes.eventAt, by, at],
+        ),
+      )[0];
+    },
+
+    async removeBySourceKey(incidentId: number, sourceKey: string, by: string, at: Date): Promise<TimelineEntry | undefined> {
+      return parseRows(
+        timelineRow,
+        await sql.query(
+          "UPDATE timeline_entries SET removed_at = $4, removed_by = $3 WHERE incident_id = $1 AND source_key = $2 AND removed_at IS NULL RETURNING *",
+          [incidentId, sourceKey, by, at],
+        ),
+      )[0];
+    },
+
+    async restore(id: number): Promise<TimelineEntry | undefined> {
+      return parseRows(timelineRow, await sql.query("UPDATE timeline_entries SET removed_at = NULL, removed_by = NULL WHERE id = $1 RETURNING *", [id]))[0];
+    },
+
     async remove(id: number, by: string, at: Date): Promise<TimelineEntry | undefined> {
       return parseRows(
         timelineRow,

@@ -2,11 +2,12 @@
 import type { App } from "@slack/bolt";
 import { declareModal } from "../views/declare-modal.js";
 import { playbookCommand } from "./playbook-listeners.js";
-import { COMMAND, helpText } from "../views/help.js";
+import { INCIDENT_COMMAND } from "../surface.js";
+import { helpFor, lifecycleCommand, lifecycleSubcommands } from "./lifecycle-commands.js";
 import { DATABASE_UNAVAILABLE, type ListenerDeps } from "./slack-deps.js";
 
 export function registerIncidentCommand(app: App, deps: ListenerDeps): void {
-  app.command(COMMAND, async ({ command, ack, client, logger }) => {
+  app.command(INCIDENT_COMMAND.command, async ({ command, ack, client, logger }) => {
     const [sub = "", ...rest] = command.text.trim().split(/\s+/);
     const args = command.text.trim().slice(sub.length).trim();
     switch (sub.toLowerCase()) {
@@ -29,9 +30,24 @@ export function registerIncidentCommand(app: App, deps: ListenerDeps): void {
       }
       case "":
       case "help":
-        return ack({ response_type: "ephemeral", text: helpText() });
-      default:
-        return ack({ response_type: "ephemeral", text: helpText(`\`${COMMAND} ${[sub, ...rest].join(" ")}\` is not a Firebreak command.`) });
+        return ack({ response_type: "ephemeral", text: helpFor().text });
     }
+    if (!lifecycleSubcommands.has(sub.toLowerCase())) {
+      return ack({ response_type: "ephemeral", text: helpFor(`\`${INCIDENT_COMMAND.command} ${[sub, ...rest].join(" ")}\` is not a Firebreak command.`).text });
+    }
+    const flows = deps();
+    if (!flows) return ack({ response_type: "ephemeral", text: DATABASE_UNAVAILABLE });
+    const incident = await flows.store.incidents.byChannel(command.channel_id);
+    if (!incident) {
+      return ack({ response_type: "ephemeral", text: helpFor(`\`${INCIDENT_COMMAND.command} ${sub}\` works inside an incident's channel; this channel is not one. To start one: \`${INCIDENT_COMMAND.command} declare\`.`).text });
+    }
+    const reply = await lifecycleCommand(sub.toLowerCase(), args, { flows, incident, userId: command.user_id });
+    if (!reply) return ack({ response_type: "ephemeral", text: helpFor(`\`${INCIDENT_COMMAND.command} ${[sub, ...rest].join(" ")}\` is not a Firebreak command.`).text });
+    if ("modal" in reply) {
+      await ack();
+      await client.views.open({ trigger_id: command.trigger_id, view: reply.modal }).catch((error: unknown) => logger.warn(`views.open failed: ${(error as Error).message}`));
+      return;
+    }
+    return ack({ response_type: "ephemeral", text: reply.text, ...(reply.blocks && { blocks: reply.blocks as never }) });
   });
 }

@@ -3,6 +3,7 @@ import { registerDeclareShortcut } from "./declare-shortcut.js";
 import { registerDeclareSubmission } from "./declare-submission.js";
 import { registerEventDedupe } from "./dedupe-events.js";
 import { registerIncidentCommand } from "./incident-command.js";
+import { registerLifecycleInteractions } from "./lifecycle-interactions.js";
 import { registerPlaybookListeners } from "./playbook-listeners.js";
 import { registerStepListeners } from "./step-listeners.js";
 import type { ListenerDeps } from "./slack-deps.js";
@@ -14,4 +15,5 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   registerDeclareSubmission(app, deps);
   registerPlaybookListeners(app, deps);
   registerStepListeners(app, deps);
+  registerLifecycleInteractions(app, deps);
 }

@@ -1,6 +1,8 @@
 // The pinned header at the top of an incident channel, and the announcement in the incidents channel.
 import type { KnownBlock } from "@slack/types";
 import { humanId, type Incident } from "../../domain/incident.js";
+import type { IncidentDurations } from "../../domain/durations.js";
+import { headerActions, headerDurations } from "./header-actions.js";
 import { escapeMrkdwn, link, userMention } from "./mrkdwn.js";
 
 const statusEmoji: Record<Incident["status"], string> = {
@@ -22,7 +24,12 @@ function links(incident: Incident): string[] {
   ].filter((l): l is string => Boolean(l));
 }
 
-export function incidentHeader(incident: Incident): Rendered {
+export interface HeaderExtras {
+  durations: IncidentDurations;
+  timeZone: string;
+}
+
+export function incidentHeader(incident: Incident, extras?: HeaderExtras): Rendered {
   const id = humanId(incident);
   const fields = [
     `*Severity*\n${incident.severity}`,
@@ -37,6 +44,8 @@ export function incidentHeader(incident: Incident): Rendered {
   if (incident.description) blocks.push({ type: "section", text: { type: "mrkdwn", text: escapeMrkdwn(incident.description).slice(0, 2900) } });
   const linkLine = links(incident);
   if (linkLine.length > 0) blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: linkLine.join(" · ") }] });
+  if (extras) blocks.push(headerDurations(extras.durations, extras.timeZone));
+  blocks.push(headerActions(incident));
   return { text: `${id} ${incident.severity} ${incident.status}: ${escapeMrkdwn(incident.title)}`, blocks };
 }
 

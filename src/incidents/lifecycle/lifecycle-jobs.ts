@@ -1,0 +1,90 @@
+// Durable follow-ups of lifecycle changes. Each handler reads the incident as it is now, so a
+// late or repeated run does the right thing (a reminder after an update does nothing).
+import { z } from "zod";
+import { humanId } from "../../domain/incident.js";
+import type { JobContext, JobHandler } from "../../jobs/job-runner.js";
+import { incidentHeader } from "../../slack/views/incident-header.js";
+import type { IncidentDeps } from "../deps.js";
+import { VendorError } from "../ports.js";
+import { ANNOUNCE_JOB } from "./record-notes.js";
+import { ARCHIVE_JOB, PAGERDUTY_SYNC_JOB, REFRESH_HEADER_JOB, REMINDER_JOB, scheduleReminder, updateCadenceMinutes } from "./side-effects.js";
+import { incidentDurations } from "../../domain/durations.js";
+
+const incidentRef = z.object({ incidentId: z.number().int() });
+
+export function lifecycleJobs(deps: IncidentDeps): Record<string, JobHandler> {
+  const load = async (payload: unknown) => {
+    const incident = await deps.store.incidents.get(incidentRef.parse(payload).incidentId);
+    if (!incident) throw new Error("incident not found");
+    return incident;
+  };
+
+  return {
+    [REFRESH_HEADER_JOB]: async (payload) => {
+      const incident = await load(payload);
+      if (!incident.channelId || !incident.headerTs) return; // the channel job posts the first header
+      const durations = incidentDurations(incident, await deps.store.timeline.list(incident.id));
+      await deps.chat.updateMessage(incident.channelId, incident.headerTs, incidentHeader(incident, { durations, timeZone: deps.timezone }));
+    },
+
+    [ANNOUNCE_JOB]: async (payload, context: JobContext) => {
+      const { text } = z.object({ text: z.string() }).parse(payload);
+      const incident = await load(payload);
+      // Each destination is recorded once done, so a retry after a failure does not post twice.
+      for (const channel of [incident.channelId, deps.incidentsChannel].filter((c): c is string => Boolean(c))) {
+        const key = `announce:${context.job.id}:${channel}`;
+        if (await deps.store.timeline.findBySourceKey(incident.id, key)) continue;
+        await deps.chat.postMessage(channel, { text });
+        await deps.store.timeline.append({ incidentId: incident.id, eventAt: deps.now(), kind: "posted", text: `Update posted in <#${channel}>`, sourceKey: key });
+      }
+    },
+
+    [PAGERDUTY_SYNC_JOB]: async (payload, context) => {
+      const change = z.discriminatedUnion("kind", [
+        z.object({ kind: z.enum(["acknowledged", "resolved"]) }),
+        z.object({ kind: z.literal("annotated"), content: z.string() }),
+      ]).parse(payload);
+      const incident = await load(payload);
+      if (!incident.pagerdutyIncidentId || !deps.paging) return;
+      const content = change.kind === "annotated" ? change.content : null;
+      // Recorded before the call, so the webhook PagerDuty sends about it is known as ours.
+      if (context.job.attempts === 1) await deps.store.lifecycle.recordOutbound(incident.pagerdutyIncidentId, change.kind, content, deps.now());
+      try {
+        if (change.kind === "annotated") await deps.paging.addNote(incident.pagerdutyIncidentId, change.content);
+        else await deps.paging.setStatus(incident.pagerdutyIncidentId, change.kind);
+      } catch (error) {
+        // PagerDuty refuses an incident that is already resolved (or acked): nothing left to do.
+        if (error instanceof VendorError && /^http_4\d\d$/.test(error.code) && error.code !== "http_429") {
+          context.log.warn({ err: error }, "PagerDuty refused the change; not retrying");
+          await deps.store.timeline.append({ incidentId: incident.id, eventAt: deps.now(), kind: "pagerduty", text: `PagerDuty did not accept the ${change.kind === "annotated" ? "note" : change.kind} change: ${error.message}` });
+          return;
+        }
+        throw error;
+      }
+    },
+
+    [REMINDER_JOB]: async (payload) => {
+      const { due } = z.object({ due: z.coerce.date() }).parse(payload);
+      const incident = await load(payload);
+      if (incident.status === "resolved" || !incident.channelId) return;
+      const lastUpdate = incident.lastUpdateAt ?? incident.declaredAt;
+      // An update since this reminder was scheduled set its own reminder.
+      if (lastUpdate.getTime() + updateCadenceMinutes(deps, incident) * 60_000 > due.getTime()) return;
+      const minutes = Math.round((deps.now().getTime() - lastUpdate.getTime()) / 60_000);
+      const who = incident.commander ? `<@${incident.commander}>` : "Commander";
+      await deps.chat.postMessage(incident.channelId, {
+        text: `:alarm_clock: ${who}, ${humanId(incident)} (${incident.severity}) has had no status update for ${minutes} minutes. Post one with \`/incident update\` so stakeholders know where things stand.`,
+      });
+      await deps.store.transaction((tx) => scheduleReminder(tx, deps, incident, due, deps.now()));
+      deps.nudge();
+    },
+
+    [ARCHIVE_JOB]: async (payload) => {
+      const incident = await load(payload);
+      if (incident.status !== "resolved" || !incident.channelId || incident.archivedAt) return;
+      await deps.chat.archiveChannel(incident.channelId);
+      await deps.store.incidents.update(incident.id, incident.version, { archivedAt: deps.now() });
+      await deps.store.timeline.append({ incidentId: incident.id, eventAt: deps.now(), kind: "archived", text: `Channel #${incident.channelName ?? incident.channelId} archived`, sourceKey: "slack:archived" });
+    },
+  };
+}

@@ -1,0 +1,145 @@
+// Buttons on the pinned header, the lifecycle modals, the "Add to timeline" shortcut and the
+// commander's timeline corrections. Thin: parse, call a flow, answer privately.
+import type { App, BlockButtonAction, BlockStaticSelectAction, MessageShortcut } from "@slack/bolt";
+import { z } from "zod";
+import { humanId, type Incident } from "../../domain/incident.js";
+import { resolve } from "../../incidents/lifecycle/change-incident.js";
+import type { Outcome } from "../../incidents/lifecycle/outcome.js";
+import { slackTsToDate } from "../../incidents/lifecycle/pin-events.js";
+import { addMessage, addNote, editEntry, postUpdate } from "../../incidents/lifecycle/record-notes.js";
+import { ADD_TO_TIMELINE_SHORTCUT } from "../surface.js";
+import { HEADER_ACTIONS } from "../views/header-actions.js";
+import {
+  addToTimelineModal,
+  editEntryModal,
+  noteModal,
+  parseAddToTimeline,
+  parseEditEntry,
+  parseNote,
+  parseResolve,
+  parseStatusUpdate,
+  resolveModal,
+  statusUpdateModal,
+} from "../views/lifecycle-modals.js";
+import { TIMELINE_EDIT_ACTION } from "../views/timeline-edit-picker.js";
+import { timelineReply } from "./lifecycle-commands.js";
+import { safeJson } from "./playbook-listeners.js";
+import { DATABASE_UNAVAILABLE, type AppDeps, type ListenerDeps } from "./slack-deps.js";
+
+const incidentRef = z.object({ incidentId: z.number().int() });
+const entryRef = z.object({ incidentId: z.number().int(), entryId: z.number().int() });
+
+export function registerLifecycleInteractions(app: App, deps: ListenerDeps): void {
+  const incidentFrom = async (flows: AppDeps | undefined, raw: string | undefined): Promise<Incident | undefined> => {
+    const ref = incidentRef.safeParse(safeJson(raw));
+    return ref.success && flows ? flows.store.incidents.get(ref.data.incidentId) : undefined;
+  };
+  const tell = async (flows: AppDeps, channel: string | undefined, user: string, outcome: Outcome) => {
+    if (!channel) return;
+    await flows.chat.postEphemeral(channel, user, { text: outcome.ok ? (outcome.reply ?? "Done.") : `:no_entry_sign: ${outcome.reason}` }).catch(() => undefined);
+  };
+
+  // Header buttons.
+  app.action<BlockButtonAction>(new RegExp(`^(${Object.values(HEADER_ACTIONS).join("|")})$`), async ({ ack, body, action, client }) => {
+    await ack();
+    const flows = deps();
+    const incident = await incidentFrom(flows, action.value);
+    const channel = body.channel?.id;
+    if (!flows || !incident) return void (channel && (await deps()?.chat.postEphemeral(channel, body.user.id, { text: DATABASE_UNAVAILABLE })));
+    const open = (view: Parameters<typeof client.views.open>[0]["view"]) => client.views.open({ trigger_id: body.trigger_id, view });
+    if (action.action_id === HEADER_ACTIONS.update) await open(statusUpdateModal(incident));
+    else if (action.action_id === HEADER_ACTIONS.note) await open(noteModal(incident));
+    else if (action.action_id === HEADER_ACTIONS.resolve) await open(resolveModal(incident));
+    else if (channel) {
+      const reply = await timelineReply(flows, incident, body.user.id);
+      await flows.chat.postEphemeral(channel, body.user.id, { text: reply.text, blocks: reply.blocks });
+    }
+  });
+
+  app.view("status_update", async ({ ack, view, body }) => {
+    const flows = deps();
+    const parsed = parseStatusUpdate(view);
+    if (!parsed.ok) return ack({ response_action: "errors", errors: parsed.errors });
+    if (!flows) return ack({ response_action: "errors", errors: { summary: DATABASE_UNAVAILABLE } });
+    const outcome = await postUpdate(flows, parsed.value.incidentId, parsed.value, { userId: body.user.id });
+    if (!outcome.ok) return ack({ response_action: "errors", errors: { summary: outcome.reason } });
+    await ack();
+  });
+
+  app.view("resolve_incident", async ({ ack, view, body }) => {
+    const flows = deps();
+    const parsed = parseResolve(view);
+    if (!parsed.ok) return ack({ response_action: "errors", errors: parsed.errors });
+    if (!flows) return ack({ response_action: "errors", errors: { resolution: DATABASE_UNAVAILABLE } });
+    const { incidentId, summary, rootCause } = parsed.value;
+    const outcome = await resolve(flows, incidentId, { summary, ...(rootCause && { rootCause }) }, { userId: body.user.id });
+    if (!outcome.ok) return ack({ response_action: "errors", errors: { resolution: outcome.reason } });
+    await ack();
+    const incident = await flows.store.incidents.get(incidentId);
+    await tell(flows, incident?.channelId ?? undefined, body.user.id, outcome);
+  });
+
+  app.view("add_note", async ({ ack, view, body }) => {
+    const flows = deps();
+    const parsed = parseNote(view);
+    if (!parsed.ok) return ack({ response_action: "errors", errors: parsed.errors });
+    const incident = flows && (await flows.store.incidents.get(parsed.value.incidentId));
+    if (!flows || !incident) return ack({ response_action: "errors", errors: { text: DATABASE_UNAVAILABLE } });
+    await ack();
+    await addNote(flows, incident, parsed.value.text, { userId: body.user.id });
+  });
+
+  app.shortcut<MessageShortcut>({ callback_id: ADD_TO_TIMELINE_SHORTCUT.callbackId, type: "message_action" }, async ({ ack, shortcut, client }) => {
+    await ack();
+    const flows = deps();
+    const incident = flows && (await flows.store.incidents.byChannel(shortcut.channel.id));
+    if (!flows || !incident) {
+      await flows?.chat.postEphemeral(shortcut.channel.id, shortcut.user.id, { text: "Add to timeline works on messages in an incident's channel." }).catch(() => undefined);
+      return;
+    }
+    const at = slackTsToDate(shortcut.message.ts);
+    const view = addToTimelineModal({ incidentId: incident.id, text: shortcut.message.text ?? "", at, author: shortcut.message.user ?? null, permalink: null }, flows.timezone);
+    await client.views.open({ trigger_id: shortcut.trigger_id, view });
+  });
+
+  app.view("add_to_timeline", async ({ ack, view, body }) => {
+    const flows = deps();
+    if (!flows) return ack({ response_action: "errors", errors: { text: DATABASE_UNAVAILABLE } });
+    const parsed = parseAddToTimeline(view, flows.timezone);
+    if (!parsed.ok) return ack({ response_action: "errors", errors: parsed.errors });
+    const incident = await flows.store.incidents.get(parsed.value.incidentId);
+    if (!incident) return ack({ response_action: "errors", errors: { text: "That incident no longer exists." } });
+    await ack();
+    const { at, text, author } = parsed.value;
+    const outcome = await addMessage(flows, incident, { at, text, author, kind: "custom", addedBy: body.user.id, sourceKey: `added:${view.id}` });
+    await tell(flows, incident.channelId ?? undefined, body.user.id, outcome);
+  });
+
+  app.action<BlockStaticSelectAction>(TIMELINE_EDIT_ACTION, async ({ ack, body, action, client }) => {
+    await ack();
+    const flows = deps();
+    const ref = entryRef.safeParse(safeJson(action.selected_option.value));
+    const incident = ref.success && flows ? await flows.store.incidents.get(ref.data.incidentId) : undefined;
+    const entry = ref.success && flows ? await flows.store.timeline.get(ref.data.entryId) : undefined;
+    if (!flows || !incident || !entry) return;
+    if (body.user.id !== incident.commander) {
+      const channel = body.channel?.id ?? incident.channelId;
+      await tell(flows, channel ?? undefined, body.user.id, { ok: false, reason: `Only the commander of ${humanId(incident)} can edit its timeline.` });
+      return;
+    }
+    await client.views.open({ trigger_id: body.trigger_id, view: editEntryModal(entry, flows.timezone) });
+  });
+
+  app.view("edit_timeline_entry", async ({ ack, view, body }) => {
+    const flows = deps();
+    if (!flows) return ack({ response_action: "errors", errors: { text: DATABASE_UNAVAILABLE } });
+    const parsed = parseEditEntry(view, flows.timezone);
+    if (!parsed.ok) return ack({ response_action: "errors", errors: parsed.errors });
+    const entry = await flows.store.timeline.get(parsed.value.entryId);
+    const incident = entry && (await flows.store.incidents.get(entry.incidentId));
+    if (!incident) return ack({ response_action: "errors", errors: { text: "That entry no longer exists." } });
+    const outcome = await editEntry(flows, incident, parsed.value, { userId: body.user.id });
+    if (!outcome.ok) return ack({ response_action: "errors", errors: { text: outcome.reason } });
+    await ack();
+  });
+}

@@ -1,0 +1,54 @@
+// The full `/incident` help, and the small parsers for what people type after a subcommand.
+import { severities, statuses, type Severity, type Status } from "../../domain/incident.js";
+import { INCIDENT_COMMAND } from "../surface.js";
+import { escapeMrkdwn } from "./mrkdwn.js";
+
+const COMMAND = INCIDENT_COMMAND.command;
+
+export const lifecycleSubcommands: readonly { usage: string; what: string }[] = [
+  { usage: "declare [title]", what: "declare an incident: opens a form for title, severity, services and description" },
+  { usage: `status ${statuses.join("|")}`, what: "set the incident's status" },
+  { usage: `severity ${severities[0]}..${severities[severities.length - 1]}`, what: "change the severity (SEV1 is the most severe)" },
+  { usage: "commander @user", what: "hand the incident commander role to someone" },
+  { usage: "role <name> @user", what: "give someone a role, e.g. `role comms @dana` or `role scribe @lee`" },
+  { usage: "note <text>", what: "add a note to the timeline" },
+  { usage: "update", what: "post a status update: status, severity and what is happening, here and in the incidents channel" },
+  { usage: "timeline", what: "show the timeline so far, with time to acknowledge, mitigate and resolve" },
+  { usage: "followup <text>", what: "record a follow-up action; it becomes an issue when the post-mortem is published" },
+  { usage: "rename <new title>", what: "retitle the incident (the channel follows)" },
+  { usage: "resolve", what: "resolve the incident: asks for a resolution summary and the root cause if known" },
+  { usage: "playbook [all]", what: "list the playbooks for this incident (or all of them) and run one" },
+  { usage: "postmortem", what: "draft the post-mortem from the timeline" },
+  { usage: "help", what: "show this help" },
+];
+
+export function lifecycleHelp(problem?: string): string {
+  // Usages contain <name> and <text>, which Slack would otherwise read as links, even in code.
+  const lines = lifecycleSubcommands.map((s) => `• \`${COMMAND} ${escapeMrkdwn(s.usage)}\` — ${s.what}`);
+  const intro = problem ? `${problem}\n\n` : "";
+  return [
+    `${intro}*Firebreak commands*`,
+    ...lines,
+    "",
+    "React with :pushpin: to a message in the incident channel to add it to the timeline; use the *Add to timeline* message shortcut to add one with an edited time.",
+    "You can also use the *Declare incident* shortcut on any message.",
+  ].join("\n");
+}
+
+/** "<@U123>" or "<@U123|dana>" → "U123"; anything else (a bare "@dana" included) → undefined. */
+export function parseUserMention(text: string): string | undefined {
+  return /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/.exec(text.trim())?.[1];
+}
+
+/** "sev1", "SEV1", "Sev 1" or "1" → "SEV1". */
+export function parseSeverity(text: string): Severity | undefined {
+  const match = /^(?:sev\s*)?([1-9])$/i.exec(text.trim());
+  const severity = match && `SEV${match[1]}`;
+  return severities.find((s) => s === severity);
+}
+
+/** One of the four statuses, in any case. */
+export function parseStatus(text: string): Status | undefined {
+  const wanted = text.trim().toLowerCase();
+  return statuses.find((s) => s === wanted);
+}

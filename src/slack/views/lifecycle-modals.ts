@@ -1,0 +1,250 @@
+// The modals of an incident's lifecycle — status update, resolve, note, add to and edit the
+// timeline — and the parsing of what comes back from each. Every block_id is the field's name
+// and every action_id is "value", as in the declare modal.
+import type { InputBlock, KnownBlock, PlainTextElement, View } from "@slack/types";
+import { z } from "zod";
+import { humanId, severities, statuses, type Incident, type Severity, type Status } from "../../domain/incident.js";
+import type { TimelineEntry } from "../../domain/timeline.js";
+import { formatDateTime, formatTimeOfDay, localDate, parseClockInput, zoneAbbreviation } from "../../domain/time-format.js";
+import { link, userMention, slackTextToPlain } from "./mrkdwn.js";
+
+export const LIFECYCLE_CALLBACKS = {
+  statusUpdate: "status_update",
+  resolve: "resolve_incident",
+  addToTimeline: "add_to_timeline",
+  editEntry: "edit_timeline_entry",
+  note: "add_note",
+} as const;
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; errors: Record<string, string> };
+export interface Submission {
+  state?: unknown;
+  private_metadata?: string;
+}
+
+const MAX_TEXT = 3000;
+const TIME_ERROR = "Use a time like 9:05am or 21:05, or a date and time like 2026-03-08 09:05.";
+const outOfDate = (field: string) => ({ ok: false as const, errors: { [field]: "This form is out of date; close it and open it again." } });
+
+/** Slack sends message text with &, < and > encoded; a text field should show what people typed. */
+export { slackTextToPlain };
+
+const plain = (text: string): PlainTextElement => ({ type: "plain_text", text });
+
+function textField(field: string, label: string, options: { multiline?: boolean; optional?: boolean; initial?: string; placeholder?: string; hint?: string } = {}): InputBlock {
+  return {
+    type: "input",
+    block_id: field,
+    label: plain(label),
+    ...(options.optional && { optional: true }),
+    ...(options.hint && { hint: plain(options.hint) }),
+    element: {
+      type: "plain_text_input",
+      action_id: "value",
+      max_length: MAX_TEXT,
+      ...(options.multiline && { multiline: true }),
+      ...(options.initial && { initial_value: options.initial.slice(0, MAX_TEXT) }),
+      ...(options.placeholder && { placeholder: plain(options.placeholder) }),
+    },
+  };
+}
+
+function selectField<T extends string>(field: string, label: string, values: readonly T[], initial: T | undefined): InputBlock {
+  const option = (v: T) => ({ text: plain(v), value: v });
+  return { type: "input", block_id: field, label: plain(label), element: { type: "static_select", action_id: "value", options: values.map(option), ...(initial && { initial_option: option(initial) }) } };
+}
+
+function timeField(at: Date, timeZone: string): InputBlock {
+  return textField("time", `Time (${zoneAbbreviation(at, timeZone)})`, {
+    initial: formatTimeOfDay(at, timeZone),
+    hint: `${formatDateTime(at, timeZone)}. A time alone (9:05am, 21:05) stays on that day; for another day add the date, e.g. ${localDate(at, timeZone)} 09:05.`,
+  });
+}
+
+function modal(callbackId: string, title: string, submit: string, metadata: object, blocks: KnownBlock[]): View {
+  return { type: "modal", callback_id: callbackId, private_metadata: JSON.stringify(metadata), title: plain(title), submit: plain(submit), close: plain("Cancel"), blocks };
+}
+
+// Slack sends every field of the view back; a missing one means the view is not the one we built.
+const text = z.object({ value: z.object({ value: z.string().nullish() }) });
+const select = <T extends readonly [string, ...string[]]>(values: T) => z.object({ value: z.object({ selected_option: z.object({ value: z.enum(values) }).nullish() }) });
+const checkboxes = z.object({ value: z.object({ selected_options: z.array(z.object({ value: z.string() })).nullish() }) });
+const instant = z.string().refine((s) => !Number.isNaN(Date.parse(s)));
+const incidentRef = z.object({ incidentId: z.number().int().positive() });
+
+/** The view's values and metadata, or undefined if either is not what the modal sent. */
+function read<V extends z.ZodType, M extends z.ZodType>(view: Submission, values: V, metadata: M): { values: z.output<V>; metadata: z.output<M> } | undefined {
+  const outer = z.object({ values: z.unknown() }).safeParse(view.state);
+  const state = values.safeParse(outer.success ? outer.data.values : undefined);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(view.private_metadata ?? "");
+  } catch {
+    return undefined;
+  }
+  const meta = metadata.safeParse(raw);
+  return state.success && meta.success ? { values: state.data, metadata: meta.data } : undefined;
+}
+
+const trimmed = (field: z.infer<typeof text>) => field.value.value?.trim() ?? "";
+const result = <T>(errors: Record<string, string>, value: () => T): Parsed<T> => (Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, value: value() });
+
+// Status update ---------------------------------------------------------------------------------
+
+// Resolving asks for a resolution summary, so it has its own modal rather than a status option.
+const updateStatuses = statuses.filter((s): s is Exclude<Status, "resolved"> => s !== "resolved");
+
+export function statusUpdateModal(incident: Pick<Incident, "id" | "status" | "severity">): View {
+  return modal(LIFECYCLE_CALLBACKS.statusUpdate, `Update ${humanId(incident)}`, "Post update", { incidentId: incident.id }, [
+    selectField("status", "Status", updateStatuses, incident.status === "resolved" ? undefined : incident.status),
+    selectField("severity", "Severity", severities, incident.severity),
+    textField("summary", "Summary", { multiline: true, placeholder: "What is happening, what we are doing, what's next" }),
+  ]);
+}
+
+export interface StatusUpdateSubmission {
+  incidentId: number;
+  status: Status;
+  severity: Severity;
+  summary: string;
+}
+
+export function parseStatusUpdate(view: Submission): Parsed<StatusUpdateSubmission> {
+  const form = read(view, z.object({ status: select(statuses), severity: select(severities), summary: text }), incidentRef);
+  if (!form) return outOfDate("summary");
+  const status = form.values.status.value.selected_option?.value;
+  const severity = form.values.severity.value.selected_option?.value;
+  const summary = trimmed(form.values.summary);
+  const errors: Record<string, string> = {};
+  if (!status) errors.status = "Choose a status.";
+  else if (status === "resolved") errors.status = "Use Resolve to resolve: it asks for a resolution summary.";
+  if (!severity) errors.severity = "Choose a severity.";
+  if (!summary) errors.summary = "Say what is happening, what we are doing and what's next.";
+  return result(errors, () => ({ incidentId: form.metadata.incidentId, status: status!, severity: severity!, summary }));
+}
+
+// Resolve -----------------------------------------------------------------------------------------
+
+const MIN_RESOLUTION = 10;
+
+export function resolveModal(incident: Pick<Incident, "id">): View {
+  return modal(LIFECYCLE_CALLBACKS.resolve, `Resolve ${humanId(incident)}`, "Resolve", { incidentId: incident.id }, [
+    textField("resolution", "Resolution summary", { multiline: true, placeholder: "What fixed it, and how we know it holds" }),
+    textField("root_cause", "Root cause", { multiline: true, optional: true, hint: "If known; the post-mortem can settle it later." }),
+  ]);
+}
+
+export interface ResolveSubmission {
+  incidentId: number;
+  summary: string;
+  rootCause?: string;
+}
+
+export function parseResolve(view: Submission): Parsed<ResolveSubmission> {
+  const form = read(view, z.object({ resolution: text, root_cause: text.optional() }), incidentRef);
+  if (!form) return outOfDate("resolution");
+  const summary = trimmed(form.values.resolution);
+  const rootCause = form.values.root_cause ? trimmed(form.values.root_cause) : "";
+  const errors: Record<string, string> = {};
+  if (summary.length < MIN_RESOLUTION) errors.resolution = `Say in a sentence how it was resolved (at least ${MIN_RESOLUTION} characters).`;
+  return result(errors, () => ({ incidentId: form.metadata.incidentId, summary, ...(rootCause && { rootCause }) }));
+}
+
+// Add to timeline (message shortcut) -----------------------------------------------------------------
+
+export interface AddToTimelineInput {
+  incidentId: number;
+  /** The message text as Slack sends it (with &, < and > encoded). */
+  text: string;
+  at: Date;
+  author: string | null;
+  permalink: string | null;
+}
+
+const addMetadata = z.object({ incidentId: z.number().int().positive(), at: instant, author: z.string().nullable(), permalink: z.string().nullable() });
+
+export function addToTimelineModal(input: AddToTimelineInput, timeZone: string): View {
+  const source = [input.author && `From ${userMention(input.author)}`, input.permalink && link(input.permalink, "the message")].filter(Boolean).join(" · ");
+  const metadata: z.infer<typeof addMetadata> = { incidentId: input.incidentId, at: input.at.toISOString(), author: input.author, permalink: input.permalink };
+  return modal(LIFECYCLE_CALLBACKS.addToTimeline, "Add to timeline", "Add", metadata, [
+    ...(source ? [{ type: "context" as const, elements: [{ type: "mrkdwn" as const, text: source }] }] : []),
+    timeField(input.at, timeZone),
+    textField("text", "What happened", { multiline: true, initial: slackTextToPlain(input.text) }),
+  ]);
+}
+
+export interface AddToTimelineSubmission {
+  incidentId: number;
+  at: Date;
+  text: string;
+  author: string | null;
+  permalink: string | null;
+}
+
+export function parseAddToTimeline(view: Submission, timeZone: string): Parsed<AddToTimelineSubmission> {
+  const form = read(view, z.object({ time: text, text }), addMetadata);
+  if (!form) return outOfDate("text");
+  const { incidentId, author, permalink } = form.metadata;
+  const at = parseClockInput(trimmed(form.values.time), new Date(form.metadata.at), timeZone);
+  const entryText = trimmed(form.values.text);
+  const errors: Record<string, string> = {};
+  if (!at) errors.time = TIME_ERROR;
+  if (!entryText) errors.text = "Write what happened.";
+  return result(errors, () => ({ incidentId, at: at!, text: entryText, author, permalink }));
+}
+
+// Edit a timeline entry ---------------------------------------------------------------------------
+
+// The entry's own time rides along: a bare time typed in the modal is read on that entry's day.
+const editMetadata = z.object({ entryId: z.number().int().positive(), at: instant });
+
+export function editEntryModal(entry: Pick<TimelineEntry, "id" | "eventAt" | "text">, timeZone: string): View {
+  return modal(LIFECYCLE_CALLBACKS.editEntry, "Edit timeline entry", "Save", { entryId: entry.id, at: entry.eventAt.toISOString() }, [
+    timeField(entry.eventAt, timeZone),
+    textField("text", "What happened", { multiline: true, initial: entry.text }),
+    {
+      type: "input",
+      block_id: "remove",
+      optional: true,
+      label: plain("Remove"),
+      hint: plain("The removal is itself recorded on the timeline."),
+      element: { type: "checkboxes", action_id: "value", options: [{ text: plain("Remove this entry"), value: "remove" }] },
+    },
+  ]);
+}
+
+export interface EditEntrySubmission {
+  entryId: number;
+  at: Date;
+  text: string;
+  remove: boolean;
+}
+
+/** When "remove" is ticked, the time and text do not matter and are not checked. */
+export function parseEditEntry(view: Submission, timeZone: string): Parsed<EditEntrySubmission> {
+  const form = read(view, z.object({ time: text, text, remove: checkboxes.optional() }), editMetadata);
+  if (!form) return outOfDate("text");
+  const original = new Date(form.metadata.at);
+  const at = parseClockInput(trimmed(form.values.time), original, timeZone);
+  const entryText = trimmed(form.values.text);
+  const remove = (form.values.remove?.value.selected_options ?? []).some((o) => o.value === "remove");
+  const errors: Record<string, string> = {};
+  if (!remove && !at) errors.time = TIME_ERROR;
+  if (!remove && !entryText) errors.text = "Write what happened, or tick “Remove this entry”.";
+  return result(errors, () => ({ entryId: form.metadata.entryId, at: at ?? original, text: entryText, remove }));
+}
+
+// Note --------------------------------------------------------------------------------------------
+
+export function noteModal(incident: Pick<Incident, "id">): View {
+  return modal(LIFECYCLE_CALLBACKS.note, `Note on ${humanId(incident)}`, "Add note", { incidentId: incident.id }, [
+    textField("note", "Note", { multiline: true, placeholder: "What you saw, tried or decided" }),
+  ]);
+}
+
+export function parseNote(view: Submission): Parsed<{ incidentId: number; text: string }> {
+  const form = read(view, z.object({ note: text }), incidentRef);
+  if (!form) return outOfDate("note");
+  const note = trimmed(form.values.note);
+  return result(note ? {} : { note: "Write the note." }, () => ({ incidentId: form.metadata.incidentId, text: note }));
+}
