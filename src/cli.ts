@@ -1,5 +1,10 @@
 // The `firebreak` command line. Each subcommand loads only the configuration it needs.
-import { migrate } from "./adapters/store/migrate.js";
+import { migrate, isMigrated } from "./adapters/store/migrate.js";
+import { createStore } from "./adapters/store/store.js";
+import { parseHumanId } from "./domain/incident.js";
+import { DEFAULT_POSTMORTEM_TEMPLATE, loadPostmortemTemplate } from "./postmortem/load-template.js";
+import { draftPostmortem } from "./postmortem/draft.js";
+import { postmortemRecord } from "./postmortem/postmortem-flows.js";
 import { openSql } from "./adapters/store/open-store.js";
 import { ConfigError, loadConfig, type LoadOptions } from "./config.js";
 import { createLogger } from "./log.js";
@@ -16,6 +21,8 @@ Commands:
   migrate     apply database migrations and exit
   manifest [--url URL] [--socket-mode]
               print the Slack app manifest for Firebreak served at URL
+  postmortem <INC-id>
+              print an incident's post-mortem draft as markdown
   playbooks check [paths...]
               check playbook files and directories (default ./playbooks) and exit
   help        show this help
@@ -37,6 +44,8 @@ export async function runCli(argv: string[], io: Io = defaultIo): Promise<number
       return runPlaybooks(rest, io);
     case "manifest":
       return printManifest(rest, io);
+    case "postmortem":
+      return printPostmortem(rest, io);
     case undefined:
     case "help":
     case "--help":
@@ -139,4 +148,41 @@ function printManifest(args: string[], io: Io): number {
   }
   io.stdout(JSON.stringify(slackManifest({ baseUrl, socketMode: args.includes("--socket-mode") }), null, 2));
   return 0;
+}
+
+async function printPostmortem(args: string[], io: Io): Promise<number> {
+  const id = parseHumanId(args[0] ?? "");
+  if (id === undefined) {
+    io.stderr("firebreak postmortem: give the incident, e.g. `firebreak postmortem INC-42`");
+    return 2;
+  }
+  const config = configure(io, {});
+  if (!config) return 2;
+  let template;
+  try {
+    template = loadPostmortemTemplate(config.file.postmortem_template ?? DEFAULT_POSTMORTEM_TEMPLATE);
+  } catch (error) {
+    io.stderr(`firebreak postmortem: ${error instanceof Error ? error.message : String(error)}`);
+    return 2;
+  }
+  const log = createLogger({ level: "warn", secrets: config.secrets });
+  const sql = await openSql(config.database, log);
+  try {
+    if (!(await isMigrated(sql))) {
+      io.stderr("firebreak postmortem: the database has no Firebreak data yet (run `firebreak migrate` or `firebreak serve` first)");
+      return 1;
+    }
+    const store = createStore(sql);
+    const incident = await store.incidents.get(id);
+    if (!incident) {
+      io.stderr(`firebreak postmortem: there is no INC-${id}`);
+      return 1;
+    }
+    // Without Slack there are no display names; people appear by their Slack ids.
+    const record = await postmortemRecord({ store, timeZone: config.timezone, userName: async () => undefined }, incident);
+    io.stdout(draftPostmortem(record, template).markdown);
+    return 0;
+  } finally {
+    await sql.close();
+  }
 }

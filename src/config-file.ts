@@ -71,6 +71,8 @@ const trafficTarget = z.discriminatedUnion("kind", [
 export const configFileSchema = z
   .object({
     services: z.record(z.string(), serviceSchema).default({}),
+    /** The post-mortem template (default: templates/postmortem.md shipped with Firebreak). */
+    postmortem_template: z.string().optional(),
     /** Directories of playbooks to load (default: the playbooks shipped with Firebreak). */
     playbook_dirs: z.array(z.string()).optional(),
     approver_groups: z.record(name, approverGroupSchema).default({}),

@@ -2,6 +2,7 @@
 import { fileURLToPath } from "node:url";
 import { WebClient } from "@slack/web-api";
 import { createDatadog } from "./adapters/datadog.js";
+import { createGithub } from "./adapters/github.js";
 import { createPagerdutyPaging } from "./adapters/pagerduty.js";
 import { createSlackChat } from "./adapters/slack-chat.js";
 import { openStoreWithRetry } from "./adapters/store/open-store.js";
@@ -22,6 +23,9 @@ import { createJobRunner, type JobRunner, type JobRunnerOptions } from "./jobs/j
 import type { Logger } from "./log.js";
 import { createMetrics } from "./metrics.js";
 import { createPlaybookEngine } from "./playbooks/engine/create-engine.js";
+import { DEFAULT_POSTMORTEM_TEMPLATE, loadPostmortemTemplate } from "./postmortem/load-template.js";
+import { PUBLISH_POSTMORTEM_JOB } from "./postmortem/postmortem-flows.js";
+import { publishPostmortemJob } from "./postmortem/publish-job.js";
 import type { StepWorkerOptions } from "./playbooks/engine/step-worker.js";
 import { firebreakActions } from "./playbooks/firebreak-actions.js";
 import { loadPlaybooks } from "./playbooks/load-playbooks.js";
@@ -79,7 +83,9 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
   const datadog = config.datadog && createDatadog(config.datadog);
   const nudge = () => runner?.nudge();
   const registry = firebreakActions(config, { store: () => store, now });
-  // An invalid playbook stops start-up with every problem as file:line:col (the caller exits 2).
+  // An invalid playbook or template stops start-up with every problem as file:line:col (the caller exits 2).
+  const postmortemTemplate = loadPostmortemTemplate(config.file.postmortem_template ?? DEFAULT_POSTMORTEM_TEMPLATE);
+  const github = config.github && createGithub(config.github, { log: log.child({ component: "github" }) });
   const playbooks = (config.file.playbook_dirs ?? [SHIPPED_PLAYBOOKS]).flatMap((dir) => loadPlaybooks(dir, registry));
 
   const slackApp = createSlackApp({
@@ -130,6 +136,8 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
       timezone: config.timezone,
       services: config.file.services,
       lifecycle: config.file.lifecycle,
+      postmortemTemplate,
+      ...(config.github && { github: { owner: config.github.owner, repo: config.github.repo, baseBranch: config.github.baseBranch } }),
       ...(config.slack.incidentsChannel && { incidentsChannel: config.slack.incidentsChannel }),
       markers: Boolean(datadog),
       nudge,
@@ -148,6 +156,7 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
         [PAGERDUTY_NOTE_JOB]: pagerdutyNoteJob(appDeps),
         ...lifecycleJobs(appDeps),
         [SLACK_EVENT_JOB]: slackEventJob(appDeps),
+        ...(github && { [PUBLISH_POSTMORTEM_JOB]: publishPostmortemJob(appDeps, github) }),
         ...engine.jobHandlers,
         ...(datadog && { [DATADOG_MARKER_JOB]: datadogMarkerJob(datadog) }),
       },

@@ -95,6 +95,16 @@ export function createSlackChat(client: WebClient): ChatPort {
         if (!(error instanceof VendorError && error.code === "already_archived")) throw error;
       }
     },
+    async userName(userId) {
+      try {
+        const result = await call("users.info", () => client.users.info({ user: userId }));
+        const profile = result.user?.profile;
+        return profile?.display_name || profile?.real_name || result.user?.real_name || result.user?.name || undefined;
+      } catch (error) {
+        if (error instanceof VendorError && error.code === "user_not_found") return undefined;
+        throw error;
+      }
+    },
     async userGroupMembers(userGroupId) {
       const result = await call("usergroups.users.list", () => client.usergroups.users.list({ usergroup: userGroupId }));
       return result.users ?? [];

@@ -44,6 +44,8 @@ export interface ChatPort {
   reactionCount(channelId: string, ts: string, name: string): Promise<number>;
   renameChannel(channelId: string, name: string): Promise<void>;
   archiveChannel(channelId: string): Promise<void>;
+  /** A person's display name, or undefined if Slack does not know them. */
+  userName(userId: string): Promise<string | undefined>;
   /** Members of a Slack user group (S…). */
   userGroupMembers(userGroupId: string): Promise<string[]>;
   /** The ts of a recent message of the bot's in the channel whose text is exactly `text`. */

@@ -30,6 +30,7 @@ export const webApiMethods: Record<string, string[]> = {
   "conversations.rename": ["channels:manage"],
   "conversations.archive": ["channels:manage"],
   "reactions.get": ["reactions:read"],
+  "users.info": ["users:read"],
 };
 
 export function botScopes(): string[] {

@@ -2,6 +2,7 @@
 import { Writable } from "node:stream";
 import { loadConfig } from "../../src/config.js";
 import { startDatadogEmulator, type DatadogEmulator } from "../../src/emulators/datadog/datadog-emulator.js";
+import { startGithubEmulator, type GithubEmulator } from "../../src/emulators/github/github-emulator.js";
 import { startPagerdutyEmulator, type PagerdutyEmulator } from "../../src/emulators/pagerduty/pagerduty-emulator.js";
 import { createSlackEmulator, type SlackEmulator } from "../../src/emulators/slack/slack-emulator.js";
 import { createLogger } from "../../src/log.js";
@@ -17,6 +18,7 @@ export interface Harness {
   slack: SlackEmulator;
   pagerduty: PagerdutyEmulator;
   datadog: DatadogEmulator;
+  github: GithubEmulator;
   store: Store;
   incidentsChannel: string;
   logs: string[];
@@ -38,6 +40,8 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   // A shared emulator (two Firebreak replicas in one workspace) is started once, by its owner.
   const slackUrl = slack.url ?? (await slack.start()).url;
   const pagerduty = await startPagerdutyEmulator({ token: "pd-api-token", ...(options.now && { now: options.now }) });
+  const github = await startGithubEmulator({ token: "ghp_emulated_token" });
+  github.addRepo("acme", "postmortems", { defaultBranch: "main" });
   const datadog = await startDatadogEmulator({ apiKey: "dd-api-key", appKey: "dd-app-key", ...(options.now && { now: options.now }) });
   // PagerDuty refuses changes whose From header is not one of its users.
   pagerduty.addUser({ id: "PFIREBREAK", name: "Firebreak", email: "firebreak@example.com" });
@@ -57,6 +61,9 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     DATADOG_APP_KEY: "dd-app-key",
     DATADOG_WEBHOOK_SECRET: DD_SECRET,
     DATADOG_API_URL: datadog.url,
+    GITHUB_TOKEN: "ghp_emulated_token",
+    GITHUB_API_URL: github.url,
+    POSTMORTEM_REPO: "acme/postmortems",
     ...options.database,
     ...options.env,
   };
@@ -84,6 +91,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     slack,
     pagerduty,
     datadog,
+    github,
     get store() {
       return store;
     },
@@ -98,6 +106,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       if (!options.slack) await slack.stop();
       await pagerduty.close();
       await datadog.close();
+      await github.close();
     },
   };
 }

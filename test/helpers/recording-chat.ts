@@ -26,6 +26,7 @@ export function recordingChat(): ChatPort & { posted: { channel: string; ts: str
     pin: async () => undefined,
     permalink: async () => undefined,
     userGroupMembers: async () => [],
+    userName: async () => undefined,
     message: async () => undefined,
     reactionCount: async () => 0,
     renameChannel: async () => undefined,

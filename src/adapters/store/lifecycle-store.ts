@@ -41,8 +41,13 @@ export function createLifecycleStore(sql: SqlExecutor) {
       return (await sql.query("SELECT * FROM followups WHERE incident_id = $1 ORDER BY id", [incidentId])).map((r) => toFollowup(followupRow.parse(r)));
     },
 
-    async setFollowupIssue(id: number, issueUrl: string): Promise<void> {
-      await sql.query("UPDATE followups SET issue_url = $2 WHERE id = $1", [id, issueUrl]);
+    async setFollowupIssue(id: number, issue: { number: number; url: string }): Promise<void> {
+      await sql.query("UPDATE followups SET issue_url = $2, issue_number = $3 WHERE id = $1", [id, issue.url, issue.number]);
+    },
+
+    async followupIssueNumbers(incidentId: number): Promise<Record<number, number>> {
+      const rows = await sql.query<{ id: number; issue_number: number }>("SELECT id, issue_number FROM followups WHERE incident_id = $1 AND issue_number IS NOT NULL", [incidentId]);
+      return Object.fromEntries(rows.map((r) => [Number(r.id), Number(r.issue_number)]));
     },
 
     /** Notes a change Firebreak is about to send to PagerDuty, so its webhook is recognised. */

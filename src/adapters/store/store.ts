@@ -4,6 +4,7 @@ import { createIncidentsStore } from "./incidents-store.js";
 import { createJobsStore } from "./jobs-store.js";
 import { createLifecycleStore } from "./lifecycle-store.js";
 import { isMigrated } from "./migrate.js";
+import { createPostmortemsStore } from "./postmortems-store.js";
 import { createRunsStore } from "./runs-store.js";
 import type { Sql, SqlExecutor } from "./sql.js";
 import { createTimelineStore } from "./timeline-store.js";
@@ -16,6 +17,7 @@ function createRepositories(sql: SqlExecutor) {
     jobs: createJobsStore(sql),
     runs: createRunsStore(sql),
     lifecycle: createLifecycleStore(sql),
+    postmortems: createPostmortemsStore(sql),
   };
 }
 

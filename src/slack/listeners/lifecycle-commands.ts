@@ -5,6 +5,7 @@ import { humanId, type Incident } from "../../domain/incident.js";
 import { incidentDurations } from "../../domain/durations.js";
 import { rename, setCommander, setRole, setSeverity, setStatus } from "../../incidents/lifecycle/change-incident.js";
 import type { Outcome } from "../../incidents/lifecycle/outcome.js";
+import { setRootCause, showPreview } from "../../postmortem/postmortem-flows.js";
 import { addFollowup, addNote } from "../../incidents/lifecycle/record-notes.js";
 import { lifecycleHelp, parseSeverity, parseStatus, parseUserMention } from "../views/lifecycle-help.js";
 import { resolveModal, statusUpdateModal } from "../views/lifecycle-modals.js";
@@ -22,7 +23,7 @@ export interface CommandContext {
   userId: string;
 }
 
-export const lifecycleSubcommands = new Set(["status", "severity", "sev", "commander", "ic", "role", "note", "followup", "follow-up", "rename", "update", "resolve", "timeline"]);
+export const lifecycleSubcommands = new Set(["status", "severity", "sev", "commander", "ic", "role", "note", "followup", "follow-up", "rename", "update", "resolve", "timeline", "postmortem", "rootcause", "root-cause"]);
 
 /** Handles a lifecycle subcommand; undefined when `sub` is not one. */
 export async function lifecycleCommand(sub: string, rawArgs: string, ctx: CommandContext): Promise<Reply | undefined> {
@@ -72,6 +73,11 @@ export async function lifecycleCommand(sub: string, rawArgs: string, ctx: Comman
       return { modal: resolveModal(incident) };
     case "timeline":
       return timelineReply(flows, incident, userId);
+    case "postmortem":
+      return answer(await showPreview(flows, incident));
+    case "rootcause":
+    case "root-cause":
+      return answer(await setRootCause(flows, incident, args, userId));
     default:
       return undefined;
   }

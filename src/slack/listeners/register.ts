@@ -5,6 +5,7 @@ import { registerEventDedupe } from "./dedupe-events.js";
 import { registerIncidentCommand } from "./incident-command.js";
 import { registerLifecycleInteractions } from "./lifecycle-interactions.js";
 import { registerPlaybookListeners } from "./playbook-listeners.js";
+import { registerPostmortemListeners } from "./postmortem-listeners.js";
 import { registerStepListeners } from "./step-listeners.js";
 import type { ListenerDeps } from "./slack-deps.js";
 
@@ -16,4 +17,5 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   registerPlaybookListeners(app, deps);
   registerStepListeners(app, deps);
   registerLifecycleInteractions(app, deps);
+  registerPostmortemListeners(app, deps);
 }

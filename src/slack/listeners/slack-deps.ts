@@ -1,7 +1,7 @@
-import type { IncidentDeps } from "../../incidents/deps.js";
+import type { PostmortemDeps } from "../../postmortem/postmortem-flows.js";
 import type { EngineDeps } from "../../playbooks/engine/engine-deps.js";
 
-export interface AppDeps extends IncidentDeps {
+export interface AppDeps extends PostmortemDeps {
   engine: EngineDeps;
 }
 

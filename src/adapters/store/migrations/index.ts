@@ -2,6 +2,7 @@ import * as initial from "./001-initial.js";
 import * as incidentChannel from "./002-incident-channel.js";
 import * as playbookRuns from "./003-playbook-runs.js";
 import * as lifecycle from "./004-lifecycle.js";
+import * as postmortems from "./005-postmortems.js";
 
 export interface Migration {
   version: number;
@@ -15,6 +16,7 @@ export const migrations: readonly Migration[] = [
   { version: 2, name: "incident-channel", up: incidentChannel.up },
   { version: 3, name: "playbook-runs", up: playbookRuns.up },
   { version: 4, name: "lifecycle", up: lifecycle.up },
+  { version: 5, name: "postmortems", up: postmortems.up },
 ];
 
 export const latestVersion = migrations[migrations.length - 1]!.version;

@@ -1,0 +1,130 @@
+// The post-mortem in Slack: gather the record, draft it, keep people's edits, and publish it as a
+// pull request (with an issue per remediation) from a durable job.
+import { humanId, type Incident } from "../domain/incident.js";
+import type { PlaybookRun } from "../domain/playbook-run.js";
+import type { Store } from "../adapters/store/store.js";
+import type { IncidentDeps } from "../incidents/deps.js";
+import type { Outcome } from "../incidents/lifecycle/outcome.js";
+import type { PostmortemEdits, PostmortemRecord } from "./postmortem-model.js";
+import { draftPostmortem } from "./draft.js";
+import type { CompiledTemplate } from "./template-engine.js";
+import { postmortemPreview } from "../slack/views/postmortem-views.js";
+
+export const PUBLISH_POSTMORTEM_JOB = "postmortem.publish";
+
+export interface PostmortemDeps extends IncidentDeps {
+  postmortemTemplate: CompiledTemplate;
+  /** Set when GitHub publishing is configured. */
+  github?: { owner: string; repo: string; baseBranch: string };
+}
+
+export interface RecordSources {
+  store: Store;
+  timeZone: string;
+  /** Display names (from Slack); the CLI export, which has no Slack, shows ids instead. */
+  userName: (userId: string) => Promise<string | undefined>;
+}
+
+export const recordSources = (deps: PostmortemDeps): RecordSources => ({ store: deps.store, timeZone: deps.timezone, userName: (id) => deps.chat.userName(id) });
+
+/** Everything the post-mortem is written from, read from the store (and Slack, for names). */
+export async function postmortemRecord(sources: RecordSources, incident: Incident): Promise<PostmortemRecord> {
+  const deps = sources;
+  const [timeline, runIds, followups, roles, state] = await Promise.all([
+    deps.store.timeline.list(incident.id),
+    deps.store.runs.forIncident(incident.id),
+    deps.store.lifecycle.followups(incident.id),
+    deps.store.lifecycle.roles(incident.id),
+    deps.store.postmortems.get(incident.id),
+  ]);
+  const runs = (await Promise.all(runIds.map((id) => deps.store.runs.get(id)))).filter((r): r is NonNullable<typeof r> => Boolean(r)) as PlaybookRun[];
+  const ids = new Set<string>();
+  const collect = (text: string | null | undefined) => {
+    for (const match of (text ?? "").matchAll(/<@([UW][A-Z0-9]+)(?:\|[^>]*)?>/g)) ids.add(match[1]!);
+  };
+  for (const entry of timeline) {
+    collect(entry.text);
+    if (entry.actor && /^[UW][A-Z0-9]+$/.test(entry.actor)) ids.add(entry.actor);
+  }
+  for (const id of [incident.commander, incident.declaredBy, ...roles.map((r) => r.userId), ...runs.flatMap((r) => r.steps.flatMap((s) => s.approvals.map((a) => a.userId)))]) {
+    if (id) ids.add(id);
+  }
+  const names: Record<string, string> = {};
+  await Promise.all(
+    [...ids].map(async (id) => {
+      // A missing name is not worth failing a post-mortem over: the id is shown instead.
+      const name = await sources.userName(id).catch(() => undefined);
+      if (name) names[id] = name;
+    }),
+  );
+  return {
+    incident,
+    timeline,
+    runs,
+    followups,
+    roles,
+    edits: state.edits,
+    names,
+    timeZone: sources.timeZone,
+    ...(incident.channelId && { channelUrl: `https://slack.com/app_redirect?channel=${incident.channelId}` }),
+    ...(state.prUrl && { pullRequestUrl: state.prUrl }),
+  };
+}
+
+export async function draftFor(deps: PostmortemDeps, incident: Incident) {
+  const record = await postmortemRecord(recordSources(deps), incident);
+  return { record, draft: draftPostmortem(record, deps.postmortemTemplate) };
+}
+
+/** `/incident rootcause <text>`: the root cause, as written by a person, and on the timeline. */
+export async function setRootCause(deps: PostmortemDeps, incident: Incident, text: string, userId: string): Promise<Outcome> {
+  if (!text.trim()) return { ok: false, reason: "Write the root cause after the command: `/incident rootcause A migration left the index INVALID`." };
+  await deps.store.transaction(async (tx) => {
+    await tx.postmortems.saveEdits(incident.id, { rootCause: text.trim() });
+    await tx.timeline.append({ incidentId: incident.id, eventAt: deps.now(), kind: "rootcause", actor: userId, text: `Root cause recorded by <@${userId}>: ${text.trim()}` });
+  });
+  return { ok: true, reply: `Root cause recorded for ${humanId(incident)}'s post-mortem.` };
+}
+
+/**
+ * Saves what a person wrote in the Edit modal. Sections left exactly as drafted are not stored,
+ * so they keep following the record; `generated` is the draft the modal showed.
+ */
+export async function saveEdits(deps: PostmortemDeps, incident: Incident, submitted: Required<PostmortemEdits>, generated: Required<PostmortemEdits>): Promise<void> {
+  const current = (await deps.store.postmortems.get(incident.id)).edits;
+  const edits: PostmortemEdits = {};
+  for (const key of Object.keys(submitted) as (keyof PostmortemEdits)[]) {
+    const value = submitted[key].trim();
+    if (value && (value !== generated[key].trim() || current[key] !== undefined)) edits[key] = value;
+  }
+  await deps.store.postmortems.saveEdits(incident.id, edits, { replace: true });
+}
+
+/** Regenerate: redraw from the record; `discardEdits` also forgets what people wrote. */
+export async function regenerate(deps: PostmortemDeps, incident: Incident, discardEdits: boolean): Promise<void> {
+  if (discardEdits) await deps.store.postmortems.saveEdits(incident.id, {}, { replace: true });
+}
+
+/** Queues publishing, after checking what can be checked without GitHub. */
+export async function requestPublish(deps: PostmortemDeps, incident: Incident, userId: string): Promise<Outcome> {
+  if (!deps.github) {
+    return {
+      ok: false,
+      reason: `Publishing to GitHub is off: set GITHUB_TOKEN and POSTMORTEM_REPO (owner/name) and restart Firebreak. The draft is kept; \`firebreak postmortem ${humanId(incident)}\` prints it as markdown.`,
+    };
+  }
+  await deps.store.jobs.enqueue({ kind: PUBLISH_POSTMORTEM_JOB, payload: { incidentId: incident.id, userId } }, deps.now());
+  deps.nudge();
+  return { ok: true, reply: `Publishing ${humanId(incident)}'s post-mortem to ${deps.github.owner}/${deps.github.repo}…` };
+}
+
+/** Posts the preview in the incident channel, or updates the one already there. */
+export async function showPreview(deps: PostmortemDeps, incident: Incident): Promise<Outcome> {
+  if (!incident.channelId) return { ok: false, reason: `${humanId(incident)} has no channel yet.` };
+  const { draft } = await draftFor(deps, incident);
+  const state = await deps.store.postmortems.get(incident.id);
+  const preview = postmortemPreview(incident, draft, state.prUrl);
+  if (state.previewTs) await deps.chat.updateMessage(incident.channelId, state.previewTs, preview);
+  else await deps.store.postmortems.setPreview(incident.id, (await deps.chat.postMessage(incident.channelId, preview)).ts);
+  return { ok: true, reply: state.previewTs ? "Post-mortem draft updated (the message above)." : "Post-mortem draft posted below." };
+}

@@ -1,0 +1,38 @@
+// What a post-mortem is drafted from, and what people changed in it. Drafting is a pure function
+// of this record; human edits are kept apart so regenerating never loses them.
+import type { Incident } from "../domain/incident.js";
+import type { Followup, Role } from "../domain/lifecycle.js";
+import type { PlaybookRun } from "../domain/playbook-run.js";
+import type { TimelineEntry } from "../domain/timeline.js";
+
+/** Sections a person wrote or corrected; absent means "use the draft". */
+export interface PostmortemEdits {
+  tldr?: string;
+  rootCause?: string;
+  /** Extra remediation items, one per line (follow-ups recorded in Slack are always included). */
+  remediations?: string;
+  wentWell?: string;
+  wentPoorly?: string;
+}
+
+export interface PostmortemRecord {
+  incident: Incident;
+  timeline: TimelineEntry[];
+  runs: PlaybookRun[];
+  followups: Followup[];
+  roles: Role[];
+  edits: PostmortemEdits;
+  /** Display names for Slack user ids, so the document reads "Ada Oncall", not "<@U0ADA>". */
+  names: Record<string, string>;
+  timeZone: string;
+  /** Link to the incident's Slack channel, when known. */
+  channelUrl?: string;
+  /** Where the post-mortem was published, when it was. */
+  pullRequestUrl?: string;
+}
+
+export interface PublishedIssue {
+  followupId: number;
+  number: number;
+  url: string;
+}

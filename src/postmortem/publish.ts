@@ -1,0 +1,174 @@
+// Publishes a post-mortem as a reviewed pull request: one branch, one file, one pull request, and
+// one labelled issue per remediation. Every step first looks at what GitHub already holds, so a
+// second call with the same input changes nothing and a call after edits updates in place. A
+// call that failed halfway is finished by calling again: issues are reported through onIssue as
+// each is created, and the caller passes their numbers back in so none is opened twice.
+import { VendorError } from "../incidents/ports.js";
+import type { PublishedIssue } from "./postmortem-model.js";
+
+export const POSTMORTEM_LABEL = "postmortem";
+
+export interface GithubPull {
+  number: number;
+  url: string;
+  title: string;
+  body: string;
+}
+
+/** What publishing needs from GitHub; src/adapters/github.ts implements it over octokit. */
+export interface GithubPort {
+  /** Web address of the repository (https://github.com/owner/name). */
+  repositoryUrl(): Promise<string>;
+  /** The commit `branch` points at, or undefined when there is no such branch. */
+  getBranchSha(branch: string): Promise<string | undefined>;
+  /** Creates refs/heads/<name> at `sha`; an existing branch is a VendorError "invalid". */
+  createBranch(name: string, sha: string): Promise<void>;
+  /** The file's text and blob sha at `ref`, or undefined when it is not there. */
+  getFile(path: string, ref: string): Promise<{ sha: string; content: string } | undefined>;
+  /**
+   * Commits `content` (creating the file when `sha` is absent). When the blob moved meanwhile
+   * (409) it refetches and retries once; `committed` is false when the file already held `content`.
+   */
+  putFile(file: { path: string; branch: string; content: string; message: string; sha?: string }): Promise<{ committed: boolean }>;
+  findOpenPull(head: string): Promise<GithubPull | undefined>;
+  createPull(pull: { title: string; head: string; base: string; body: string }): Promise<GithubPull>;
+  updatePull(number: number, changes: { title: string; body: string }): Promise<void>;
+  /** Creates the label unless it exists. */
+  ensureLabel(name: string): Promise<void>;
+  createIssue(issue: { title: string; body: string; labels: string[] }): Promise<{ number: number; url: string }>;
+  updateIssue(number: number, changes: { title: string; body: string }): Promise<{ number: number; url: string }>;
+}
+
+export interface RemediationIssue {
+  followupId: number;
+  title: string;
+  body: string;
+  /** The issue a previous publish opened for this follow-up: it is updated, not opened again. */
+  issueNumber?: number;
+}
+
+/** Text, or text rendered from the issues (so the document can link them in the same commit). */
+export type Rendered = string | ((issues: readonly PublishedIssue[]) => string);
+
+export interface PublishRequest {
+  baseBranch: string;
+  /** e.g. "postmortem/inc-42". */
+  branch: string;
+  /** Where the document lives in the repository, e.g. "postmortems/inc-42.md". */
+  path: string;
+  markdown: Rendered;
+  /** Pull request title and body. */
+  title: string;
+  body: Rendered;
+  remediations: RemediationIssue[];
+  commitMessage?: string;
+  /**
+   * Called as each issue is opened, before the next step. Persist the number here and pass it
+   * back as `issueNumber`: a publish that fails later (say the pull request answers 500) is then
+   * finished by calling again, without duplicate issues. If it throws, publishing stops there.
+   */
+  onIssue?: (followupId: number, issue: PublishedIssue) => void | Promise<void>;
+}
+
+export interface PublishResult {
+  branch: string;
+  pullRequest: { number: number; url: string };
+  /** One per remediation, in request order. */
+  issues: PublishedIssue[];
+  created: { branch: boolean; commit: boolean; pull: boolean; issues: number };
+}
+
+export async function publishPostmortem(github: GithubPort, request: PublishRequest): Promise<PublishResult> {
+  const fileUrl = `${await github.repositoryUrl()}/blob/${encodePath(request.branch)}/${encodePath(request.path)}`;
+  const { issues, created: createdIssues } = await publishIssues(github, request, fileUrl);
+  const render = (text: Rendered) => (typeof text === "string" ? text : text(issues));
+
+  const createdBranch = await ensureBranch(github, request.branch, request.baseBranch);
+
+  const markdown = render(request.markdown);
+  const current = await github.getFile(request.path, request.branch);
+  let committed = false;
+  if (current?.content !== markdown) {
+    const message = request.commitMessage ?? `${current ? "Update" : "Add"} post-mortem: ${request.title}`;
+    ({ committed } = await github.putFile({ path: request.path, branch: request.branch, content: markdown, message, ...(current && { sha: current.sha }) }));
+  }
+
+  const body = render(request.body);
+  const existing = await github.findOpenPull(request.branch);
+  const { pull, created: createdPull } = existing
+    ? { pull: existing, created: false }
+    : await createPull(github, { title: request.title, head: request.branch, base: request.baseBranch, body });
+  if (pull.title !== request.title || pull.body !== body) await github.updatePull(pull.number, { title: request.title, body });
+
+  return {
+    branch: request.branch,
+    pullRequest: { number: pull.number, url: pull.url },
+    issues,
+    created: { branch: createdBranch, commit: committed, pull: createdPull, issues: createdIssues },
+  };
+}
+
+async function publishIssues(github: GithubPort, request: PublishRequest, fileUrl: string): Promise<{ issues: PublishedIssue[]; created: number }> {
+  const issues: PublishedIssue[] = [];
+  let created = 0;
+  if (request.remediations.length > 0) await github.ensureLabel(POSTMORTEM_LABEL);
+  for (const remediation of request.remediations) {
+    const content = { title: remediation.title, body: issueBody(remediation.body, request.path, fileUrl) };
+    const updated = remediation.issueNumber === undefined ? undefined : await updateIssue(github, remediation.issueNumber, content);
+    if (updated) {
+      issues.push({ followupId: remediation.followupId, number: updated.number, url: updated.url });
+      continue;
+    }
+    const opened = await github.createIssue({ ...content, labels: [POSTMORTEM_LABEL] });
+    const issue: PublishedIssue = { followupId: remediation.followupId, number: opened.number, url: opened.url };
+    created += 1;
+    await request.onIssue?.(remediation.followupId, issue);
+    issues.push(issue);
+  }
+  return { issues, created };
+}
+
+/** Updates the issue, or returns undefined when it is gone (deleted or transferred) so a new one is opened. */
+async function updateIssue(github: GithubPort, number: number, content: { title: string; body: string }) {
+  try {
+    return await github.updateIssue(number, content);
+  } catch (error) {
+    if (error instanceof VendorError && (error.code === "not_found" || error.code === "http_410")) return undefined;
+    throw error;
+  }
+}
+
+export function issueBody(body: string, path: string, fileUrl: string): string {
+  const link = `From the post-mortem [\`${path}\`](${fileUrl}).`;
+  return body.trim() === "" ? link : `${body.trimEnd()}\n\n---\n${link}`;
+}
+
+/** True when this call created the branch. */
+async function ensureBranch(github: GithubPort, branch: string, baseBranch: string): Promise<boolean> {
+  if ((await github.getBranchSha(branch)) !== undefined) return false;
+  const base = await github.getBranchSha(baseBranch);
+  if (base === undefined) {
+    throw new VendorError("github", "not_found", `GitHub has no branch "${baseBranch}" to start ${branch} from; set POSTMORTEM_BRANCH to the repository's base branch.`);
+  }
+  try {
+    await github.createBranch(branch, base);
+    return true;
+  } catch (error) {
+    // Another publish created it between our read and our write ("Reference already exists").
+    if (error instanceof VendorError && error.code === "invalid" && (await github.getBranchSha(branch)) !== undefined) return false;
+    throw error;
+  }
+}
+
+async function createPull(github: GithubPort, pull: { title: string; head: string; base: string; body: string }): Promise<{ pull: GithubPull; created: boolean }> {
+  try {
+    return { pull: await github.createPull(pull), created: true };
+  } catch (error) {
+    // "A pull request already exists": another publish opened it after our lookup.
+    const existing = error instanceof VendorError && error.code === "invalid" ? await github.findOpenPull(pull.head) : undefined;
+    if (existing) return { pull: existing, created: false };
+    throw error;
+  }
+}
+
+const encodePath = (path: string) => path.split("/").map(encodeURIComponent).join("/");

@@ -1,0 +1,50 @@
+// Edit / Regenerate / Publish on the post-mortem preview, and the Edit modal. Thin: parse, call
+// a flow, answer privately.
+import type { App, BlockButtonAction } from "@slack/bolt";
+import { z } from "zod";
+import type { Outcome } from "../../incidents/lifecycle/outcome.js";
+import { draftFor, regenerate, requestPublish, saveEdits, showPreview } from "../../postmortem/postmortem-flows.js";
+import { parsePostmortemEdit, POSTMORTEM_ACTIONS, POSTMORTEM_EDIT_CALLBACK, postmortemEditModal } from "../views/postmortem-views.js";
+import { safeJson } from "./playbook-listeners.js";
+import { DATABASE_UNAVAILABLE, type ListenerDeps } from "./slack-deps.js";
+
+const ref = z.object({ incidentId: z.number().int() });
+
+export function registerPostmortemListeners(app: App, deps: ListenerDeps): void {
+  app.action<BlockButtonAction>(new RegExp(`^(${Object.values(POSTMORTEM_ACTIONS).join("|")})$`), async ({ ack, body, action, client }) => {
+    await ack();
+    const flows = deps();
+    const parsed = ref.safeParse(safeJson(action.value));
+    const incident = parsed.success && flows ? await flows.store.incidents.get(parsed.data.incidentId) : undefined;
+    const channel = body.channel?.id;
+    const tell = async (outcome: Outcome) => {
+      if (channel) await flows?.chat.postEphemeral(channel, body.user.id, { text: outcome.ok ? (outcome.reply ?? "Done.") : `:no_entry_sign: ${outcome.reason}` }).catch(() => undefined);
+    };
+    if (!flows || !incident) return tell({ ok: false, reason: flows ? "That incident no longer exists." : DATABASE_UNAVAILABLE });
+    switch (action.action_id) {
+      case POSTMORTEM_ACTIONS.edit: {
+        const { draft } = await draftFor(flows, incident);
+        await client.views.open({ trigger_id: body.trigger_id, view: postmortemEditModal(incident, draft.sections) });
+        return;
+      }
+      case POSTMORTEM_ACTIONS.regenerate:
+      case POSTMORTEM_ACTIONS.discard:
+        await regenerate(flows, incident, action.action_id === POSTMORTEM_ACTIONS.discard);
+        return tell(await showPreview(flows, incident));
+      case POSTMORTEM_ACTIONS.publish:
+        return tell(await requestPublish(flows, incident, body.user.id));
+    }
+  });
+
+  app.view(POSTMORTEM_EDIT_CALLBACK, async ({ ack, view }) => {
+    const flows = deps();
+    const parsed = parsePostmortemEdit(view);
+    if (!parsed.ok) return ack({ response_action: "errors", errors: parsed.errors });
+    const incident = flows && (await flows.store.incidents.get(parsed.incidentId));
+    if (!flows || !incident) return ack({ response_action: "errors", errors: { tldr: flows ? "That incident no longer exists." : DATABASE_UNAVAILABLE } });
+    await ack();
+    const { draft } = await draftFor(flows, incident);
+    await saveEdits(flows, incident, parsed.sections, draft.sections);
+    await showPreview(flows, incident);
+  });
+}

@@ -1,0 +1,97 @@
+// The post-mortem preview posted in the channel, and the Edit modal.
+import type { KnownBlock, View } from "@slack/types";
+import { z } from "zod";
+import { humanId, type Incident } from "../../domain/incident.js";
+import type { PostmortemDraft } from "../../postmortem/draft.js";
+import type { PostmortemEdits } from "../../postmortem/postmortem-model.js";
+import type { Rendered } from "./incident-header.js";
+import { escapeMrkdwn, link } from "./mrkdwn.js";
+
+export const POSTMORTEM_ACTIONS = { edit: "postmortem_edit", regenerate: "postmortem_regenerate", discard: "postmortem_regenerate_fresh", publish: "postmortem_publish" } as const;
+export const POSTMORTEM_EDIT_CALLBACK = "postmortem_edit_submit";
+
+const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+export function postmortemPreview(incident: Incident, draft: PostmortemDraft, prUrl: string | null): Rendered {
+  const value = JSON.stringify({ incidentId: incident.id });
+  const model = draft.model;
+  const section = (title: string, text: string, placeholder: string): KnownBlock => ({
+    type: "section",
+    text: { type: "mrkdwn", text: `*${title}*\n${text ? escapeMrkdwn(clip(text, 2800)) : `_${placeholder}_`}` },
+  });
+  const remediations = model.remediations.map((r) => `• ${escapeMrkdwn(r.text)}${r.issue ? ` (${link(r.issue.url, r.issue.text)})` : ""}`).join("\n");
+  const entries = model.timeline.reduce((n, day) => n + day.entries.length, 0);
+  const button = (text: string, actionId: string, style?: "primary" | "danger", confirm?: string) => ({
+    type: "button" as const,
+    text: { type: "plain_text" as const, text },
+    action_id: actionId,
+    value,
+    ...(style && { style }),
+    ...(confirm && {
+      confirm: { title: { type: "plain_text" as const, text: "Discard edits?" }, text: { type: "mrkdwn" as const, text: confirm }, confirm: { type: "plain_text" as const, text: "Discard and redraft" }, deny: { type: "plain_text" as const, text: "Cancel" } },
+    }),
+  });
+  const blocks: KnownBlock[] = [
+    { type: "header", text: { type: "plain_text", text: clip(`Post-mortem draft: ${humanId(incident)}`, 150) } },
+    { type: "context", elements: [{ type: "mrkdwn", text: `\`${draft.filename}\` · ${entries} timeline entries · durations: acknowledge ${model.durations.acknowledge}, mitigate ${model.durations.mitigate}, resolve ${model.durations.resolve}${prUrl ? ` · ${link(prUrl, "pull request")}` : ""}` }] },
+    section("TL;DR", model.tldr, "not written yet"),
+    section("Root cause", model.rootCause, "not written yet: use Edit, or `/incident rootcause <text>`"),
+    { type: "section", text: { type: "mrkdwn", text: `*Remediations*\n${remediations ? clip(remediations, 2800) : "_none yet: `/incident followup <text>` adds one_"}` } },
+    {
+      type: "actions",
+      block_id: `postmortem_${incident.id}`,
+      elements: [
+        button("Edit", POSTMORTEM_ACTIONS.edit),
+        button("Regenerate", POSTMORTEM_ACTIONS.regenerate),
+        button("Redraft without edits", POSTMORTEM_ACTIONS.discard, undefined, "This forgets everything written in Edit and drafts again from the record."),
+        button(prUrl ? "Publish again" : "Publish", POSTMORTEM_ACTIONS.publish, "primary"),
+      ],
+    },
+  ];
+  return { text: `Post-mortem draft for ${humanId(incident)}`, blocks };
+}
+
+const fields: { key: keyof PostmortemEdits; block: string; label: string; required: boolean }[] = [
+  { key: "tldr", block: "tldr", label: "TL;DR", required: true },
+  { key: "rootCause", block: "root_cause", label: "Root cause", required: true },
+  { key: "remediations", block: "remediations", label: "More remediations (one per line; follow-ups from Slack are always included)", required: false },
+  { key: "wentWell", block: "went_well", label: "What went well", required: false },
+  { key: "wentPoorly", block: "went_poorly", label: "What went poorly", required: false },
+];
+
+export function postmortemEditModal(incident: Incident, sections: Required<PostmortemEdits>): View {
+  return {
+    type: "modal",
+    callback_id: POSTMORTEM_EDIT_CALLBACK,
+    private_metadata: JSON.stringify({ incidentId: incident.id }),
+    title: { type: "plain_text", text: "Edit post-mortem" },
+    submit: { type: "plain_text", text: "Save" },
+    close: { type: "plain_text", text: "Cancel" },
+    blocks: fields.map((f) => ({
+      type: "input" as const,
+      block_id: f.block,
+      optional: !f.required,
+      label: { type: "plain_text" as const, text: f.label },
+      element: { type: "plain_text_input" as const, action_id: "value", multiline: true, max_length: 3000, ...(sections[f.key] && { initial_value: clip(sections[f.key], 3000) }) },
+    })),
+  };
+}
+
+const state = z.object({ values: z.record(z.string(), z.object({ value: z.object({ value: z.string().nullish() }) })) });
+
+/** The edited sections, or per-field errors: a required section may not be emptied. */
+export function parsePostmortemEdit(view: { state?: unknown; private_metadata?: string }):
+  | { ok: true; incidentId: number; sections: Required<PostmortemEdits> }
+  | { ok: false; errors: Record<string, string> } {
+  const parsed = state.safeParse(view.state);
+  const meta = z.object({ incidentId: z.number().int() }).safeParse((() => { try { return JSON.parse(view.private_metadata ?? ""); } catch { return undefined; } })());
+  if (!parsed.success || !meta.success) return { ok: false, errors: { tldr: "This form is out of date; close it and press Edit again." } };
+  const sections = {} as Required<PostmortemEdits>;
+  const errors: Record<string, string> = {};
+  for (const f of fields) {
+    const value = (parsed.data.values[f.block]?.value.value ?? "").trim();
+    if (f.required && !value) errors[f.block] = `${f.label} can't be empty in a post-mortem: write what you know, or press Cancel to keep it as it was.`;
+    sections[f.key] = value;
+  }
+  return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, incidentId: meta.data.incidentId, sections };
+}

@@ -1,0 +1,111 @@
+// The post-mortem from Slack: preview, edit (a required section cannot be emptied), publish as a
+// pull request with an issue per remediation, publish again without duplicates — and the export.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { spawnCli } from "../helpers/cli-process.js";
+import { createTestDatabaseUrl } from "../helpers/databases.js";
+import { eventually, PD_SECRETS, SIGNING_SECRET, startHarness, type Harness } from "../helpers/harness.js";
+import { pagerdutyDelivery, pagerdutyEvent } from "../helpers/pagerduty-events.js";
+import { buttonClick, interaction, slashCommand, viewSubmitted } from "../helpers/slack-payloads.js";
+
+let h: Harness;
+let databaseUrl: string;
+let cora: string;
+
+beforeAll(async () => {
+  databaseUrl = await createTestDatabaseUrl();
+  h = await startHarness({ database: { DATABASE_URL: databaseUrl } });
+  h.pagerduty.addUser({ id: "PCORA", name: "Cora Commander", email: "cora@example.com" });
+  h.pagerduty.addOnCall({ escalationPolicyId: "PUS0KTE", userId: "PCORA" });
+  cora = h.slack.addUser({ name: "cora", email: "cora@example.com", realName: "Cora Commander" });
+});
+afterAll(() => h.stop());
+
+const slack = (init: RequestInit) => fetch(`${h.base}/slack/events`, init);
+const command = async (channel: string, text: string) => {
+  const body = await (await slack(slashCommand(SIGNING_SECRET, { text, userId: cora, channelId: channel }))).text();
+  return body ? (JSON.parse(body) as { text?: string }) : {};
+};
+const click = (channel: string, actionId: string, incidentId: number) =>
+  slack(interaction(SIGNING_SECRET, buttonClick({ actionId, value: JSON.stringify({ incidentId }), userId: cora, channelId: channel })));
+const repo = "acme/postmortems";
+
+describe("the post-mortem", () => {
+  it("is previewed, edited, published as one PR with issues, and republished without duplicates", async () => {
+    h.pagerduty.addIncident({ id: "PPM", title: "API is degraded" });
+    await fetch(`${h.base}/webhooks/pagerduty`, pagerdutyDelivery(pagerdutyEvent("incident.triggered", { incidentId: "PPM", title: "API is degraded" }), PD_SECRETS[0]!));
+    const incident = (await eventually(() => h.store.incidents.byPagerdutyIncident("PPM"), (i) => Boolean(i?.headerTs)))!;
+    const channel = incident.channelId!;
+    await command(channel, "followup Check index validity before dropping an index");
+    await command(channel, "rootcause A migration left the index INVALID & then dropped the valid one");
+
+    expect((await command(channel, "postmortem")).text).toBe("Post-mortem draft posted below.");
+    const preview = h.slack.messages(channel).find((m) => m.text === `Post-mortem draft for INC-${incident.id}`)!;
+    expect(JSON.stringify(preview.blocks)).toContain("A migration left the index INVALID &amp; then dropped the valid one");
+
+    await click(channel, "postmortem_edit", incident.id);
+    const modal = await eventually(() => h.slack.views().find((v) => v.callback_id === "postmortem_edit_submit"), Boolean);
+    const values = (tldr: string) => ({
+      tldr: { value: { type: "plain_text_input", value: tldr } },
+      root_cause: { value: { type: "plain_text_input", value: "A migration left the index INVALID & then dropped the valid one" } },
+      went_well: { value: { type: "plain_text_input", value: "The rebuild playbook worked first time." } },
+    });
+    const emptied = await (await slack(interaction(SIGNING_SECRET, viewSubmitted(modal!, cora, values("  "))))).json();
+    expect(emptied).toMatchObject({ response_action: "errors", errors: { tldr: expect.stringContaining("can't be empty") } });
+    expect((await slack(interaction(SIGNING_SECRET, viewSubmitted(modal!, cora, values("The API was degraded for an hour by an invalid index."))))).status).toBe(200);
+    await eventually(() => JSON.stringify(h.slack.messages(channel).find((m) => m.ts === preview.ts)!.blocks), (b) => b.includes("degraded for an hour"));
+
+    await click(channel, "postmortem_publish", incident.id);
+    const announced = await eventually(() => h.slack.messages(channel).filter((m) => m.text?.startsWith(":memo: Post-mortem")), (m) => m.length === 1, 20_000);
+    const [pull] = h.github.pulls(repo);
+    expect(announced[0]!.text).toBe(`:memo: Post-mortem published for review: ${pull!.url}, 1 remediation issue opened`);
+    expect(pull).toMatchObject({ head: `postmortem/inc-${incident.id}`, base: "main", state: "open" });
+    const issues = h.github.issues(repo);
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatchObject({ title: "Check index validity before dropping an index", labels: ["postmortem"] });
+    const path = h.github.branches(repo).includes(`postmortem/inc-${incident.id}`) ? (await h.store.postmortems.get(incident.id)).branch : undefined;
+    expect(path).toBe(`postmortem/inc-${incident.id}`);
+    const commitsAfterFirst = h.github.commits(repo, `postmortem/inc-${incident.id}`).length;
+    const files = h.github.calls.filter((c) => c.method === "PUT" && c.path.includes("/contents/"));
+    const markdown = h.github.file(repo, `postmortem/inc-${incident.id}`, decodeURIComponent(files[0]!.path.split("/contents/")[1]!.split("?")[0]!))!;
+    expect(markdown).toContain("## TL;DR\n\nThe API was degraded for an hour by an invalid index.");
+    expect(markdown).toContain(`- [ ] Check index validity before dropping an index ([#${issues[0]!.number}](${issues[0]!.url}))`);
+    expect(markdown).toContain("The rebuild playbook worked first time.");
+    expect((await h.store.timeline.list(incident.id)).map((e) => e.text)).toContain(`Post-mortem published by <@${cora}>: ${pull!.url}`);
+    await eventually(() => h.pagerduty.incident("PPM")!.notes.map((n) => n.content), (n) => n.includes(`Post-mortem for INC-${incident.id}: ${pull!.url}`));
+
+    // Publishing again with nothing new creates nothing new.
+    await click(channel, "postmortem_publish", incident.id);
+    await eventually(() => h.slack.messages(channel).filter((m) => m.text?.startsWith(":memo: Post-mortem updated")), (m) => m.length === 1, 20_000);
+    expect(h.github.pulls(repo)).toHaveLength(1);
+    expect(h.github.issues(repo)).toHaveLength(1);
+    expect(h.github.commits(repo, `postmortem/inc-${incident.id}`)).toHaveLength(commitsAfterFirst);
+
+    // A new remediation: one more issue, one more commit, the same pull request.
+    await command(channel, "followup Alert on invalid indexes");
+    await click(channel, "postmortem_publish", incident.id);
+    await eventually(() => h.slack.messages(channel).filter((m) => m.text?.startsWith(":memo: Post-mortem updated")), (m) => m.length === 2, 20_000);
+    expect(h.github.pulls(repo)).toHaveLength(1);
+    expect(h.github.issues(repo).map((i) => i.title)).toEqual(["Check index validity before dropping an index", "Alert on invalid indexes"]);
+    expect(h.github.commits(repo, `postmortem/inc-${incident.id}`)).toHaveLength(commitsAfterFirst + 1);
+
+    // The same draft, as markdown, without Slack or GitHub.
+    const cli = spawnCli(["postmortem", `INC-${incident.id}`], { DATABASE_URL: databaseUrl });
+    expect(await cli.exited).toBe(0);
+    expect(cli.output()).toContain(`# INC-${incident.id}: API is degraded — Post-mortem`);
+    expect(cli.output()).toContain("## Root Cause\n\nA migration left the index INVALID & then dropped the valid one");
+  });
+
+  it("explains a GitHub problem in Slack and keeps the draft", async () => {
+    h.pagerduty.addIncident({ id: "PPM2", title: "Search slow" });
+    await fetch(`${h.base}/webhooks/pagerduty`, pagerdutyDelivery(pagerdutyEvent("incident.triggered", { incidentId: "PPM2", title: "Search slow" }), PD_SECRETS[0]!));
+    const incident = (await eventually(() => h.store.incidents.byPagerdutyIncident("PPM2"), (i) => Boolean(i?.headerTs)))!;
+    await command(incident.channelId!, "rootcause Cache stampede");
+    // The token is revoked: GitHub answers the next call with 401.
+    h.github.failNext(/^[A-Z]+ \/repos\/acme\/postmortems/, 401, 1, { message: "Bad credentials", documentation_url: "https://docs.github.com/rest" });
+    await click(incident.channelId!, "postmortem_publish", incident.id);
+    const told = await eventually(() => h.slack.ephemerals(incident.channelId!).filter((e) => e.text?.includes("was not published")), (e) => e.length === 1, 20_000);
+    expect(told[0]!.text).toContain("GitHub refused the token (401); check GITHUB_TOKEN");
+    expect((await h.store.postmortems.get(incident.id)).edits.rootCause).toBe("Cache stampede");
+    expect((await h.store.postmortems.get(incident.id)).prUrl).toBeNull();
+  });
+});
