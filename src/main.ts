@@ -2,6 +2,7 @@
 import { fileURLToPath } from "node:url";
 import { WebClient } from "@slack/web-api";
 import { createDatadog } from "./adapters/datadog.js";
+import type { PostgresTargets } from "./adapters/postgres-target.js";
 import { createGithub } from "./adapters/github.js";
 import { createPagerdutyPaging } from "./adapters/pagerduty.js";
 import { createSlackChat } from "./adapters/slack-chat.js";
@@ -44,6 +45,8 @@ export interface FirebreakOptions {
   jobs?: Pick<JobRunnerOptions, "pollMs" | "backoffMs" | "leaseMs">;
   /** Step worker tuning (tests shorten leases). */
   steps?: StepWorkerOptions;
+  /** Database targets for the PostgreSQL actions, instead of those in firebreak.yaml (the sandbox). */
+  postgresTargets?: PostgresTargets;
   /** Clock for Slack signature timestamps (default: the real one, whatever `now` says). */
   signatureClock?: () => number;
 }
@@ -82,7 +85,7 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
   const paging = config.pagerduty && createPagerdutyPaging(config.pagerduty);
   const datadog = config.datadog && createDatadog(config.datadog);
   const nudge = () => runner?.nudge();
-  const registry = firebreakActions(config, { store: () => store, now });
+  const registry = firebreakActions(config, { store: () => store, now, ...(options.postgresTargets && { postgresTargets: options.postgresTargets }) });
   // An invalid playbook or template stops start-up with every problem as file:line:col (the caller exits 2).
   const postmortemTemplate = loadPostmortemTemplate(config.file.postmortem_template ?? DEFAULT_POSTMORTEM_TEMPLATE);
   const github = config.github && createGithub(config.github, { log: log.child({ component: "github" }) });

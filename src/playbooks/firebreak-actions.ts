@@ -3,7 +3,7 @@
 // configured fails when a step plans it, before anything acts, naming what to set.
 import { createDatadog, type DatadogPort } from "../adapters/datadog.js";
 import { createKubernetesTargets } from "../adapters/kubernetes.js";
-import { createPostgresTargets } from "../adapters/postgres-target.js";
+import { createPostgresTargets, type PostgresTargets } from "../adapters/postgres-target.js";
 import type { Store } from "../adapters/store/store.js";
 import type { Config } from "../config.js";
 import { VendorError } from "../incidents/ports.js";
@@ -17,6 +17,8 @@ export interface ActionDeps {
   /** The store, once open (actions only run after it is). */
   store: () => Store | undefined;
   now: () => Date;
+  /** Database targets other than the configured ones (the sandbox's embedded database). */
+  postgresTargets?: PostgresTargets;
 }
 
 export function firebreakActions(config: Config, deps: ActionDeps): ActionRegistry {
@@ -28,7 +30,7 @@ export function firebreakActions(config: Config, deps: ActionDeps): ActionRegist
         await store.timeline.append({ incidentId, eventAt: deps.now(), kind: "note", text });
       },
     }),
-    ...postgresActions(createPostgresTargets(config.targetSecrets.postgres)),
+    ...postgresActions(deps.postgresTargets ?? createPostgresTargets(config.targetSecrets.postgres)),
     ...kubernetesActions({
       kubernetes: createKubernetesTargets(config.file.targets.kubernetes),
       trafficTargets: config.file.targets.traffic,
