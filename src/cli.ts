@@ -19,6 +19,8 @@ const help = `Usage: firebreak <command>
 Commands:
   serve       run the bot: Slack, PagerDuty and Datadog webhooks, health endpoints (npm start)
   migrate     apply database migrations and exit
+  demo [--port N]
+              try Firebreak locally in a browser: local Slack, PagerDuty, Datadog and GitHub (npm run demo)
   manifest [--url URL] [--socket-mode]
               print the Slack app manifest for Firebreak served at URL
   postmortem <INC-id>
@@ -44,6 +46,8 @@ export async function runCli(argv: string[], io: Io = defaultIo): Promise<number
       return runPlaybooks(rest, io);
     case "manifest":
       return printManifest(rest, io);
+    case "demo":
+      return runDemo(rest, io);
     case "postmortem":
       return printPostmortem(rest, io);
     case undefined:
@@ -185,4 +189,28 @@ async function printPostmortem(args: string[], io: Io): Promise<number> {
   } finally {
     await sql.close();
   }
+}
+
+async function runDemo(args: string[], io: Io): Promise<number> {
+  const portAt = args.indexOf("--port");
+  const port = portAt >= 0 ? Number(args[portAt + 1]) : 8080;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    io.stderr("firebreak demo: --port needs a port number, e.g. --port 8081");
+    return 2;
+  }
+  const { startDemo } = await import("./demo/start-demo.js");
+  let demo;
+  try {
+    demo = await startDemo({ port });
+  } catch (error) {
+    io.stderr(`firebreak demo: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+  io.stdout(`Firebreak sandbox ready: ${demo.url}\nOpen it in a browser and press "Page me". Ctrl-C stops everything.`);
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", () => resolve());
+    process.once("SIGTERM", () => resolve());
+  });
+  await demo.stop();
+  return 0;
 }

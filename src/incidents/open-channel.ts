@@ -25,7 +25,8 @@ export function openChannelJob(deps: IncidentDeps) {
     const log = context.log.child({ incidentId });
     try {
       if (!incident.channelId) incident = await createChannel(deps, incident, context);
-      await inviteResponders(deps, incident, invite);
+      // Inviting may name the commander, which the header shows.
+      incident = await inviteResponders(deps, incident, invite);
       if (!incident.headerTs) incident = await postHeader(deps, incident, context.job.attempts > 1);
       if (deps.incidentsChannel && !incident.announcementTs) incident = await announce(deps, incident, deps.incidentsChannel, context.job.attempts > 1);
       if (incident.pagerdutyIncidentId && deps.paging) {
@@ -80,8 +81,8 @@ async function channelCreated(deps: IncidentDeps, incident: Incident, channelId:
   return updated;
 }
 
-async function inviteResponders(deps: IncidentDeps, incident: Incident, extra: string[]): Promise<void> {
-  if (await deps.store.timeline.findBySourceKey(incident.id, "slack:responders-invited")) return;
+async function inviteResponders(deps: IncidentDeps, incident: Incident, extra: string[]): Promise<Incident> {
+  if (await deps.store.timeline.findBySourceKey(incident.id, "slack:responders-invited")) return incident;
   const { userIds, unmatched } = await findResponders(deps, incident, extra);
   const invited = await inviteAll(deps, incident.channelId!, userIds);
   if (!incident.commander && invited[0]) incident = await updateIncident(deps, incident, { commander: invited.find((u) => u !== incident.declaredBy) ?? invited[0] });
@@ -95,6 +96,7 @@ async function inviteResponders(deps: IncidentDeps, incident: Incident, extra: s
     data: { invited, unmatched },
     sourceKey: "slack:responders-invited",
   });
+  return incident;
 }
 
 async function postHeader(deps: IncidentDeps, incident: Incident, mayExist: boolean): Promise<Incident> {

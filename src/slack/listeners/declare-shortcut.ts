@@ -2,13 +2,14 @@
 import type { App, MessageShortcut } from "@slack/bolt";
 import { DECLARE_SHORTCUT } from "../surface.js";
 import { declareModal } from "../views/declare-modal.js";
+import { slackTextToPlain } from "../views/mrkdwn.js";
 import { DATABASE_UNAVAILABLE, type ListenerDeps } from "./slack-deps.js";
 
 
 export function registerDeclareShortcut(app: App, deps: ListenerDeps): void {
   app.shortcut<MessageShortcut>({ callback_id: DECLARE_SHORTCUT.callbackId, type: "message_action" }, async ({ shortcut, ack, client, logger }) => {
     await ack();
-    const text = shortcut.message.text ?? "";
+    const text = slackTextToPlain(shortcut.message.text ?? "");
     const firstLine = text.split("\n")[0]?.trim() ?? "";
     try {
       if (!deps()) {
