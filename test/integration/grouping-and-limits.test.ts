@@ -43,6 +43,8 @@ describe("grouping", () => {
 
 describe("Slack rate limits", () => {
   it("waits out a 429's Retry-After and still creates the channel once", async () => {
+    // Channels from earlier pages must be done, or one of them would take the injected 429.
+    await eventually(() => h.store.incidents.list(), (all) => all.every((i) => i.headerTs !== null));
     h.slack.failNext("conversations.create", { retryAfter: 1 });
     await page("PRATE01", "Rate limited page", "Billing");
     const incident = (await eventually(() => h.store.incidents.byPagerdutyIncident("PRATE01"), Boolean))!;

@@ -28,6 +28,7 @@ export function coerceParams(playbook: Playbook, raw: Record<string, string | un
 
 export async function startRun(deps: EngineDeps, input: { incident: Incident; playbook: Playbook; params: Record<string, unknown>; userId: string }): Promise<ApplyResult> {
   if (input.incident.status === "resolved") return { ok: false, reason: `${humanId(input.incident)} is resolved; playbooks can no longer be run for it.` };
-  const run = await deps.store.runs.create({ incidentId: input.incident.id, playbook: input.playbook, params: input.params, requestedBy: input.userId });
+  // The run and all its steps appear together, or not at all.
+  const run = await deps.store.transaction((tx) => tx.runs.create({ incidentId: input.incident.id, playbook: input.playbook, params: input.params, requestedBy: input.userId }));
   return applyEvent(deps, run.id, { type: "start" }, input.userId);
 }
