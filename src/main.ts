@@ -12,6 +12,7 @@ import { describeIntegrations, type Config } from "./config.js";
 import { CodedError } from "./errors.js";
 import { healthRoutes } from "./http/health-routes.js";
 import { createHttpServer, type Routes } from "./http/server.js";
+import { isDataError, storable } from "./http/storable.js";
 import { webhookRoutes } from "./http/webhook-routes.js";
 import { DATADOG_MARKER_JOB, datadogMarkerJob } from "./incidents/datadog-marker-job.js";
 import { OPEN_CHANNEL_JOB } from "./incidents/declare-incident.js";
@@ -98,7 +99,8 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
     ...(options.signatureClock && { now: options.signatureClock }),
     recordEvent: async (eventId, event) => {
       if (!deps) throw new CodedError("not_ready", "Firebreak's database is not reachable yet; Slack will retry.");
-      return recordSlackEvent(deps, eventId, event).catch((error: unknown) => {
+      return recordSlackEvent(deps, eventId, storable(event)).catch((error: unknown) => {
+        if (isDataError(error)) throw new CodedError("invalid_payload", "The event holds data that cannot be stored.", { cause: error });
         throw new CodedError("not_ready", "Firebreak could not record the event; Slack will retry.", { cause: error });
       });
     },

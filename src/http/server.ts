@@ -37,7 +37,11 @@ export function createHttpServer(options: { routes: Routes; log: Logger; metrics
   const { routes, log, metrics } = options;
 
   const server = createServer((req, res) => {
-    void handle(req, res);
+    // Nothing a request does may take the process down; the last resort answers 500.
+    handle(req, res).catch((error: unknown) => {
+      log.error({ err: error }, "unhandled error while answering a request");
+      if (!res.headersSent) send(res, errorResponse(toCodedError(error)));
+    });
   });
   // Slow or idle clients must not pin sockets during an alert storm.
   server.requestTimeout = 30_000;
@@ -45,7 +49,14 @@ export function createHttpServer(options: { routes: Routes; log: Logger; metrics
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const started = performance.now();
-    const url = new URL(req.url ?? "/", "http://localhost");
+    // A request line such as "GET //[/" is not a URL; it gets a 400, like any malformed input.
+    const target = req.url ?? "/";
+    const url = URL.canParse(target, "http://localhost") ? new URL(target, "http://localhost") : undefined;
+    if (!url) {
+      send(res, errorResponse(new CodedError("malformed_body", "The request target is not a valid URL path.")));
+      metrics?.httpRequests.inc({ route: "unmatched", status: "400" });
+      return;
+    }
     const route = routes[url.pathname];
     const routeLabel = route ? url.pathname : "unmatched";
     const requestLog = log.child({ requestId: randomUUID(), method: req.method, path: url.pathname });

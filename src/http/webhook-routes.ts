@@ -8,6 +8,7 @@ import { parseDatadogBody, toAlertEvent } from "../sources/datadog.js";
 import { parsePagerdutyBody } from "../sources/pagerduty.js";
 import { verifyDatadogSecret } from "./datadog-auth.js";
 import { verifyPagerdutySignature } from "./pagerduty-signature.js";
+import { isDataError, storable } from "./storable.js";
 import type { HttpRequest, HttpResponse, Routes } from "./server.js";
 
 export interface WebhookDeps {
@@ -26,7 +27,7 @@ export function webhookRoutes(deps: WebhookDeps): Routes {
       ? async (req) => {
           const rawBody = await req.body();
           verifyPagerdutySignature({ rawBody, header: header(req, "x-pagerduty-signature"), secrets: pagerduty.webhookSecrets });
-          const envelope = parsePagerdutyBody(rawBody);
+          const envelope = storable(parsePagerdutyBody(rawBody));
           const deliveryId = header(req, "x-webhook-id") ?? envelope.event.id;
           return accept(deps, req, "pagerduty", deliveryId, envelope, { kind: PAGERDUTY_DELIVERY_JOB, dedupeKey: `pagerduty-event:${envelope.event.id}` });
         }
@@ -36,7 +37,7 @@ export function webhookRoutes(deps: WebhookDeps): Routes {
     POST: datadog
       ? async (req) => {
           verifyDatadogSecret({ headers: req.headers, secret: datadog.webhookSecret });
-          const payload = parseDatadogBody(await req.body());
+          const payload = storable(parseDatadogBody(await req.body()));
           const { dedupeKey } = toAlertEvent(payload);
           return accept(deps, req, "datadog", dedupeKey, payload, { kind: DATADOG_DELIVERY_JOB, dedupeKey: `datadog-event:${dedupeKey}` });
         }
@@ -62,6 +63,7 @@ async function accept(
       return true;
     })
     .catch((error: unknown) => {
+      if (isDataError(error)) throw new CodedError("invalid_payload", "The delivery holds data that cannot be stored.", { cause: error });
       throw new CodedError("not_ready", "Firebreak could not record the delivery; retry shortly.", { cause: error });
     });
   req.log.info({ source, deliveryId, duplicate: !recorded }, recorded ? "delivery recorded" : "duplicate delivery ignored");

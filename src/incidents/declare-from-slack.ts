@@ -26,7 +26,8 @@ export async function declareFromSlack(deps: IncidentDeps, input: DeclareSubmiss
   deps.log.info({ incidentId: incident.id }, `${humanId(incident)} declared in Slack`);
   const channel = input.metadata.channelId;
   if (channel) {
-    await deps.chat
+    // A courtesy, not part of the record: it must not hold up the answer to Slack.
+    void deps.chat
       .postEphemeral(channel, input.userId, { text: `${humanId(incident)} declared. Opening its channel now; you'll be invited as commander.` })
       .catch(() => undefined);
   }

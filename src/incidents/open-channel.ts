@@ -4,6 +4,7 @@
 import { z } from "zod";
 import { incidentChannelName } from "../domain/channel-name.js";
 import { humanId, type Incident } from "../domain/incident.js";
+import type { NewTimelineEntry } from "../domain/timeline.js";
 import { DeferJob, type JobContext } from "../jobs/job-runner.js";
 import { incidentAnnouncement, incidentHeader } from "../slack/views/incident-header.js";
 import type { IncidentDeps } from "./deps.js";
@@ -69,34 +70,27 @@ async function createChannel(deps: IncidentDeps, incident: Incident, context: Jo
 }
 
 async function channelCreated(deps: IncidentDeps, incident: Incident, channelId: string, channelName: string): Promise<Incident> {
-  const updated = await updateIncident(deps, incident, { channelId, channelName, channelCreatedAt: deps.now() });
-  await deps.store.timeline.append({
-    incidentId: incident.id,
-    eventAt: deps.now(),
+  return updateIncident(deps, incident, { channelId, channelName, channelCreatedAt: deps.now() }, {
     kind: "channel",
     text: `Channel #${channelName} created`,
     data: { channelId },
     sourceKey: "slack:channel-created",
   });
-  return updated;
 }
 
 async function inviteResponders(deps: IncidentDeps, incident: Incident, extra: string[]): Promise<Incident> {
   if (await deps.store.timeline.findBySourceKey(incident.id, "slack:responders-invited")) return incident;
   const { userIds, unmatched } = await findResponders(deps, incident, extra);
   const invited = await inviteAll(deps, incident.channelId!, userIds);
-  if (!incident.commander && invited[0]) incident = await updateIncident(deps, incident, { commander: invited.find((u) => u !== incident.declaredBy) ?? invited[0] });
   const who = invited.length > 0 ? invited.map((u) => `<@${u}>`).join(", ") : "nobody (no responders found)";
   const missing = unmatched.length > 0 ? `; on call but not in Slack: ${unmatched.join(", ")}` : "";
-  await deps.store.timeline.append({
-    incidentId: incident.id,
-    eventAt: deps.now(),
+  const commander = incident.commander ?? invited.find((u) => u !== incident.declaredBy) ?? invited[0] ?? null;
+  return updateIncident(deps, incident, { commander }, {
     kind: "responders",
     text: `Responders invited: ${who}${missing}`,
     data: { invited, unmatched },
     sourceKey: "slack:responders-invited",
   });
-  return incident;
 }
 
 async function postHeader(deps: IncidentDeps, incident: Incident, mayExist: boolean): Promise<Incident> {
@@ -104,17 +98,13 @@ async function postHeader(deps: IncidentDeps, incident: Incident, mayExist: bool
   const header = incidentHeader(incident);
   const ts = (mayExist && (await findOwnMessage(deps, channelId, header.text))) || (await deps.chat.postMessage(channelId, header)).ts;
   await deps.chat.pin(channelId, ts);
-  const updated = await updateIncident(deps, incident, { headerTs: ts });
-  await deps.store.timeline.append({ incidentId: incident.id, eventAt: deps.now(), kind: "header", text: "Header posted and pinned", sourceKey: "slack:header" });
-  return updated;
+  return updateIncident(deps, incident, { headerTs: ts }, { kind: "header", text: "Header posted and pinned", sourceKey: "slack:header" });
 }
 
 async function announce(deps: IncidentDeps, incident: Incident, channelId: string, mayExist: boolean): Promise<Incident> {
   const message = incidentAnnouncement(incident);
   const ts = (mayExist && (await findOwnMessage(deps, channelId, message.text))) || (await deps.chat.postMessage(channelId, message)).ts;
-  const updated = await updateIncident(deps, incident, { announcementTs: ts });
-  await deps.store.timeline.append({ incidentId: incident.id, eventAt: deps.now(), kind: "announcement", text: `Announced in <#${channelId}>`, sourceKey: "slack:announced" });
-  return updated;
+  return updateIncident(deps, incident, { announcementTs: ts }, { kind: "announcement", text: `Announced in <#${channelId}>`, sourceKey: "slack:announced" });
 }
 
 /** On a retry, a message may have been posted by the attempt that died before recording it. */
@@ -137,13 +127,25 @@ async function recordSlackFailure(deps: IncidentDeps, incident: Incident, error:
   }
 }
 
-/** Channel work owns its own columns, so it retries on a version clash rather than failing. */
-async function updateIncident(deps: IncidentDeps, incident: Incident, changes: Parameters<IncidentDeps["store"]["incidents"]["update"]>[2]): Promise<Incident> {
-  let current = incident;
+/**
+ * Records that a part is done: the incident's column and its timeline entry in one transaction,
+ * so a crash cannot leave one without the other (a retry skips parts whose column is set).
+ * Channel work owns its columns, so a version clash is retried rather than failed.
+ */
+async function updateIncident(
+  deps: IncidentDeps,
+  incident: Incident,
+  changes: Parameters<IncidentDeps["store"]["incidents"]["update"]>[2],
+  entry?: Omit<NewTimelineEntry, "incidentId" | "eventAt">,
+): Promise<Incident> {
   for (let tries = 0; tries < 5; tries++) {
-    const updated = await deps.store.incidents.update(current.id, current.version, changes);
+    const updated = await deps.store.transaction(async (tx) => {
+      const current = (await tx.incidents.get(incident.id))!;
+      const saved = await tx.incidents.update(current.id, current.version, changes);
+      if (saved && entry) await tx.timeline.append({ incidentId: incident.id, eventAt: deps.now(), ...entry });
+      return saved;
+    });
     if (updated) return updated;
-    current = (await deps.store.incidents.get(current.id))!;
   }
   throw new Error(`incident ${incident.id} keeps changing; giving up this attempt`);
 }

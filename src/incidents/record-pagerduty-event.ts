@@ -17,7 +17,12 @@ export async function recordPagerdutyEvent(deps: IncidentDeps, event: PagerdutyE
   const outcome = await deps.store.transaction(async (tx) => {
     if (event.kind === "incident.triggered") return triggered(deps, tx, event);
     const incident = await tx.incidents.byPagerdutyIncident(event.incidentId);
-    if (!incident) return { outcome: "ignored" as const, reason: `no Firebreak incident for PagerDuty incident ${event.incidentId}` };
+    if (!incident) {
+      // Deliveries are processed concurrently: after a restart an acknowledgement can come up
+      // before its incident's trigger. Wait for the trigger rather than drop the event.
+      if (await tx.deliveries.hasPendingPagerdutyTrigger(event.incidentId)) throw new Error(`PagerDuty incident ${event.incidentId} is not declared yet; retrying after its trigger`);
+      return { outcome: "ignored" as const, reason: `no Firebreak incident for PagerDuty incident ${event.incidentId}` };
+    }
     const agent = event.agent?.summary ?? "PagerDuty";
     const sourceKey = `pagerduty:${event.eventId}`;
     // A change Firebreak made from Slack comes back by webhook; it is already on the timeline.

@@ -19,6 +19,17 @@ export function createDeliveriesStore(sql: SqlExecutor) {
       return row && { body: row.body, receivedAt: new Date(row.received_at) };
     },
 
+    /** Whether PagerDuty's incident.triggered for this incident was received and is still waiting to be processed. */
+    async hasPendingPagerdutyTrigger(pagerdutyIncidentId: string): Promise<boolean> {
+      const rows = await sql.query(
+        `SELECT 1 FROM deliveries d JOIN jobs j ON j.dedupe_key = 'pagerduty-event:' || (d.body->'event'->>'id')
+         WHERE d.source = 'pagerduty' AND d.body->'event'->>'event_type' = 'incident.triggered' AND d.body->'event'->'data'->>'id' = $1
+           AND j.status IN ('pending', 'running') LIMIT 1`,
+        [pagerdutyIncidentId],
+      );
+      return rows.length > 0;
+    },
+
     async count(source?: string): Promise<number> {
       const [row] = await sql.query<{ n: number }>(
         source ? "SELECT count(*)::int AS n FROM deliveries WHERE source = $1" : "SELECT count(*)::int AS n FROM deliveries",

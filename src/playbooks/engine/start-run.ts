@@ -26,9 +26,16 @@ export function coerceParams(playbook: Playbook, raw: Record<string, string | un
   return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, params };
 }
 
-export async function startRun(deps: EngineDeps, input: { incident: Incident; playbook: Playbook; params: Record<string, unknown>; userId: string }): Promise<ApplyResult> {
+export async function startRun(
+  deps: EngineDeps,
+  input: { incident: Incident; playbook: Playbook; params: Record<string, unknown>; userId: string; /** A form submitted twice starts one run. */ dedupeKey?: string },
+): Promise<ApplyResult | { ok: false; duplicate: true; reason: string }> {
   if (input.incident.status === "resolved") return { ok: false, reason: `${humanId(input.incident)} is resolved; playbooks can no longer be run for it.` };
   // The run and all its steps appear together, or not at all.
-  const run = await deps.store.transaction((tx) => tx.runs.create({ incidentId: input.incident.id, playbook: input.playbook, params: input.params, requestedBy: input.userId }));
+  const run = await deps.store.transaction(async (tx) => {
+    if (input.dedupeKey && !(await tx.deliveries.record("slack-view", input.dedupeKey, { playbook: input.playbook.id }))) return undefined;
+    return tx.runs.create({ incidentId: input.incident.id, playbook: input.playbook, params: input.params, requestedBy: input.userId });
+  });
+  if (!run) return { ok: false, duplicate: true, reason: "This form was already submitted; the run it started is in the channel." };
   return applyEvent(deps, run.id, { type: "start" }, input.userId);
 }

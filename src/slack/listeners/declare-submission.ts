@@ -10,7 +10,8 @@ export function registerDeclareSubmission(app: App, deps: ListenerDeps): void {
     if (!flows) return ack({ response_action: "errors", errors: { title: DATABASE_UNAVAILABLE } });
     const submission = parseDeclareSubmission(view);
     if (!submission.ok) return ack({ response_action: "errors", errors: submission.errors });
-    await ack();
+    // Declared before the modal closes: a crash cannot lose a declaration Slack showed as done.
     await declareFromSlack(flows, { ...submission.value, userId: body.user.id, viewId: view.id });
+    await ack();
   });
 }

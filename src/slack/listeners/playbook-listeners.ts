@@ -55,9 +55,10 @@ export function registerPlaybookListeners(app: App, deps: ListenerDeps): void {
     }
     const params = coerceParams(playbook, readParams(view.state));
     if (!params.ok) return ack({ response_action: "errors", errors: Object.fromEntries(Object.entries(params.errors).map(([k, v]) => [`param_${k}`, v])) });
+    // Recorded before Slack is answered, so a crash cannot lose a submission Slack saw accepted.
+    const started = await startRun(flows.engine, { incident, playbook, params: params.params, userId: body.user.id, dedupeKey: view.id });
     await ack();
-    const started = await startRun(flows.engine, { incident, playbook, params: params.params, userId: body.user.id });
-    if (!started.ok && incident.channelId) await flows.chat.postEphemeral(incident.channelId, body.user.id, { text: started.reason });
+    if (!started.ok && !("duplicate" in started) && incident.channelId) await flows.chat.postEphemeral(incident.channelId, body.user.id, { text: started.reason });
   });
 }
 

@@ -21,13 +21,16 @@ export function registerStepListeners(app: App, deps: ListenerDeps): void {
   ];
   for (const [actionId, decision] of decisions) {
     app.action<BlockButtonAction>(actionId, async ({ ack, body, action }) => {
-      await ack();
       const flows = deps();
       const channelId = body.channel?.id;
-      if (!channelId) return;
-      if (!flows) return void (await deps()?.chat.postEphemeral(channelId, body.user.id, { text: DATABASE_UNAVAILABLE }));
+      if (!channelId || !flows) {
+        // Not recorded: Slack shows the person an error, and they can press again.
+        throw new Error(flows ? "a step button outside a channel" : "database unavailable");
+      }
       const shown = buttonValue.safeParse(safeJson(action.value));
+      // The decision is saved before Slack hears back, so a crash cannot lose a click it saw accepted.
       const result = shown.success ? await decideStep(flows.engine, { decision, userId: body.user.id, shown: shown.data }) : { ok: false as const, reason: STALE };
+      await ack();
       if (!result.ok) await flows.chat.postEphemeral(channelId, body.user.id, { text: `:no_entry_sign: ${result.reason}` });
     });
   }
