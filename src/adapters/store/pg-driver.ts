@@ -30,6 +30,13 @@ export function createPgDriver(options: PgDriverOptions): Sql {
     async transaction(fn) {
       const client = await pool.connect();
       let broken: Error | undefined;
+      // pg-pool listens for errors only on idle clients; a server that goes away while this one is
+      // checked out would otherwise emit an unhandled 'error' and take the process down.
+      const onError = (error: Error) => {
+        broken = error;
+        options.onIdleError?.(error);
+      };
+      client.on("error", onError);
       try {
         await client.query("BEGIN");
         const tx: SqlExecutor = {
@@ -43,7 +50,8 @@ export function createPgDriver(options: PgDriverOptions): Sql {
         await client.query("ROLLBACK").catch((rollbackError: Error) => (broken = rollbackError));
         throw error;
       } finally {
-        // A connection whose rollback failed is in an unknown state: destroy it rather than reuse it.
+        client.off("error", onError);
+        // A connection whose rollback failed (or that broke) is in an unknown state: destroy it rather than reuse it.
         client.release(broken);
       }
     },
