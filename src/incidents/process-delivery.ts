@@ -8,8 +8,7 @@ import type { IncidentDeps } from "./deps.js";
 import { recordDatadogAlert } from "./record-datadog-alert.js";
 import { recordPagerdutyEvent, type PageOutcome } from "./record-pagerduty-event.js";
 
-export const PAGERDUTY_DELIVERY_JOB = "delivery.pagerduty";
-export const DATADOG_DELIVERY_JOB = "delivery.datadog";
+export { DATADOG_DELIVERY_JOB, PAGERDUTY_DELIVERY_JOB } from "./delivery-jobs.js";
 
 const payloadSchema = z.object({ deliveryId: z.string() });
 

@@ -8,6 +8,7 @@ import type { PagerdutyEvent, PagerdutyIncidentEvent } from "../sources/pagerdut
 import { incidentEventMarker } from "./datadog-markers.js";
 import { enqueueMarker } from "./datadog-marker-job.js";
 import { declareIncident } from "./declare-incident.js";
+import { PAGERDUTY_DELIVERY_JOB } from "./delivery-jobs.js";
 import type { IncidentDeps } from "./deps.js";
 
 export type PageOutcome = { outcome: "declared" | "attached" | "recorded"; incident: Incident } | { outcome: "ignored"; reason: string };
@@ -21,7 +22,9 @@ export async function recordPagerdutyEvent(deps: IncidentDeps, event: PagerdutyE
       // Deliveries are processed concurrently: after a restart an acknowledgement can come up
       // before its incident's trigger. Wait for the trigger rather than drop the event.
       if (await tx.deliveries.hasPendingPagerdutyTrigger(event.incidentId)) throw new Error(`PagerDuty incident ${event.incidentId} is not declared yet; retrying after its trigger`);
-      return { outcome: "ignored" as const, reason: `no Firebreak incident for PagerDuty incident ${event.incidentId}` };
+      // Its trigger may still be on its way (PagerDuty retries failed deliveries): the event stays
+      // recorded, and is applied when the trigger declares the incident.
+      return { outcome: "ignored" as const, reason: `no Firebreak incident for PagerDuty incident ${event.incidentId} yet; kept for when it is declared` };
     }
     const agent = event.agent?.summary ?? "PagerDuty";
     const sourceKey = `pagerduty:${event.eventId}`;
@@ -42,7 +45,7 @@ export async function recordPagerdutyEvent(deps: IncidentDeps, event: PagerdutyE
       case "incident.resolved": {
         const { created } = await entry("resolved", `Resolved in PagerDuty by ${agent}`);
         if (created && incident.status !== "resolved") {
-          await tx.incidents.update(incident.id, incident.version, { status: "resolved", resolvedAt: event.occurredAt });
+          await updated(tx.incidents.update(incident.id, incident.version, { status: "resolved", resolvedAt: event.occurredAt }));
           const marker = incidentEventMarker({ incidentHumanId: humanId(incident), title: incident.title, severity: incident.severity, kind: "resolved", services: incident.services, at: event.occurredAt });
           await enqueueMarker(tx, deps.markers, deps.now(), marker, `resolved:${incident.id}`);
         }
@@ -57,7 +60,7 @@ export async function recordPagerdutyEvent(deps: IncidentDeps, event: PagerdutyE
       case "incident.priority_updated": {
         const severity = severityFromPriority(event.priority);
         const { created } = await entry("priority", `PagerDuty priority set to ${event.priority ?? "none"} by ${agent}`, { priority: event.priority });
-        if (created && severity && severity !== incident.severity) await tx.incidents.update(incident.id, incident.version, { severity });
+        if (created && severity && severity !== incident.severity) await updated(tx.incidents.update(incident.id, incident.version, { severity }));
         break;
       }
       case "incident.annotated":
@@ -97,7 +100,18 @@ async function triggered(deps: IncidentDeps, tx: Repositories, event: PagerdutyI
     origin,
     sourceKey,
   }, deps);
+  // Events about this PagerDuty incident that arrived before its trigger are applied now.
+  for (const deliveryId of await tx.deliveries.pagerdutyFollowUps(event.incidentId)) {
+    await tx.jobs.enqueue({ kind: PAGERDUTY_DELIVERY_JOB, payload: { deliveryId }, dedupeKey: `pagerduty-replay:${deliveryId}` }, deps.now());
+  }
   return { outcome: "declared", incident };
+}
+
+/** A concurrent change to the incident makes the whole event run again (its job retries). */
+async function updated<T>(result: Promise<T | undefined>): Promise<T> {
+  const value = await result;
+  if (value === undefined) throw new Error("the incident changed while this event was applied; retrying");
+  return value;
 }
 
 const names = (event: PagerdutyIncidentEvent) => event.assignees.map((a) => a.summary ?? a.id).join(", ");

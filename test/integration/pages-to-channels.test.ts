@@ -99,6 +99,18 @@ describe("a PagerDuty incident.triggered", () => {
       "Resolved in PagerDuty by Tenex Engineer",
     ]));
   });
+
+  it("applies an event that arrived before its incident's trigger once the trigger comes", async () => {
+    // PagerDuty retries a failed delivery later, so an acknowledgement can overtake its trigger.
+    const ack = pagerdutyEvent("incident.acknowledged", { incidentId: "PEARLY1" });
+    expect((await post("/webhooks/pagerduty", pagerdutyDelivery(ack, PD_SECRETS[0]!))).status).toBe(202);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await h.store.incidents.byPagerdutyIncident("PEARLY1")).toBeUndefined();
+    await post("/webhooks/pagerduty", pagerdutyDelivery(pagerdutyEvent("incident.triggered", { incidentId: "PEARLY1", title: "Early ack" }), PD_SECRETS[0]!));
+    const incident = (await eventually(() => h.store.incidents.byPagerdutyIncident("PEARLY1"), Boolean))!;
+    const entries = await eventually(() => h.store.timeline.list(incident.id), (e) => e.some((x) => x.kind === "acknowledged"));
+    expect(entries.filter((e) => e.kind === "acknowledged")).toHaveLength(1);
+  });
 });
 
 describe("bad webhook input", () => {

@@ -30,6 +30,16 @@ export function createDeliveriesStore(sql: SqlExecutor) {
       return rows.length > 0;
     },
 
+    /** Deliveries about this PagerDuty incident other than its trigger (notes carry it as data.incident). */
+    async pagerdutyFollowUps(pagerdutyIncidentId: string): Promise<string[]> {
+      const rows = await sql.query<{ delivery_id: string }>(
+        `SELECT delivery_id FROM deliveries WHERE source = 'pagerduty' AND body->'event'->>'event_type' <> 'incident.triggered'
+           AND coalesce(body->'event'->'data'->'incident'->>'id', body->'event'->'data'->>'id') = $1 ORDER BY received_at`,
+        [pagerdutyIncidentId],
+      );
+      return rows.map((r) => r.delivery_id);
+    },
+
     async count(source?: string): Promise<number> {
       const [row] = await sql.query<{ n: number }>(
         source ? "SELECT count(*)::int AS n FROM deliveries WHERE source = $1" : "SELECT count(*)::int AS n FROM deliveries",
