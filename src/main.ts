@@ -82,7 +82,16 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
     // Durable jobs retry across minutes; the client only smooths over brief blips.
     retryConfig: { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 2_000 },
   });
-  const chat = createSlackChat(slackClient);
+  // Messages are paced per channel through the database, so replicas share Slack's budget too.
+  const chat = createSlackChat(slackClient, async (bucket) => {
+    for (;;) {
+      const current = store;
+      if (!current) return;
+      const wait = await current.transaction((tx) => tx.rateSlots.reserve({ bucket, limit: 1, windowMs: 1_000, now: now() }));
+      if (wait === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  });
   const paging = config.pagerduty && createPagerdutyPaging(config.pagerduty);
   const datadog = config.datadog && createDatadog(config.datadog);
   const nudge = () => runner?.nudge();

@@ -5,7 +5,10 @@ import type { ChannelInfo, ChatMessage, ChatPort } from "../incidents/ports.js";
 import { VendorError } from "../incidents/ports.js";
 import { slackTextToPlain } from "../slack/views/mrkdwn.js";
 
-export function createSlackChat(client: WebClient): ChatPort {
+/** Waits until a call in `bucket` may be made (Slack allows about one message a second per channel). */
+export type Pace = (bucket: string) => Promise<void>;
+
+export function createSlackChat(client: WebClient, pace: Pace = async () => undefined): ChatPort {
   let botUser: Promise<string | undefined> | undefined;
   const call = async <T extends WebAPICallResult>(method: string, fn: () => Promise<T>): Promise<T> => {
     try {
@@ -55,6 +58,7 @@ export function createSlackChat(client: WebClient): ChatPort {
       }
     },
     async postMessage(channelId, message) {
+      await pace(`chat.postMessage:${channelId}`);
       const result = await call("chat.postMessage", () => client.chat.postMessage({ channel: channelId, ...asArgs(message) }));
       return { ts: result.ts! };
     },

@@ -44,13 +44,12 @@ export function openChannelJob(deps: IncidentDeps) {
 }
 
 async function createChannel(deps: IncidentDeps, incident: Incident, context: JobContext): Promise<Incident> {
-  const now = deps.now();
-  const recent = await deps.store.incidents.channelsCreatedSince(new Date(now.getTime() - 60_000));
-  if (recent.count >= CHANNELS_PER_MINUTE && recent.oldest) {
-    throw new DeferJob(new Date(recent.oldest.getTime() + 60_000), "pacing channel creation to Slack's Tier 2 limit");
-  }
   for (let attempt = 1; attempt <= MAX_NAME_ATTEMPTS; attempt++) {
     const name = incidentChannelName(incident.title, incident.detectedAt, deps.timezone, attempt);
+    // Each call takes a slot, checked and reserved in one step, so every worker and replica shares one budget.
+    const now = deps.now();
+    const wait = await deps.store.transaction((tx) => tx.rateSlots.reserve({ bucket: "conversations.create", limit: CHANNELS_PER_MINUTE, windowMs: 60_000, now }));
+    if (wait > 0) throw new DeferJob(new Date(now.getTime() + wait), "pacing channel creation to Slack's Tier 2 limit");
     try {
       const created = await deps.chat.createChannel(name);
       return await channelCreated(deps, incident, created.id, created.name);

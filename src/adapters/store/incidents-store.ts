@@ -94,15 +94,6 @@ export function createIncidentsStore(sql: SqlExecutor) {
     latestForMonitor: (monitorId: string) =>
       one("SELECT * FROM incidents WHERE datadog_monitor_id = $1 ORDER BY id DESC LIMIT 1", [monitorId]),
 
-    /** Channels created since `since`, across all replicas: Slack's conversations.create budget is per workspace. */
-    async channelsCreatedSince(since: Date): Promise<{ count: number; oldest: Date | null }> {
-      const [row] = await sql.query<{ count: number; oldest: Date | null }>(
-        "SELECT count(*)::int AS count, min(channel_created_at) AS oldest FROM incidents WHERE channel_created_at >= $1",
-        [since],
-      );
-      return { count: Number(row?.count ?? 0), oldest: row?.oldest ? new Date(row.oldest) : null };
-    },
-
     async list(options: { open?: boolean; limit?: number } = {}): Promise<Incident[]> {
       const where = options.open ? "WHERE status <> 'resolved'" : "";
       return parseRows(incidentRow, await sql.query(`SELECT * FROM incidents ${where} ORDER BY id DESC LIMIT $1`, [options.limit ?? 100]));

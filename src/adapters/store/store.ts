@@ -5,6 +5,7 @@ import { createJobsStore } from "./jobs-store.js";
 import { createLifecycleStore } from "./lifecycle-store.js";
 import { isMigrated } from "./migrate.js";
 import { createPostmortemsStore } from "./postmortems-store.js";
+import { createRateSlotsStore } from "./rate-slots-store.js";
 import { createRunsStore } from "./runs-store.js";
 import type { Sql, SqlExecutor } from "./sql.js";
 import { createTimelineStore } from "./timeline-store.js";
@@ -18,6 +19,7 @@ function createRepositories(sql: SqlExecutor) {
     runs: createRunsStore(sql),
     lifecycle: createLifecycleStore(sql),
     postmortems: createPostmortemsStore(sql),
+    rateSlots: createRateSlotsStore(sql),
   };
 }
 

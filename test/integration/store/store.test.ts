@@ -80,6 +80,16 @@ describe.each(drivers)("store on %s", (driver) => {
     expect(await store.deliveries.count()).toBe(before);
   });
 
+  it("hands out at most `limit` rate slots per window, however many ask at once", async () => {
+    const now = at(500);
+    const request = { bucket: "test.method", limit: 5, windowMs: 60_000, now };
+    const waits = await Promise.all(Array.from({ length: 12 }, () => store.transaction((tx) => tx.rateSlots.reserve(request))));
+    expect(waits.filter((w) => w === 0)).toHaveLength(5);
+    expect(Math.min(...waits.filter((w) => w > 0))).toBe(60_000);
+    expect(await store.transaction((tx) => tx.rateSlots.reserve({ ...request, now: new Date(now.getTime() + 60_001) }))).toBe(0);
+    expect(await store.transaction((tx) => tx.rateSlots.reserve({ ...request, bucket: "other" }))).toBe(0);
+  });
+
   describe("jobs", () => {
     it("enqueues once per dedupe key and hands each due job to one claimer", async () => {
       const now = at(100);

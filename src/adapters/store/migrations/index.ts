@@ -3,6 +3,7 @@ import * as incidentChannel from "./002-incident-channel.js";
 import * as playbookRuns from "./003-playbook-runs.js";
 import * as lifecycle from "./004-lifecycle.js";
 import * as postmortems from "./005-postmortems.js";
+import * as rateSlots from "./006-rate-slots.js";
 
 export interface Migration {
   version: number;
@@ -17,6 +18,7 @@ export const migrations: readonly Migration[] = [
   { version: 3, name: "playbook-runs", up: playbookRuns.up },
   { version: 4, name: "lifecycle", up: lifecycle.up },
   { version: 5, name: "postmortems", up: postmortems.up },
+  { version: 6, name: "rate-slots", up: rateSlots.up },
 ];
 
 export const latestVersion = migrations[migrations.length - 1]!.version;
