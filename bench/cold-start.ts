@@ -1,0 +1,94 @@
+// How long a restarted Firebreak is away: from spawning `firebreak serve` (from source, through
+// tsx, as test/helpers/run-cli.ts runs it) to the first 200 from /readyz, which needs the database
+// open and migrated. Readiness is polled every 5 ms over fresh connections.
+// References: spawning Node on an empty script (`node -e ""`), which no server can beat, and the
+// same with the tsx loader, which running from source adds and the built `npm start` does not.
+import { spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { join } from "node:path";
+import { createDatabase, freePort, getStatus, median, round, sleep, spawnServe, startVendors, waitReady, type Benchmark, type BenchContext, type Figure } from "./bench-kit.js";
+
+const RUNS = 3;
+const TARGET_MS = 1_500;
+
+function timeExit(args: string[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const start = performance.now();
+    const child = spawn(process.execPath, args, { stdio: "ignore" });
+    child.once("error", reject);
+    child.once("exit", (code) => (code === 0 ? resolve(performance.now() - start) : reject(new Error(`node ${args.join(" ")} exited with ${code}`))));
+  });
+}
+
+/** When /healthz first answers (code loaded, port open) is kept too, to split the time. */
+const listening: Record<string, number[]> = {};
+
+async function timeReady(ctx: BenchContext, env: Record<string, string>, label: string, series?: string): Promise<number> {
+  const port = await freePort();
+  const start = performance.now();
+  const child = await spawnServe(env, join(ctx.tmp, `cold-start-${label}.log`), port);
+  try {
+    while (!(await getStatus(`${child.base}/healthz`).then((r) => r.status === 200, () => false))) {
+      if (child.child.exitCode !== null || performance.now() - start > 30_000) break;
+      await sleep(5);
+    }
+    if (series) (listening[series] ??= []).push(performance.now() - start);
+    return (await waitReady(child)) - start;
+  } finally {
+    await child.stop();
+  }
+}
+
+async function repeat(runs: number, fn: (i: number) => Promise<number>): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) times.push(await fn(i));
+  return times;
+}
+
+export const coldStart: Benchmark = async (ctx) => {
+  const vendors = await startVendors();
+  try {
+    ctx.progress(`references: node -e "" and node --import tsx -e "", ${RUNS} times each`);
+    await timeExit(["-e", ""]);
+    const bare = await repeat(RUNS, () => timeExit(["-e", ""]));
+    await timeExit(["--import", "tsx", "-e", ""]);
+    const tsx = await repeat(RUNS, () => timeExit(["--import", "tsx", "-e", ""]));
+
+    // The first start migrates a new database, and fills tsx's transpile cache as any earlier run
+    // on the machine would have; it is reported apart.
+    ctx.progress(`PostgreSQL, migrated database: ${RUNS} starts after one that migrates it`);
+    const databaseUrl = await createDatabase(ctx.postgresUrl, "bench_cold_start");
+    const migrating = await timeReady(ctx, { ...vendors.env, DATABASE_URL: databaseUrl }, "pg-migrate");
+    const postgres = await repeat(RUNS, (i) => timeReady(ctx, { ...vendors.env, DATABASE_URL: databaseUrl }, `pg-${i}`, "postgres"));
+
+    ctx.progress(`embedded database, fresh data dir: ${RUNS} starts`);
+    const dirs: string[] = [];
+    const fresh = await repeat(RUNS, (i) => {
+      const dir = mkdtempSync(join(ctx.tmp, "cold-fresh-"));
+      dirs.push(dir);
+      return timeReady(ctx, { ...vendors.env, FIREBREAK_DATA_DIR: dir }, `fresh-${i}`, "fresh");
+    });
+    ctx.progress(`embedded database, existing data dir: ${RUNS} starts`);
+    const existing = await repeat(RUNS, (i) => timeReady(ctx, { ...vendors.env, FIREBREAK_DATA_DIR: dirs[i]! }, `existing-${i}`, "existing"));
+
+    const nodeStart = median(bare);
+    const reference = { value: round(nodeStart), what: 'node -e ""' };
+    const figure = (name: string, times: number[], target: boolean, note: string, series?: string): Figure => ({
+      name,
+      value: round(median(times)),
+      unit: "ms",
+      reference,
+      ratio: median(times) / nodeStart,
+      ...(target && { target: `≤ ${TARGET_MS} ms`, met: median(times) <= TARGET_MS }),
+      note: `${note}; median of ${times.length}, range ${Math.round(Math.min(...times))}–${Math.round(Math.max(...times))} ms${series && listening[series] ? `; /healthz first answered at ${Math.round(median(listening[series]))} ms (median)` : ""}`,
+    });
+    return [
+      figure("cold start → /readyz, embedded, fresh dir", fresh, true, "spawn to first 200 from /readyz; creates and migrates the PGlite database", "fresh"),
+      figure("cold start → /readyz, embedded, existing dir", existing, true, "the same data dir, already migrated", "existing"),
+      figure("cold start → /readyz, PostgreSQL", postgres, false, `an already migrated database (the first start, which migrated it, took ${Math.round(migrating)} ms)`, "postgres"),
+      figure("Node + tsx loader, empty script", tsx, false, "what running from source adds over `node -e \"\"` before any Firebreak code loads"),
+    ];
+  } finally {
+    await vendors.stop();
+  }
+};

@@ -1,0 +1,80 @@
+// From page to a usable channel: the time from POSTing a signed incident.triggered to the moment
+// the channel is ready in Slack (created, the on-call engineer invited, the header posted and
+// pinned), with every Slack call taking 50 ms. The clock stops on the emulator's pin event, which
+// fires when Slack has applied the pin. Firebreak runs as `serve` on PostgreSQL.
+// Reference: the Slack calls no implementation can avoid, one after the other, × 50 ms.
+import { join } from "node:path";
+import { pagerdutyEvent } from "../test/helpers/pagerduty-events.js";
+import { createDatabase, ESCALATION_POLICY, median, pagerdutyRequest, round, spawnServe, startVendors, until, waitReady, type Benchmark } from "./bench-kit.js";
+import { keepAliveAgent, send } from "./load-generator.js";
+
+const LATENCY_MS = 50;
+const WARMUP_RUNS = 2;
+const RUNS = 10;
+const TARGET_RATIO = 1.5;
+/** users.lookupByEmail (the one on-call engineer), then conversations.create, conversations.invite, chat.postMessage, pins.add. */
+const COUNTED_CALLS = ["users.lookupByEmail", "conversations.create", "conversations.invite", "chat.postMessage", "pins.add"];
+
+export const pageToChannel: Benchmark = async (ctx) => {
+  const databaseUrl = await createDatabase(ctx.postgresUrl, "bench_page_to_channel");
+  const vendors = await startVendors({ latencyMs: LATENCY_MS });
+  const oncall = vendors.seedOncall();
+  const firebreak = await spawnServe({ DATABASE_URL: databaseUrl, ...vendors.env }, join(ctx.tmp, "page-to-channel-firebreak.log"));
+  const agent = keepAliveAgent();
+  const times: number[] = [];
+  const observed: string[][] = [];
+  try {
+    await waitReady(firebreak);
+    const base = new URL(firebreak.base);
+    ctx.progress(`${WARMUP_RUNS} warm-up pages, then ${RUNS} measured, one at a time, Slack latency ${LATENCY_MS} ms`);
+    for (let run = 0; run < WARMUP_RUNS + RUNS; run++) {
+      const incidentId = `PPAGE${String(run).padStart(3, "0")}`;
+      const title = `Page to channel ${run}`;
+      vendors.pagerduty.addIncident({ id: incidentId, title, escalationPolicyId: ESCALATION_POLICY });
+      const request = pagerdutyRequest(pagerdutyEvent("incident.triggered", { incidentId, title, escalationPolicyId: ESCALATION_POLICY }));
+      let stopListening = () => {};
+      const pinned = new Promise<{ at: number; wall: number; channel: string }>((resolve) => {
+        stopListening = vendors.slack.on("pin", (event) => {
+          if (event.action === "added" && vendors.slack.channel(event.channel)?.name.includes(`page-to-channel-${run}`)) resolve({ at: performance.now(), wall: Date.now(), channel: event.channel });
+        });
+      });
+      const startedWall = Date.now();
+      const started = performance.now();
+      const answer = await send(base, request, agent);
+      if (answer.status !== 202) throw new Error(`the page was answered ${answer.status}: ${answer.body}`);
+      const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no pinned header for ${incidentId} within 30 s; log: ${firebreak.logPath}`)), 30_000).unref());
+      const ready = await Promise.race([pinned, timeout]).finally(stopListening);
+      const channel = vendors.slack.channel(ready.channel)!;
+      if (!channel.members.includes(oncall)) throw new Error(`the on-call engineer was not invited to #${channel.name}`);
+      if (run >= WARMUP_RUNS) {
+        times.push(ready.at - started);
+        observed.push(vendors.slack.calls().filter((c) => c.at >= startedWall && c.at <= ready.wall).map((c) => c.method));
+      }
+      // The rest of the channel work (the announcement, the PagerDuty note) finishes before the next page.
+      await until("the channel-ready note in PagerDuty", async () => vendors.pagerduty.incident(incidentId)?.notes.length ?? 0, (n) => n > 0, 30_000, 20);
+    }
+  } finally {
+    agent.destroy();
+    await firebreak.stop();
+    await vendors.stop();
+  }
+  const value = median(times);
+  const reference = COUNTED_CALLS.length * LATENCY_MS;
+  const calls = observed[0] ?? [];
+  const sameEveryTime = observed.every((o) => o.join() === calls.join());
+  return [
+    {
+      name: `page → channel ready, Slack +${LATENCY_MS} ms/call`,
+      value: round(value),
+      unit: "ms",
+      reference: { value: reference, what: `${COUNTED_CALLS.length} sequential Slack calls × ${LATENCY_MS} ms` },
+      ratio: value / reference,
+      target: `≤ ${TARGET_RATIO}× reference`,
+      met: value / reference <= TARGET_RATIO,
+      note:
+        `median of ${RUNS} (range ${Math.round(Math.min(...times))}–${Math.round(Math.max(...times))} ms) after ${WARMUP_RUNS} warm-ups; counted: ${COUNTED_CALLS.join(", ")}; ` +
+        `Slack calls seen before the pin: ${calls.join(", ")}${sameEveryTime ? "" : " (varied between runs)"}; ` +
+        `PagerDuty's on-call lookup is not counted (its emulator adds no latency); strictly by data dependency only create → postMessage → pins.add must be sequential (${3 * LATENCY_MS} ms)`,
+    },
+  ];
+};
