@@ -25,14 +25,18 @@ const benchmarks: [string, Benchmark][] = [
   ["draft", draft],
 ];
 
-/** Which code was measured: the commit, and whether src/ had uncommitted changes. */
-function revision(): string {
+/** What Firebreak runs; a commit touching only other files (docs, tests) leaves the measured code as it was. */
+const measured = ["src", "templates", "playbooks"];
+
+/** Which code was measured: the commit and any uncommitted changes; `key` identifies the measured trees themselves. */
+function revision(): { label: string; key: string } {
   try {
-    const commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
-    const dirty = execFileSync("git", ["status", "--porcelain", "src"], { encoding: "utf8" }).trim() !== "";
-    return dirty ? `${commit} + uncommitted changes in src/` : commit;
+    const git = (...args: string[]) => execFileSync("git", args, { encoding: "utf8" }).trim();
+    const status = git("status", "--porcelain", ...measured);
+    const commit = git("rev-parse", "--short", "HEAD");
+    return { label: status ? `${commit} + uncommitted changes` : commit, key: `${git("rev-parse", ...measured.map((d) => `HEAD:${d}`))}\n${status}` };
   } catch {
-    return "unknown";
+    return { label: "unknown", key: "unknown" };
   }
 }
 
@@ -80,7 +84,7 @@ const machine = {
   cpuModel: cpus()[0]?.model ?? "unknown",
   memoryGb: Math.round(totalmem() / 2 ** 30),
   date: new Date().toISOString(),
-  revision: revisionBefore === revisionAfter ? revisionBefore : `${revisionBefore} → ${revisionAfter} (changed during the run)`,
+  revision: revisionBefore.key === revisionAfter.key ? revisionAfter.label : `${revisionBefore.label} → ${revisionAfter.label} (the code changed during the run)`,
   totalSeconds: Math.round((Date.now() - started) / 1000),
   loadAverage: { before: loadBefore, after: loadavg().map((n) => Math.round(n * 100) / 100) },
 };
