@@ -5,6 +5,7 @@ import { humanId, type Incident } from "../../domain/incident.js";
 import type { PostmortemDraft } from "../../postmortem/draft.js";
 import type { PostmortemEdits } from "../../postmortem/postmortem-model.js";
 import type { Rendered } from "./incident-header.js";
+import { button } from "./buttons.js";
 import { escapeMrkdwn, link } from "./mrkdwn.js";
 
 export const POSTMORTEM_ACTIONS = { edit: "postmortem_edit", regenerate: "postmortem_regenerate", discard: "postmortem_regenerate_fresh", publish: "postmortem_publish" } as const;
@@ -21,16 +22,6 @@ export function postmortemPreview(incident: Incident, draft: PostmortemDraft, pr
   });
   const remediations = model.remediations.map((r) => `• ${escapeMrkdwn(r.text)}${r.issue ? ` (${link(r.issue.url, r.issue.text)})` : ""}`).join("\n");
   const entries = model.timeline.reduce((n, day) => n + day.entries.length, 0);
-  const button = (text: string, actionId: string, style?: "primary" | "danger", confirm?: string) => ({
-    type: "button" as const,
-    text: { type: "plain_text" as const, text },
-    action_id: actionId,
-    value,
-    ...(style && { style }),
-    ...(confirm && {
-      confirm: { title: { type: "plain_text" as const, text: "Discard edits?" }, text: { type: "mrkdwn" as const, text: confirm }, confirm: { type: "plain_text" as const, text: "Discard and redraft" }, deny: { type: "plain_text" as const, text: "Cancel" } },
-    }),
-  });
   const blocks: KnownBlock[] = [
     { type: "header", text: { type: "plain_text", text: clip(`Post-mortem draft: ${humanId(incident)}`, 150) } },
     { type: "context", elements: [{ type: "mrkdwn", text: `\`${draft.filename}\` · ${entries} timeline entries · durations: acknowledge ${model.durations.acknowledge}, mitigate ${model.durations.mitigate}, resolve ${model.durations.resolve}${prUrl ? ` · ${link(prUrl, "pull request")}` : ""}` }] },
@@ -41,10 +32,12 @@ export function postmortemPreview(incident: Incident, draft: PostmortemDraft, pr
       type: "actions",
       block_id: `postmortem_${incident.id}`,
       elements: [
-        button("Edit", POSTMORTEM_ACTIONS.edit),
-        button("Regenerate", POSTMORTEM_ACTIONS.regenerate),
-        button("Redraft without edits", POSTMORTEM_ACTIONS.discard, undefined, "This forgets everything written in Edit and drafts again from the record."),
-        button(prUrl ? "Publish again" : "Publish", POSTMORTEM_ACTIONS.publish, "primary"),
+        button("Edit", POSTMORTEM_ACTIONS.edit, value),
+        button("Regenerate", POSTMORTEM_ACTIONS.regenerate, value),
+        button("Redraft without edits", POSTMORTEM_ACTIONS.discard, value, {
+          confirm: { title: "Discard edits?", text: "This forgets everything written in Edit and drafts again from the record.", confirmLabel: "Discard and redraft" },
+        }),
+        button(prUrl ? "Publish again" : "Publish", POSTMORTEM_ACTIONS.publish, value, { style: "primary" }),
       ],
     },
   ];

@@ -4,6 +4,7 @@ import type { KnownBlock } from "@slack/types";
 import { describeApprovers } from "../../domain/approval-policy.js";
 import type { PlaybookRun, StepRun, StepState } from "../../domain/playbook-run.js";
 import { formatClock } from "../../domain/time-format.js";
+import { button } from "./buttons.js";
 import { escapeMrkdwn, userMention } from "./mrkdwn.js";
 import type { Rendered } from "./incident-header.js";
 
@@ -79,32 +80,18 @@ function riskLine(run: PlaybookRun, step: StepRun): string {
 
 function buttonsFor(run: PlaybookRun, step: StepRun, reversible: boolean) {
   const value = JSON.stringify({ runId: run.id, position: step.position, version: step.version, round: step.round } satisfies StepButtonValue);
-  const button = (text: string, actionId: string, style?: "primary" | "danger", confirm?: string) => ({
-    type: "button" as const,
-    text: { type: "plain_text" as const, text },
-    action_id: actionId,
-    value,
-    ...(style && { style }),
-    ...(confirm && {
-      confirm: {
-        title: { type: "plain_text" as const, text: "Are you sure?" },
-        text: { type: "mrkdwn" as const, text: confirm },
-        confirm: { type: "plain_text" as const, text },
-        deny: { type: "plain_text" as const, text: "Cancel" },
-      },
-    }),
-  });
+  const sure = (text: string) => ({ confirm: { title: "Are you sure?", text } });
   if (run.state === "running" && step.state === "awaiting_approval") {
     return [
-      button("Approve", STEP_ACTIONS.approve, "primary", reversible ? undefined : "This step cannot be undone. Approve it to run exactly the plan above."),
-      button("Deny", STEP_ACTIONS.deny, "danger"),
+      button("Approve", STEP_ACTIONS.approve, value, { style: "primary", ...(!reversible && sure("This step cannot be undone. Approve it to run exactly the plan above.")) }),
+      button("Deny", STEP_ACTIONS.deny, value, { style: "danger" }),
     ];
   }
   if (step.state === "interrupted" || (step.state === "failed" && !run.steps.some((s) => s.position > step.position && !["pending", "cancelled"].includes(s.state)))) {
     return [
-      button("Retry", STEP_ACTIONS.retry, "primary", step.state === "interrupted" ? "Its outcome is unknown: running it again may do it twice. Check first." : undefined),
-      button("Skip", STEP_ACTIONS.skip),
-      ...(run.state === "running" ? [button("Abort run", STEP_ACTIONS.abort, "danger")] : []),
+      button("Retry", STEP_ACTIONS.retry, value, { style: "primary", ...(step.state === "interrupted" && sure("Its outcome is unknown: running it again may do it twice. Check first.")) }),
+      button("Skip", STEP_ACTIONS.skip, value),
+      ...(run.state === "running" ? [button("Abort run", STEP_ACTIONS.abort, value, { style: "danger" })] : []),
     ];
   }
   return [];
