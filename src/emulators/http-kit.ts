@@ -1,5 +1,16 @@
 // Plumbing the REST emulators (PagerDuty, Datadog) share.
-import type { Server } from "node:http";
+import type { IncomingHttpHeaders, Server } from "node:http";
+
+/** A request an emulator received, and the status it answered. */
+export interface RecordedCall {
+  method: string;
+  /** The path as sent (still percent-encoded). */
+  path: string;
+  query: Record<string, string[]>;
+  headers: IncomingHttpHeaders;
+  body: unknown;
+  status: number;
+}
 
 /** Unparseable bodies are kept as text, so a test can see what was sent. */
 export function parseBody(raw: string): unknown {

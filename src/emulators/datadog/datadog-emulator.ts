@@ -14,7 +14,7 @@
 //   new MetricsApi(configuration).queryMetrics({ from, to, query });
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { closeServer, parseBody, patternMatcher } from "../http-kit.js";
+import { closeServer, parseBody, patternMatcher, type RecordedCall } from "../http-kit.js";
 
 /** [epoch milliseconds, value], as in Datadog's pointlist. */
 export type MetricPoint = [number, number | null];
@@ -32,14 +32,7 @@ export interface PostedEvent {
   body: Record<string, unknown>;
 }
 
-export interface RecordedCall {
-  method: string;
-  path: string;
-  query: Record<string, string[]>;
-  headers: IncomingHttpHeaders;
-  body: unknown;
-  status: number;
-}
+export type { RecordedCall };
 
 export interface DatadogEmulatorOptions {
   apiKey?: string;

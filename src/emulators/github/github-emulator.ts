@@ -8,22 +8,14 @@
 // Point octokit here with `new Octokit({ auth: emulator.token, baseUrl: emulator.url })`.
 // octokit sends a `/` inside a path or ref parameter as %2F, so recorded paths and failNext
 // patterns see `contents/postmortems%2Finc-42.md`: one segment, which `*` matches.
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { closeServer, parseBody, patternMatcher } from "../http-kit.js";
+import { closeServer, parseBody, patternMatcher, type RecordedCall } from "../http-kit.js";
 import { commitFile, createRepo, headCommit, history, readFile, type Repo } from "./git-model.js";
 import { route } from "./github-routes.js";
 import { basicError, validationFailed, type Reply, type Urls } from "./github-shapes.js";
 
-export interface RecordedCall {
-  method: string;
-  /** The path as sent (still percent-encoded). */
-  path: string;
-  query: Record<string, string[]>;
-  headers: IncomingHttpHeaders;
-  body: unknown;
-  status: number;
-}
+export type { RecordedCall };
 
 export interface GithubEmulatorOptions {
   token?: string;
