@@ -9,7 +9,7 @@ import { DD_SECRET, eventually, PD_SECRETS, SIGNING_SECRET, startHarness, type H
 import { pagerdutyDelivery, pagerdutyEvent } from "../helpers/pagerduty-events.js";
 import { reactionEvent } from "../helpers/slack-payloads.js";
 import { signedSlackRequest } from "../helpers/slack-requests.js";
-import { startPostgresCluster, type PostgresCluster } from "./helpers/postgres-cluster.js";
+import { startPostgresCluster, type PostgresCluster } from "../helpers/postgres-server.js";
 
 let cluster: PostgresCluster;
 let h: Harness;
