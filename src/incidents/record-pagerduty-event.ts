@@ -60,7 +60,10 @@ export async function recordPagerdutyEvent(deps: IncidentDeps, event: PagerdutyE
       case "incident.priority_updated": {
         const severity = severityFromPriority(event.priority);
         const { created } = await entry("priority", `PagerDuty priority set to ${event.priority ?? "none"} by ${agent}`, { priority: event.priority });
-        if (created && severity && severity !== incident.severity) await updated(tx.incidents.update(incident.id, incident.version, { severity }));
+        // Deliveries can arrive out of order: a priority change older than the last severity
+        // change (from PagerDuty or Slack) is recorded but does not undo it.
+        const superseded = await tx.timeline.hasLaterEntry(incident.id, ["priority", "severity"], event.occurredAt);
+        if (created && severity && severity !== incident.severity && !superseded) await updated(tx.incidents.update(incident.id, incident.version, { severity }));
         break;
       }
       case "incident.annotated":

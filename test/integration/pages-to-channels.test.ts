@@ -89,7 +89,8 @@ describe("a PagerDuty incident.triggered", () => {
       const body = pagerdutyEvent(type, { incidentId: pdIncident, priority: "P1" });
       expect((await post("/webhooks/pagerduty", pagerdutyDelivery(body, PD_SECRETS[0]!))).status).toBe(202);
     }
-    const resolved = await eventually(() => h.store.incidents.get(incident.id), (i) => i?.status === "resolved");
+    // Deliveries are processed concurrently, so wait for the last of them rather than the resolve.
+    const resolved = await eventually(() => h.store.incidents.get(incident.id), (i) => i?.status === "resolved" && i.severity === "SEV1");
     expect(resolved).toMatchObject({ severity: "SEV1", status: "resolved" });
     const texts = (await h.store.timeline.list(incident.id)).map((e) => e.text);
     expect(texts).toEqual(expect.arrayContaining([
@@ -98,6 +99,24 @@ describe("a PagerDuty incident.triggered", () => {
       expect.stringMatching(/^Note in PagerDuty by Tenex Engineer: /),
       "Resolved in PagerDuty by Tenex Engineer",
     ]));
+  });
+
+  it("keeps the latest priority when an older priority change arrives last", async () => {
+    const pdIncident = "PORDER1";
+    await post("/webhooks/pagerduty", pagerdutyDelivery(pagerdutyEvent("incident.triggered", { incidentId: pdIncident, title: "Late priority", priority: "P3" }), PD_SECRETS[0]!));
+    const incident = (await eventually(() => h.store.incidents.byPagerdutyIncident(pdIncident), Boolean))!;
+    const minute = 60_000;
+    const newer = pagerdutyEvent("incident.priority_updated", { incidentId: pdIncident, priority: "P2", occurredAt: new Date(Date.now() + minute).toISOString() });
+    expect((await post("/webhooks/pagerduty", pagerdutyDelivery(newer, PD_SECRETS[0]!))).status).toBe(202);
+    await eventually(() => h.store.incidents.get(incident.id), (i) => i?.severity === "SEV2");
+    const older = pagerdutyEvent("incident.priority_updated", { incidentId: pdIncident, priority: "P1" });
+    expect((await post("/webhooks/pagerduty", pagerdutyDelivery(older, PD_SECRETS[0]!))).status).toBe(202);
+    const entries = await eventually(() => h.store.timeline.list(incident.id), (e) => e.filter((x) => x.kind === "priority").length === 2);
+    expect(entries.filter((e) => e.kind === "priority").map((e) => e.text)).toEqual([
+      "PagerDuty priority set to P1 by Tenex Engineer",
+      "PagerDuty priority set to P2 by Tenex Engineer",
+    ]);
+    expect((await h.store.incidents.get(incident.id))!.severity).toBe("SEV2");
   });
 
   it("applies an event that arrived before its incident's trigger once the trigger comes", async () => {

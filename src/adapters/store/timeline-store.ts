@@ -34,6 +34,15 @@ export function createTimelineStore(sql: SqlExecutor) {
       )[0];
     },
 
+    /** Whether an entry of one of these kinds happened after `at` (a late event must not undo it). */
+    async hasLaterEntry(incidentId: number, kinds: string[], at: Date): Promise<boolean> {
+      const rows = await sql.query<{ found: boolean }>(
+        "SELECT EXISTS (SELECT 1 FROM timeline_entries WHERE incident_id = $1 AND kind = ANY($2::text[]) AND event_at > $3 AND removed_at IS NULL) AS found",
+        [incidentId, kinds, at],
+      );
+      return rows[0]?.found === true;
+    },
+
     /** Entries in event order, ties broken by the order they were recorded. */
     async list(incidentId: number, options: { includeRemoved?: boolean } = {}): Promise<TimelineEntry[]> {
       const removed = options.includeRemoved ? "" : "AND removed_at IS NULL";
