@@ -1,0 +1,26 @@
+// A new embedded database starts from a template: an empty PGlite cluster made once, when
+// Firebreak is built, and unpacked into the data dir on first start. Creating a cluster from
+// scratch (initdb, in WebAssembly) takes well over a second; unpacking one takes a fraction of it.
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { PGlite } from "@electric-sql/pglite";
+
+/** Beside the compiled code (dist/); running from source has none and creates clusters itself. */
+export const builtTemplateFile = fileURLToPath(new URL("../../pglite-template.tar.gz", import.meta.url));
+
+/** The template for this build of PGlite, if the build made one. */
+export function readPgliteTemplate(file = builtTemplateFile): Blob | undefined {
+  return existsSync(file) ? new Blob([readFileSync(file)]) : undefined;
+}
+
+/** Run by `npm run build`: the same cluster PGlite would create, packed as PGlite unpacks it. */
+export async function writePgliteTemplate(file = builtTemplateFile): Promise<string> {
+  const db = await PGlite.create();
+  try {
+    const tarball = await db.dumpDataDir("gzip");
+    writeFileSync(file, Buffer.from(await tarball.arrayBuffer()));
+    return file;
+  } finally {
+    await db.close();
+  }
+}
