@@ -1,5 +1,6 @@
-// The metrics and events port over Datadog's official client. Only the two v1 API classes are
-// imported: the package root loads every API, about 1.4 s and 130 MB at start-up.
+// The metrics and events port over Datadog's official client, loaded by ./datadog.ts on first use.
+// Only the two v1 API classes are imported: the package root loads every API, about 1.4 s and
+// 130 MB at start-up (these two still pull in every model, about 800 modules).
 // Requests go through Node's fetch rather than the client's default transport, which writes
 // every failed request, a cancelled one included, to the console outside our JSON log. The
 // client's retries stay off with it: the metric gate polls anyway, and a sleep between retries
@@ -10,47 +11,10 @@ import { ResponseContext, type HttpLibrary } from "@datadog/datadog-api-client/d
 import { BaseServerConfiguration } from "@datadog/datadog-api-client/dist/packages/datadog-api-client-common/servers.js";
 import { EventsApi } from "@datadog/datadog-api-client/dist/packages/datadog-api-client-v1/apis/EventsApi.js";
 import { MetricsApi } from "@datadog/datadog-api-client/dist/packages/datadog-api-client-v1/apis/MetricsApi.js";
-import type { Config } from "../config.js";
 import { VendorError } from "../incidents/ports.js";
+import type { DatadogConfig, DatadogOptions, DatadogPort, MetricPoint } from "./datadog.js";
 
-export type DatadogConfig = Pick<NonNullable<Config["datadog"]>, "apiKey" | "appKey" | "apiUrl">;
-
-/** [epoch milliseconds, value], as in Datadog's pointlist; a gap in the data is null. */
-export type MetricPoint = [number, number | null];
-
-export interface MetricQueryResult {
-  /** The points of the first series. */
-  points: MetricPoint[];
-  /** How many series the query returned, so a caller can refuse an ambiguous grouped query. */
-  series: number;
-}
-
-export type EventAlertType = "info" | "success" | "warning" | "error";
-
-export interface DatadogEvent {
-  title: string;
-  /** Markdown when wrapped in "%%% \n" … "\n %%%". */
-  text: string;
-  tags: string[];
-  alertType?: EventAlertType;
-  /** Events with the same key are grouped in the event stream (at most 100 characters). */
-  aggregationKey?: string;
-  /** Unset: when Datadog receives it. Datadog refuses events more than 18 hours old. */
-  dateHappened?: Date;
-}
-
-export interface DatadogPort {
-  /** `fromSec` and `toSec` are epoch seconds, as the query API takes them. */
-  queryMetric(query: string, fromSec: number, toSec: number, signal?: AbortSignal): Promise<MetricQueryResult>;
-  postEvent(event: DatadogEvent, signal?: AbortSignal): Promise<{ id: string }>;
-}
-
-export interface DatadogOptions {
-  /** Per request; default 10 s. */
-  requestTimeoutMs?: number;
-}
-
-export function createDatadog(config: DatadogConfig, options: DatadogOptions = {}): DatadogPort {
+export function createDatadogClient(config: DatadogConfig, options: DatadogOptions = {}): DatadogPort {
   const timeoutMs = options.requestTimeoutMs ?? 10_000;
   const baseServer = new BaseServerConfiguration(config.apiUrl, {});
   const authMethods = { apiKeyAuth: config.apiKey, appKeyAuth: config.appKey };

@@ -3,12 +3,18 @@
 // becomes a kubeconfig, a context and a client. API failures come back as one sentence with the
 // server's own Status message, because that is what a person in Slack needs to see:
 // "Kubernetes said 409 Conflict: Operation cannot be fulfilled on deployments.apps "api": ...".
+//
+// The client is loaded on first use: it is a few hundred modules, and a Firebreak that restarts
+// should be answering again before it has loaded what only a playbook step needs.
 import { STATUS_CODES } from "node:http";
-import {
-  AppsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, Observable, PatchStrategy, setHeaderOptions,
-  type ConfigurationOptions, type V1Deployment, type V1Pod, type V1Scale, type V1StatefulSet,
+import type {
+  AppsV1Api, ConfigurationOptions, CoreV1Api, CustomObjectsApi, KubeConfig, V1Deployment, V1Pod, V1Scale, V1StatefulSet,
 } from "@kubernetes/client-node";
 import type { ConfigFile } from "../config-file.js";
+import { loadOnce } from "../load-once.js";
+
+type KubernetesClient = typeof import("@kubernetes/client-node");
+const kubernetesClient = loadOnce((): Promise<KubernetesClient> => import("@kubernetes/client-node"));
 
 export type { V1Deployment, V1Pod, V1Scale, V1StatefulSet };
 
@@ -17,14 +23,14 @@ export type KubernetesTargetConfig = KubernetesTargetsConfig[string];
 
 export interface KubernetesTargets {
   names(): string[];
-  apps(name: string): AppsV1Api;
-  custom(name: string): CustomObjectsApi;
-  core(name: string): CoreV1Api;
+  apps(name: string): Promise<AppsV1Api>;
+  custom(name: string): Promise<CustomObjectsApi>;
+  core(name: string): Promise<CoreV1Api>;
 }
 
 export interface KubernetesTargetsOptions {
   /** Builds a target's KubeConfig; the default loads the file and context firebreak.yaml names, or the standard locations. */
-  loadKubeConfig?: (target: KubernetesTargetConfig, name: string) => KubeConfig;
+  loadKubeConfig?: (target: KubernetesTargetConfig, name: string, client: KubernetesClient) => KubeConfig;
 }
 
 /** A failed Kubernetes API call: the HTTP code and the Status `reason` (NotFound, Conflict, Forbidden, ...). */
@@ -47,7 +53,7 @@ export function createKubernetesTargets(targets: KubernetesTargetsConfig, option
   const configs = new Map<string, KubeConfig>();
   const clients = new Map<string, object>();
 
-  function client<T extends object>(name: string, key: string, make: (config: KubeConfig) => T): T {
+  async function client<T extends object>(name: string, key: string, make: (config: KubeConfig, k8s: KubernetesClient) => T): Promise<T> {
     const target = Object.hasOwn(targets, name) ? targets[name] : undefined;
     if (!target) {
       const known = Object.keys(targets);
@@ -56,12 +62,13 @@ export function createKubernetesTargets(targets: KubernetesTargetsConfig, option
     const cacheKey = `${name}/${key}`;
     let made = clients.get(cacheKey) as T | undefined;
     if (!made) {
+      const k8s = await kubernetesClient();
       let config = configs.get(name);
       if (!config) {
-        config = load(target, name);
+        config = load(target, name, k8s);
         configs.set(name, config);
       }
-      made = withKubernetesErrors(make(config), name);
+      made = withKubernetesErrors(make(config, k8s), name);
       clients.set(cacheKey, made);
     }
     return made;
@@ -69,14 +76,14 @@ export function createKubernetesTargets(targets: KubernetesTargetsConfig, option
 
   return {
     names: () => Object.keys(targets),
-    apps: (name) => client(name, "apps", (config) => config.makeApiClient(AppsV1Api)),
-    custom: (name) => client(name, "custom", (config) => config.makeApiClient(CustomObjectsApi)),
-    core: (name) => client(name, "core", (config) => config.makeApiClient(CoreV1Api)),
+    apps: (name) => client(name, "apps", (config, k8s) => config.makeApiClient(k8s.AppsV1Api)),
+    custom: (name) => client(name, "custom", (config, k8s) => config.makeApiClient(k8s.CustomObjectsApi)),
+    core: (name) => client(name, "core", (config, k8s) => config.makeApiClient(k8s.CoreV1Api)),
   };
 }
 
-function loadKubeConfig(target: KubernetesTargetConfig, name: string): KubeConfig {
-  const config = new KubeConfig();
+function loadKubeConfig(target: KubernetesTargetConfig, name: string, k8s: KubernetesClient): KubeConfig {
+  const config = new k8s.KubeConfig();
   if (target.kubeconfig === undefined) {
     config.loadFromDefault();
   } else {
@@ -164,10 +171,11 @@ export interface WorkloadRef {
 /** Recorded as the field manager of every write, as kubectl records "kubectl-rollout". */
 export const FIELD_MANAGER = "firebreak";
 
+/** The client's PatchStrategy values. */
 export const patchContentTypes = {
-  json: PatchStrategy.JsonPatch,
-  merge: PatchStrategy.MergePatch,
-  "strategic-merge": PatchStrategy.StrategicMergePatch,
+  json: "application/json-patch+json",
+  merge: "application/merge-patch+json",
+  "strategic-merge": "application/strategic-merge-patch+json",
 } as const;
 export type PatchKind = keyof typeof patchContentTypes;
 
@@ -175,7 +183,8 @@ export type PatchKind = keyof typeof patchContentTypes;
  * Per-call options: the patch's content type (the client sends JSON Patch unless told otherwise)
  * and an AbortSignal, so a cancelled step stops its request rather than waiting for it.
  */
-export function callOptions({ patch, signal }: { patch?: PatchKind; signal?: AbortSignal } = {}): ConfigurationOptions {
+export async function callOptions({ patch, signal }: { patch?: PatchKind; signal?: AbortSignal } = {}): Promise<ConfigurationOptions> {
+  const { Observable, setHeaderOptions } = await kubernetesClient();
   const withSignal: ConfigurationOptions = signal
     ? {
         middleware: [
@@ -200,35 +209,38 @@ export function workloadPath(ref: Omit<WorkloadRef, "cluster">, subresource?: "s
   return `/apis/apps/v1/namespaces/${ref.namespace}/${plural(ref.kind)}/${ref.name}${subresource ? `/${subresource}` : ""}`;
 }
 
-export function readWorkload(k8s: KubernetesTargets, ref: WorkloadRef, signal?: AbortSignal): Promise<Workload> {
-  const apps = k8s.apps(ref.cluster);
+export async function readWorkload(k8s: KubernetesTargets, ref: WorkloadRef, signal?: AbortSignal): Promise<Workload> {
+  const apps = await k8s.apps(ref.cluster);
   const param = { name: ref.name, namespace: ref.namespace };
-  return ref.kind === "Deployment" ? apps.readNamespacedDeployment(param, callOptions({ signal })) : apps.readNamespacedStatefulSet(param, callOptions({ signal }));
+  const options = await callOptions({ signal });
+  return ref.kind === "Deployment" ? apps.readNamespacedDeployment(param, options) : apps.readNamespacedStatefulSet(param, options);
 }
 
-export function patchWorkload(k8s: KubernetesTargets, ref: WorkloadRef, body: unknown, patch: PatchKind, signal?: AbortSignal): Promise<Workload> {
-  const apps = k8s.apps(ref.cluster);
+export async function patchWorkload(k8s: KubernetesTargets, ref: WorkloadRef, body: unknown, patch: PatchKind, signal?: AbortSignal): Promise<Workload> {
+  const apps = await k8s.apps(ref.cluster);
   const param = { name: ref.name, namespace: ref.namespace, body, fieldManager: FIELD_MANAGER };
-  const options = callOptions({ patch, signal });
+  const options = await callOptions({ patch, signal });
   return ref.kind === "Deployment" ? apps.patchNamespacedDeployment(param, options) : apps.patchNamespacedStatefulSet(param, options);
 }
 
-export function readScale(k8s: KubernetesTargets, ref: WorkloadRef, signal?: AbortSignal): Promise<V1Scale> {
-  const apps = k8s.apps(ref.cluster);
+export async function readScale(k8s: KubernetesTargets, ref: WorkloadRef, signal?: AbortSignal): Promise<V1Scale> {
+  const apps = await k8s.apps(ref.cluster);
   const param = { name: ref.name, namespace: ref.namespace };
-  return ref.kind === "Deployment" ? apps.readNamespacedDeploymentScale(param, callOptions({ signal })) : apps.readNamespacedStatefulSetScale(param, callOptions({ signal }));
+  const options = await callOptions({ signal });
+  return ref.kind === "Deployment" ? apps.readNamespacedDeploymentScale(param, options) : apps.readNamespacedStatefulSetScale(param, options);
 }
 
-export function patchScale(k8s: KubernetesTargets, ref: WorkloadRef, body: unknown, signal?: AbortSignal): Promise<V1Scale> {
-  const apps = k8s.apps(ref.cluster);
+export async function patchScale(k8s: KubernetesTargets, ref: WorkloadRef, body: unknown, signal?: AbortSignal): Promise<V1Scale> {
+  const apps = await k8s.apps(ref.cluster);
   const param = { name: ref.name, namespace: ref.namespace, body, fieldManager: FIELD_MANAGER };
-  const options = callOptions({ patch: "merge", signal });
+  const options = await callOptions({ patch: "merge", signal });
   return ref.kind === "Deployment" ? apps.patchNamespacedDeploymentScale(param, options) : apps.patchNamespacedStatefulSetScale(param, options);
 }
 
 export async function listPods(k8s: KubernetesTargets, cluster: string, namespace: string, matchLabels: Record<string, string>, signal?: AbortSignal): Promise<V1Pod[]> {
   const labelSelector = Object.entries(matchLabels).map(([key, value]) => `${key}=${value}`).join(",");
-  const list = await k8s.core(cluster).listNamespacedPod({ namespace, labelSelector }, callOptions({ signal }));
+  const core = await k8s.core(cluster);
+  const list = await core.listNamespacedPod({ namespace, labelSelector }, await callOptions({ signal }));
   return list.items;
 }
 
@@ -245,12 +257,14 @@ export function httpRoutePath(ref: Omit<HttpRouteRef, "cluster">): string {
 }
 
 /** The route as the API returns it; callers parse it, since CustomObjectsApi knows no schema. */
-export function readHttpRoute(k8s: KubernetesTargets, ref: HttpRouteRef, signal?: AbortSignal): Promise<unknown> {
-  return k8s.custom(ref.cluster).getNamespacedCustomObject({ ...httpRoute, namespace: ref.namespace, name: ref.name }, callOptions({ signal }));
+export async function readHttpRoute(k8s: KubernetesTargets, ref: HttpRouteRef, signal?: AbortSignal): Promise<unknown> {
+  const custom = await k8s.custom(ref.cluster);
+  return custom.getNamespacedCustomObject({ ...httpRoute, namespace: ref.namespace, name: ref.name }, await callOptions({ signal }));
 }
 
 /** Custom resources take JSON Patch or merge patch only; strategic merge needs a built-in schema. */
-export function patchHttpRoute(k8s: KubernetesTargets, ref: HttpRouteRef, body: unknown, patch: "json" | "merge", signal?: AbortSignal): Promise<unknown> {
+export async function patchHttpRoute(k8s: KubernetesTargets, ref: HttpRouteRef, body: unknown, patch: "json" | "merge", signal?: AbortSignal): Promise<unknown> {
   const param = { ...httpRoute, namespace: ref.namespace, name: ref.name, body, fieldManager: FIELD_MANAGER };
-  return k8s.custom(ref.cluster).patchNamespacedCustomObject(param, callOptions({ patch, signal }));
+  const custom = await k8s.custom(ref.cluster);
+  return custom.patchNamespacedCustomObject(param, await callOptions({ patch, signal }));
 }

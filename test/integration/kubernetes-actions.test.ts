@@ -183,17 +183,17 @@ describe("Kubernetes and traffic actions against the API emulator", () => {
     expect(unsupported).toBe(415);
   });
 
-  it("refuses targets that firebreak.yaml does not name, when the input is checked", () => {
+  it("refuses targets that firebreak.yaml does not name, when the input is checked", async () => {
     const input = action("kubernetes.rollout_restart").input;
     expect(input.safeParse({ cluster: "staging", namespace: "prod", kind: "Deployment", name: "api" }).success).toBe(false);
     expect(action("traffic.shift").input.safeParse({ switch: "nope", weights: { a: 100 } }).success).toBe(false);
     expect(action("traffic.shift").input.safeParse({ switch: "web", weights: { primary: 60, backup: 30 } }).success).toBe(false);
-    expect(() => targets.apps("staging")).toThrow('unknown Kubernetes target "staging"; firebreak.yaml lists "prod" under targets.kubernetes');
+    await expect(targets.apps("staging")).rejects.toThrow('unknown Kubernetes target "staging"; firebreak.yaml lists "prod" under targets.kubernetes');
   });
 
   it("refuses a kubeconfig or context that is not there, when a step first uses the target", async () => {
     const missing = createKubernetesTargets({ prod: { kubeconfig: "/nonexistent/kubeconfig" } });
-    expect(() => missing.apps("prod")).toThrow(
+    await expect(missing.apps("prod")).rejects.toThrow(
       'cannot load the kubeconfig /nonexistent/kubeconfig of Kubernetes target "prod" (ENOENT)',
     );
     const dir = mkdtempSync(join(tmpdir(), "firebreak-k8s-"));
