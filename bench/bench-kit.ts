@@ -143,7 +143,7 @@ export interface ServeChild {
 
 /** `firebreak serve` from source, as test/helpers/cli-process.ts runs it, logging to a file. */
 export async function spawnServe(env: Record<string, string>, logPath: string, port?: number, nodeArgs: string[] = []): Promise<ServeChild> {
-  return spawnNode([...nodeArgs, "--import", "tsx", "test/helpers/run-cli.ts", "serve"], env, logPath, port);
+  return spawnNode([...nodeArgs, "bin/firebreak.js", "serve"], env, logPath, port);
 }
 
 export async function spawnNode(args: string[], env: Record<string, string>, logPath: string, port?: number): Promise<ServeChild> {
@@ -172,7 +172,7 @@ export async function spawnNode(args: string[], env: Record<string, string>, log
   };
 }
 
-/** Only what Node and tsx need, so nothing from the caller's shell configures Firebreak. */
+/** Only what Node needs, so nothing from the caller's shell configures Firebreak. */
 export function baseEnv(): Record<string, string> {
   const keep = ["PATH", "HOME", "TMPDIR", "LANG"];
   return Object.fromEntries(keep.flatMap((k) => (process.env[k] ? [[k, process.env[k]!]] : [])));

@@ -1,8 +1,7 @@
-// How long a restarted Firebreak is away: from spawning `firebreak serve` (from source, through
-// tsx, as test/helpers/run-cli.ts runs it) to the first 200 from /readyz, which needs the database
+// How long a restarted Firebreak is away: from spawning `firebreak serve` (the compiled
+// bin/firebreak.js, as `npm start` runs it) to the first 200 from /readyz, which needs the database
 // open and migrated. Readiness is polled every 5 ms over fresh connections.
-// References: spawning Node on an empty script (`node -e ""`), which no server can beat, and the
-// same with the tsx loader, which running from source adds and the built `npm start` does not.
+// Reference: spawning Node on an empty script (`node -e ""`), which no server can beat.
 import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { join } from "node:path";
@@ -48,14 +47,11 @@ async function repeat(runs: number, fn: (i: number) => Promise<number>): Promise
 export const coldStart: Benchmark = async (ctx) => {
   const vendors = await startVendors();
   try {
-    ctx.progress(`references: node -e "" and node --import tsx -e "", ${RUNS} times each`);
+    ctx.progress(`reference: node -e "", ${RUNS} times`);
     await timeExit(["-e", ""]);
     const bare = await repeat(RUNS, () => timeExit(["-e", ""]));
-    await timeExit(["--import", "tsx", "-e", ""]);
-    const tsx = await repeat(RUNS, () => timeExit(["--import", "tsx", "-e", ""]));
 
-    // The first start migrates a new database, and fills tsx's transpile cache as any earlier run
-    // on the machine would have; it is reported apart.
+    // The first start migrates a new database; it is reported apart.
     ctx.progress(`PostgreSQL, migrated database: ${RUNS} starts after one that migrates it`);
     const databaseUrl = await createDatabase(ctx.postgresUrl, "bench_cold_start");
     const migrating = await timeReady(ctx, { ...vendors.env, DATABASE_URL: databaseUrl }, "pg-migrate");
@@ -86,7 +82,6 @@ export const coldStart: Benchmark = async (ctx) => {
       figure("cold start → /readyz, embedded, fresh dir", fresh, true, "spawn to first 200 from /readyz; creates and migrates the PGlite database", "fresh"),
       figure("cold start → /readyz, embedded, existing dir", existing, true, "the same data dir, already migrated", "existing"),
       figure("cold start → /readyz, PostgreSQL", postgres, false, `an already migrated database (the first start, which migrated it, took ${Math.round(migrating)} ms)`, "postgres"),
-      figure("Node + tsx loader, empty script", tsx, false, "what running from source adds over `node -e \"\"` before any Firebreak code loads"),
     ];
   } finally {
     await vendors.stop();

@@ -73,9 +73,9 @@ async function heapUsedMb(child: ServeChild): Promise<number> {
   return heap ? Number(heap[1]) / 2 ** 20 : Number.NaN;
 }
 
-/** What Node and the tsx loader alone hold when idle, for scale. */
+/** What Node alone holds when idle, for scale. */
 async function bareNodeRssMb(): Promise<number> {
-  const child = spawn(process.execPath, ["--import", "tsx", "-e", "setInterval(() => {}, 1000)"], { stdio: "ignore" });
+  const child = spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)"], { stdio: "ignore" });
   try {
     await sleep(3_000);
     return readRssKb(child.pid!) / 1024;
@@ -173,7 +173,7 @@ export const memory: Benchmark = async (ctx) => {
         name: "memory: idle RSS after start",
         value: round(cold.rssMb),
         unit: "MB",
-        reference: { value: round(baseline), what: "idle node --import tsx" },
+        reference: { value: round(baseline), what: "idle node" },
         ratio: cold.rssMb / baseline,
         note: `serve on PostgreSQL; heap used ${round(cold.heapMb)} MB`,
       },

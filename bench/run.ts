@@ -57,6 +57,9 @@ const revisionBefore = revision();
 const loadBefore = loadavg().map((n) => Math.round(n * 100) / 100);
 const tmp = mkdtempSync(join(tmpdir(), "firebreak-bench-"));
 const results: { benchmark: string; seconds: number; figures: Figure[]; error?: string }[] = [];
+// Firebreak is measured as `npm start` runs it: the compiled dist/, built from the code as it is now.
+progress("building dist/ (npm run build)");
+execFileSync("npm", ["run", "--silent", "build"], { stdio: "inherit" });
 progress("starting a throwaway PostgreSQL server");
 const postgres = await startPostgresServer();
 try {
