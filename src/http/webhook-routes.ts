@@ -1,5 +1,6 @@
 // Vendor webhooks: verify on the raw body, parse, record the delivery and its processing job in
 // one transaction, answer. The work happens after, from the database (see process-delivery).
+import type { DeliveryJob } from "../adapters/store/deliveries-store.js";
 import type { Store } from "../adapters/store/store.js";
 import type { Config } from "../config.js";
 import { CodedError } from "../errors.js";
@@ -52,16 +53,12 @@ async function accept(
   source: string,
   deliveryId: string,
   body: unknown,
-  job: { kind: string; dedupeKey: string },
+  job: DeliveryJob,
 ): Promise<HttpResponse> {
   const store = deps.store();
   if (!store) throw new CodedError("not_ready", "Firebreak's database is not reachable yet; retry shortly.");
-  const recorded = await store
-    .transaction(async (tx) => {
-      if (!(await tx.deliveries.record(source, deliveryId, body))) return false;
-      await tx.jobs.enqueue({ kind: job.kind, payload: { deliveryId }, dedupeKey: job.dedupeKey }, deps.now());
-      return true;
-    })
+  const recorded = await store.deliveries
+    .recordWithJob(source, deliveryId, body, job, deps.now())
     .catch((error: unknown) => {
       if (isDataError(error)) throw new CodedError("invalid_payload", "The delivery holds data that cannot be stored.", { cause: error });
       throw new CodedError("not_ready", "Firebreak could not record the delivery; retry shortly.", { cause: error });

@@ -1,5 +1,12 @@
 import type { SqlExecutor } from "./sql.js";
 
+/** The job that processes a delivery; its payload is `{ deliveryId }`. */
+export interface DeliveryJob {
+  kind: string;
+  /** One job per vendor event, however many deliveries carry it. */
+  dedupeKey: string;
+}
+
 export function createDeliveriesStore(sql: SqlExecutor) {
   return {
     /** Records an inbound delivery once. `false` means it was seen before: a vendor retry. */
@@ -9,6 +16,26 @@ export function createDeliveriesStore(sql: SqlExecutor) {
         [source, deliveryId, body],
       );
       return rows.length === 1;
+    },
+
+    /**
+     * Records an inbound delivery once and, if it is new, the job that will process it — in one
+     * statement, so both or neither are stored, in a single round trip (this is the webhook path).
+     * `false` means the delivery was seen before.
+     */
+    async recordWithJob(source: string, deliveryId: string, body: unknown, job: DeliveryJob, now: Date): Promise<boolean> {
+      const rows = await sql.query<{ recorded: boolean }>(
+        `WITH delivery AS (
+           INSERT INTO deliveries (source, delivery_id, body) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING delivery_id
+         ), job AS (
+           INSERT INTO jobs (kind, payload, run_at, dedupe_key)
+           SELECT $4, jsonb_build_object('deliveryId', delivery_id), $5, $6 FROM delivery
+           ON CONFLICT (dedupe_key) DO NOTHING
+         )
+         SELECT EXISTS (SELECT 1 FROM delivery) AS recorded`,
+        [source, deliveryId, body, job.kind, now, job.dedupeKey],
+      );
+      return rows[0]?.recorded === true;
     },
 
     async get(source: string, deliveryId: string): Promise<{ body: unknown; receivedAt: Date } | undefined> {

@@ -69,6 +69,21 @@ describe.each(drivers)("store on %s", (driver) => {
     expect((await store.deliveries.get("pagerduty", "d-1"))?.body).toEqual({ a: 1 });
   });
 
+  it("records a delivery with its processing job, once each, in one statement", async () => {
+    const job = { kind: "process-test-delivery", dedupeKey: "test-event:e-1" };
+    const jobsFor = async () => (await store.sql.query<{ payload: unknown; status: string }>("SELECT payload, status FROM jobs WHERE kind = $1", [job.kind]));
+    expect(await store.deliveries.recordWithJob("pagerduty", "w-1", { event: "e-1" }, job, at(0))).toBe(true);
+    expect(await store.deliveries.recordWithJob("pagerduty", "w-1", { event: "e-1" }, job, at(1))).toBe(false);
+    // The same event redelivered under a new delivery id: recorded, but processed by the one job.
+    expect(await store.deliveries.recordWithJob("pagerduty", "w-2", { event: "e-1" }, job, at(2))).toBe(true);
+    expect(await jobsFor()).toEqual([{ payload: { deliveryId: "w-1" }, status: "pending" }]);
+    expect((await store.deliveries.get("pagerduty", "w-2"))?.body).toEqual({ event: "e-1" });
+    // A body the database refuses stores neither the delivery nor a job.
+    await expect(store.deliveries.recordWithJob("pagerduty", "w-3", { text: "nul \u0000 byte" }, { ...job, dedupeKey: "test-event:e-3" }, at(3))).rejects.toThrow();
+    expect(await store.deliveries.get("pagerduty", "w-3")).toBeUndefined();
+    expect(await jobsFor()).toHaveLength(1);
+  });
+
   it("rolls a transaction back whole", async () => {
     const before = await store.deliveries.count();
     await expect(
