@@ -1,12 +1,12 @@
 // Vendor webhooks: verify on the raw body, parse, record the delivery and its processing job in
 // one transaction, answer. The work happens after, from the database (see process-delivery).
-import type { DeliveryJob } from "../adapters/store/deliveries-store.js";
+import type { DeliveryJob, InboundDelivery } from "../adapters/store/deliveries-store.js";
 import type { Store } from "../adapters/store/store.js";
 import type { Config } from "../config.js";
 import { CodedError } from "../errors.js";
 import { DATADOG_DELIVERY_JOB, PAGERDUTY_DELIVERY_JOB } from "../incidents/process-delivery.js";
 import { parseDatadogBody, toAlertEvent } from "../sources/datadog.js";
-import { parsePagerdutyBody } from "../sources/pagerduty.js";
+import { pagerdutySubject, parsePagerdutyBody } from "../sources/pagerduty.js";
 import { verifyDatadogSecret } from "./datadog-auth.js";
 import { verifyPagerdutySignature } from "./pagerduty-signature.js";
 import { isDataError, storable } from "./storable.js";
@@ -30,7 +30,8 @@ export function webhookRoutes(deps: WebhookDeps): Routes {
           verifyPagerdutySignature({ rawBody, header: header(req, "x-pagerduty-signature"), secrets: pagerduty.webhookSecrets });
           const envelope = storable(parsePagerdutyBody(rawBody));
           const deliveryId = header(req, "x-webhook-id") ?? envelope.event.id;
-          return accept(deps, req, "pagerduty", deliveryId, envelope, { kind: PAGERDUTY_DELIVERY_JOB, dedupeKey: `pagerduty-event:${envelope.event.id}` });
+          const delivery = { source: "pagerduty", deliveryId, body: envelope, subject: pagerdutySubject(envelope) };
+          return accept(deps, req, delivery, { kind: PAGERDUTY_DELIVERY_JOB, dedupeKey: `pagerduty-event:${envelope.event.id}` });
         }
       : off("PagerDuty", "PAGERDUTY_TOKEN, PAGERDUTY_FROM_EMAIL and PAGERDUTY_WEBHOOK_SECRETS"),
   };
@@ -40,7 +41,7 @@ export function webhookRoutes(deps: WebhookDeps): Routes {
           verifyDatadogSecret({ headers: req.headers, secret: datadog.webhookSecret });
           const payload = storable(parseDatadogBody(await req.body()));
           const { dedupeKey } = toAlertEvent(payload);
-          return accept(deps, req, "datadog", dedupeKey, payload, { kind: DATADOG_DELIVERY_JOB, dedupeKey: `datadog-event:${dedupeKey}` });
+          return accept(deps, req, { source: "datadog", deliveryId: dedupeKey, body: payload, subject: null }, { kind: DATADOG_DELIVERY_JOB, dedupeKey: `datadog-event:${dedupeKey}` });
         }
       : off("Datadog", "DATADOG_API_KEY, DATADOG_APP_KEY and DATADOG_WEBHOOK_SECRET"),
   };
@@ -50,20 +51,18 @@ export function webhookRoutes(deps: WebhookDeps): Routes {
 async function accept(
   deps: WebhookDeps,
   req: HttpRequest,
-  source: string,
-  deliveryId: string,
-  body: unknown,
+  delivery: InboundDelivery,
   job: DeliveryJob,
 ): Promise<HttpResponse> {
   const store = deps.store();
   if (!store) throw new CodedError("not_ready", "Firebreak's database is not reachable yet; retry shortly.");
   const recorded = await store.deliveries
-    .recordWithJob(source, deliveryId, body, job, deps.now())
+    .recordWithJob(delivery, job, deps.now())
     .catch((error: unknown) => {
       if (isDataError(error)) throw new CodedError("invalid_payload", "The delivery holds data that cannot be stored.", { cause: error });
       throw new CodedError("not_ready", "Firebreak could not record the delivery; retry shortly.", { cause: error });
     });
-  req.log.info({ source, deliveryId, duplicate: !recorded }, recorded ? "delivery recorded" : "duplicate delivery ignored");
+  req.log.info({ source: delivery.source, deliveryId: delivery.deliveryId, duplicate: !recorded }, recorded ? "delivery recorded" : "duplicate delivery ignored");
   if (recorded) deps.nudge();
   return { status: 202, body: { ok: true, duplicate: !recorded } };
 }

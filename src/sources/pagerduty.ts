@@ -141,6 +141,13 @@ export function parsePagerdutyBody(raw: Buffer | string): PagerdutyEnvelope {
 }
 
 /** Maps a parsed envelope to a page event; event types Firebreak does not act on become `ignored`. */
+/** The PagerDuty incident a delivery is about (a note names it as data.incident), if any; never throws. */
+export function pagerdutySubject(envelope: PagerdutyEnvelope): string | null {
+  const data = envelope.event.data as { id?: unknown; incident?: { id?: unknown } } | null | undefined;
+  const id = data?.incident?.id ?? data?.id;
+  return typeof id === "string" ? id : null;
+}
+
 export function toPageEvent(envelope: PagerdutyEnvelope): PagerdutyEvent {
   const { event } = envelope;
   const base = { eventId: event.id, occurredAt: new Date(event.occurred_at), agent: toAgent(event.agent) };

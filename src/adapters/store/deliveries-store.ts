@@ -1,5 +1,14 @@
 import type { SqlExecutor } from "./sql.js";
 
+export interface InboundDelivery {
+  source: string;
+  /** Unique per source: the vendor's delivery id, or a key derived from the event. */
+  deliveryId: string;
+  body: unknown;
+  /** The vendor incident the delivery is about, to find its events without reading every body. */
+  subject: string | null;
+}
+
 /** The job that processes a delivery; its payload is `{ deliveryId }`. */
 export interface DeliveryJob {
   kind: string;
@@ -23,17 +32,17 @@ export function createDeliveriesStore(sql: SqlExecutor) {
      * statement, so both or neither are stored, in a single round trip (this is the webhook path).
      * `false` means the delivery was seen before.
      */
-    async recordWithJob(source: string, deliveryId: string, body: unknown, job: DeliveryJob, now: Date): Promise<boolean> {
+    async recordWithJob(delivery: InboundDelivery, job: DeliveryJob, now: Date): Promise<boolean> {
       const rows = await sql.query<{ recorded: boolean }>(
         `WITH delivery AS (
-           INSERT INTO deliveries (source, delivery_id, body) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING delivery_id
+           INSERT INTO deliveries (source, delivery_id, body, subject) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING delivery_id
          ), job AS (
            INSERT INTO jobs (kind, payload, run_at, dedupe_key)
-           SELECT $4, jsonb_build_object('deliveryId', delivery_id), $5, $6 FROM delivery
+           SELECT $5, jsonb_build_object('deliveryId', delivery_id), $6, $7 FROM delivery
            ON CONFLICT (dedupe_key) DO NOTHING
          )
          SELECT EXISTS (SELECT 1 FROM delivery) AS recorded`,
-        [source, deliveryId, body, job.kind, now, job.dedupeKey],
+        [delivery.source, delivery.deliveryId, delivery.body, delivery.subject, job.kind, now, job.dedupeKey],
       );
       return rows[0]?.recorded === true;
     },
@@ -50,7 +59,7 @@ export function createDeliveriesStore(sql: SqlExecutor) {
     async hasPendingPagerdutyTrigger(pagerdutyIncidentId: string): Promise<boolean> {
       const rows = await sql.query(
         `SELECT 1 FROM deliveries d JOIN jobs j ON j.dedupe_key = 'pagerduty-event:' || (d.body->'event'->>'id')
-         WHERE d.source = 'pagerduty' AND d.body->'event'->>'event_type' = 'incident.triggered' AND d.body->'event'->'data'->>'id' = $1
+         WHERE d.source = 'pagerduty' AND d.subject = $1 AND d.body->'event'->>'event_type' = 'incident.triggered'
            AND j.status IN ('pending', 'running') LIMIT 1`,
         [pagerdutyIncidentId],
       );
@@ -60,8 +69,8 @@ export function createDeliveriesStore(sql: SqlExecutor) {
     /** Deliveries about this PagerDuty incident other than its trigger (notes carry it as data.incident). */
     async pagerdutyFollowUps(pagerdutyIncidentId: string): Promise<string[]> {
       const rows = await sql.query<{ delivery_id: string }>(
-        `SELECT delivery_id FROM deliveries WHERE source = 'pagerduty' AND body->'event'->>'event_type' <> 'incident.triggered'
-           AND coalesce(body->'event'->'data'->'incident'->>'id', body->'event'->'data'->>'id') = $1 ORDER BY received_at`,
+        `SELECT delivery_id FROM deliveries WHERE source = 'pagerduty' AND subject = $1
+           AND body->'event'->>'event_type' <> 'incident.triggered' ORDER BY received_at`,
         [pagerdutyIncidentId],
       );
       return rows.map((r) => r.delivery_id);

@@ -29,17 +29,13 @@ export function createJobsStore(sql: SqlExecutor) {
       return { job: existing!, created: false };
     },
 
-    /** Claims up to `limit` due jobs (or ones whose worker's lease ran out) for `owner`. */
+    /**
+     * Claims up to `limit` jobs for `owner`: first those whose worker's lease ran out, then due
+     * ones, oldest first, in time that does not grow with the queue (migration 007).
+     */
     claim(options: { owner: string; now: Date; leaseMs: number; limit: number; kinds?: readonly string[] }): Promise<Job[]> {
       return jobs(
-        `UPDATE jobs SET status = 'running', lease_owner = $1, lease_expires_at = $2::timestamptz + make_interval(secs => $3::float8 / 1000),
-           attempts = attempts + 1
-         WHERE id IN (
-           SELECT id FROM jobs
-           WHERE ((status = 'pending' AND run_at <= $2) OR (status = 'running' AND lease_expires_at < $2))
-             AND ($5::text[] IS NULL OR kind = ANY($5::text[]))
-           ORDER BY run_at, id LIMIT $4 FOR UPDATE SKIP LOCKED)
-         RETURNING *`,
+        "SELECT * FROM claim_jobs($1, $2, $3, $4, $5)",
         [options.owner, options.now, options.leaseMs, options.limit, options.kinds ?? null],
       );
     },

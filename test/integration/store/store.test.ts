@@ -72,14 +72,15 @@ describe.each(drivers)("store on %s", (driver) => {
   it("records a delivery with its processing job, once each, in one statement", async () => {
     const job = { kind: "process-test-delivery", dedupeKey: "test-event:e-1" };
     const jobsFor = async () => (await store.sql.query<{ payload: unknown; status: string }>("SELECT payload, status FROM jobs WHERE kind = $1", [job.kind]));
-    expect(await store.deliveries.recordWithJob("pagerduty", "w-1", { event: "e-1" }, job, at(0))).toBe(true);
-    expect(await store.deliveries.recordWithJob("pagerduty", "w-1", { event: "e-1" }, job, at(1))).toBe(false);
+    const delivery = (deliveryId: string, body: unknown = { event: "e-1" }) => ({ source: "pagerduty", deliveryId, body, subject: "PINC001" });
+    expect(await store.deliveries.recordWithJob(delivery("w-1"), job, at(0))).toBe(true);
+    expect(await store.deliveries.recordWithJob(delivery("w-1"), job, at(1))).toBe(false);
     // The same event redelivered under a new delivery id: recorded, but processed by the one job.
-    expect(await store.deliveries.recordWithJob("pagerduty", "w-2", { event: "e-1" }, job, at(2))).toBe(true);
+    expect(await store.deliveries.recordWithJob(delivery("w-2"), job, at(2))).toBe(true);
     expect(await jobsFor()).toEqual([{ payload: { deliveryId: "w-1" }, status: "pending" }]);
     expect((await store.deliveries.get("pagerduty", "w-2"))?.body).toEqual({ event: "e-1" });
     // A body the database refuses stores neither the delivery nor a job.
-    await expect(store.deliveries.recordWithJob("pagerduty", "w-3", { text: "nul \u0000 byte" }, { ...job, dedupeKey: "test-event:e-3" }, at(3))).rejects.toThrow();
+    await expect(store.deliveries.recordWithJob(delivery("w-3", { text: "nul \u0000 byte" }), { ...job, dedupeKey: "test-event:e-3" }, at(3))).rejects.toThrow();
     expect(await store.deliveries.get("pagerduty", "w-3")).toBeUndefined();
     expect(await jobsFor()).toHaveLength(1);
   });
@@ -121,6 +122,24 @@ describe.each(drivers)("store on %s", (driver) => {
       expect(ids).toHaveLength(6);
       expect(new Set(ids).size).toBe(6);
       expect(claims.flat().every((j) => j.status === "running" && j.attempts === 1)).toBe(true);
+    });
+
+    it.runIf(driver === "pg")("claims from a long queue by reading the jobs it takes, not the queue, however stale the statistics", async () => {
+      // A storm's backlog, written faster than autovacuum analyzes the table.
+      await store.sql.query(
+        `INSERT INTO jobs (kind, payload, run_at, dedupe_key) SELECT 'test.backlog', '{}', $1::timestamptz + n * interval '1 ms', 'backlog-' || n FROM generate_series(1, 20000) AS n`,
+        [at(600)],
+      );
+      const [plan] = await store.sql.query<{ "QUERY PLAN": [{ Plan: { "Shared Hit Blocks": number; "Shared Read Blocks": number } }] }>(
+        "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) SELECT * FROM claim_jobs('w', $1, 1000, 4, ARRAY['test.backlog'])",
+        [at(700)],
+      );
+      const { Plan: root } = plan!["QUERY PLAN"][0];
+      // Reading the whole queue is some 300 blocks; four jobs in index order are a few dozen.
+      expect(root["Shared Hit Blocks"] + root["Shared Read Blocks"]).toBeLessThan(60);
+      const claimed = await store.sql.query<{ dedupe_key: string }>("SELECT dedupe_key FROM jobs WHERE kind = 'test.backlog' AND status = 'running' ORDER BY id");
+      expect(claimed.map((j) => j.dedupe_key)).toEqual(["backlog-1", "backlog-2", "backlog-3", "backlog-4"]);
+      await store.sql.query("DELETE FROM jobs WHERE kind = 'test.backlog'");
     });
 
     it("returns a job whose worker died to the pool when its lease runs out", async () => {

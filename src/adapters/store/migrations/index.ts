@@ -4,6 +4,7 @@ import * as playbookRuns from "./003-playbook-runs.js";
 import * as lifecycle from "./004-lifecycle.js";
 import * as postmortems from "./005-postmortems.js";
 import * as rateSlots from "./006-rate-slots.js";
+import * as queueIndexes from "./007-queue-indexes.js";
 
 export interface Migration {
   version: number;
@@ -19,6 +20,7 @@ export const migrations: readonly Migration[] = [
   { version: 4, name: "lifecycle", up: lifecycle.up },
   { version: 5, name: "postmortems", up: postmortems.up },
   { version: 6, name: "rate-slots", up: rateSlots.up },
+  { version: 7, name: "queue-indexes", up: queueIndexes.up },
 ];
 
 export const latestVersion = migrations[migrations.length - 1]!.version;
