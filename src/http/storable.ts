@@ -6,7 +6,15 @@ import { CodedError } from "../errors.js";
 const MAX_DEPTH = 64;
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
-export function storable<T>(value: T): T {
+/** In JSON text, such characters can only arrive as \u escapes (a raw NUL is not valid JSON). */
+const UNSTORABLE_ESCAPE = /\\u(?:0000|d[89a-f])/i;
+
+/**
+ * The value with unstorable characters replaced. Given the JSON text it was parsed from, a body
+ * without such escapes is returned as it is, unwalked (the common case, on the webhook path).
+ */
+export function storable<T>(value: T, json?: Buffer | string): T {
+  if (json !== undefined && !UNSTORABLE_ESCAPE.test(json.toString())) return value;
   return clean(value, 0) as T;
 }
 

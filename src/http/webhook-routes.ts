@@ -28,7 +28,7 @@ export function webhookRoutes(deps: WebhookDeps): Routes {
       ? async (req) => {
           const rawBody = await req.body();
           verifyPagerdutySignature({ rawBody, header: header(req, "x-pagerduty-signature"), secrets: pagerduty.webhookSecrets });
-          const envelope = storable(parsePagerdutyBody(rawBody));
+          const envelope = storable(parsePagerdutyBody(rawBody), rawBody);
           const deliveryId = header(req, "x-webhook-id") ?? envelope.event.id;
           const delivery = { source: "pagerduty", deliveryId, body: envelope, subject: pagerdutySubject(envelope) };
           return accept(deps, req, delivery, { kind: PAGERDUTY_DELIVERY_JOB, dedupeKey: `pagerduty-event:${envelope.event.id}` });
@@ -39,7 +39,8 @@ export function webhookRoutes(deps: WebhookDeps): Routes {
     POST: datadog
       ? async (req) => {
           verifyDatadogSecret({ headers: req.headers, secret: datadog.webhookSecret });
-          const payload = storable(parseDatadogBody(await req.body()));
+          const rawBody = await req.body();
+          const payload = storable(parseDatadogBody(rawBody), rawBody);
           const { dedupeKey } = toAlertEvent(payload);
           return accept(deps, req, { source: "datadog", deliveryId: dedupeKey, body: payload, subject: null }, { kind: DATADOG_DELIVERY_JOB, dedupeKey: `datadog-event:${dedupeKey}` });
         }

@@ -140,7 +140,6 @@ export function parsePagerdutyBody(raw: Buffer | string): PagerdutyEnvelope {
   return result.data;
 }
 
-/** Maps a parsed envelope to a page event; event types Firebreak does not act on become `ignored`. */
 /** The PagerDuty incident a delivery is about (a note names it as data.incident), if any; never throws. */
 export function pagerdutySubject(envelope: PagerdutyEnvelope): string | null {
   const data = envelope.event.data as { id?: unknown; incident?: { id?: unknown } } | null | undefined;
@@ -148,6 +147,7 @@ export function pagerdutySubject(envelope: PagerdutyEnvelope): string | null {
   return typeof id === "string" ? id : null;
 }
 
+/** Maps a parsed envelope to a page event; event types Firebreak does not act on become `ignored`. */
 export function toPageEvent(envelope: PagerdutyEnvelope): PagerdutyEvent {
   const { event } = envelope;
   const base = { eventId: event.id, occurredAt: new Date(event.occurred_at), agent: toAgent(event.agent) };
