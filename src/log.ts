@@ -38,7 +38,9 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       formatters: { level: (label) => ({ level: label }), log: censorKeys },
       hooks: { streamWrite: scrub },
     },
-    options.destination ?? pino.destination({ dest: 1, sync: false }),
+    // Synchronous: a line is written before the code after it runs, so a process killed mid-way
+    // leaves its last lines behind; and it costs less than handing each line to a worker thread.
+    options.destination ?? pino.destination({ dest: 1, sync: true }),
   );
 }
 
