@@ -1,11 +1,14 @@
 // The paging port over @pagerduty/pdjs. pdjs resolves non-2xx responses instead of rejecting,
 // so every status is checked here; changes carry the From header PagerDuty requires.
 import { api } from "@pagerduty/pdjs";
+import { z } from "zod";
 import type { Config } from "../config.js";
 import type { PagingPort } from "../incidents/ports.js";
 import { VendorError } from "../incidents/ports.js";
 
 type PagerdutyConfig = NonNullable<Config["pagerduty"]>;
+
+const notesSchema = z.object({ notes: z.array(z.object({ content: z.string(), created_at: z.string() })) });
 
 interface PdResponse {
   data?: unknown;
@@ -51,6 +54,10 @@ export function createPagerdutyPaging(config: PagerdutyConfig): PagingPort {
     },
     async addNote(pagerdutyIncidentId, content) {
       await request("POST", `/incidents/${encodeURIComponent(pagerdutyIncidentId)}/notes`, { data: { note: { content } } });
+    },
+    async notes(pagerdutyIncidentId) {
+      const data = notesSchema.parse(await request("GET", `/incidents/${encodeURIComponent(pagerdutyIncidentId)}/notes`));
+      return data.notes.map((note) => ({ content: note.content, createdAt: new Date(note.created_at) }));
     },
   };
 }

@@ -52,10 +52,17 @@ export interface ChatPort {
   findRecentMessage(channelId: string, text: string): Promise<string | undefined>;
 }
 
+export interface PagingNote {
+  content: string;
+  createdAt: Date;
+}
+
 export interface PagingPort {
   /** Emails of everyone currently on call for the escalation policy. */
   oncallEmails(escalationPolicyId: string): Promise<string[]>;
   addNote(pagerdutyIncidentId: string, content: string): Promise<void>;
+  /** The incident's notes, oldest first: what a retried addNote checks, since PagerDuty has no idempotency key. */
+  notes(pagerdutyIncidentId: string): Promise<PagingNote[]>;
   /** Acknowledges or resolves the PagerDuty incident (sent with the From header). */
   setStatus(pagerdutyIncidentId: string, status: "acknowledged" | "resolved"): Promise<void>;
 }

@@ -80,6 +80,26 @@ describe("a PagerDuty incident.triggered", () => {
     expect((await h.store.timeline.list(incident!.id)).filter((e) => e.kind === "page")).toHaveLength(1);
   });
 
+  it("adds its PagerDuty note once when PagerDuty's answer is lost after the note was stored", async () => {
+    const pdIncident = "PLOST01";
+    h.pagerduty.addIncident({ id: pdIncident, title: "Lost answer", escalationPolicyId: "PUS0KTE" });
+    h.pagerduty.loseNextAnswer(`POST /incidents/${pdIncident}/notes`);
+    await post("/webhooks/pagerduty", pagerdutyDelivery(pagerdutyEvent("incident.triggered", { incidentId: pdIncident, title: "Lost answer" }), PD_SECRETS[0]!));
+    const incident = (await eventually(() => h.store.incidents.byPagerdutyIncident(pdIncident), Boolean))!;
+    await eventually(() => h.store.timeline.findBySourceKey(incident.id, "pagerduty:note:channel-ready"), Boolean);
+    const noteCalls = h.pagerduty.calls.filter((c) => c.path === `/incidents/${pdIncident}/notes`).map((c) => c.method);
+    expect(noteCalls).toEqual(["POST", "GET"]);
+    expect(h.pagerduty.incident(pdIncident)!.notes.map((n) => n.content)).toEqual([expect.stringContaining(`INC-${incident.id} is being handled in Slack channel`)]);
+    // PagerDuty's webhook about the note is Firebreak's own change coming back: not a second entry.
+    const [note] = h.pagerduty.incident(pdIncident)!.notes;
+    const echo = pagerdutyEvent("incident.annotated", { incidentId: pdIncident });
+    (echo.event as { data: { content: string } }).data.content = note!.content;
+    await post("/webhooks/pagerduty", pagerdutyDelivery(echo, PD_SECRETS[0]!));
+    const echoJob = `pagerduty-event:${(echo.event as { id: string }).id}`;
+    await eventually(() => h.store.sql.query<{ status: string }>("SELECT status FROM jobs WHERE dedupe_key = $1", [echoJob]), (rows) => rows[0]?.status === "done");
+    expect((await h.store.timeline.list(incident.id)).filter((e) => e.text.includes("is being handled in Slack channel")).map((e) => e.kind)).toEqual(["pagerduty-note"]);
+  });
+
   it("follow-up events become timeline entries and status changes", async () => {
     const pdIncident = "PLIFE01";
     await post("/webhooks/pagerduty", pagerdutyDelivery(pagerdutyEvent("incident.triggered", { incidentId: pdIncident, title: "Queue backlog", priority: "P3" }), PD_SECRETS[0]!));

@@ -86,6 +86,8 @@ export interface PagerdutyEmulator {
   incident(id: string): EmulatedIncident | undefined;
   /** The next `times` requests matching `pattern` ("PUT /incidents/*", "/oncalls" or a RegExp over "METHOD /path") fail with `status`. */
   failNext(pattern: string | RegExp, status: number, times?: number, body?: unknown): void;
+  /** The next `times` matching requests are carried out, then the connection drops before the answer, as when a response is lost to a timeout. */
+  loseNextAnswer(pattern: string | RegExp, times?: number): void;
   close(): Promise<void>;
 }
 
@@ -113,6 +115,7 @@ export async function startPagerdutyEmulator(options: PagerdutyEmulatorOptions =
   const onCalls: EmulatedOnCall[] = [];
   const incidents = new Map<string, EmulatedIncident>();
   const failures: { match: (call: string) => boolean; reply: Reply; times: number }[] = [];
+  const lostAnswers: { match: (call: string) => boolean; times: number }[] = [];
   const calls: RecordedCall[] = [];
   let apiUrl = "";
   let nextId = 1;
@@ -189,6 +192,11 @@ export async function startPagerdutyEmulator(options: PagerdutyEmulatorOptions =
     return { status: 200, body: { incident: incidentJson(incident) } };
   }
 
+  function noteJson(note: EmulatedNote) {
+    const channel = { summary: "The PagerDuty website or APIs" };
+    return { id: note.id, user: userRef(note.userId), channel, content: note.content, created_at: note.createdAt, updated_at: note.createdAt };
+  }
+
   function addNote(incident: EmulatedIncident, from: string | undefined, body: unknown): Reply {
     const user = requester(from);
     if ("status" in user) return user;
@@ -196,8 +204,7 @@ export async function startPagerdutyEmulator(options: PagerdutyEmulatorOptions =
     if (typeof content !== "string" || content.trim() === "") return error(400, 2001, "Invalid Input Provided", ["Note content can't be blank"]);
     const note: EmulatedNote = { id: `N${String(nextId++).padStart(6, "0")}`, userId: user.id, content, createdAt: stamp(now()) };
     incident.notes.push(note);
-    const [channel, at] = [{ summary: "The PagerDuty website or APIs" }, note.createdAt];
-    return { status: 200, body: { note: { id: note.id, user: userRef(user.id), channel, content, created_at: at, updated_at: at } } };
+    return { status: 200, body: { note: noteJson(note) } };
   }
 
   function route(method: string, path: string, query: Record<string, string[]>, from: string | undefined, body: unknown): Reply {
@@ -212,6 +219,8 @@ export async function startPagerdutyEmulator(options: PagerdutyEmulatorOptions =
     if (!match[2] && method === "GET") return { status: 200, body: { incident: incidentJson(incident) } };
     if (!match[2] && method === "PUT") return updateIncident(incident, from, body);
     if (match[2] && method === "POST") return addNote(incident, from, body);
+    // GET /incidents/{id}/notes: every note, oldest first, in one page.
+    if (match[2] && method === "GET") return { status: 200, body: { notes: incident.notes.map(noteJson) } };
     return error(404, 2100, "Not Found");
   }
 
@@ -232,6 +241,12 @@ export async function startPagerdutyEmulator(options: PagerdutyEmulatorOptions =
       reply = failure.reply;
     } else reply = route(method, url.pathname, query, from, body);
     calls.push({ method, path: url.pathname, query, from, headers: req.headers, body, status: reply.status });
+    const lost = lostAnswers.find((l) => l.times > 0 && l.match(`${method} ${url.pathname}`));
+    if (lost) {
+      lost.times -= 1;
+      res.socket?.destroy();
+      return;
+    }
     res.writeHead(reply.status, { "content-type": "application/json", ...reply.headers });
     res.end(reply.body === undefined ? undefined : JSON.stringify(reply.body));
   }
@@ -266,6 +281,9 @@ export async function startPagerdutyEmulator(options: PagerdutyEmulatorOptions =
       const match = patternMatcher(pattern);
       const reply: Reply = status === 429 && body === undefined ? RATE_LIMITED : { status, body: body ?? genericError(status).body };
       failures.push({ match, reply, times });
+    },
+    loseNextAnswer(pattern, times = 1) {
+      lostAnswers.push({ match: patternMatcher(pattern), times });
     },
     close: () => closeServer(server),
   };

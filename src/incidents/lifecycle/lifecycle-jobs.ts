@@ -5,6 +5,7 @@ import { humanId } from "../../domain/incident.js";
 import type { JobContext, JobHandler } from "../../jobs/job-runner.js";
 import { incidentHeader } from "../../slack/views/incident-header.js";
 import type { IncidentDeps } from "../deps.js";
+import { addNoteOnce } from "../pagerduty-note.js";
 import { VendorError } from "../ports.js";
 import { ANNOUNCE_JOB } from "./record-notes.js";
 import { ARCHIVE_JOB, PAGERDUTY_SYNC_JOB, REFRESH_HEADER_JOB, REMINDER_JOB, scheduleReminder, updateCadenceMinutes } from "./side-effects.js";
@@ -50,7 +51,7 @@ export function lifecycleJobs(deps: IncidentDeps): Record<string, JobHandler> {
       // Recorded before the call, so the webhook PagerDuty sends about it is known as ours.
       if (context.job.attempts === 1) await deps.store.lifecycle.recordOutbound(incident.pagerdutyIncidentId, change.kind, content, deps.now());
       try {
-        if (change.kind === "annotated") await deps.paging.addNote(incident.pagerdutyIncidentId, change.content);
+        if (change.kind === "annotated") await addNoteOnce(deps.paging, incident.pagerdutyIncidentId, change.content, context.job.attempts);
         else await deps.paging.setStatus(incident.pagerdutyIncidentId, change.kind);
       } catch (error) {
         // PagerDuty refuses an incident that is already resolved (or acked): nothing left to do.
