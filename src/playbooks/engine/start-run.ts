@@ -2,7 +2,7 @@
 import type { Incident } from "../../domain/incident.js";
 import { humanId } from "../../domain/incident.js";
 import { paramValueSchema, type Playbook } from "../playbook-schema.js";
-import { applyEvent, type ApplyResult } from "./apply-event.js";
+import { applyEventIn, type ApplyResult } from "./apply-event.js";
 import type { EngineDeps } from "./engine-deps.js";
 
 export type ParamErrors = Record<string, string>;
@@ -31,11 +31,20 @@ export async function startRun(
   input: { incident: Incident; playbook: Playbook; params: Record<string, unknown>; userId: string; /** A form submitted twice starts one run. */ dedupeKey?: string },
 ): Promise<ApplyResult | { ok: false; duplicate: true; reason: string }> {
   if (input.incident.status === "resolved") return { ok: false, reason: `${humanId(input.incident)} is resolved; playbooks can no longer be run for it.` };
-  // The run and all its steps appear together, or not at all.
-  const run = await deps.store.transaction(async (tx) => {
+  // The run, all its steps and its start appear together, or not at all: a crash cannot leave a
+  // run that exists but never started.
+  const started = await deps.store.transaction(async (tx) => {
     if (input.dedupeKey && !(await tx.deliveries.record("slack-view", input.dedupeKey, { playbook: input.playbook.id }))) return undefined;
-    return tx.runs.create({ incidentId: input.incident.id, playbook: input.playbook, params: input.params, requestedBy: input.userId });
+    const run = await tx.runs.create({ incidentId: input.incident.id, playbook: input.playbook, params: input.params, requestedBy: input.userId });
+    const outcome = await applyEventIn(tx, deps, run.id, { type: "start" }, input.userId, deps.now());
+    // Nobody else knows the run yet, so nothing can have changed it.
+    if (outcome === "conflict") throw new Error(`playbook run ${run.id} changed before it started`);
+    return outcome;
   });
-  if (!run) return { ok: false, duplicate: true, reason: "This form was already submitted; the run it started is in the channel." };
-  return applyEvent(deps, run.id, { type: "start" }, input.userId);
+  if (!started) return { ok: false, duplicate: true, reason: "This form was already submitted; the run it started is in the channel." };
+  if (started.ok) {
+    deps.nudgeJobs();
+    deps.nudgeSteps();
+  }
+  return started;
 }
