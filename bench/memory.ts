@@ -8,8 +8,10 @@
 // one signed PagerDuty note per incident (its 100th entry, through intake and the job), and two
 // signed slash commands per incident that read the whole record (`/incident timeline` renders
 // every entry; `/incident postmortem` drafts the post-mortem and posts it to the channel).
-// RSS is VmRSS from /proc, sampled every 0.5 s for 3 s after 10 s of quiet; the minimum counts,
-// since Firebreak has no endpoint to force a collection. Afterwards, to tell garbage from retained
+// RSS is VmRSS from /proc, sampled every 0.5 s for 3 s after 30 s of quiet; the minimum counts,
+// since Firebreak has no endpoint to force a collection. "Settled" means V8's memory reducer has
+// run: it collects a burst's garbage once allocation stops, within 30 s in every run here (after
+// 10 s it sometimes had not, and the figure then measured garbage). Afterwards, to tell garbage from retained
 // objects, the child (started with --heapsnapshot-signal) is made to write a heap snapshot, which
 // V8 precedes with a full collection, and the heap in use is read from /metrics.
 import { spawn } from "node:child_process";
@@ -25,7 +27,7 @@ const INCIDENTS = 1_000;
 const WARMUP_INCIDENTS = 10;
 const ENTRIES = 100;
 const CONCURRENCY = 8;
-const SETTLE_MS = 10_000;
+const SETTLE_MS = 30_000;
 const TARGET_MB = 5;
 
 interface Sample {
