@@ -3,6 +3,7 @@
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { PGlite } from "@electric-sql/pglite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrate } from "../../../src/adapters/store/migrate.js";
 import { createPgliteDriver } from "../../../src/adapters/store/pglite-driver.js";
@@ -40,6 +41,30 @@ describe("the embedded database's data dir", () => {
     expect(readdirSync(dataDir)).toContain("PG_VERSION");
     expect(readdirSync(dataDir)).not.toContain("firebreak-creating-cluster");
     expect(await titles(dataDir)).toEqual(["Disk full on db-1"]);
+  });
+
+  it("starts from the template's cluster, and only when the dir is new", async () => {
+    // A template whose cluster holds one table, so the test can tell it was unpacked.
+    const marked = await PGlite.create();
+    await marked.exec("CREATE TABLE from_template (id int)");
+    const markedFile = join(scratch.path, "marked.tar.gz");
+    writeFileSync(markedFile, Buffer.from(await (await marked.dumpDataDir("gzip")).arrayBuffer()));
+    await marked.close();
+
+    const dataDir = join(scratch.path, "marked");
+    const tables = async () => {
+      const sql = await createPgliteDriver({ dataDir, templateFile: markedFile });
+      try {
+        return (await sql.query<{ tablename: string }>("SELECT tablename FROM pg_tables WHERE tablename = 'from_template'")).map((t) => t.tablename);
+      } finally {
+        await sql.close();
+      }
+    };
+    expect(await tables()).toEqual(["from_template"]);
+    const sql = await createPgliteDriver({ dataDir, templateFile: markedFile });
+    await sql.exec("DROP TABLE from_template");
+    await sql.close();
+    expect(await tables()).toEqual([]);
   });
 
   it("is created in an empty dir that already exists, such as a mounted volume", async () => {
