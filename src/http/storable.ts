@@ -13,8 +13,8 @@ const UNSTORABLE_ESCAPE = /\\u(?:0000|d[89a-f])/i;
  * The value with unstorable characters replaced. Given the JSON text it was parsed from, a body
  * without such escapes is returned as it is, unwalked (the common case, on the webhook path).
  */
-export function storable<T>(value: T, json?: Buffer | string): T {
-  if (json !== undefined && !UNSTORABLE_ESCAPE.test(json.toString())) return value;
+export function storable<T>(value: T, json?: string): T {
+  if (json !== undefined && !UNSTORABLE_ESCAPE.test(json)) return value;
   return clean(value, 0) as T;
 }
 

@@ -28,7 +28,8 @@ export function webhookRoutes(deps: WebhookDeps): Routes {
       ? async (req) => {
           const rawBody = await req.body();
           verifyPagerdutySignature({ rawBody, header: header(req, "x-pagerduty-signature"), secrets: pagerduty.webhookSecrets });
-          const envelope = storable(parsePagerdutyBody(rawBody), rawBody);
+          const text = rawBody.toString();
+          const envelope = storable(parsePagerdutyBody(text), text);
           const deliveryId = header(req, "x-webhook-id") ?? envelope.event.id;
           const delivery = { source: "pagerduty", deliveryId, body: envelope, subject: pagerdutySubject(envelope) };
           return accept(deps, req, delivery, { kind: PAGERDUTY_DELIVERY_JOB, dedupeKey: `pagerduty-event:${envelope.event.id}` });
@@ -39,8 +40,8 @@ export function webhookRoutes(deps: WebhookDeps): Routes {
     POST: datadog
       ? async (req) => {
           verifyDatadogSecret({ headers: req.headers, secret: datadog.webhookSecret });
-          const rawBody = await req.body();
-          const payload = storable(parseDatadogBody(rawBody), rawBody);
+          const text = (await req.body()).toString();
+          const payload = storable(parseDatadogBody(text), text);
           const { dedupeKey } = toAlertEvent(payload);
           return accept(deps, req, { source: "datadog", deliveryId: dedupeKey, body: payload, subject: null }, { kind: DATADOG_DELIVERY_JOB, dedupeKey: `datadog-event:${dedupeKey}` });
         }
