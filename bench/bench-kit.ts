@@ -11,10 +11,10 @@ import { startPagerdutyEmulator, type PagerdutyEmulator } from "../src/emulators
 import { createSlackEmulator, type SlackEmulator, type SlackEmulatorOptions } from "../src/emulators/slack/slack-emulator.js";
 import { PD_SECRETS, SIGNING_SECRET } from "../test/helpers/harness.js";
 import { pagerdutyDelivery } from "../test/helpers/pagerduty-events.js";
-import { freePort } from "../test/helpers/postgres-server.js";
+import { createDatabase, freePort } from "../test/helpers/postgres-server.js";
 import type { PreparedRequest } from "./load-generator.js";
 
-export { freePort, sleep };
+export { createDatabase, freePort, sleep };
 
 export interface Figure {
   name: string;
@@ -49,20 +49,6 @@ export const median = (values: readonly number[]) => percentile(values, 50);
 export const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
 
 /** A fresh database on the run's server, so benchmarks never see each other's rows. */
-export async function createDatabase(adminUrl: string, name: string): Promise<string> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(`DROP DATABASE IF EXISTS ${name}`);
-    await client.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await client.end();
-  }
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
 export async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();

@@ -3,27 +3,16 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import pg from "pg";
 import { inject } from "vitest";
 import { migrate } from "../../src/adapters/store/migrate.js";
 import { createPgDriver } from "../../src/adapters/store/pg-driver.js";
 import { createPgliteDriver } from "../../src/adapters/store/pglite-driver.js";
 import type { Sql } from "../../src/adapters/store/sql.js";
 import { createStore, type Store } from "../../src/adapters/store/store.js";
+import { createDatabase } from "./postgres-server.js";
 
-export async function createTestDatabaseUrl(): Promise<string> {
-  const admin = inject("postgresUrl");
-  const name = `firebreak_test_${randomBytes(6).toString("hex")}`;
-  const client = new pg.Client({ connectionString: admin });
-  await client.connect();
-  try {
-    await client.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await client.end();
-  }
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  return url.toString();
+export function createTestDatabaseUrl(): Promise<string> {
+  return createDatabase(inject("postgresUrl"), `firebreak_test_${randomBytes(6).toString("hex")}`);
 }
 
 export function tempDir(prefix = "firebreak-test-"): { path: string; remove(): void } {
