@@ -1,5 +1,7 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { TimelineEntry } from "../../src/domain/timeline.js";
+import { lifecycleSubcommands as routedSubcommands } from "../../src/slack/listeners/lifecycle-commands.js";
 import { lifecycleHelp, lifecycleSubcommands, parseSeverity, parseStatus, parseUserMention } from "../../src/slack/views/lifecycle-help.js";
 import {
   addToTimelineModal, editEntryModal, noteModal, parseAddToTimeline, parseEditEntry, parseNote, parseResolve, parseStatusUpdate, resolveModal,
@@ -155,13 +157,25 @@ describe("lifecycle help", () => {
     const help = lifecycleHelp();
     expect(help).toMatchSnapshot();
     expect(lifecycleSubcommands.map((s) => s.usage.split(" ")[0])).toEqual([
-      "declare", "status", "severity", "commander", "role", "note", "update", "timeline", "followup", "rename", "resolve", "playbook", "postmortem", "help",
+      "declare", "status", "severity", "commander", "role", "note", "update", "timeline", "followup", "rename", "resolve", "playbook", "rootcause", "postmortem", "help",
     ]);
     expect(help).toContain("`/incident role &lt;name&gt; @user`");
     expect(help).toContain("`/incident status investigating|identified|monitoring|resolved`");
     expect(help).toContain("`/incident severity SEV1..SEV4`");
     expect(help).toContain("*Add to timeline* message shortcut");
     expect(lifecycleHelp("I don't know “foo”.")).toMatch(/^I don't know “foo”\.\n\n\*Firebreak commands\*/);
+  });
+
+  it("names every subcommand the command router accepts, aliases aside", () => {
+    const helped = new Set(lifecycleSubcommands.map((s) => s.usage.split(" ")[0]));
+    const aliases = new Set(["sev", "ic", "follow-up", "root-cause"]);
+    for (const sub of routedSubcommands) if (!aliases.has(sub)) expect(helped, `help omits ${sub}`).toContain(sub);
+  });
+
+  it("agrees with README: every subcommand in help is documented there, with the same statuses", () => {
+    const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+    for (const { usage } of lifecycleSubcommands) expect(readme, `README omits /incident ${usage}`).toContain(`/incident ${usage.split(" ")[0]}`);
+    expect(readme).toContain("`/incident status investigating\\|identified\\|monitoring\\|resolved`");
   });
 
   it("parses mentions, severities and statuses", () => {

@@ -7,7 +7,7 @@ const COMMAND = INCIDENT_COMMAND.command;
 
 export const lifecycleSubcommands: readonly { usage: string; what: string }[] = [
   { usage: "declare [title]", what: "declare an incident: opens a form for title, severity, services and description" },
-  { usage: `status ${statuses.join("|")}`, what: "set the incident's status" },
+  { usage: `status ${statuses.join("|")}`, what: "set the incident's status (`resolved` opens the resolve form)" },
   { usage: `severity ${severities[0]}..${severities[severities.length - 1]}`, what: "change the severity (SEV1 is the most severe)" },
   { usage: "commander @user", what: "hand the incident commander role to someone" },
   { usage: "role <name> @user", what: "give someone a role, e.g. `role comms @dana` or `role scribe @lee`" },
@@ -18,6 +18,7 @@ export const lifecycleSubcommands: readonly { usage: string; what: string }[] = 
   { usage: "rename <new title>", what: "retitle the incident (the channel follows)" },
   { usage: "resolve", what: "resolve the incident: asks for a resolution summary and the root cause if known" },
   { usage: "playbook [all]", what: "list the playbooks for this incident (or all of them) and run one" },
+  { usage: "rootcause <text>", what: "record the root cause; the post-mortem draft uses it" },
   { usage: "postmortem", what: "draft the post-mortem from the timeline" },
   { usage: "help", what: "show this help" },
 ];
