@@ -31,6 +31,7 @@ import { publishPostmortemJob } from "./postmortem/publish-job.js";
 import type { StepWorkerOptions } from "./playbooks/engine/step-worker.js";
 import { firebreakActions } from "./playbooks/firebreak-actions.js";
 import { loadPlaybooks } from "./playbooks/load-playbooks.js";
+import { checkSlackAuth } from "./slack/check-slack-auth.js";
 import { createSlackApp } from "./slack/app.js";
 import type { AppDeps } from "./slack/listeners/slack-deps.js";
 import { registerListeners } from "./slack/listeners/register.js";
@@ -184,10 +185,34 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
   // Rejected only when stopped before the database came up; nobody may be awaiting it.
   storeReady.catch(() => undefined);
 
+  // A bad token must be loud, but readiness stays about the database so webhook intake never stops.
+  async function watchSlackAuth(): Promise<void> {
+    const authLog = log.child({ component: "slack-auth" });
+    while (!abort.signal.aborted) {
+      const check = await checkSlackAuth(slackClient);
+      if (check.state === "ok") {
+        metrics.slackAuthOk.set(1);
+        authLog.info({ team: check.team, user: check.user }, "Slack accepted the bot token");
+        return;
+      }
+      if (check.state === "refused") {
+        metrics.slackAuthOk.set(0);
+        authLog.error(`Slack will not work until this is fixed: ${check.problem}`);
+        return;
+      }
+      authLog.warn(`${check.problem}; asking again in 30 s`);
+      await new Promise((resolve) => {
+        const timer = setTimeout(resolve, 30_000);
+        abort.signal.addEventListener("abort", () => resolve(clearTimeout(timer)), { once: true });
+      });
+    }
+  }
+
   return {
     async start() {
       const port = await http.listen(config.port);
       log.info({ port }, `Firebreak listening on :${port}`);
+      void watchSlackAuth();
       if (!receiver) {
         slackApp.connect().then(
           () => log.info("connected to Slack in Socket Mode"),

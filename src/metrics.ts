@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 
 /** One registry per app instance, so tests can run several side by side. */
 export function createMetrics() {
@@ -17,6 +17,11 @@ export function createMetrics() {
       help: "Time to answer HTTP requests.",
       labelNames: ["route"] as const,
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+    slackAuthOk: new Gauge({
+      name: "firebreak_slack_auth_ok",
+      help: "1 when Slack accepted the bot token and its scopes at start-up, 0 when it refused them (the log says why).",
       registers: [registry],
     }),
     jobsRun: new Counter({

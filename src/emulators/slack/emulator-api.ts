@@ -9,6 +9,8 @@ export interface SlackEmulatorOptions {
   /** Bot token(s) the emulator accepts; all act as the same bot user. Default "xoxb-firebreak-emulator". */
   botToken?: string | readonly string[];
   botName?: string;
+  /** Scopes granted to the bot token, sent back in `X-OAuth-Scopes`. Default: a broad incident-bot set. */
+  botScopes?: readonly string[];
   teamId?: string;
   teamName?: string;
   /** Used in permalinks and auth.test's url: https://<domain>.slack.com/. */

@@ -34,10 +34,18 @@ const methods: Record<string, MethodHandler> = {
   ...viewMethods,
 };
 
+/** A generously installed bot: every scope an incident bot commonly asks for. */
+const DEFAULT_BOT_SCOPES = [
+  "bookmarks:read", "bookmarks:write", "channels:history", "channels:join", "channels:manage", "channels:read", "chat:write", "commands",
+  "files:write", "groups:history", "groups:read", "groups:write", "im:write", "pins:read", "pins:write", "reactions:read",
+  "usergroups:read", "users:read", "users:read.email",
+];
+
 export function createSlackEmulator(options: SlackEmulatorOptions = {}): SlackEmulator {
   const now = options.now ?? Date.now;
   const tokenList = typeof options.botToken === "string" ? [options.botToken] : [...(options.botToken ?? ["xoxb-firebreak-emulator"])];
   const tokens = new Set(tokenList);
+  const botScopes = [...(options.botScopes ?? DEFAULT_BOT_SCOPES)];
   const identity = {
     teamId: options.teamId ?? "T0FIREBRK1",
     teamName: options.teamName ?? "Firebreak Sandbox",
@@ -63,7 +71,9 @@ export function createSlackEmulator(options: SlackEmulatorOptions = {}): SlackEm
     if (!tokens.has(token)) return json(fail("invalid_auth"));
     const limit = limiter.check(method, args, now());
     if (limit.limited && options.enforceRateLimits) return rateLimitedResponse(limit.retryAfter);
-    return json(handler({ workspace, emit: emitter.emit }, args));
+    // Slack names the token's scopes on every authenticated answer:
+    // https://docs.slack.dev/authentication/tokens ("X-OAuth-Scopes" response header).
+    return { ...json(handler({ workspace, emit: emitter.emit }, args)), headers: { "x-oauth-scopes": botScopes.join(",") } };
   }
 
   function respond(parsed: Exclude<ParsedRequest, { kind: "not_found" }>): InjectedResponse {

@@ -1,0 +1,69 @@
+// A bad Slack token is loud at start: an error line naming the fix and firebreak_slack_auth_ok 0,
+// while readiness (the database) and webhook intake carry on.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createSlackEmulator } from "../../src/emulators/slack/slack-emulator.js";
+import { spawnCli, type CliProcess } from "../helpers/cli-process.js";
+import { tempDir } from "../helpers/databases.js";
+import { freePort } from "../helpers/postgres-server.js";
+
+const slack = createSlackEmulator({ botToken: "xoxb-the-real-one" });
+const narrowSlack = createSlackEmulator({ botToken: "xoxb-narrow", botScopes: ["chat:write", "commands"] });
+const cleanup: (() => Promise<unknown> | void)[] = [];
+beforeAll(async () => {
+  await slack.start();
+  await narrowSlack.start();
+});
+afterAll(async () => {
+  for (const c of cleanup.reverse()) await c();
+  await slack.stop();
+  await narrowSlack.stop();
+});
+
+async function serve(env: Record<string, string>): Promise<{ cli: CliProcess; base: string }> {
+  const data = tempDir();
+  const port = await freePort();
+  const cli = spawnCli(["serve"], { SLACK_SIGNING_SECRET: "s3cret", PORT: String(port), LOG_LEVEL: "info", FIREBREAK_DATA_DIR: data.path, ...env });
+  cleanup.push(async () => {
+    if (cli.child.exitCode === null) {
+      cli.child.kill("SIGKILL");
+      await cli.exited;
+    }
+    data.remove();
+  });
+  await cli.waitFor(/Firebreak listening/);
+  return { cli, base: `http://127.0.0.1:${port}` };
+}
+
+const logLines = (cli: CliProcess) => cli.output().split("\n").filter(Boolean).map((l) => JSON.parse(l) as { level: string; msg: string });
+const authGauge = async (base: string) => /^firebreak_slack_auth_ok (\d)$/m.exec(await (await fetch(`${base}/metrics`)).text())?.[1];
+
+describe("the Slack token check at start", () => {
+  it("logs an error naming the fix and exposes firebreak_slack_auth_ok 0 for a token Slack refuses, and stays ready", async () => {
+    const { cli, base } = await serve({ SLACK_BOT_TOKEN: "xoxb-mistyped", SLACK_API_URL: slack.url! });
+    await cli.waitFor(/Slack will not work until this is fixed/);
+    const error = logLines(cli).find((l) => l.msg.includes("Slack will not work"))!;
+    expect(error.level).toBe("error");
+    expect(error.msg).toContain("invalid_auth");
+    expect(error.msg).toContain("OAuth & Permissions");
+    expect(await authGauge(base)).toBe("0");
+    await cli.waitFor(/database ready/);
+    expect((await fetch(`${base}/readyz`)).status).toBe(200);
+  });
+
+  it("names the scopes the token lacks", async () => {
+    const { cli, base } = await serve({ SLACK_BOT_TOKEN: "xoxb-narrow", SLACK_API_URL: narrowSlack.url! });
+    await cli.waitFor(/Slack will not work until this is fixed/);
+    const error = logLines(cli).find((l) => l.msg.includes("Slack will not work"))!;
+    expect(error.msg).toContain("channels:manage");
+    expect(error.msg).toContain("pins:write");
+    expect(error.msg).not.toMatch(/chat:write[ ,]/);
+    expect(await authGauge(base)).toBe("0");
+  });
+
+  it("sets firebreak_slack_auth_ok 1 for a good token", async () => {
+    const { cli, base } = await serve({ SLACK_BOT_TOKEN: "xoxb-the-real-one", SLACK_API_URL: slack.url! });
+    await cli.waitFor(/Slack accepted the bot token/);
+    expect(await authGauge(base)).toBe("1");
+    expect(logLines(cli).filter((l) => l.level === "error" || l.level === "fatal")).toEqual([]);
+  });
+});
