@@ -97,7 +97,7 @@ export async function removePin(deps: IncidentDeps, incident: Incident, sourceKe
   await deps.store.timeline.removeBySourceKey(incident.id, sourceKey, by, deps.now());
 }
 
-/** Only the commander corrects the record, and the correction is itself an entry. */
+/** Only those `permissions.timeline` names (the commander and the scribe by default) correct the record; the correction is itself an entry. */
 export async function editEntry(deps: IncidentDeps, incident: Incident, input: { entryId: number; at: Date; text: string; remove: boolean }, actor: Actor): Promise<Outcome> {
   const denied = await checkPermission(deps, incident, actor.userId, "timeline");
   if (denied) return denied;

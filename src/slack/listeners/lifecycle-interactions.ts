@@ -2,7 +2,7 @@
 // commander's timeline corrections. Thin: parse, call a flow, answer privately.
 import type { App, BlockButtonAction, BlockStaticSelectAction, MessageShortcut } from "@slack/bolt";
 import { z } from "zod";
-import { humanId, type Incident } from "../../domain/incident.js";
+import type { Incident } from "../../domain/incident.js";
 import { resolve, revertTakeover } from "../../incidents/lifecycle/change-incident.js";
 import { REVERT_COMMAND_ACTION, revertValue } from "../../incidents/lifecycle/command-handover.js";
 import { checkPermission } from "../../incidents/lifecycle/permission-check.js";
@@ -64,7 +64,8 @@ export function registerLifecycleInteractions(app: App, deps: ListenerDeps): voi
     const flows = deps();
     const channel = body.channel?.id;
     const change = revertValue.safeParse(safeJson(action.value));
-    if (!flows || !change.success) return void (channel && (await deps()?.chat.postEphemeral(channel, body.user.id, { text: DATABASE_UNAVAILABLE })));
+    if (!flows) return void (channel && (await deps()?.chat.postEphemeral(channel, body.user.id, { text: DATABASE_UNAVAILABLE })));
+    if (!change.success) return tell(flows, channel, body.user.id, { ok: false, reason: "This button is not one Firebreak can read; use `/incident commander @someone` instead." });
     const outcome = await revertTakeover(flows, change.data, { userId: body.user.id });
     await tell(flows, channel, body.user.id, outcome);
   });
