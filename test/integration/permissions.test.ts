@@ -102,6 +102,17 @@ describe("permissions in firebreak.yaml", () => {
     await eventually(() => h.store.runs.forIncident(incident.id), (runs) => runs.length === 1);
   });
 
+  it("let the commander and the scribe correct the timeline by default", async () => {
+    const picker = async (userId: string) => {
+      const body = (await (await post(slashCommand(SIGNING_SECRET, { text: "timeline", userId, channelId: channel }))).json()) as { blocks: { block_id?: string }[] };
+      return body.blocks.some((b) => b.block_id === "timeline_edit");
+    };
+    expect(await picker(people.cmd)).toBe(true);
+    expect(await picker(people.lead)).toBe(false);
+    await command(people.cmd, `role scribe <@${people.lead}>`);
+    expect(await picker(people.lead)).toBe(true);
+  });
+
   it("let only the deputy take command, announced; the displaced commander takes it back by command", async () => {
     expect(await command(people.outsider, `commander <@${people.outsider}>`)).toBe(`:no_entry_sign: Only the incident commander (<@${people.cmd}>) or the deputy may hand over command of ${name()}.`);
     await command(people.cmd, `role deputy <@${people.deputy}>`);
