@@ -147,7 +147,8 @@ export function decide(run: PlaybookRun, event: RunEvent, now: Date): Decision {
       const extra = def.risky && event.peakHours ? 1 : 0;
       const eligible = event.eligible ?? { commander: null, users: [], groups: [] };
       requestApproval(d, step, def.approval.count + extra, now, eligible);
-      note(d, "approval-request", null, `Approval requested for “${def.title}”: ${step.plan?.summary ?? def.action} — needs ${step.requiredApprovals}${extra > 0 ? " (one more because it is peak hours)" : ""} from ${describeEligible(eligible, eligible.commander)}`);
+      const from = event.eligible ? ` from ${describeEligible(eligible, eligible.commander)}` : "";
+      note(d, "approval-request", null, `Approval requested for “${def.title}”: ${step.plan?.summary ?? def.action} — needs ${step.requiredApprovals}${extra > 0 ? " (one more because it is peak hours)" : ""}${from}`);
       return d;
     }
     case "prepare_failed":
