@@ -26,6 +26,47 @@ const approverGroupSchema = z
   .strict()
   .refine((g) => g.usergroup || g.users?.length, { error: "list a usergroup, users, or both" });
 
+/**
+ * Who may do one thing in an incident: `anyone` (in its channel), `commander` (the incident
+ * commander now), a role holder (`{ role: scribe }`, set with `/incident role`), or members of
+ * an approver group (`{ group: <name> }`).
+ */
+const principalSchema = z.union([
+  z.enum(["anyone", "commander"]),
+  z.object({ role: z.string().regex(/^[a-z][a-z0-9_-]{0,29}$/, "a role name as `/incident role` takes it, e.g. scribe") }).strict(),
+  z.object({ group: name }).strict(),
+]);
+export type Principal = z.infer<typeof principalSchema>;
+
+// As incident tools usually have it: anyone in the channel may run the incident (a change of
+// command by someone else is announced and can be reverted); corrections to the record are for
+// the commander and the scribe.
+export const defaultPermissions = {
+  commander: ["anyone"],
+  severity: ["anyone"],
+  status: ["anyone"],
+  resolve: ["anyone"],
+  playbooks: ["anyone"],
+  timeline: ["commander", { role: "scribe" }],
+} as const satisfies Record<string, Principal[]>;
+
+const who = (fallback: readonly Principal[]) => z.array(principalSchema).min(1).default([...fallback]);
+const permissionsSchema = z
+  .object({
+    /** Take command or hand it to someone else (the commander may always hand over). */
+    commander: who(defaultPermissions.commander),
+    severity: who(defaultPermissions.severity),
+    status: who(defaultPermissions.status),
+    resolve: who(defaultPermissions.resolve),
+    /** Start a playbook run. */
+    playbooks: who(defaultPermissions.playbooks),
+    /** Correct or remove timeline entries. */
+    timeline: who(defaultPermissions.timeline),
+  })
+  .strict();
+export type Permissions = z.infer<typeof permissionsSchema>;
+export type PermissionKey = keyof Permissions;
+
 const peakHoursSchema = z
   .object({
     /** IANA time zone of the windows (default FIREBREAK_TIMEZONE). */
@@ -85,6 +126,8 @@ export const configFileSchema = z
       })
       .strict()
       .default({ update_every_minutes: {}, archive_after_minutes: 1440 }),
+    /** Who may do what in an incident; see README "Permissions". */
+    permissions: permissionsSchema.default(permissionsSchema.parse({})),
     /** Risky steps need one more approval inside these windows. */
     peak_hours: peakHoursSchema.optional(),
     /** Per-action limits on what one step may touch, e.g. `kubernetes.rollout_restart: 50` (pods). */

@@ -151,6 +151,8 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
       timezone: config.timezone,
       services: config.file.services,
       lifecycle: config.file.lifecycle,
+      permissions: config.file.permissions,
+      approverGroups: config.file.approver_groups,
       postmortemTemplate,
       ...(config.github && { github: { owner: config.github.owner, repo: config.github.repo, baseBranch: config.github.baseBranch } }),
       ...(config.slack.incidentsChannel && { incidentsChannel: config.slack.incidentsChannel }),

@@ -3,6 +3,7 @@
 // engine persists all three in one transaction before anything acts, so a crash at any line
 // leaves either the old state or the new one — never an action without its record.
 import type { ActionPlan } from "../playbooks/action-registry.js";
+import { describeEligible, type EligibleSet } from "./approval-policy.js";
 import type { Playbook, PlaybookStep } from "../playbooks/playbook-schema.js";
 
 export const stepStates = [
@@ -45,6 +46,8 @@ export interface StepRun {
   requiredApprovals: number;
   approvals: Approval[];
   approvalExpiresAt: Date | null;
+  /** Who may approve the current round, fixed when it was requested (absent before any request). */
+  eligible?: EligibleSet | null;
   output: unknown;
   error: string | null;
   version: number;
@@ -63,11 +66,12 @@ export interface PlaybookRun {
 
 export type RunEvent =
   | { type: "start" }
-  | { type: "prepared"; position: number; input: unknown; plan: ActionPlan; peakHours: boolean }
+  | { type: "prepared"; position: number; input: unknown; plan: ActionPlan; peakHours: boolean; /** Who may approve, if the step needs approval. */ eligible?: EligibleSet }
   | { type: "prepare_failed"; position: number; error: string }
   | { type: "approve"; position: number; userId: string }
   | { type: "deny"; position: number; userId: string; reason: string }
-  | { type: "approval_expired"; position: number; round: number }
+  | { type: "approval_expired"; position: number; round: number; /** The eligible set recomputed now. */ eligible: EligibleSet; commander: string | null }
+  | { type: "rerequest"; position: number; userId: string; eligible: EligibleSet; commander: string | null }
   | { type: "succeeded"; position: number; output: unknown }
   | { type: "failed"; position: number; error: string }
   | { type: "lease_expired"; position: number }
@@ -141,7 +145,10 @@ export function decide(run: PlaybookRun, event: RunEvent, now: Date): Decision {
         return d;
       }
       const extra = def.risky && event.peakHours ? 1 : 0;
-      requestApproval(d, step, def, def.approval.count + extra, now, extra > 0 ? " (one more because it is peak hours)" : "");
+      const eligible = event.eligible ?? { commander: null, users: [], groups: [] };
+      requestApproval(d, step, def.approval.count + extra, now, eligible);
+      const from = event.eligible ? ` from ${describeEligible(eligible, eligible.commander)}` : "";
+      note(d, "approval-request", null, `Approval requested for “${def.title}”: ${step.plan?.summary ?? def.action} — needs ${step.requiredApprovals}${extra > 0 ? " (one more because it is peak hours)" : ""}${from}`);
       return d;
     }
     case "prepare_failed":
@@ -171,8 +178,13 @@ export function decide(run: PlaybookRun, event: RunEvent, now: Date): Decision {
       return d;
     case "approval_expired":
       if (step.state !== "awaiting_approval" || step.round !== event.round) return d; // already decided: nothing to do
-      note(d, "approval-expired", null, `Approval for “${def.title}” expired unanswered; asked again`);
-      requestApproval(d, step, def, step.requiredApprovals, now, "");
+      requestApproval(d, step, step.requiredApprovals, now, event.eligible);
+      note(d, "approval-expired", null, `Approval for “${def.title}” expired unanswered; asked again of ${describeEligible(event.eligible, event.commander)}`);
+      return d;
+    case "rerequest":
+      expect("awaiting_approval");
+      requestApproval(d, step, step.requiredApprovals, now, event.eligible);
+      note(d, "approval-request", event.userId, `<@${event.userId}> re-requested approval for “${def.title}”; may approve now: ${describeEligible(event.eligible, event.commander)}`);
       return d;
     case "succeeded":
       expect("running");
@@ -246,14 +258,19 @@ function activate(d: Decision, position: number) {
   d.commands.push({ type: "prepare", position });
 }
 
-function requestApproval(d: Decision, step: StepRun, def: PlaybookStep, required: number, now: Date, why: string) {
+/** A new approval round: earlier approvals and buttons no longer count, and `eligible` decides it. */
+function requestApproval(d: Decision, step: StepRun, required: number, now: Date, eligible: EligibleSet) {
   step.round += 1;
   step.approvals = [];
+  step.eligible = eligible;
   step.requiredApprovals = required;
   step.approvalExpiresAt = new Date(now.getTime() + APPROVAL_TTL_MS);
+  // A step asked again is already waiting; its version still moves, so the new round is saved,
+  // its message re-rendered, and the old message's buttons are out of date.
+  const again = step.state === "awaiting_approval";
   setState(d, step, "awaiting_approval");
+  if (again) bump(d, step);
   d.commands.push({ type: "expire_approval", position: step.position, round: step.round, at: step.approvalExpiresAt });
-  note(d, "approval-request", null, `Approval requested for “${def.title}”: ${step.plan?.summary ?? def.action} — needs ${required}${why}`);
 }
 
 function failStep(d: Decision, step: StepRun, def: PlaybookStep, error: string): Decision {

@@ -13,6 +13,10 @@ export interface IncidentDeps {
   timezone: string;
   services: ConfigFile["services"];
   lifecycle: ConfigFile["lifecycle"];
+  /** firebreak.yaml `permissions` (default: the schema's defaults). */
+  permissions?: ConfigFile["permissions"];
+  /** firebreak.yaml `approver_groups`, for permissions given to a group. */
+  approverGroups?: ConfigFile["approver_groups"];
   incidentsChannel?: string;
   /** Post change markers to Datadog (it is configured). */
   markers: boolean;

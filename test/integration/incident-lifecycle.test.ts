@@ -109,7 +109,7 @@ it("runs from page to resolve with every command, recording a timeline correct t
   expect((await command(bob, channel, "timeline")).blocks?.some((b) => (b as { block_id?: string }).block_id === "timeline_edit")).toBe(false);
   await slack(interaction(SIGNING_SECRET, selectChoice({ actionId: "timeline_edit_select", value: noteValue, userId: bob, channelId: channel })));
   const refusal = await eventually(() => h.slack.ephemerals(channel).filter((e) => e.user === bob), (e) => e.length > 0);
-  expect(refusal[0]!.text).toContain(`Only the commander of INC-${declared.id} can edit its timeline.`);
+  expect(refusal[0]!.text).toContain(`Only the incident commander (<@${cora}>) or the scribe may correct the timeline of INC-${declared.id}.`);
   await slack(interaction(SIGNING_SECRET, selectChoice({ actionId: "timeline_edit_select", value: noteValue, userId: cora, channelId: channel })));
   expect(await submitLatest("edit_timeline_entry", cora, { time: input("1:58am"), text: input("Failover to the backup cluster did not help; DB CPU still 100%") })).toEqual({});
 

@@ -79,7 +79,7 @@ describe("/incident playbook", () => {
     expect(texts).toEqual(expect.arrayContaining([
       `Playbook “Note, then an approved note” started by <@${outsider}>`,
       "Step “Write the first note” succeeded",
-      "Approval requested for “Write the approved note”: Add a note to the incident timeline — needs 1",
+      `Approval requested for “Write the approved note”: Add a note to the incident timeline — needs 1 from the incident commander (<@${commander}>)`,
       `<@${commander}> approved “Write the approved note” (1/1)`,
       `second for INC-${incident.id}`,
       `Step “Write the approved note” succeeded (approved by <@${commander}>)`,

@@ -8,7 +8,8 @@ const now = new Date("2026-03-08T09:15:00Z");
 const claimIfReady = (run: PlaybookRun): PlaybookRun => ({ ...run, steps: run.steps.map((s) => (s.state === "ready" ? { ...s, state: "running" as const } : s)) });
 const apply = (run: PlaybookRun, ...events: RunEvent[]) => events.reduce((r, e) => claimIfReady(decide(r, e, now).run), run);
 const states = (run: PlaybookRun) => run.steps.map((s) => s.state);
-const prepared = (position: number, extra = {}): RunEvent => ({ type: "prepared", position, input: { text: "x" }, plan: plan(), peakHours: false, ...extra });
+const eligible = { commander: "UCMD", users: [], groups: [{ name: "dba", members: ["UDBA"] }] };
+const prepared = (position: number, extra = {}): RunEvent => ({ type: "prepared", position, input: { text: "x" }, plan: plan(), peakHours: false, eligible, ...extra });
 
 describe("a playbook run", () => {
   it("starts by planning its first step, and a step without approval becomes ready", () => {
@@ -28,7 +29,9 @@ describe("a playbook run", () => {
     const asked = decide(atRebuild, prepared(1), now);
     expect(asked.run.steps[1]).toMatchObject({ state: "awaiting_approval", round: 1, requiredApprovals: 1, approvalExpiresAt: new Date(now.getTime() + APPROVAL_TTL_MS) });
     expect(asked.commands).toContainEqual({ type: "expire_approval", position: 1, round: 1, at: new Date(now.getTime() + APPROVAL_TTL_MS) });
-    expect(asked.timeline[0]!.text).toBe("Approval requested for “Rebuild the index”: do it — needs 1");
+    expect(asked.timeline[0]!.text).toBe("Approval requested for “Rebuild the index”: do it — needs 1 from the incident commander (<@UCMD>) or members of dba (<@UDBA>)");
+    // Who may approve is fixed with the request.
+    expect(asked.run.steps[1]!.eligible).toEqual(eligible);
     const approved = decide(asked.run, { type: "approve", position: 1, userId: "UCMD" }, now);
     expect(approved.run.steps[1]!.state).toBe("ready");
     expect(approved.timeline[0]!.text).toBe("<@UCMD> approved “Rebuild the index” (1/1)");
@@ -65,11 +68,26 @@ describe("a playbook run", () => {
   it("re-requests an expired approval in a new round, and ignores a stale expiry", () => {
     const asked = apply(newRun(), { type: "start" }, prepared(0), { type: "succeeded", position: 0, output: null }, prepared(1), { type: "approve", position: 1, userId: "X" });
     const pending = apply(newRun(samplePlaybook([{}, { approval: { from: "commander", count: 1 } }])), { type: "start" }, prepared(0), { type: "succeeded", position: 0, output: null }, prepared(1));
-    const expired = decide(pending, { type: "approval_expired", position: 1, round: 1 }, now);
-    expect(expired.run.steps[1]).toMatchObject({ state: "awaiting_approval", round: 2, approvals: [] });
-    expect(expired.timeline[0]!.kind).toBe("approval-expired");
-    expect(decide(expired.run, { type: "approval_expired", position: 1, round: 1 }, now)).toMatchObject({ timeline: [], commands: [] });
-    expect(decide(asked, { type: "approval_expired", position: 1, round: 1 }, now).timeline).toEqual([]);
+    const now2 = { commander: "UNEW", users: [], groups: [] };
+    const expired = decide(pending, { type: "approval_expired", position: 1, round: 1, eligible: now2, commander: "UNEW" }, now);
+    // The new round is asked of the approvers as they are now, and its version moves, so the
+    // store saves it and the old message's buttons are out of date.
+    expect(expired.run.steps[1]).toMatchObject({ state: "awaiting_approval", round: 2, approvals: [], eligible: now2, version: pending.steps[1]!.version + 1 });
+    expect(expired.commands).toContainEqual({ type: "render", position: 1 });
+    expect(expired.timeline[0]).toMatchObject({ kind: "approval-expired", text: "Approval for “Rebuild the index” expired unanswered; asked again of the incident commander (<@UNEW>)" });
+    expect(decide(expired.run, { type: "approval_expired", position: 1, round: 1, eligible: now2, commander: "UNEW" }, now)).toMatchObject({ timeline: [], commands: [] });
+    expect(decide(asked, { type: "approval_expired", position: 1, round: 1, eligible: now2, commander: "UNEW" }, now).timeline).toEqual([]);
+  });
+
+  it("re-requests a waiting step on request: a new round with the set as it is now, recorded with who asked", () => {
+    const pending = apply(newRun(), { type: "start" }, prepared(0), { type: "succeeded", position: 0, output: null }, prepared(1));
+    const fresh = { commander: "UCMD", users: [], groups: [{ name: "dba", members: ["UDBA", "UNEWDBA"] }] };
+    const again = decide(pending, { type: "rerequest", position: 1, userId: "UREQ", eligible: fresh, commander: "UCMD" }, now);
+    expect(again.run.steps[1]).toMatchObject({ state: "awaiting_approval", round: 2, eligible: fresh, version: pending.steps[1]!.version + 1 });
+    expect(again.commands).toContainEqual({ type: "expire_approval", position: 1, round: 2, at: new Date(now.getTime() + APPROVAL_TTL_MS) });
+    expect(again.timeline).toEqual([{ kind: "approval-request", actor: "UREQ", text: "<@UREQ> re-requested approval for “Rebuild the index”; may approve now: the incident commander (<@UCMD>) or members of dba (<@UDBA>, <@UNEWDBA>)" }]);
+    const approved = claimIfReady(decide(pending, { type: "approve", position: 1, userId: "UCMD" }, now).run);
+    expect(() => decide(approved, { type: "rerequest", position: 1, userId: "UREQ", eligible: fresh, commander: "UCMD" }, now)).toThrow(InvalidTransition);
   });
 
   it("fails a step whose plan is a no-op, with the plan's reason", () => {

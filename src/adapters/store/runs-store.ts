@@ -14,6 +14,12 @@ const planSchema = z.object({
   noop: z.string().optional(),
 });
 
+const eligibleSchema = z.object({
+  commander: z.string().nullable(),
+  users: z.array(z.string()),
+  groups: z.array(z.object({ name: z.string(), members: z.array(z.string()) })),
+});
+
 const runRow = z.object({ id, incident_id: id, playbook: z.unknown(), params: z.record(z.string(), z.unknown()), state: z.enum(runStates), requested_by: z.string(), version: id });
 const stepRow = z.object({
   id,
@@ -26,6 +32,7 @@ const stepRow = z.object({
   plan: planSchema.nullable(),
   required_approvals: id,
   approval_expires_at: z.coerce.date().nullable(),
+  eligible: eligibleSchema.nullable(),
   output: z.unknown(),
   error: z.string().nullable(),
   version: id,
@@ -83,6 +90,7 @@ export function createRunsStore(sql: SqlExecutor) {
         requiredApprovals: s.required_approvals,
         approvals: approvals.filter((a) => a.step_run_id === s.id).map((a): Approval => ({ userId: a.user_id, decision: a.decision, reason: a.reason, at: a.decided_at })),
         approvalExpiresAt: s.approval_expires_at,
+        eligible: s.eligible,
         output: s.output ?? null,
         error: s.error,
         version: s.version,
@@ -122,12 +130,12 @@ export function createRunsStore(sql: SqlExecutor) {
         if (step.version === old.version && step.state === old.state) continue;
         await sql.query(
           `UPDATE step_runs SET state = $2, round = $3, input = $4, plan = $5, required_approvals = $6, approval_expires_at = $7,
-             output = $8, error = $9, version = $10,
+             output = $8, error = $9, version = $10, eligible = $11,
              lease_owner = CASE WHEN $2 IN ('running', 'rolling_back') THEN lease_owner ELSE NULL END,
              lease_expires_at = CASE WHEN $2 IN ('running', 'rolling_back') THEN lease_expires_at ELSE NULL END,
              finished_at = CASE WHEN $2 IN ('succeeded','failed','denied','skipped','cancelled','rolled_back') THEN now() ELSE finished_at END
            WHERE id = $1`,
-          [step.id, step.state, step.round, step.input ?? null, step.plan, step.requiredApprovals, step.approvalExpiresAt, step.output ?? null, step.error, step.version],
+          [step.id, step.state, step.round, step.input ?? null, step.plan, step.requiredApprovals, step.approvalExpiresAt, step.output ?? null, step.error, step.version, step.eligible ?? null],
         );
         for (const approval of step.approvals.slice(old.round === step.round ? old.approvals.length : 0)) {
           // The unique (step, round, user) index is the last line of defence against a double approval.

@@ -44,4 +44,16 @@ export const directoryMethods: Record<string, MethodHandler> = {
     if (!group) return fail("no_such_subteam");
     return ok({ users: [...group.users] });
   }),
+
+  // Replaces a group's members: `users` (required) is "a comma separated string of encoded user
+  // IDs that represent the entire list of users" (https://api.slack.com/methods/usergroups.users.update).
+  "usergroups.users.update": method(z.object({ usergroup: z.string().optional(), users: z.string().optional() }), ({ workspace }, args) => {
+    const group = args.usergroup ? workspace.userGroups.get(args.usergroup) : undefined;
+    if (!group) return fail("no_such_subteam");
+    const users = (args.users ?? "").split(",").map((u) => u.trim()).filter(Boolean);
+    if (users.length === 0) return fail("invalid_users");
+    if (users.some((u) => !workspace.users.has(u))) return fail("invalid_users");
+    group.users = [...new Set(users)];
+    return ok({ usergroup: userGroupShape(workspace, group, true) });
+  }),
 };

@@ -10,6 +10,8 @@ import type { IncidentDeps } from "../deps.js";
 import { inviteAll } from "../invite-responders.js";
 import { refused, refuseIfResolved, type Outcome } from "./outcome.js";
 import { refreshHeader, scheduleArchive, scheduleReminder, syncPagerduty } from "./side-effects.js";
+import { enqueueCommandNotice, latestCommandChange, type CommandChange } from "./command-handover.js";
+import { checkPermission } from "./permission-check.js";
 
 export interface Actor {
   userId: string;
@@ -47,6 +49,8 @@ export function setStatus(deps: IncidentDeps, incidentId: number, status: Status
     if (status === "resolved") return refused("Use `/incident resolve` to resolve: it asks for a resolution summary.");
     const closed = refuseIfResolved(incident, "change its status");
     if (closed) return closed;
+    const denied = await checkPermission({ ...deps, store: tx }, incident, actor.userId, "status");
+    if (denied) return denied;
     if (incident.status === status) return refused(`${humanId(incident)} is already ${status}.`);
     return {
       changes: { status },
@@ -64,6 +68,8 @@ export function setSeverity(deps: IncidentDeps, incidentId: number, severity: Se
   return changeIncident(deps, incidentId, async (tx, incident, now) => {
     const closed = refuseIfResolved(incident, "change its severity");
     if (closed) return closed;
+    const denied = await checkPermission({ ...deps, store: tx }, incident, actor.userId, "severity");
+    if (denied) return denied;
     if (incident.severity === severity) return refused(`${humanId(incident)} is already ${severity}.`);
     return {
       changes: { severity },
@@ -79,22 +85,52 @@ export function setSeverity(deps: IncidentDeps, incidentId: number, severity: Se
   });
 }
 
+/**
+ * Hands command to `userId`. The commander may always hand over; anyone else needs the
+ * `commander` permission, and their change (taking command themselves, or giving it to someone)
+ * is a takeover: announced in the channel with a Revert button and marked on the timeline. The
+ * commander a takeover displaced may take command back (`/incident commander @themselves` or
+ * Revert) whatever the permissions say, as long as nothing has changed since.
+ */
 export async function setCommander(deps: IncidentDeps, incidentId: number, userId: string, actor: Actor): Promise<Outcome> {
   const outcome = await changeIncident(deps, incidentId, async (tx, incident, now) => {
     const closed = refuseIfResolved(incident, "hand over command");
     if (closed) return closed;
     if (incident.commander === userId) return refused(`<@${userId}> is already the commander of ${humanId(incident)}.`);
+    const last = await latestCommandChange(tx, incident.id);
+    const revert = Boolean(last?.takeover && last.userId === incident.commander && last.from === actor.userId && userId === actor.userId);
+    if (!revert && actor.userId !== incident.commander) {
+      // Group membership may take a Slack call; it is only made when a group holds the permission.
+      const denied = await checkPermission({ ...deps, store: tx }, incident, actor.userId, "commander");
+      if (denied) return denied;
+    }
+    const from = incident.commander;
+    const takeover = !revert && from !== null && actor.userId !== from;
     return {
       changes: { commander: userId },
-      outcome: { ok: true, reply: `<@${userId}> now commands ${humanId(incident)}.` },
-      after: async (tx2) => {
-        const from = incident.commander ? ` (was <@${incident.commander}>)` : "";
-        await tx2.timeline.append({ incidentId: incident.id, eventAt: now, kind: "role", actor: actor.userId, text: `<@${userId}> is now incident commander${from}, set by <@${actor.userId}>`, data: { role: "commander", userId } });
+      outcome: { ok: true, reply: revert ? `You command ${humanId(incident)} again; the channel has been told.` : takeover ? `<@${userId}> now commands ${humanId(incident)}. This was announced in the channel, and <@${from}> can revert it.` : `<@${userId}> now commands ${humanId(incident)}.` },
+      after: async (tx2, updated) => {
+        const was = from ? ` (was <@${from}>)` : "";
+        const text = revert ? `<@${userId}> reverted the change of command and commands again${was}`
+          : takeover ? `<@${userId}> is now incident commander${was}, taken over by <@${actor.userId}> without <@${from}> handing over`
+          : `<@${userId}> is now incident commander${was}, set by <@${actor.userId}>`;
+        const data = { role: "commander", userId, from, takeover, revert } satisfies CommandChange;
+        await tx2.timeline.append({ incidentId: incident.id, eventAt: now, kind: "role", actor: actor.userId, text, data });
+        if ((takeover || revert) && from) await enqueueCommandNotice(tx2, { incidentId: incident.id, actor: actor.userId, to: userId, from, revert }, updated.version, now);
       },
     };
   });
   if (outcome.ok) await inviteToChannel(deps, incidentId, userId);
   return outcome;
+}
+
+/** The Revert button on a takeover announcement: only the displaced commander, only if nothing changed since. */
+export async function revertTakeover(deps: IncidentDeps, change: { incidentId: number; from: string; to: string }, actor: Actor): Promise<Outcome> {
+  const incident = await deps.store.incidents.get(change.incidentId);
+  if (!incident) return refused("That incident no longer exists.");
+  if (actor.userId !== change.from) return refused(`Only <@${change.from}>, who commanded ${humanId(incident)} before, can revert this change of command.`);
+  if (incident.commander !== change.to) return refused(`Command of ${humanId(incident)} has changed since; there is nothing to revert. Use \`/incident commander @someone\` to hand over.`);
+  return setCommander(deps, incident.id, change.from, actor);
 }
 
 /** Whoever takes a role needs to be in the room; already being there is fine. */
@@ -150,6 +186,8 @@ export async function rename(deps: IncidentDeps, incidentId: number, title: stri
 export function resolve(deps: IncidentDeps, incidentId: number, input: { summary: string; rootCause?: string }, actor: Actor): Promise<Outcome> {
   return changeIncident(deps, incidentId, async (tx, incident, now) => {
     if (incident.status === "resolved") return refused(`${humanId(incident)} is already resolved.`);
+    const denied = await checkPermission({ ...deps, store: tx }, incident, actor.userId, "resolve");
+    if (denied) return denied;
     return {
       changes: { status: "resolved", resolvedAt: now },
       outcome: { ok: true, reply: `${humanId(incident)} is resolved. The channel will be archived later; \`/incident postmortem\` drafts the post-mortem.` },

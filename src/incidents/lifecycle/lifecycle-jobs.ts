@@ -8,6 +8,7 @@ import type { IncidentDeps } from "../deps.js";
 import { addNoteOnce } from "../pagerduty-note.js";
 import { VendorError } from "../ports.js";
 import { ANNOUNCE_JOB } from "./record-notes.js";
+import { COMMAND_NOTICE_JOB, commandNoticeJob } from "./command-handover.js";
 import { ARCHIVE_JOB, PAGERDUTY_SYNC_JOB, REFRESH_HEADER_JOB, REMINDER_JOB, scheduleReminder, updateCadenceMinutes } from "./side-effects.js";
 import { incidentDurations } from "../../domain/durations.js";
 
@@ -21,6 +22,8 @@ export function lifecycleJobs(deps: IncidentDeps): Record<string, JobHandler> {
   };
 
   return {
+    [COMMAND_NOTICE_JOB]: commandNoticeJob(deps),
+
     [REFRESH_HEADER_JOB]: async (payload) => {
       const incident = await load(payload);
       if (!incident.channelId || !incident.headerTs) return; // the channel job posts the first header

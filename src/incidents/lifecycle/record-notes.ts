@@ -5,6 +5,7 @@ import { formatClock } from "../../domain/time-format.js";
 import type { IncidentDeps } from "../deps.js";
 import { changeIncident, type Actor } from "./change-incident.js";
 import { refused, refuseIfResolved, type Outcome } from "./outcome.js";
+import { checkPermission } from "./permission-check.js";
 import { scheduleReminder, syncPagerduty } from "./side-effects.js";
 
 export const ANNOUNCE_JOB = "incident.announce";
@@ -36,10 +37,14 @@ export async function addFollowup(deps: IncidentDeps, incident: Incident, text: 
 
 /** A status update: recorded, posted in the channel and the incidents channel, header refreshed. */
 export function postUpdate(deps: IncidentDeps, incidentId: number, update: { status: Status; severity: Severity; summary: string }, actor: Actor): Promise<Outcome> {
-  return changeIncident(deps, incidentId, async (_tx, incident, now) => {
+  return changeIncident(deps, incidentId, async (tx, incident, now) => {
     const closed = refuseIfResolved(incident, "post status updates");
     if (closed) return closed;
     if (update.status === "resolved") return refused("Use `/incident resolve` to resolve: it asks for a resolution summary.");
+    for (const key of [update.status !== incident.status && "status", update.severity !== incident.severity && "severity"] as const) {
+      const denied = key && (await checkPermission({ ...deps, store: tx }, incident, actor.userId, key));
+      if (denied) return denied;
+    }
     return {
       changes: { status: update.status, severity: update.severity, lastUpdateAt: now },
       outcome: { ok: true, reply: `Update posted for ${humanId(incident)}.` },
@@ -92,9 +97,10 @@ export async function removePin(deps: IncidentDeps, incident: Incident, sourceKe
   await deps.store.timeline.removeBySourceKey(incident.id, sourceKey, by, deps.now());
 }
 
-/** Only the commander corrects the record, and the correction is itself an entry. */
+/** Only those `permissions.timeline` names (the commander and the scribe by default) correct the record; the correction is itself an entry. */
 export async function editEntry(deps: IncidentDeps, incident: Incident, input: { entryId: number; at: Date; text: string; remove: boolean }, actor: Actor): Promise<Outcome> {
-  if (actor.userId !== incident.commander) return refused(`Only the incident commander${incident.commander ? ` (<@${incident.commander}>)` : ""} can edit or remove timeline entries.`);
+  const denied = await checkPermission(deps, incident, actor.userId, "timeline");
+  if (denied) return denied;
   const entry = await deps.store.timeline.get(input.entryId);
   if (!entry || entry.incidentId !== incident.id || entry.removedAt) return refused("That timeline entry no longer exists.");
   const now = deps.now();

@@ -1,9 +1,12 @@
 // A person pressed a step button: check they may (on the server, whatever the message showed),
 // then apply their decision. Every refusal is a sentence for them.
-import { mayDecide, type StepDecision } from "../../domain/approval-policy.js";
+import { groupsToRecheck, mayDecide, type StepDecision } from "../../domain/approval-policy.js";
+import { humanId } from "../../domain/incident.js";
 import type { RunEvent } from "../../domain/playbook-run.js";
+import { commanderTookOver } from "../../incidents/lifecycle/command-handover.js";
 import type { StepButtonValue } from "../../slack/views/step-message.js";
 import { applyEvent } from "./apply-event.js";
+import { currentEligibleSet, groupsNow } from "./approver-set.js";
 import type { EngineDeps } from "./engine-deps.js";
 
 export interface StepDecisionInput {
@@ -13,14 +16,23 @@ export interface StepDecisionInput {
   reason?: string;
 }
 
-export async function decideStep(deps: EngineDeps, input: StepDecisionInput): Promise<{ ok: true } | { ok: false; reason: string }> {
+type Result = { ok: true } | { ok: false; reason: string };
+
+export async function decideStep(deps: EngineDeps, input: StepDecisionInput): Promise<Result> {
   const { shown, userId, decision } = input;
   const run = await deps.store.runs.get(shown.runId);
   const step = run?.steps[shown.position];
   if (!run || !step) return { ok: false, reason: "That playbook step no longer exists." };
   const incident = (await deps.store.incidents.get(run.incidentId))!;
   const def = run.playbook.steps[shown.position]!;
-  const userGroups = await groupsOf(deps, userId, def.approval?.from ?? []);
+  // Eligibility is read from the round stored in the database; only membership of the groups
+  // that made this person eligible is looked up again (someone removed since is refused).
+  let userGroups: string[];
+  try {
+    userGroups = step.eligible ? await groupsNow(deps, userId, groupsToRecheck(step.eligible, userId)) : [];
+  } catch {
+    return { ok: false, reason: "Firebreak could not check your approver group membership with Slack just now, so nothing was recorded. Try again in a minute." };
+  }
   const verdict = mayDecide({ decision, userId, userGroups, incident, run, step, def, shown: { version: shown.version, round: shown.round }, now: deps.now() });
   if (!verdict.ok) return verdict;
   const position = shown.position;
@@ -34,15 +46,38 @@ export async function decideStep(deps: EngineDeps, input: StepDecisionInput): Pr
   return result.ok ? { ok: true } : result;
 }
 
-/** The approver groups (firebreak.yaml) among `approvers` that the user belongs to. */
-async function groupsOf(deps: EngineDeps, userId: string, approvers: readonly unknown[]): Promise<string[]> {
-  const names = approvers.flatMap((a) => (typeof a === "object" && a !== null && "group" in a ? [(a as { group: string }).group] : []));
-  const member: string[] = [];
-  for (const name of names) {
-    const group = deps.file.approver_groups[name];
-    if (!group) continue;
-    if (group.users?.includes(userId)) member.push(name);
-    else if (group.usergroup && (await deps.chat.userGroupMembers(group.usergroup)).includes(userId)) member.push(name);
+/**
+ * "Re-request approval": asks a waiting step again, of the approvers as they are now, in a new
+ * round (the old message's buttons go out of date). For the person who started the run and the
+ * commander — but not a commander who took command themselves: otherwise taking command and
+ * re-requesting would make anyone an approver of a step that was already waiting.
+ */
+export async function rerequestApproval(deps: EngineDeps, input: { userId: string; shown: StepButtonValue }): Promise<Result> {
+  const { shown, userId } = input;
+  const run = await deps.store.runs.get(shown.runId);
+  const step = run?.steps[shown.position];
+  if (!run || !step) return { ok: false, reason: "That playbook step no longer exists." };
+  const incident = (await deps.store.incidents.get(run.incidentId))!;
+  const def = run.playbook.steps[shown.position]!;
+  if (incident.status === "resolved") return { ok: false, reason: `${humanId(incident)} is resolved, so its playbook steps can no longer be changed.` };
+  if (step.version !== shown.version || step.round !== shown.round) {
+    return { ok: false, reason: "This message is out of date: the step has changed since it was shown. Look at the updated message below." };
   }
-  return member;
+  if (run.state !== "running" || step.state !== "awaiting_approval") return { ok: false, reason: `“${def.title}” is not waiting for approval, so there is nothing to re-request.` };
+  const starter = userId === run.requestedBy;
+  const commander = userId === incident.commander;
+  if (!starter && !commander) {
+    return { ok: false, reason: `Only <@${run.requestedBy}>, who started the run, or the incident commander${incident.commander ? ` (<@${incident.commander}>)` : ""} can re-request approval for “${def.title}”.` };
+  }
+  if (!starter && (await commanderTookOver(deps.store, incident))) {
+    return { ok: false, reason: `You took command yourself, so you cannot re-request approval for a step that was already waiting. Ask <@${run.requestedBy}>, who started the run, or wait for the request to expire.` };
+  }
+  let eligible;
+  try {
+    eligible = await currentEligibleSet(deps, def, incident.commander);
+  } catch {
+    return { ok: false, reason: "Firebreak could not look up the approver groups with Slack just now, so nothing was re-requested. Try again in a minute." };
+  }
+  const result = await applyEvent(deps, run.id, { type: "rerequest", position: shown.position, userId, eligible, commander: incident.commander }, userId);
+  return result.ok ? { ok: true } : result;
 }

@@ -1,14 +1,23 @@
 import { z } from "zod";
 import type { JobContext } from "../../jobs/job-runner.js";
 import { applyEvent } from "./apply-event.js";
+import { currentEligibleSet } from "./approver-set.js";
 import type { EngineDeps } from "./engine-deps.js";
 
 const payloadSchema = z.object({ runId: z.number().int(), position: z.number().int(), round: z.number().int() });
 
-/** An approval request nobody answered in time is asked again (and says so on the timeline). */
+/**
+ * An approval request nobody answered in time is asked again (and says so on the timeline), of
+ * the approvers as they are now: like any new request, its eligible set is computed afresh.
+ */
 export function expireApprovalJob(deps: EngineDeps) {
   return async (payload: unknown, _context: JobContext): Promise<void> => {
     const { runId, position, round } = payloadSchema.parse(payload);
-    await applyEvent(deps, runId, { type: "approval_expired", position, round });
+    const run = await deps.store.runs.get(runId);
+    const step = run?.steps[position];
+    if (!run || step?.state !== "awaiting_approval" || step.round !== round) return; // already decided
+    const incident = (await deps.store.incidents.get(run.incidentId))!;
+    const eligible = await currentEligibleSet(deps, run.playbook.steps[position]!, incident.commander);
+    await applyEvent(deps, runId, { type: "approval_expired", position, round, eligible, commander: incident.commander });
   };
 }

@@ -6,6 +6,7 @@ import { isPeakHours } from "../../domain/peak-hours.js";
 import type { JobContext } from "../../jobs/job-runner.js";
 import { actionContext } from "./action-context.js";
 import { applyEvent } from "./apply-event.js";
+import { currentEligibleSet } from "./approver-set.js";
 import type { EngineDeps } from "./engine-deps.js";
 import { resolveWith, stepScope } from "./step-scope.js";
 
@@ -21,6 +22,9 @@ export function prepareStepJob(deps: EngineDeps) {
     const def = run.playbook.steps[position]!;
     const action = deps.registry.get(def.action);
     const log = context.log.child({ runId, stepId: def.id });
+    // Outside the try: if Slack cannot say who is in a group now, the job is tried again later
+    // rather than the step failing.
+    const eligible = def.approval ? await currentEligibleSet(deps, def, incident.commander) : undefined;
     let event;
     try {
       if (!action) throw new Error(`the action "${def.action}" is not available in this Firebreak (is its integration configured?)`);
@@ -34,7 +38,7 @@ export function prepareStepJob(deps: EngineDeps) {
       if (limit !== undefined && touched && touched.count > limit) {
         throw new Error(`it would touch ${touched.count} ${touched.unit}, over the limit of ${limit} set for ${def.action} in firebreak.yaml (blast_radius); nothing was run`);
       }
-      event = { type: "prepared" as const, position, input: parsed.data, plan, peakHours: isPeakHours(deps.now(), deps.file.peak_hours, deps.timezone) };
+      event = { type: "prepared" as const, position, input: parsed.data, plan, peakHours: isPeakHours(deps.now(), deps.file.peak_hours, deps.timezone), ...(eligible && { eligible }) };
     } catch (error) {
       event = { type: "prepare_failed" as const, position, error: `Could not plan it: ${error instanceof Error ? error.message : String(error)}` };
     }

@@ -2,6 +2,7 @@
 import type { Incident } from "../../domain/incident.js";
 import { humanId } from "../../domain/incident.js";
 import { paramValueSchema, type Playbook } from "../playbook-schema.js";
+import { checkPermission } from "../../incidents/lifecycle/permission-check.js";
 import { applyEventIn, type ApplyResult } from "./apply-event.js";
 import type { EngineDeps } from "./engine-deps.js";
 
@@ -31,6 +32,9 @@ export async function startRun(
   input: { incident: Incident; playbook: Playbook; params: Record<string, unknown>; userId: string; /** A form submitted twice starts one run. */ dedupeKey?: string },
 ): Promise<ApplyResult | { ok: false; duplicate: true; reason: string }> {
   if (input.incident.status === "resolved") return { ok: false, reason: `${humanId(input.incident)} is resolved; playbooks can no longer be run for it.` };
+  const permissionDeps = { chat: deps.chat, store: deps.store, approverGroups: deps.file.approver_groups, ...(deps.file.permissions && { permissions: deps.file.permissions }) };
+  const denied = await checkPermission(permissionDeps, input.incident, input.userId, "playbooks");
+  if (denied && !denied.ok) return denied;
   // The run, all its steps and its start appear together, or not at all: a crash cannot leave a
   // run that exists but never started.
   const started = await deps.store.transaction(async (tx) => {

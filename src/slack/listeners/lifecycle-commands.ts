@@ -5,6 +5,7 @@ import { humanId, type Incident } from "../../domain/incident.js";
 import { incidentDurations } from "../../domain/durations.js";
 import { rename, setCommander, setRole, setSeverity, setStatus } from "../../incidents/lifecycle/change-incident.js";
 import type { Outcome } from "../../incidents/lifecycle/outcome.js";
+import { checkPermission } from "../../incidents/lifecycle/permission-check.js";
 import { setRootCause, showPreview } from "../../postmortem/postmortem-flows.js";
 import { addFollowup, addNote } from "../../incidents/lifecycle/record-notes.js";
 import { lifecycleHelp, parseSeverity, parseStatus, parseUserMention } from "../views/lifecycle-help.js";
@@ -86,8 +87,9 @@ export async function lifecycleCommand(sub: string, rawArgs: string, ctx: Comman
 export async function timelineReply(flows: AppDeps, incident: Incident, userId: string): Promise<{ text: string; blocks: unknown[] }> {
   const entries = await flows.store.timeline.list(incident.id);
   const rendered = timelineMessage(incident, entries, incidentDurations(incident, entries), flows.timezone);
-  // The commander can pick an entry to correct or remove.
-  const blocks = userId === incident.commander ? [...rendered.blocks, timelineEditPicker(incident, entries, flows.timezone)] : rendered.blocks;
+  // Those who may correct the timeline (the commander and the scribe, by default) can pick an entry.
+  const editor = !(await checkPermission(flows, incident, userId, "timeline"));
+  const blocks = editor ? [...rendered.blocks, timelineEditPicker(incident, entries, flows.timezone)] : rendered.blocks;
   return { text: rendered.text, blocks };
 }
 

@@ -2,8 +2,10 @@
 // commander's timeline corrections. Thin: parse, call a flow, answer privately.
 import type { App, BlockButtonAction, BlockStaticSelectAction, MessageShortcut } from "@slack/bolt";
 import { z } from "zod";
-import { humanId, type Incident } from "../../domain/incident.js";
-import { resolve } from "../../incidents/lifecycle/change-incident.js";
+import type { Incident } from "../../domain/incident.js";
+import { resolve, revertTakeover } from "../../incidents/lifecycle/change-incident.js";
+import { REVERT_COMMAND_ACTION, revertValue } from "../../incidents/lifecycle/command-handover.js";
+import { checkPermission } from "../../incidents/lifecycle/permission-check.js";
 import type { Outcome } from "../../incidents/lifecycle/outcome.js";
 import { slackTsToDate } from "../../incidents/lifecycle/pin-events.js";
 import { addMessage, addNote, editEntry, postUpdate } from "../../incidents/lifecycle/record-notes.js";
@@ -54,6 +56,18 @@ export function registerLifecycleInteractions(app: App, deps: ListenerDeps): voi
       const reply = await timelineReply(flows, incident, body.user.id);
       await flows.chat.postEphemeral(channel, body.user.id, { text: reply.text, blocks: reply.blocks });
     }
+  });
+
+  // Revert on a takeover announcement: the displaced commander takes command back.
+  app.action<BlockButtonAction>(REVERT_COMMAND_ACTION, async ({ ack, body, action }) => {
+    await ack();
+    const flows = deps();
+    const channel = body.channel?.id;
+    const change = revertValue.safeParse(safeJson(action.value));
+    if (!flows) return void (channel && (await deps()?.chat.postEphemeral(channel, body.user.id, { text: DATABASE_UNAVAILABLE })));
+    if (!change.success) return tell(flows, channel, body.user.id, { ok: false, reason: "This button is not one Firebreak can read; use `/incident commander @someone` instead." });
+    const outcome = await revertTakeover(flows, change.data, { userId: body.user.id });
+    await tell(flows, channel, body.user.id, outcome);
   });
 
   app.view("status_update", async ({ ack, view, body }) => {
@@ -122,9 +136,10 @@ export function registerLifecycleInteractions(app: App, deps: ListenerDeps): voi
     const incident = ref.success && flows ? await flows.store.incidents.get(ref.data.incidentId) : undefined;
     const entry = ref.success && flows ? await flows.store.timeline.get(ref.data.entryId) : undefined;
     if (!flows || !incident || !entry) return;
-    if (body.user.id !== incident.commander) {
+    const denied = await checkPermission(flows, incident, body.user.id, "timeline");
+    if (denied) {
       const channel = body.channel?.id ?? incident.channelId;
-      await tell(flows, channel ?? undefined, body.user.id, { ok: false, reason: `Only the commander of ${humanId(incident)} can edit its timeline.` });
+      await tell(flows, channel ?? undefined, body.user.id, denied);
       return;
     }
     await client.views.open({ trigger_id: body.trigger_id, view: editEntryModal(entry, flows.timezone) });

@@ -3,7 +3,7 @@
 import type { App, BlockButtonAction } from "@slack/bolt";
 import { z } from "zod";
 import type { StepDecision } from "../../domain/approval-policy.js";
-import { decideStep } from "../../playbooks/engine/decide-step.js";
+import { decideStep, rerequestApproval } from "../../playbooks/engine/decide-step.js";
 import { DENY_REASON_CALLBACK, denyModal, readDenyReason } from "../views/playbook-views.js";
 import { STEP_ACTIONS } from "../views/step-message.js";
 import { DATABASE_UNAVAILABLE, type ListenerDeps } from "./slack-deps.js";
@@ -34,6 +34,16 @@ export function registerStepListeners(app: App, deps: ListenerDeps): void {
       if (!result.ok) await flows.chat.postEphemeral(channelId, body.user.id, { text: `:no_entry_sign: ${result.reason}` });
     });
   }
+
+  app.action<BlockButtonAction>(STEP_ACTIONS.rerequest, async ({ ack, body, action }) => {
+    const flows = deps();
+    const channelId = body.channel?.id;
+    if (!channelId || !flows) throw new Error(flows ? "a step button outside a channel" : "database unavailable");
+    const shown = buttonValue.safeParse(safeJson(action.value));
+    const result = shown.success ? await rerequestApproval(flows.engine, { userId: body.user.id, shown: shown.data }) : { ok: false as const, reason: STALE };
+    await ack();
+    if (!result.ok) await flows.chat.postEphemeral(channelId, body.user.id, { text: `:no_entry_sign: ${result.reason}` });
+  });
 
   app.action<BlockButtonAction>(STEP_ACTIONS.deny, async ({ ack, body, action, client }) => {
     await ack();

@@ -1,14 +1,14 @@
 // One message per playbook step, updated in place as the step moves: what will run (the exact
 // plan), its risk, who may approve, the approvals so far, progress, and the buttons that apply.
 import type { KnownBlock } from "@slack/types";
-import { describeApprovers } from "../../domain/approval-policy.js";
+import { describeApprovers, describeEligible, unreachableApproval } from "../../domain/approval-policy.js";
 import type { PlaybookRun, StepRun, StepState } from "../../domain/playbook-run.js";
 import { formatClock } from "../../domain/time-format.js";
 import { button } from "./buttons.js";
 import { escapeMrkdwn, userMention } from "./mrkdwn.js";
 import type { Rendered } from "./incident-header.js";
 
-export const STEP_ACTIONS = { approve: "step_approve", deny: "step_deny", retry: "step_retry", skip: "step_skip", abort: "run_abort" } as const;
+export const STEP_ACTIONS = { approve: "step_approve", deny: "step_deny", rerequest: "step_rerequest", retry: "step_retry", skip: "step_skip", abort: "run_abort" } as const;
 
 /** What a button carries: the step and the version/round the person saw. */
 export interface StepButtonValue {
@@ -53,10 +53,14 @@ export function stepMessage(run: PlaybookRun, step: StepRun & { progress?: strin
     const given = step.approvals.filter((a) => a.decision === "approve").map((a) => userMention(a.userId));
     const expires = step.state === "awaiting_approval" && step.approvalExpiresAt ? ` · expires ${formatClock(step.approvalExpiresAt, timeZone)}` : "";
     const reason = def.approval.reason ? `\n${escapeMrkdwn(def.approval.reason)}` : "";
+    // Who may approve is the set stored with this round, not whoever commands now.
+    const who = step.eligible ? describeEligible(step.eligible, commander) : describeApprovers(def, commander);
     blocks.push({
       type: "context",
-      elements: [{ type: "mrkdwn", text: `*Approvals ${given.length}/${step.requiredApprovals}*${given.length ? `: ${given.join(", ")}` : ""} · may approve: ${describeApprovers(def, commander)}${expires}${reason}` }],
+      elements: [{ type: "mrkdwn", text: `*Approvals ${given.length}/${step.requiredApprovals}*${given.length ? `: ${given.join(", ")}` : ""} · may approve: ${who}${expires}${reason}`.slice(0, 3000) }],
     });
+    const stuck = step.state === "awaiting_approval" && step.eligible ? unreachableApproval(step.eligible, def, run.requestedBy, step.requiredApprovals) : undefined;
+    if (stuck) blocks.push({ type: "section", text: { type: "mrkdwn", text: `:warning: ${stuck}` } });
   }
   if (step.state === "running" && step.progress) blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: `:hourglass: ${escapeMrkdwn(step.progress)}` }] });
   if (step.error) blocks.push({ type: "section", text: { type: "mrkdwn", text: `*Why:* ${escapeMrkdwn(step.error).slice(0, 2900)}` } });
@@ -85,6 +89,7 @@ function buttonsFor(run: PlaybookRun, step: StepRun, reversible: boolean) {
     return [
       button("Approve", STEP_ACTIONS.approve, value, { style: "primary", ...(!reversible && sure("This step cannot be undone. Approve it to run exactly the plan above.")) }),
       button("Deny", STEP_ACTIONS.deny, value, { style: "danger" }),
+      button("Re-request approval", STEP_ACTIONS.rerequest, value),
     ];
   }
   if (step.state === "interrupted" || (step.state === "failed" && !run.steps.some((s) => s.position > step.position && !["pending", "cancelled"].includes(s.state)))) {
