@@ -232,6 +232,21 @@ describe("approving a waiting step", () => {
     await setDbaMembers([people.dba]);
   });
 
+  it("does not make someone who took command an approver by outwaiting the request", async () => {
+    const { incident, channel } = await newIncident();
+    await startRun(a, incident, channel);
+    await waiting(channel, 1);
+    await command(a, people.mallory, channel, `commander <@${people.mallory}>`);
+    offsetMs += 16 * 60_000; // the request expires and is asked again
+    const second = await waiting(channel, 2);
+    expect(await stepRow(incident)).toMatchObject({ round: 2, eligible: { commander: people.cmd } });
+    await click(b, "step_approve", second, people.mallory, channel);
+    expect((await refusalsFor(channel, people.mallory))[0]!.text).toContain(`Only <@${people.cmd}>`);
+    expect(await ran(incident)).toBe(0);
+    await click(a, "step_approve", second, people.cmd, channel);
+    await eventually(() => ran(incident), (n) => n === 1);
+  });
+
   it("asks an expired request again of the approvers as they are then", async () => {
     const { incident, channel } = await newIncident();
     await startRun(b, incident, channel);

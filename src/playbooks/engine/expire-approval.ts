@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { commanderTookOver } from "../../incidents/lifecycle/command-handover.js";
 import type { JobContext } from "../../jobs/job-runner.js";
 import { applyEvent } from "./apply-event.js";
 import { currentEligibleSet } from "./approver-set.js";
@@ -8,7 +9,8 @@ const payloadSchema = z.object({ runId: z.number().int(), position: z.number().i
 
 /**
  * An approval request nobody answered in time is asked again (and says so on the timeline), of
- * the approvers as they are now: like any new request, its eligible set is computed afresh.
+ * the approvers as they are now: like any new request, its eligible set is computed afresh, except
+ * that a commander who took command themselves is not put in it.
  */
 export function expireApprovalJob(deps: EngineDeps) {
   return async (payload: unknown, _context: JobContext): Promise<void> => {
@@ -17,7 +19,10 @@ export function expireApprovalJob(deps: EngineDeps) {
     const step = run?.steps[position];
     if (!run || step?.state !== "awaiting_approval" || step.round !== round) return; // already decided
     const incident = (await deps.store.incidents.get(run.incidentId))!;
-    const eligible = await currentEligibleSet(deps, run.playbook.steps[position]!, incident.commander);
-    await applyEvent(deps, runId, { type: "approval_expired", position, round, eligible, commander: incident.commander });
+    // Someone who took command themselves never becomes an approver of a step that was already
+    // waiting, not even by outwaiting its request: the commander slot keeps the earlier commander.
+    const commander = (await commanderTookOver(deps.store, incident)) ? (step.eligible?.commander ?? null) : incident.commander;
+    const eligible = await currentEligibleSet(deps, run.playbook.steps[position]!, commander);
+    await applyEvent(deps, runId, { type: "approval_expired", position, round, eligible, commander });
   };
 }
