@@ -2,10 +2,12 @@
 import { fileURLToPath } from "node:url";
 import { WebClient } from "@slack/web-api";
 import { createDatadog } from "./adapters/datadog.js";
+import { routeDatadogLogs } from "./adapters/datadog-log.js";
 import type { PostgresTargets } from "./adapters/postgres-target.js";
 import { createGithub } from "./adapters/github.js";
 import { createPagerdutyPaging } from "./adapters/pagerduty.js";
 import { createSlackChat } from "./adapters/slack-chat.js";
+import { slackLogger, vendorLog } from "./adapters/vendor-logs.js";
 import { openStoreWithRetry } from "./adapters/store/open-store.js";
 import type { Store } from "./adapters/store/store.js";
 import { describeIntegrations, type Config } from "./config.js";
@@ -77,6 +79,7 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
   }
 
   const slackClient = new WebClient(config.slack.botToken, {
+    logger: slackLogger(log.child({ component: "slack" }), "web-api"),
     slackApiUrl: config.slack.apiUrl,
     timeout: 10_000,
     // Durable jobs retry across minutes; the client only smooths over brief blips.
@@ -93,12 +96,13 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
     }
   });
   const paging = config.pagerduty && createPagerdutyPaging(config.pagerduty);
+  if (config.datadog) routeDatadogLogs(vendorLog(log.child({ component: "datadog", vendor: "datadog-api-client" })), log.level);
   const datadog = config.datadog && createDatadog(config.datadog);
   const nudge = () => runner?.nudge();
   const registry = firebreakActions(config, { store: () => store, now, ...(options.postgresTargets && { postgresTargets: options.postgresTargets }) });
   // An invalid playbook or template stops start-up with every problem as file:line:col (the caller exits 2).
   const postmortemTemplate = loadPostmortemTemplate(config.file.postmortem_template ?? DEFAULT_POSTMORTEM_TEMPLATE);
-  const github = config.github && createGithub(config.github, { log: log.child({ component: "github" }) });
+  const github = config.github && createGithub(config.github, { log: vendorLog(log.child({ component: "github", vendor: "octokit" })) });
   const playbooks = (config.file.playbook_dirs ?? [SHIPPED_PLAYBOOKS]).flatMap((dir) => loadPlaybooks(dir, registry));
 
   const slackApp = createSlackApp({
