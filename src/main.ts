@@ -24,6 +24,7 @@ import { openChannelJob } from "./incidents/open-channel.js";
 import { PAGERDUTY_NOTE_JOB, pagerdutyNoteJob } from "./incidents/pagerduty-note.js";
 import { DATADOG_DELIVERY_JOB, PAGERDUTY_DELIVERY_JOB, processDeliveryJob } from "./incidents/process-delivery.js";
 import { createJobRunner, type JobRunner, type JobRunnerOptions } from "./jobs/job-runner.js";
+import { RETENTION_JOB, retentionJob, scheduleRetention } from "./jobs/retention-job.js";
 import type { Logger } from "./log.js";
 import { createMetrics } from "./metrics.js";
 import { createPlaybookEngine } from "./playbooks/engine/create-engine.js";
@@ -177,9 +178,11 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
         ...(github && { [PUBLISH_POSTMORTEM_JOB]: publishPostmortemJob(appDeps, github) }),
         ...engine.jobHandlers,
         ...(datadog && { [DATADOG_MARKER_JOB]: datadogMarkerJob(datadog) }),
+        [RETENTION_JOB]: retentionJob({ store: opened, retentionDays: config.file.retention_days }),
       },
     });
     runner.start();
+    scheduleRetention(opened.jobs, now()).catch((error: unknown) => log.warn({ err: error }, "could not schedule today's retention sweep; the next start-up will"));
     engine.worker.start();
     stepWorker = engine.worker;
     log.info({ driver: opened.driver }, "database ready");

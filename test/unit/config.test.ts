@@ -158,3 +158,16 @@ describe("firebreak.yaml targets", () => {
     }
   });
 });
+
+describe("firebreak.yaml retention_days", () => {
+  const withFile = (text: string) => loadConfig({ ...slack, FIREBREAK_CONFIG: "/etc/firebreak.yaml" }, { require: ["slack"], readFile: () => text });
+
+  it("keeps deliveries and finished jobs 30 days unless told otherwise", () => {
+    expect(loadConfig(slack, { require: ["slack"] }).file.retention_days).toBe(30);
+    expect(withFile("retention_days: 7\n").file.retention_days).toBe(7);
+  });
+
+  it("refuses fewer than 3 days, which PagerDuty's 48 hours of retries could outlast", () => {
+    expect(() => withFile("retention_days: 2\n")).toThrow(/retention_days: must be at least 3: PagerDuty retries a delivery for up to 48 hours/);
+  });
+});

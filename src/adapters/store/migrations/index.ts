@@ -5,6 +5,7 @@ import * as lifecycle from "./004-lifecycle.js";
 import * as postmortems from "./005-postmortems.js";
 import * as rateSlots from "./006-rate-slots.js";
 import * as queueIndexes from "./007-queue-indexes.js";
+import * as retentionIndexes from "./009-retention-indexes.js";
 
 export interface Migration {
   version: number;
@@ -21,6 +22,7 @@ export const migrations: readonly Migration[] = [
   { version: 5, name: "postmortems", up: postmortems.up },
   { version: 6, name: "rate-slots", up: rateSlots.up },
   { version: 7, name: "queue-indexes", up: queueIndexes.up },
+  { version: 9, name: "retention-indexes", up: retentionIndexes.up },
 ];
 
 export const latestVersion = migrations[migrations.length - 1]!.version;
