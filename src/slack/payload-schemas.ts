@@ -6,9 +6,9 @@
 // no channel). References:
 // https://docs.slack.dev/reference/interaction-payloads/block_actions-payload
 // https://docs.slack.dev/reference/interaction-payloads/view-interactions-payload
-// https://docs.slack.dev/reference/interaction-payloads/shortcuts-interaction-payload
-// https://docs.slack.dev/interactivity/implementing-slash-commands#app_command_handling
-// https://docs.slack.dev/apis/events-api/#callback-field
+// https://api.slack.com/reference/interaction-payloads/shortcuts
+// https://docs.slack.dev/interactivity/implementing-slash-commands
+// https://docs.slack.dev/apis/events-api/
 import { z } from "zod";
 
 const record = z.record(z.string(), z.unknown());
@@ -45,6 +45,7 @@ const action = z.object({
   block_id: z.string().optional(),
   type: z.string(),
   value: z.string().optional(),
+  // Deselecting a static select's option sends null (block_actions payload reference).
   selected_option: z.object({ value: z.string() }).nullish(),
 });
 
