@@ -128,6 +128,12 @@ export const configFileSchema = z
       .default({ update_every_minutes: {}, archive_after_minutes: 1440 }),
     /** Who may do what in an incident; see README "Permissions". */
     permissions: permissionsSchema.default(permissionsSchema.parse({})),
+    /**
+     * Days to keep inbound deliveries and finished jobs (incidents, timelines, runs and
+     * post-mortems are kept forever). At least 3: PagerDuty retries a delivery for up to 48 hours,
+     * and one forgotten sooner would be processed twice.
+     */
+    retention_days: z.number().int().min(3, { error: "must be at least 3: PagerDuty retries a delivery for up to 48 hours" }).default(30),
     /** Risky steps need one more approval inside these windows. */
     peak_hours: peakHoursSchema.optional(),
     /** Per-action limits on what one step may touch, e.g. `kubernetes.rollout_restart: 50` (pods). */

@@ -243,7 +243,19 @@ const secretSettings = new Set<string>([
 ]);
 
 function redactForMessage(name: string, raw: string): string {
-  return secretSettings.has(name) ? "(hidden)" : JSON.stringify(raw);
+  if (secretSettings.has(name)) return "(hidden)";
+  return JSON.stringify(name.endsWith("_URL") ? withoutUserinfo(raw) : raw);
+}
+
+/**
+ * A URL with whatever precedes its last "@" hidden. The value is invalid, so URL cannot parse it;
+ * a "user:password@" is cut textually, and a stray "@" later in the value hides more, never less.
+ */
+function withoutUserinfo(raw: string): string {
+  const at = raw.lastIndexOf("@");
+  if (at < 0) return raw;
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(raw)?.[0] ?? "";
+  return `${scheme}(credentials hidden)@${raw.slice(at + 1)}`;
 }
 
 export function formatProblems(problems: ConfigProblem[]): string {

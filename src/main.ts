@@ -2,10 +2,12 @@
 import { fileURLToPath } from "node:url";
 import { WebClient } from "@slack/web-api";
 import { createDatadog } from "./adapters/datadog.js";
+import { routeDatadogLogs } from "./adapters/datadog-log.js";
 import type { PostgresTargets } from "./adapters/postgres-target.js";
 import { createGithub } from "./adapters/github.js";
 import { createPagerdutyPaging } from "./adapters/pagerduty.js";
 import { createSlackChat } from "./adapters/slack-chat.js";
+import { slackLogger, vendorLog } from "./adapters/vendor-logs.js";
 import { openStoreWithRetry } from "./adapters/store/open-store.js";
 import type { Store } from "./adapters/store/store.js";
 import { describeIntegrations, type Config } from "./config.js";
@@ -22,6 +24,7 @@ import { openChannelJob } from "./incidents/open-channel.js";
 import { PAGERDUTY_NOTE_JOB, pagerdutyNoteJob } from "./incidents/pagerduty-note.js";
 import { DATADOG_DELIVERY_JOB, PAGERDUTY_DELIVERY_JOB, processDeliveryJob } from "./incidents/process-delivery.js";
 import { createJobRunner, type JobRunner, type JobRunnerOptions } from "./jobs/job-runner.js";
+import { RETENTION_JOB, retentionJob, scheduleRetention } from "./jobs/retention-job.js";
 import type { Logger } from "./log.js";
 import { createMetrics } from "./metrics.js";
 import { createPlaybookEngine } from "./playbooks/engine/create-engine.js";
@@ -78,6 +81,7 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
   }
 
   const slackClient = new WebClient(config.slack.botToken, {
+    logger: slackLogger(log.child({ component: "slack" }), "web-api"),
     slackApiUrl: config.slack.apiUrl,
     timeout: 10_000,
     // Durable jobs retry across minutes; the client only smooths over brief blips.
@@ -94,12 +98,13 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
     }
   });
   const paging = config.pagerduty && createPagerdutyPaging(config.pagerduty);
+  if (config.datadog) routeDatadogLogs(vendorLog(log.child({ component: "datadog", vendor: "datadog-api-client" })), log.level);
   const datadog = config.datadog && createDatadog(config.datadog);
   const nudge = () => runner?.nudge();
   const registry = firebreakActions(config, { store: () => store, now, ...(options.postgresTargets && { postgresTargets: options.postgresTargets }) });
   // An invalid playbook or template stops start-up with every problem as file:line:col (the caller exits 2).
   const postmortemTemplate = loadPostmortemTemplate(config.file.postmortem_template ?? DEFAULT_POSTMORTEM_TEMPLATE);
-  const github = config.github && createGithub(config.github, { log: log.child({ component: "github" }) });
+  const github = config.github && createGithub(config.github, { log: vendorLog(log.child({ component: "github", vendor: "octokit" })) });
   const playbooks = (config.file.playbook_dirs ?? [SHIPPED_PLAYBOOKS]).flatMap((dir) => loadPlaybooks(dir, registry));
 
   const slackApp = createSlackApp({
@@ -176,9 +181,11 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
         ...(github && { [PUBLISH_POSTMORTEM_JOB]: publishPostmortemJob(appDeps, github) }),
         ...engine.jobHandlers,
         ...(datadog && { [DATADOG_MARKER_JOB]: datadogMarkerJob(datadog) }),
+        [RETENTION_JOB]: retentionJob({ store: opened, retentionDays: config.file.retention_days }),
       },
     });
     runner.start();
+    scheduleRetention(opened.jobs, now()).catch((error: unknown) => log.warn({ err: error }, "could not schedule today's retention sweep; the next start-up will"));
     engine.worker.start();
     stepWorker = engine.worker;
     log.info({ driver: opened.driver }, "database ready");

@@ -18,7 +18,8 @@ export function createDatadogClient(config: DatadogConfig, options: DatadogOptio
   const timeoutMs = options.requestTimeoutMs ?? 10_000;
   const baseServer = new BaseServerConfiguration(config.apiUrl, {});
   const authMethods = { apiKeyAuth: config.apiKey, appKeyAuth: config.appKey };
-  const base = createConfiguration({ baseServer, authMethods, httpApi: fetchTransport });
+  // debug off: the client would otherwise log every request, headers included (keys and all).
+  const base = createConfiguration({ baseServer, authMethods, httpApi: fetchTransport, debug: false });
   const metrics = new MetricsApi(base);
   const events = new EventsApi(base);
   const secrets = [config.apiKey, config.appKey].filter((s) => s.length > 0);
@@ -28,7 +29,7 @@ export function createDatadogClient(config: DatadogConfig, options: DatadogOptio
     const timeout = AbortSignal.timeout(timeoutMs);
     const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
     try {
-      return await send(createConfiguration({ baseServer, authMethods, httpApi: fetchTransport, httpConfig: { signal: combined } }));
+      return await send(createConfiguration({ baseServer, authMethods, httpApi: fetchTransport, httpConfig: { signal: combined }, debug: false }));
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       throw toVendorError(operation, error, timeout.aborted ? timeoutMs : undefined, secrets);

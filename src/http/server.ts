@@ -63,9 +63,11 @@ export function createHttpServer(options: { routes: Routes; log: Logger; metrics
     let response: HttpResponse;
     try {
       if (!route) throw new CodedError("not_found", `Nothing is served at ${url.pathname}.`);
-      const handler = route[req.method as keyof typeof route];
+      // HEAD is GET without the body (RFC 9110 §9.3.2): Node's response drops the body for a HEAD
+      // request and keeps the headers, content-length included, so HEAD-based health checks work.
+      const handler = req.method === "HEAD" ? route.GET : route[req.method as keyof typeof route];
       if (!handler) {
-        const allow = Object.keys(route).join(", ");
+        const allow = allowedMethods(route).join(", ");
         response = errorResponse(new CodedError("method_not_allowed", `${req.method} is not allowed here; use ${allow}.`));
         response.headers = { ...response.headers, allow };
       } else {
@@ -113,6 +115,11 @@ export function createHttpServer(options: { routes: Routes; log: Logger; metrics
         server.closeIdleConnections();
       }),
   };
+}
+
+function allowedMethods(route: Routes[string]): string[] {
+  const methods = Object.keys(route);
+  return route.GET ? [...methods, "HEAD"] : methods;
 }
 
 export function errorResponse(error: CodedError): HttpResponse {

@@ -1,6 +1,7 @@
 // The Bolt app: our receiver for transport, an authorize that survives Slack being down, and
-// pino behind Bolt's logger interface.
-import { App, LogLevel, SocketModeReceiver, type AuthorizeResult, type Logger as BoltLogger } from "@slack/bolt";
+// pino behind Bolt's logger interface (which Bolt hands on to its WebClient and Socket Mode client).
+import { App, SocketModeReceiver, type AuthorizeResult } from "@slack/bolt";
+import { slackLogger, slackLogLevel } from "../adapters/vendor-logs.js";
 import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
 import { SlackReceiver, type SlackReceiverOptions } from "./receiver.js";
@@ -22,13 +23,15 @@ export interface SlackApp {
 
 export function createSlackApp(options: SlackAppOptions): SlackApp {
   const { slack, log } = options;
-  const boltLog = boltLogger(log.child({ component: "bolt" }));
+  const boltLog = slackLogger(log.child({ component: "bolt" }), "bolt");
   const receiver = slack.appToken ? undefined : new SlackReceiver({ signingSecret: slack.signingSecret, ...(options.now && { now: options.now }), ...(options.recordEvent && { recordEvent: options.recordEvent }) });
   const socketMode = slack.appToken ? new SocketModeReceiver({ appToken: slack.appToken, logger: boltLog, autoReconnectEnabled: true }) : undefined;
   let identity: Promise<{ botUserId?: string; botId?: string }> | undefined;
   const app: App = new App({
     receiver: (receiver ?? socketMode)!,
     logger: boltLog,
+    // Bolt sets its logger to this level (INFO unless told): say LOG_LEVEL's, or debug lines vanish.
+    logLevel: slackLogLevel(log),
     clientOptions: { slackApiUrl: slack.apiUrl, retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2_000 } },
     // Bolt's own token authorization caches a failed auth.test forever (or calls it on every event);
     // this one remembers only success, so an outage at start-up does not break the bot for good.
@@ -48,19 +51,4 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     log.error({ err: error }, "unhandled error in a Slack listener");
   });
   return { app, receiver, connect: async () => void (socketMode && (await app.start())) };
-}
-
-function boltLogger(log: Logger): BoltLogger {
-  let name = "bolt";
-  const write = (level: "debug" | "info" | "warn" | "error") => (...msg: unknown[]) =>
-    log[level]({ bolt: name }, msg.map((m) => (typeof m === "string" ? m : m instanceof Error ? m.message : JSON.stringify(m))).join(" "));
-  return {
-    debug: write("debug"),
-    info: write("info"),
-    warn: write("warn"),
-    error: write("error"),
-    setLevel: () => undefined,
-    getLevel: () => LogLevel.INFO,
-    setName: (n: string) => void (name = n),
-  };
 }

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { CodedError } from "../errors.js";
 import type { HttpRequest, HttpResponse } from "../http/server.js";
 import { verifySlackRequest } from "../http/slack-signature.js";
+import { describeIssue, slackPayloadSchema } from "./payload-schemas.js";
 
 export const SLACK_ACK_DEADLINE_MS = 2_800;
 
@@ -82,31 +83,11 @@ export class SlackReceiver implements Receiver {
   }
 }
 
-// What Bolt and our listeners rely on, checked before they see the body: a signed but malformed
-// request gets a 400 with the reason rather than a 500 from deep inside a listener.
-const id = z.object({ id: z.string() });
-const shapes = {
-  url_verification: z.object({ challenge: z.string() }),
-  event_callback: z.object({ event_id: z.string(), event: z.record(z.string(), z.unknown()), team_id: z.string().optional() }),
-  interaction: z.object({ user: id, team: id.nullable() }),
-  command: z.object({ command: z.string(), team_id: z.string(), user_id: z.string(), channel_id: z.string(), text: z.string(), trigger_id: z.string() }),
-};
-const interactionTypes = new Set(["block_actions", "view_submission", "view_closed", "message_action", "shortcut", "block_suggestion"]);
-
 function checkShape(body: Record<string, unknown>): void {
-  const type = typeof body.type === "string" ? body.type : undefined;
-  const schema =
-    type === "url_verification" ? shapes.url_verification
-    : type === "event_callback" ? shapes.event_callback
-    : type && interactionTypes.has(type) ? shapes.interaction
-    : typeof body.command === "string" ? shapes.command
-    : undefined;
-  if (!schema) throw new CodedError("invalid_payload", "The body is not a Slack event, command or interaction Firebreak handles.");
-  const result = schema.safeParse(body);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new CodedError("invalid_payload", `The Slack ${type ?? "command"} payload is missing or has a wrong ${issue?.path.join(".") || "field"}.`);
-  }
+  const found = slackPayloadSchema(body);
+  if (!found) throw new CodedError("invalid_payload", "The body is not a Slack event, command or interaction Firebreak handles.");
+  const result = found.schema.safeParse(body);
+  if (!result.success) throw new CodedError("invalid_payload", `The Slack ${found.kind} payload is malformed: ${describeIssue(result.error)}.`);
 }
 
 function ackResponse(response: unknown): HttpResponse {

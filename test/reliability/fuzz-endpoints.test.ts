@@ -1,6 +1,7 @@
 // Every inbound endpoint of a running `firebreak serve`, fuzzed with fast-check: whatever arrives,
 // the answer is never a 5xx (the database is up), the process keeps serving, and a request that
 // fails verification or is not a payload Firebreak understands writes nothing at all.
+import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createPgDriver } from "../../src/adapters/store/pg-driver.js";
@@ -15,6 +16,7 @@ import { datadogForgeries, pagerdutyForgeries, slackForgeries, type Forge } from
 import { anyBody, contentType, fuzzBody, headerValue, isJsonObject, jsonObjectText, jsonText, text, type FuzzBody } from "./helpers/fuzz-arbitraries.js";
 import { hostileDatadogPayload, hostilePagerdutyEnvelope, invalidDatadogPayload, invalidPagerdutyEnvelope, slackishObject } from "./helpers/payload-arbitraries.js";
 import { rawRequest, type RawResponse } from "./helpers/raw-http.js";
+import { brokenCommand, brokenEventCallback, brokenInteraction } from "./helpers/slack-interaction-arbitraries.js";
 import { rowCounts } from "./helpers/row-counts.js";
 import { printSeedOnFailure, suiteSeed } from "./helpers/seed.js";
 import { isAlive, kill, killAll, serve, type Served } from "./helpers/serve-process.js";
@@ -231,3 +233,38 @@ describe("correctly signed payloads full of hostile text: never a 5xx", () => {
     await stillServing();
   });
 });
+
+describe("correctly signed Slack payloads with a field nulled, retyped or removed: 200 or 400, never a 5xx", () => {
+  const oneLineReason = (response: RawResponse) => {
+    if (response.status !== 400) return;
+    const { message } = JSON.parse(response.text) as { message: string };
+    expect(message).toMatch(/^The .+\.$/);
+    expect(message).not.toContain("\n");
+  };
+
+  it("block_actions with actions: null and view_submission with view: null get 400 naming the field", async () => {
+    const button = JSON.parse(readFileSync("test/fixtures/slack/interactivity/block_actions.button.json", "utf8")) as Record<string, unknown>;
+    const submission = JSON.parse(readFileSync("test/fixtures/slack/interactivity/view_submission.json", "utf8")) as Record<string, unknown>;
+    for (const [payload, reason] of [
+      [{ ...button, actions: null }, "The Slack block_actions payload is malformed: actions expected array, received null."],
+      [{ ...submission, view: null }, "The Slack view_submission payload is malformed: view expected object, received null."],
+    ] as const) {
+      const body = slackForm(payload);
+      const type = "application/x-www-form-urlencoded";
+      const response = await checked(() => post("/slack/events", body, signedSlack(body.bytes, type), type), (s) => s === 400);
+      expect(JSON.parse(response.text)).toMatchObject({ ok: false, error: "invalid_payload", message: reason });
+    }
+  });
+
+  it("POST /slack/events: interactions of every type, event callbacks and commands", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.oneof({ arbitrary: brokenInteraction, weight: 4 }, brokenEventCallback, brokenCommand), async ({ body, contentType: type }) => {
+        const response = await checked(() => post("/slack/events", body, signedSlack(body.bytes, type), type), (s) => s === 200 || s === 400, { writes: "allowed" });
+        oneLineReason(response);
+      }),
+      options(12, { numRuns: 300 }),
+    );
+    await stillServing();
+  });
+});
+

@@ -95,6 +95,29 @@ describe("configuration", () => {
 });
 
 describe("README", () => {
+  it("never echoes the user or password of an invalid URL setting", () => {
+    const env = {
+      ...slack,
+      SLACK_API_URL: "https://slack-user:slack-secret-pw@slack example.com/api/",
+      PAGERDUTY_API_URL: "ftp://pd-user:pd-secret-pw@pd.example.com",
+      DATADOG_API_URL: "https://dd-user:dd-secret-pw@",
+      GITHUB_API_URL: "gh-user:gh-secret-pw@github.example.com",
+      DATABASE_URL: "mysql://db-user:db-secret-pw@db.example.com/app",
+    };
+    let message = "";
+    try {
+      loadConfig(env, { require: ["slack"] });
+    } catch (error) {
+      message = (error as ConfigError).message;
+    }
+    for (const name of ["SLACK_API_URL", "PAGERDUTY_API_URL", "DATADOG_API_URL", "GITHUB_API_URL", "DATABASE_URL"]) expect(message).toContain(`${name}=`);
+    for (const part of ["slack-user", "slack-secret-pw", "pd-user", "pd-secret-pw", "dd-user", "dd-secret-pw", "gh-user", "gh-secret-pw", "db-user", "db-secret-pw"]) {
+      expect(message).not.toContain(part);
+    }
+    // What is left still points the operator at the value to fix.
+    expect(message).toContain('SLACK_API_URL="https://(credentials hidden)@slack example.com/api/"');
+  });
+
   it("shows the Datadog payload template exactly as Firebreak parses it", async () => {
     const { DATADOG_WEBHOOK_TEMPLATE } = await import("../../src/sources/datadog.js");
     expect(readFileSync("README.md", "utf8")).toContain(DATADOG_WEBHOOK_TEMPLATE);
@@ -133,5 +156,18 @@ describe("firebreak.yaml targets", () => {
       expect((error as ConfigError).problems.map((p) => p.setting)).toEqual(["ORDERS_DB_URL", "EDGE_TOKEN"]);
       expect((error as ConfigError).message).toContain('ORDERS_DB_URL is required by the postgres target "orders-db"');
     }
+  });
+});
+
+describe("firebreak.yaml retention_days", () => {
+  const withFile = (text: string) => loadConfig({ ...slack, FIREBREAK_CONFIG: "/etc/firebreak.yaml" }, { require: ["slack"], readFile: () => text });
+
+  it("keeps deliveries and finished jobs 30 days unless told otherwise", () => {
+    expect(loadConfig(slack, { require: ["slack"] }).file.retention_days).toBe(30);
+    expect(withFile("retention_days: 7\n").file.retention_days).toBe(7);
+  });
+
+  it("refuses fewer than 3 days, which PagerDuty's 48 hours of retries could outlast", () => {
+    expect(() => withFile("retention_days: 2\n")).toThrow(/retention_days: must be at least 3: PagerDuty retries a delivery for up to 48 hours/);
   });
 });

@@ -76,6 +76,24 @@ export function createDeliveriesStore(sql: SqlExecutor) {
       return rows.map((r) => r.delivery_id);
     },
 
+    /**
+     * Deletes up to `limit` deliveries received before `cutoff`, in one short statement (retention);
+     * returns how many. A delivery whose processing job has not finished is kept: the job reads it.
+     * Rows another transaction holds are skipped, not waited for.
+     */
+    async deleteReceivedBefore(cutoff: Date, limit: number): Promise<number> {
+      const rows = await sql.query(
+        `DELETE FROM deliveries WHERE (source, delivery_id) IN (
+           SELECT source, delivery_id FROM deliveries
+           WHERE received_at < $1
+             AND delivery_id NOT IN (SELECT payload->>'deliveryId' FROM jobs WHERE status IN ('pending', 'running') AND payload->>'deliveryId' IS NOT NULL)
+           LIMIT $2 FOR UPDATE SKIP LOCKED)
+         RETURNING 1`,
+        [cutoff, limit],
+      );
+      return rows.length;
+    },
+
     async count(source?: string): Promise<number> {
       const [row] = await sql.query<{ n: number }>(
         source ? "SELECT count(*)::int AS n FROM deliveries WHERE source = $1" : "SELECT count(*)::int AS n FROM deliveries",

@@ -80,6 +80,21 @@ export function createJobsStore(sql: SqlExecutor) {
       return rows.length === 1;
     },
 
+    /**
+     * Deletes up to `limit` jobs that finished (done or dead) before `cutoff`, in one short
+     * statement (retention); returns how many. Pending and running jobs are never deleted.
+     */
+    async deleteFinishedBefore(cutoff: Date, limit: number): Promise<number> {
+      const rows = await sql.query(
+        `DELETE FROM jobs WHERE id IN (
+           SELECT id FROM jobs WHERE status IN ('done', 'dead') AND finished_at < $1
+           LIMIT $2 FOR UPDATE SKIP LOCKED)
+         RETURNING 1`,
+        [cutoff, limit],
+      );
+      return rows.length;
+    },
+
     async get(id: number): Promise<Job | undefined> {
       return (await jobs("SELECT * FROM jobs WHERE id = $1", [id]))[0];
     },

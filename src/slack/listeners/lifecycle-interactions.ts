@@ -132,7 +132,7 @@ export function registerLifecycleInteractions(app: App, deps: ListenerDeps): voi
   app.action<BlockStaticSelectAction>(TIMELINE_EDIT_ACTION, async ({ ack, body, action, client }) => {
     await ack();
     const flows = deps();
-    const ref = entryRef.safeParse(safeJson(action.selected_option.value));
+    const ref = entryRef.safeParse(safeJson(action.selected_option?.value));
     const incident = ref.success && flows ? await flows.store.incidents.get(ref.data.incidentId) : undefined;
     const entry = ref.success && flows ? await flows.store.timeline.get(ref.data.entryId) : undefined;
     if (!flows || !incident || !entry) return;

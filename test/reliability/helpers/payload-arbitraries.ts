@@ -95,8 +95,8 @@ export const invalidDatadogPayload: fc.Arbitrary<FuzzBody> = fc
     return fuzzBody(`datadog with ${field} = ${JSON.stringify(broken)}`, JSON.stringify(body));
   });
 
-const actionIds = ["step_approve", "step_deny", "step_retry", "step_skip", "run_abort", "playbook_choose", "playbook_show_all", "header_update", "header_note", "header_timeline", "header_resolve", "timeline_edit_select", "postmortem_publish", "postmortem_edit"];
-const callbackIds = ["declare_incident", "declare_incident_from_message", "add_to_timeline", "add_note", "status_update", "resolve_incident", "edit_timeline_entry", "step_deny_reason", "playbook_params", "postmortem_edit_submit"];
+export const actionIds = ["step_approve", "step_deny", "step_retry", "step_skip", "run_abort", "playbook_choose", "playbook_show_all", "header_update", "header_note", "header_timeline", "header_resolve", "timeline_edit_select", "postmortem_publish", "postmortem_edit"];
+export const callbackIds = ["declare_incident", "declare_incident_from_message", "add_to_timeline", "add_note", "status_update", "resolve_incident", "edit_timeline_entry", "step_deny_reason", "playbook_params", "postmortem_edit_submit"];
 const slackTypes = ["event_callback", "block_actions", "view_submission", "view_closed", "shortcut", "message_action", "url_verification", "block_suggestion", "interactive_message", "app_rate_limited"];
 const maybe = (arb: fc.Arbitrary<string>) => fc.option(arb, { nil: undefined });
 const id = fc.oneof(fc.constantFrom("U1", "C1", "T0FIREBRK1"), text);

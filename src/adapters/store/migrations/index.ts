@@ -6,6 +6,7 @@ import * as postmortems from "./005-postmortems.js";
 import * as rateSlots from "./006-rate-slots.js";
 import * as queueIndexes from "./007-queue-indexes.js";
 import * as approvalEligibility from "./008-approval-eligibility.js";
+import * as retentionIndexes from "./009-retention-indexes.js";
 
 export interface Migration {
   version: number;
@@ -23,6 +24,7 @@ export const migrations: readonly Migration[] = [
   { version: 6, name: "rate-slots", up: rateSlots.up },
   { version: 7, name: "queue-indexes", up: queueIndexes.up },
   { version: 8, name: "approval-eligibility", up: approvalEligibility.up },
+  { version: 9, name: "retention-indexes", up: retentionIndexes.up },
 ];
 
 export const latestVersion = migrations[migrations.length - 1]!.version;
