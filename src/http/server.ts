@@ -5,7 +5,7 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Serv
 import { CodedError, toCodedError } from "../errors.js";
 import type { Logger } from "../log.js";
 import type { Metrics } from "../metrics.js";
-import { MAX_BODY_BYTES, readBody } from "./read-body.js";
+import { drainUnreadBody, MAX_BODY_BYTES, readBody } from "./read-body.js";
 
 export interface HttpRequest {
   method: string;
@@ -85,9 +85,10 @@ export function createHttpServer(options: { routes: Routes; log: Logger; metrics
       const coded = toCodedError(error);
       requestLog[coded.level]({ err: coded.cause ?? coded, code: coded.code }, coded.message);
       response = errorResponse(coded);
-      // Don't keep reading a body we refused.
+      // Close after answering: what is left of a refused body is drained only up to a bound.
       if (coded.code === "body_too_large") response.headers = { ...response.headers, connection: "close" };
     }
+    await drainUnreadBody(req);
     send(res, response);
     metrics?.httpRequests.inc({ route: routeLabel, status: String(response.status) });
     metrics?.httpDuration.observe({ route: routeLabel }, (performance.now() - started) / 1000);
