@@ -195,11 +195,6 @@ export class ClusterState implements WatchFeed {
     this.record("MODIFIED", pluralOf(workload.kind), workload.object);
   }
 
-  getRoute(a: Addressed): Reply {
-    const route = this.routes.get(`${a.namespace}/${a.name ?? ""}`);
-    return route ? ok(route) : fail(notFound(a));
-  }
-
   writeRoute(a: Addressed, contentType: string | undefined, body: unknown): Reply {
     const key = `${a.namespace}/${a.name ?? ""}`;
     const route = this.routes.get(key);
