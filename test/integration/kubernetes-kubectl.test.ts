@@ -106,7 +106,7 @@ describe.skipIf(!KUBECTL)("kubectl against the Kubernetes emulator (needs kubect
     });
   });
 
-  it("scales a Deployment through its scale subresource", async () => {
+  it("scales a Deployment through its scale subresource, and its new pods become available", async () => {
     expect(await kubectl(["scale", "deployment/api", "--replicas=5"])).toEqual({ code: 0, stdout: "deployment.apps/api scaled\n", stderr: "" });
     expect(k8s.calls.filter((call) => call.method === "PATCH").at(-1)).toMatchObject({
       path: "/apis/apps/v1/namespaces/default/deployments/api/scale",
@@ -114,7 +114,22 @@ describe.skipIf(!KUBECTL)("kubectl against the Kubernetes emulator (needs kubect
       body: { spec: { replicas: 5 } },
     });
     expect(deployment("api").spec.replicas).toBe(5);
+
+    const watches = k8s.calls.filter((call) => call.query.watch === "true").length;
+    const status = kubectl(["rollout", "status", "deployment/api", "--timeout=30s"]);
+    await calledWith((call) => call.query.watch === "true" && k8s.calls.filter((c) => c.query.watch === "true").length > watches);
     while (!rolledOut("api")) k8s.tick();
+    expect(await status).toEqual({
+      code: 0,
+      stdout: [
+        "Waiting for deployment spec update to be observed...",
+        'Waiting for deployment "api" rollout to finish: 3 of 5 updated replicas are available...',
+        'Waiting for deployment "api" rollout to finish: 4 of 5 updated replicas are available...',
+        'deployment "api" successfully rolled out',
+        "",
+      ].join("\n"),
+      stderr: "",
+    });
     const json = await kubectl(["get", "deployment", "api", "-o", "json"]);
     expect(json.code).toBe(0);
     expect((JSON.parse(json.stdout) as Deployment).status).toMatchObject({ replicas: 5, readyReplicas: 5, availableReplicas: 5 });

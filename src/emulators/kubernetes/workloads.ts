@@ -132,6 +132,12 @@ function step(workload: Workload, now: Date): void {
     if (!workload.stalled) waiting.ready = true;
     return;
   }
+  if (fresh.length < desired && old.length === 0 && workload.kind === "Deployment") {
+    // A scale-up with nothing to replace: the ReplicaSet is resized at once, and its new pods
+    // become ready one per tick (StatefulSets keep starting one ordinal at a time, below).
+    while (workload.pods.length < desired) workload.pods.push(newPod(workload, hash, false, now));
+    return;
+  }
   if (fresh.length < desired) {
     // Replace the old pod first (highest ordinal for StatefulSets), then start the new one.
     const victim = workload.kind === "StatefulSet" ? old.sort((a, b) => ordinalOf(b) - ordinalOf(a))[0] : old[0];
