@@ -1,11 +1,14 @@
 // The objects one emulated cluster holds and the API operations on them: read, replace and patch
 // of Deployments, StatefulSets, their autoscaling/v1 Scale subresource and Gateway API HTTPRoutes,
-// and listing pods by label selector. Writes follow the server's rules that clients rely on:
+// and the pods their controllers run. Writes follow the server's rules that clients rely on:
 // resourceVersion preconditions (409), generation bumps on spec changes, status left alone by
 // writes to the main resource, and strategic merge patch refused for custom resources (415).
+// Every change gets the next resourceVersion and goes to the change log that watches replay.
+import { GATEWAY_GROUP } from "./discovery.js";
 import { applyPatch, PatchError, STRATEGIC_MERGE_PATCH, type Json } from "./patches.js";
 import { conflict, failure, invalid, notFound, type Addressed, type StatusBody } from "./statuses.js";
-import { metadata, newWorkload, podObjects, selectorMatcher, spec, templateHashOf, tick, type Workload, type WorkloadKind, type WorkloadSpec } from "./workloads.js";
+import type { ChangeEvent, WatchFeed } from "./watch-stream.js";
+import { metadata, newWorkload, podObjects, spec, templateHashOf, tick, type Workload, type WorkloadKind, type WorkloadSpec } from "./workloads.js";
 
 type JsonObject = { [key: string]: Json };
 export type Reply = { status: number; body: unknown };
@@ -18,18 +21,65 @@ export interface HttpRouteSpec {
   rules: { backendRefs: { name: string; port?: number; weight?: number }[] }[];
 }
 
-const GATEWAY_GROUP = "gateway.networking.k8s.io";
+/** How many changes a watch can replay; an older resourceVersion gets 410 Expired. */
+const REMEMBERED_CHANGES = 5000;
 const isObject = (value: unknown): value is JsonObject => typeof value === "object" && value !== null && !Array.isArray(value);
 const ok = (body: unknown): Reply => ({ status: 200, body });
 const fail = (status: StatusBody): Reply => ({ status: status.code, body: status });
 
-export class ClusterState {
+export class ClusterState implements WatchFeed {
   readonly workloads = new Map<string, Workload>();
   readonly routes = new Map<string, JsonObject>();
   private resourceVersion = 1000;
   private uid = 0;
+  private readonly changes: ChangeEvent[] = [];
+  private readonly listeners = new Set<(event: ChangeEvent) => void>();
 
   constructor(private readonly now: () => Date) {}
+
+  backlog(): ChangeEvent[] {
+    return this.changes;
+  }
+
+  oldestVersion(): number {
+    return this.changes[0]?.resourceVersion ?? this.resourceVersion + 1;
+  }
+
+  currentVersion(): number {
+    return this.resourceVersion;
+  }
+
+  subscribe(listener: (event: ChangeEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private record(type: ChangeEvent["type"], resource: string, object: JsonObject): void {
+    const event: ChangeEvent = { type, resource, resourceVersion: Number(metadata(object).resourceVersion), object: structuredClone(object) };
+    this.changes.push(event);
+    if (this.changes.length > REMEMBERED_CHANGES) this.changes.shift();
+    for (const listener of this.listeners) listener(event);
+  }
+
+  /** Gives every new or changed pod of `workload` a new resourceVersion and reports it; `before` is the pod list as it was. */
+  private recordPods(workload: Workload, before: Map<string, string>): void {
+    const now = this.podStates(workload);
+    for (const pod of workload.pods) if (before.get(pod.name) !== now.get(pod.name)) pod.resourceVersion = this.nextVersion();
+    const objects = podObjects(workload);
+    for (const object of objects) {
+      const name = String(metadata(object).name);
+      if (before.get(name) !== now.get(name)) this.record(before.has(name) ? "MODIFIED" : "ADDED", "pods", object);
+    }
+    for (const name of before.keys()) {
+      if (now.has(name)) continue;
+      // A deleted pod is reported with the version of its deletion.
+      this.record("DELETED", "pods", { apiVersion: "v1", kind: "Pod", metadata: { name, namespace: metadata(workload.object).namespace ?? null, resourceVersion: this.nextVersion() } });
+    }
+  }
+
+  private podStates(workload: Workload): Map<string, string> {
+    return new Map(workload.pods.map((pod) => [pod.name, JSON.stringify([pod.hash, pod.ready, pod.uid])]));
+  }
 
   private nextVersion(): string {
     this.resourceVersion += 1;
@@ -44,6 +94,8 @@ export class ClusterState {
   addWorkload(kind: WorkloadKind, input: WorkloadSpec): void {
     const workload = newWorkload(kind, input, this.nextVersion(), this.nextUid(), this.now());
     this.workloads.set(`${kind}/${input.namespace ?? "default"}/${input.name}`, workload);
+    this.record("ADDED", pluralOf(kind), workload.object);
+    this.recordPods(workload, new Map());
   }
 
   addRoute(input: HttpRouteSpec): void {
@@ -60,13 +112,35 @@ export class ClusterState {
     };
     defaultBackendRefs(route);
     this.routes.set(`${namespace}/${input.name}`, route);
+    this.record("ADDED", "httproutes", route);
   }
 
   /** Advances every controller by one tick. */
   tick(): void {
     for (const workload of this.workloads.values()) {
-      if (tick(workload)) metadata(workload.object).resourceVersion = this.nextVersion();
+      const pods = this.podStates(workload);
+      if (!tick(workload, this.now())) continue;
+      this.recordPods(workload, pods);
+      metadata(workload.object).resourceVersion = this.nextVersion();
+      this.record("MODIFIED", pluralOf(workload.kind), workload.object);
     }
+  }
+
+  /** Every stored object of a resource (plural name), in one namespace or all, ordered as the server lists them. */
+  objects(resource: string, namespace: string | undefined): JsonObject[] {
+    const inNamespace = (o: JsonObject) => namespace === undefined || metadata(o).namespace === namespace;
+    const all =
+      resource === "httproutes" ? [...this.routes.values()]
+      : resource === "pods" ? [...this.workloads.values()].flatMap((w) => podObjects(w))
+      : [...this.workloads.values()].filter((w) => pluralOf(w.kind) === resource).map((w) => w.object);
+    const key = (o: JsonObject) => `${String(metadata(o).namespace)}/${String(metadata(o).name)}`;
+    return all.filter(inNamespace).sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  }
+
+  /** GET of one object, for resources without special handling (pods, routes). */
+  getObject(a: Addressed): Reply {
+    const found = this.objects(a.resource, a.namespace).find((o) => metadata(o).name === a.name);
+    return found ? ok(found) : fail(notFound(a));
   }
 
   workload(kind: WorkloadKind, namespace: string, name: string): Workload | undefined {
@@ -118,11 +192,7 @@ export class ClusterState {
       meta.annotations = { ...annotations, "deployment.kubernetes.io/revision": String(Number(annotations["deployment.kubernetes.io/revision"] ?? 0) + 1) };
     }
     workload.object = { ...updated, apiVersion: "apps/v1", kind: workload.kind, metadata: meta, status: old.status ?? {} };
-  }
-
-  getRoute(a: Addressed): Reply {
-    const route = this.routes.get(`${a.namespace}/${a.name ?? ""}`);
-    return route ? ok(route) : fail(notFound(a));
+    this.record("MODIFIED", pluralOf(workload.kind), workload.object);
   }
 
   writeRoute(a: Addressed, contentType: string | undefined, body: unknown): Reply {
@@ -145,16 +215,8 @@ export class ClusterState {
       creationTimestamp: oldMeta.creationTimestamp ?? null, generation: Number(oldMeta.generation) + (specChanged ? 1 : 0), resourceVersion: this.nextVersion(),
     };
     this.routes.set(key, updated);
+    this.record("MODIFIED", "httproutes", updated);
     return ok(updated);
-  }
-
-  listPods(namespace: string, labelSelector: string | undefined): Reply {
-    const matches = selectorMatcher(labelSelector);
-    const items = [...this.workloads.values()]
-      .filter((w) => metadata(w.object).namespace === namespace)
-      .flatMap((w) => podObjects(w, String(metadata(w.object).resourceVersion)))
-      .filter((pod) => matches((pod.metadata as { labels: Record<string, string> }).labels));
-    return ok({ kind: "PodList", apiVersion: "v1", metadata: { resourceVersion: String(this.resourceVersion) }, items });
   }
 
   /** The object a PUT or PATCH asks for, or the failure the server would answer instead. */
@@ -175,6 +237,8 @@ export class ClusterState {
     }
   }
 }
+
+export const pluralOf = (kind: WorkloadKind) => (kind === "Deployment" ? "deployments" : "statefulsets");
 
 /** autoscaling/v1 Scale, as GET .../scale returns it. */
 function scaleOf(workload: Workload): JsonObject {

@@ -1,18 +1,25 @@
-// A local Kubernetes API server (node:http only) for tests and the sandbox: the subset Firebreak's
-// Kubernetes and traffic actions use, in the official apps/v1, autoscaling/v1, core/v1 and
-// gateway.networking.k8s.io/v1 shapes, with rollouts that progress one pod per controller tick.
-// Requests need the bearer token; every call is recorded; failNext() answers with a real Status.
+// A local Kubernetes API server (node:https only) for tests and the sandbox, that real kubectl and
+// the official client both accept: TLS with its own CA, a required bearer token, discovery,
+// get/list/watch with selectors and pagination, Table output, the three patch types, the scale
+// subresource, and Deployments/StatefulSets whose rollouts progress one pod per controller tick,
+// in the official apps/v1, autoscaling/v1, core/v1 and gateway.networking.k8s.io/v1 shapes.
+// Every call is recorded; failNext() answers with a real Status.
 //
-// Point the official client at it through a kubeconfig, so nothing in the client is bypassed:
+// Point a client at it through the kubeconfig it writes, so nothing in the client is bypassed:
 //   emulator.writeKubeconfig(path);
+//   kubectl --kubeconfig path get deploy
 //   const kc = new KubeConfig(); kc.loadFromFile(path); kc.makeApiClient(AppsV1Api);
 import { writeFileSync } from "node:fs";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { createServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { stringify } from "yaml";
 import { closeServer, parseBody, patternMatcher } from "../http-kit.js";
-import { ClusterState, type HttpRouteSpec, type Reply } from "./cluster-state.js";
-import { failure, statusFor, type Addressed } from "./statuses.js";
+import { addressedBy, PUBLIC_PATHS, routeRequest } from "./api-routes.js";
+import { ClusterState, type HttpRouteSpec } from "./cluster-state.js";
+import { createEmulatorTls } from "./emulator-tls.js";
+import { failure, statusFor } from "./statuses.js";
+import { streamWatch } from "./watch-stream.js";
 import type { WorkloadKind, WorkloadSpec } from "./workloads.js";
 
 export type { HttpRouteSpec } from "./cluster-state.js";
@@ -24,7 +31,9 @@ export interface RecordedCall {
   path: string;
   query: Record<string, string>;
   contentType: string | undefined;
+  accept: string | undefined;
   body: unknown;
+  /** For a watch, the status it opened with (recorded when it opens, not when it ends). */
   status: number;
 }
 
@@ -46,8 +55,11 @@ export interface FailureOptions {
 }
 
 export interface KubernetesEmulator {
+  /** https://127.0.0.1:<port> */
   readonly url: string;
   readonly token: string;
+  /** PEM of the CA that signed the server's certificate. */
+  readonly caCertificate: string;
   readonly calls: RecordedCall[];
   addDeployment(spec: WorkloadSpec): void;
   addStatefulSet(spec: WorkloadSpec): void;
@@ -66,44 +78,15 @@ export interface KubernetesEmulator {
   close(): Promise<void>;
 }
 
-const workloadPath = /^\/apis\/apps\/v1\/namespaces\/([^/]+)\/(deployments|statefulsets)\/([^/]+)(\/scale)?$/;
-const podsPath = /^\/api\/v1\/namespaces\/([^/]+)\/pods$/;
-const routePath = /^\/apis\/gateway\.networking\.k8s\.io\/v1\/namespaces\/([^/]+)\/httproutes\/([^/]+)$/;
-const verbs: Record<string, string> = { GET: "get", PATCH: "patch", PUT: "update" };
-
 export async function startKubernetesEmulator(options: KubernetesEmulatorOptions = {}): Promise<KubernetesEmulator> {
   const token = options.token ?? "k8s-emulator-token";
   const user = options.user ?? "system:serviceaccount:firebreak:firebreak";
-  const state = new ClusterState(options.now ?? (() => new Date()));
+  const now = options.now ?? (() => new Date());
+  const state = new ClusterState(now);
+  const tls = await createEmulatorTls();
   const calls: RecordedCall[] = [];
   const failures: { match: (call: string) => boolean; code: number; options: FailureOptions; times: number }[] = [];
   let url = "";
-
-  function addressed(method: string, path: string): Addressed | undefined {
-    const verb = verbs[method] ?? method.toLowerCase();
-    const workload = workloadPath.exec(path);
-    if (workload) return { resource: workload[2]!, group: "apps", namespace: decodeURIComponent(workload[1]!), name: decodeURIComponent(workload[3]!), verb };
-    const pods = podsPath.exec(path);
-    if (pods) return { resource: "pods", group: "", namespace: decodeURIComponent(pods[1]!), verb: method === "GET" ? "list" : verb };
-    const route = routePath.exec(path);
-    if (route) return { resource: "httproutes", group: "gateway.networking.k8s.io", namespace: decodeURIComponent(route[1]!), name: decodeURIComponent(route[2]!), verb };
-    return undefined;
-  }
-
-  function route(method: string, path: string, query: Record<string, string>, contentType: string | undefined, body: unknown): Reply {
-    const a = addressed(method, path);
-    if (!a) return { status: 404, body: failure(404, "the server could not find the requested resource", "NotFound") };
-    const notAllowed = { status: 405, body: failure(405, `the server does not allow this method on the requested resource`, "MethodNotAllowed") };
-    if (a.resource === "pods") return method === "GET" ? state.listPods(a.namespace, query.labelSelector) : notAllowed;
-    if (a.resource === "httproutes") {
-      if (method === "GET") return state.getRoute(a);
-      return method === "PATCH" || method === "PUT" ? state.writeRoute(a, contentType, body) : notAllowed;
-    }
-    const kind: WorkloadKind = a.resource === "deployments" ? "Deployment" : "StatefulSet";
-    const scale = path.endsWith("/scale");
-    if (method === "GET") return state.getWorkload(a, kind, scale);
-    return method === "PATCH" || method === "PUT" ? state.writeWorkload(a, kind, scale, contentType, body) : notAllowed;
-  }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const requestUrl = new URL(req.url ?? "/", url);
@@ -114,32 +97,45 @@ export async function startKubernetesEmulator(options: KubernetesEmulatorOptions
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = parseBody(Buffer.concat(chunks).toString("utf8"));
     const contentType = req.headers["content-type"];
-    let reply: Reply;
-    if (req.headers.authorization !== `Bearer ${token}`) {
-      reply = { status: 401, body: failure(401, "Unauthorized", "Unauthorized") };
-    } else {
-      const injected = failures.find((f) => f.times > 0 && f.match(`${method} ${path}`));
-      if (injected) {
-        injected.times -= 1;
-        const a = addressed(method, path) ?? { resource: "", group: "", namespace: "", verb: verbs[method] ?? method.toLowerCase() };
-        reply = { status: injected.code, body: statusFor(injected.code, a, user, injected.options.message, injected.options.reason) };
-      } else {
-        reply = route(method, path, query, contentType, body);
-      }
+    const accept = req.headers.accept;
+    const record = (status: number) => calls.push({ method, path, query, contentType, accept, body, status });
+    const send = (status: number, payload: unknown, type = "application/json") => {
+      record(status);
+      res.writeHead(status, { "content-type": type });
+      res.end(typeof payload === "string" ? payload : JSON.stringify(payload));
+    };
+
+    // Without the token the request is anonymous, and anonymous requests are refused with 401
+    // (as with --anonymous-auth=false); only the public-info paths answer anyone.
+    if (!PUBLIC_PATHS.has(path) && req.headers.authorization !== `Bearer ${token}`) {
+      send(401, failure(401, "Unauthorized", "Unauthorized"));
+      return;
     }
-    calls.push({ method, path, query, contentType, body, status: reply.status });
-    res.writeHead(reply.status, { "content-type": "application/json" });
-    res.end(JSON.stringify(reply.body));
+    const injected = failures.find((f) => f.times > 0 && f.match(`${method} ${path}`));
+    if (injected) {
+      injected.times -= 1;
+      const a = addressedBy(method, path, query) ?? { resource: "", group: "", namespace: "", verb: method.toLowerCase() };
+      send(injected.code, statusFor(injected.code, a, user, injected.options.message, injected.options.reason));
+      return;
+    }
+    const outcome = routeRequest(state, { method, path, query, accept, contentType, body }, `127.0.0.1:${port}`, now());
+    if ("watch" in outcome) {
+      record(200);
+      streamWatch(res, state, outcome.watch);
+      return;
+    }
+    send(outcome.status, outcome.body, outcome.contentType);
   }
 
-  const server = createServer((req, res) => {
+  const server = createServer({ cert: tls.cert, key: tls.key }, (req, res) => {
     handle(req, res).catch((err: unknown) => {
       res.writeHead(500, { "content-type": "application/json" });
       res.end(JSON.stringify(failure(500, String(err), "InternalError")));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const port = (server.address() as AddressInfo).port;
+  url = `https://127.0.0.1:${port}`;
   const tickMs = options.tickMs ?? 100;
   const timer = tickMs > 0 ? setInterval(() => state.tick(), tickMs) : undefined;
   timer?.unref();
@@ -156,6 +152,7 @@ export async function startKubernetesEmulator(options: KubernetesEmulatorOptions
   return {
     url,
     token,
+    caCertificate: tls.ca,
     calls,
     addDeployment: (spec) => state.addWorkload("Deployment", spec),
     addStatefulSet: (spec) => state.addWorkload("StatefulSet", spec),
@@ -178,9 +175,7 @@ export async function startKubernetesEmulator(options: KubernetesEmulatorOptions
       const config = {
         apiVersion: "v1",
         kind: "Config",
-        // @kubernetes/client-node refuses an http:// server unless TLS verification is marked
-        // skipped ("HTTP protocol is not allowed when skipTLSVerify is not set or false").
-        clusters: [{ name: context, cluster: { server: url, "insecure-skip-tls-verify": true } }],
+        clusters: [{ name: context, cluster: { server: url, "certificate-authority-data": Buffer.from(tls.ca).toString("base64") } }],
         users: [{ name: context, user: { token } }],
         contexts: [{ name: context, context: { cluster: context, user: context, namespace } }],
         "current-context": context,

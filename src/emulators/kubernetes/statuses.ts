@@ -1,6 +1,9 @@
 // Failures as the API server reports them: a meta/v1 Status object with the HTTP code repeated in
 // the body, a machine-readable `reason`, and a sentence in `message` that clients show to people.
 // https://kubernetes.io/docs/reference/using-api/api-concepts/#response-status-kind
+// Codes and reasons: https://github.com/kubernetes/community/blob/master/contributors/devel/sig-architecture/api-conventions.md#http-status-codes
+// (401 Unauthorized, 403 Forbidden, 404 NotFound, 405 MethodNotAllowed, 409 Conflict on a stale
+// resourceVersion, 410 Expired/Gone, 415 UnsupportedMediaType, 422 Invalid, 429, 500).
 
 export interface StatusBody {
   kind: "Status";
@@ -15,6 +18,7 @@ export interface StatusBody {
 
 export const statusReasons: Record<number, string> = {
   400: "BadRequest",
+  410: "Expired",
   401: "Unauthorized",
   403: "Forbidden",
   404: "NotFound",

@@ -19,11 +19,14 @@ export interface WorkloadSpec {
   paused?: boolean;
 }
 
-interface Pod {
+export interface Pod {
   name: string;
   hash: string;
   ready: boolean;
   uid: string;
+  createdAt: string;
+  /** Set by the cluster when the pod appears or changes, as watch events report it. */
+  resourceVersion?: string;
 }
 
 export interface Workload {
@@ -78,22 +81,25 @@ export function newWorkload(kind: WorkloadKind, input: WorkloadSpec, resourceVer
   };
   const workload: Workload = { kind, object, pods: [], stalled: false, created: 0 };
   const hash = templateHashOf(object);
-  for (let i = 0; i < input.replicas; i++) workload.pods.push(newPod(workload, hash, true));
-  refreshStatus(workload, 1);
+  for (let i = 0; i < input.replicas; i++) workload.pods.push(newPod(workload, hash, true, now));
+  refreshStatus(workload, 1, now);
   return workload;
 }
 
-function newPod(workload: Workload, hash: string, ready: boolean): Pod {
+const timestamp = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, "Z");
+
+function newPod(workload: Workload, hash: string, ready: boolean, now: Date): Pod {
   const name = String(metadata(workload.object).name);
   workload.created += 1;
   const uid = `${String(metadata(workload.object).uid)}-pod-${workload.created}`;
+  const createdAt = timestamp(now);
   if (workload.kind === "StatefulSet") {
     const used = new Set(workload.pods.map((p) => p.name));
     let ordinal = 0;
     while (used.has(`${name}-${ordinal}`)) ordinal += 1;
-    return { name: `${name}-${ordinal}`, hash, ready, uid };
+    return { name: `${name}-${ordinal}`, hash, ready, uid, createdAt };
   }
-  return { name: `${name}-${hash}-${shortHash(`${name}/${hash}/${workload.created}`, 5)}`, hash, ready, uid };
+  return { name: `${name}-${hash}-${shortHash(`${name}/${hash}/${workload.created}`, 5)}`, hash, ready, uid, createdAt };
 }
 
 const ordinalOf = (pod: Pod) => Number(pod.name.slice(pod.name.lastIndexOf("-") + 1));
@@ -105,17 +111,17 @@ const revisionOf = (workload: Workload, hash: string) => `${String(metadata(work
  * One controller tick: observe the latest generation, then move the rollout by one pod.
  * Returns whether anything changed, so the caller bumps resourceVersion as the server does.
  */
-export function tick(workload: Workload): boolean {
+export function tick(workload: Workload, now: Date): boolean {
   const before = JSON.stringify([workload.pods, workload.object.status]);
   const meta = metadata(workload.object);
   const generation = Number(meta.generation);
   const paused = spec(workload.object).paused === true;
-  if (!paused) step(workload);
-  refreshStatus(workload, generation);
+  if (!paused) step(workload, now);
+  refreshStatus(workload, generation, now);
   return JSON.stringify([workload.pods, workload.object.status]) !== before;
 }
 
-function step(workload: Workload): void {
+function step(workload: Workload, now: Date): void {
   const desired = Number(spec(workload.object).replicas ?? 1);
   const hash = templateHashOf(workload.object);
   const isNew = (p: Pod) => p.hash === hash;
@@ -126,18 +132,42 @@ function step(workload: Workload): void {
     if (!workload.stalled) waiting.ready = true;
     return;
   }
+  if (fresh.length < desired && old.length === 0 && workload.kind === "Deployment") {
+    // A scale-up with nothing to replace: the ReplicaSet is resized at once, and its new pods
+    // become ready one per tick (StatefulSets keep starting one ordinal at a time, below).
+    while (workload.pods.length < desired) workload.pods.push(newPod(workload, hash, false, now));
+    return;
+  }
   if (fresh.length < desired) {
     // Replace the old pod first (highest ordinal for StatefulSets), then start the new one.
     const victim = workload.kind === "StatefulSet" ? old.sort((a, b) => ordinalOf(b) - ordinalOf(a))[0] : old[0];
     if (victim && workload.pods.length >= desired) workload.pods.splice(workload.pods.indexOf(victim), 1);
-    workload.pods.push(newPod(workload, hash, !workload.stalled));
+    workload.pods.push(newPod(workload, hash, !workload.stalled, now));
     return;
   }
   const surplus = old[0] ?? (fresh.length > desired ? fresh.sort((a, b) => ordinalOf(b) - ordinalOf(a))[0] : undefined);
   if (surplus) workload.pods.splice(workload.pods.indexOf(surplus), 1);
 }
 
-function refreshStatus(workload: Workload, observedGeneration: number): void {
+/**
+ * A Deployment condition as the controller writes it: lastTransitionTime moves only when the
+ * status flips, lastUpdateTime whenever reason or message change.
+ * https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#deployment-status
+ */
+function condition(previous: JsonObject[], type: string, status: boolean, reason: string, message: string, now: Date): JsonObject {
+  const before = previous.find((c) => c.type === type);
+  const value = status ? "True" : "False";
+  const same = before?.status === value;
+  const unchanged = same && before?.reason === reason && before?.message === message;
+  return {
+    type, status: value,
+    lastUpdateTime: unchanged ? (before.lastUpdateTime ?? timestamp(now)) : timestamp(now),
+    lastTransitionTime: same ? (before.lastTransitionTime ?? timestamp(now)) : timestamp(now),
+    reason, message,
+  };
+}
+
+function refreshStatus(workload: Workload, observedGeneration: number, now: Date): void {
   const hash = templateHashOf(workload.object);
   const desired = Number(spec(workload.object).replicas ?? 1);
   const replicas = workload.pods.length;
@@ -147,13 +177,18 @@ function refreshStatus(workload: Workload, observedGeneration: number): void {
   const count = (key: string, value: number): JsonObject => (value === 0 ? {} : { [key]: value });
   if (workload.kind === "Deployment") {
     const done = updated === desired && replicas === desired && ready === desired;
+    const previous = (((workload.object.status ?? {}) as JsonObject).conditions ?? []) as JsonObject[];
+    const available = ready >= desired - Math.floor(desired / 4);
+    const replicaSet = `${String(metadata(workload.object).name)}-${hash}`;
     workload.object.status = {
       observedGeneration,
       ...count("replicas", replicas), ...count("updatedReplicas", updated), ...count("readyReplicas", ready),
       ...count("availableReplicas", ready), ...count("unavailableReplicas", Math.max(desired - ready, 0)),
       conditions: [
-        { type: "Available", status: ready >= desired - Math.floor(desired / 4) ? "True" : "False", reason: ready >= desired - Math.floor(desired / 4) ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable" },
-        { type: "Progressing", status: "True", reason: done ? "NewReplicaSetAvailable" : "ReplicaSetUpdated" },
+        condition(previous, "Available", available, available ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable",
+          available ? "Deployment has minimum availability." : "Deployment does not have minimum availability.", now),
+        condition(previous, "Progressing", true, done ? "NewReplicaSetAvailable" : "ReplicaSetUpdated",
+          done ? `ReplicaSet "${replicaSet}" has successfully progressed.` : `ReplicaSet "${replicaSet}" is progressing.`, now),
       ],
     };
     return;
@@ -170,7 +205,7 @@ function refreshStatus(workload: Workload, observedGeneration: number): void {
 }
 
 /** The pods as the core/v1 API lists them. */
-export function podObjects(workload: Workload, resourceVersion: string): JsonObject[] {
+export function podObjects(workload: Workload): JsonObject[] {
   const meta = metadata(workload.object);
   const template = (spec(workload.object).template ?? {}) as JsonObject;
   const templateMeta = (template.metadata ?? {}) as JsonObject;
@@ -184,7 +219,7 @@ export function podObjects(workload: Workload, resourceVersion: string): JsonObj
       apiVersion: "v1",
       kind: "Pod",
       metadata: {
-        name: pod.name, namespace: meta.namespace as string, uid: pod.uid, resourceVersion,
+        name: pod.name, namespace: meta.namespace as string, uid: pod.uid, resourceVersion: pod.resourceVersion ?? String(meta.resourceVersion), creationTimestamp: pod.createdAt,
         labels: { ...((templateMeta.labels ?? {}) as Record<string, string>), ...revisionLabels },
         ...(templateMeta.annotations ? { annotations: templateMeta.annotations } : {}),
         ownerReferences: [{ apiVersion: "apps/v1", ...owner, uid: `${String(meta.uid)}-${pod.hash}`, controller: true, blockOwnerDeletion: true }],
@@ -198,16 +233,3 @@ export function podObjects(workload: Workload, resourceVersion: string): JsonObj
   });
 }
 
-/** Equality-based label selectors (`a=b`, `a==b`, `a!=b`, `a`, `!a`), comma-separated as ANDs. */
-export function selectorMatcher(selector: string | undefined): (labels: Record<string, string>) => boolean {
-  const terms = (selector ?? "").split(",").map((t) => t.trim()).filter(Boolean);
-  return (labels) =>
-    terms.every((term) => {
-      const notEqual = /^([^!=]+)!=(.*)$/.exec(term);
-      if (notEqual) return labels[notEqual[1]!.trim()] !== notEqual[2]!.trim();
-      const equal = /^([^!=]+)==?(.*)$/.exec(term);
-      if (equal) return labels[equal[1]!.trim()] === equal[2]!.trim();
-      if (term.startsWith("!")) return !(term.slice(1) in labels);
-      return term in labels;
-    });
-}
