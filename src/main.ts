@@ -1,11 +1,10 @@
 // Composition root: builds Firebreak from a Config. Nothing here decides anything; it wires.
 import { fileURLToPath } from "node:url";
-import { WebClient } from "@slack/web-api";
 import { createDatadog } from "./adapters/datadog.js";
 import type { PostgresTargets } from "./adapters/postgres-target.js";
 import { createGithub } from "./adapters/github.js";
 import { createPagerdutyPaging } from "./adapters/pagerduty.js";
-import { createSlackChat } from "./adapters/slack-chat.js";
+import { createSlackChat, createSlackClients } from "./adapters/slack-chat.js";
 import { openStoreWithRetry } from "./adapters/store/open-store.js";
 import type { Store } from "./adapters/store/store.js";
 import { describeIntegrations, type Config } from "./config.js";
@@ -50,6 +49,8 @@ export interface FirebreakOptions {
   postgresTargets?: PostgresTargets;
   /** Clock for Slack signature timestamps (default: the real one, whatever `now` says). */
   signatureClock?: () => number;
+  /** How long a Slack or PagerDuty API call may take (default 10 s; tests of lost answers shorten it). */
+  requestTimeoutMs?: number;
 }
 
 export interface Firebreak {
@@ -76,14 +77,10 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
     else log.info({ integration: integration.name }, `${integration.name} integration is off (${integration.hint})`);
   }
 
-  const slackClient = new WebClient(config.slack.botToken, {
-    slackApiUrl: config.slack.apiUrl,
-    timeout: 10_000,
-    // Durable jobs retry across minutes; the client only smooths over brief blips.
-    retryConfig: { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 2_000 },
-  });
+  // Writes are never repeated by the client; durable jobs retry them, looking first.
+  const slackClients = createSlackClients(config.slack.botToken, { apiUrl: config.slack.apiUrl, ...(options.requestTimeoutMs && { timeoutMs: options.requestTimeoutMs }) });
   // Messages are paced per channel through the database, so replicas share Slack's budget too.
-  const chat = createSlackChat(slackClient, async (bucket) => {
+  const chat = createSlackChat(slackClients, async (bucket) => {
     for (;;) {
       const current = store;
       if (!current) return;
@@ -92,7 +89,7 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
       await new Promise((resolve) => setTimeout(resolve, wait));
     }
   });
-  const paging = config.pagerduty && createPagerdutyPaging(config.pagerduty);
+  const paging = config.pagerduty && createPagerdutyPaging(config.pagerduty, { ...(options.requestTimeoutMs && { timeoutMs: options.requestTimeoutMs }) });
   const datadog = config.datadog && createDatadog(config.datadog);
   const nudge = () => runner?.nudge();
   const registry = firebreakActions(config, { store: () => store, now, ...(options.postgresTargets && { postgresTargets: options.postgresTargets }) });
