@@ -56,7 +56,7 @@ async function createChannel(deps: IncidentDeps, incident: Incident, context: Jo
     const key = `conversations.create:${name}`;
     const earlier = context.writes.unconfirmed(key);
     if (earlier) {
-      const ours = await adoptChannel(deps, name, earlier);
+      const ours = await adoptChannel(deps, incident, name, earlier);
       if (ours) return channelCreated(deps, incident, ours.id, ours.name);
     }
     // Each call takes a slot, checked and reserved in one step, so every worker and replica shares one budget.
@@ -75,12 +75,17 @@ async function createChannel(deps: IncidentDeps, incident: Incident, context: Jo
   throw new VendorError("slack", "name_taken", `no free channel name after ${MAX_NAME_ATTEMPTS} tries`);
 }
 
-/** The channel named `name`, if the bot created it no earlier than its first try to. */
-async function adoptChannel(deps: IncidentDeps, name: string, firstTry: Date) {
+/**
+ * The channel named `name`, if the bot created it no earlier than this incident's first try and
+ * no other incident holds it (two incidents with the same title on the same day share a name).
+ */
+async function adoptChannel(deps: IncidentDeps, incident: Incident, name: string, firstTry: Date) {
   const existing = await deps.chat.findChannelByName(name);
   const bot = await deps.chat.botUserId();
-  const recent = (existing?.created ?? 0) * 1000 >= firstTry.getTime() - CLOCK_MARGIN_MS;
-  return existing && bot && existing.creator === bot && recent ? existing : undefined;
+  if (!existing || !bot || existing.creator !== bot) return undefined;
+  if ((existing.created ?? 0) * 1000 < firstTry.getTime() - CLOCK_MARGIN_MS) return undefined;
+  const holder = await deps.store.incidents.byChannel(existing.id);
+  return holder && holder.id !== incident.id ? undefined : existing;
 }
 
 async function channelCreated(deps: IncidentDeps, incident: Incident, channelId: string, channelName: string): Promise<Incident> {
