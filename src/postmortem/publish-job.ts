@@ -41,8 +41,15 @@ export function publishPostmortemJob(deps: PostmortemDeps, github: GithubPort) {
           ...(known[f.id] !== undefined && { issueNumber: known[f.id] }),
         })),
         onIssue: (followupId, issue) => deps.store.lifecycle.setFollowupIssue(followupId, issue),
+        writes: context.writes,
       });
     } catch (error) {
+      // GitHub may have done the write whose answer was lost: the job tries again, and looks first.
+      if (error instanceof VendorError && outcomeUnknown(error)) {
+        context.log.warn({ err: error, incidentId }, "GitHub did not answer; publishing again");
+        if (context.job.attempts === 1) await tell(`:hourglass: GitHub did not answer while publishing ${humanId(incident)}'s post-mortem; Firebreak keeps trying.`);
+        throw error;
+      }
       // The draft stays as it is; the person is told what to fix, and Publish can be pressed again.
       const reason = error instanceof VendorError ? explain(error, deps.github) : "an unexpected error; the details are in Firebreak's log";
       context.log.warn({ err: error, incidentId }, "publishing the post-mortem failed");
@@ -65,6 +72,9 @@ export function publishPostmortemJob(deps: PostmortemDeps, github: GithubPort) {
     }
   };
 }
+
+/** A failure after which GitHub may or may not have done the write: no answer, or a 5xx. */
+const outcomeUnknown = (error: VendorError) => error.code === "unreachable" || /^http_5\d\d$/.test(error.code);
 
 function explain(error: VendorError, repo: NonNullable<PostmortemDeps["github"]>): string {
   switch (error.code) {
