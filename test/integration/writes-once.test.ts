@@ -7,8 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FailureSpec } from "../../src/emulators/slack/slack-emulator.js";
 import type { Incident } from "../../src/domain/incident.js";
 import { createTestDatabaseUrl } from "../helpers/databases.js";
-import { eventually, PD_SECRETS, startHarness, type Harness } from "../helpers/harness.js";
+import { eventually, PD_SECRETS, SIGNING_SECRET, startHarness, type Harness } from "../helpers/harness.js";
 import { pagerdutyDelivery, pagerdutyEvent } from "../helpers/pagerduty-events.js";
+import { interaction, slashCommand, viewSubmitted } from "../helpers/slack-payloads.js";
 
 // Short, so a held answer costs little; a held answer is held until the client gives up.
 const REQUEST_TIMEOUT_MS = 1_500;
@@ -133,5 +134,27 @@ describe("a channel name another incident holds", () => {
     expect(second.incident.channelId).not.toBe(first.incident.channelId);
     expectEverythingOnce(second);
     expect(h.slack.channel(second.incident.channelId!)!.name).toBe(`${first.incident.channelName}-2`);
+  });
+});
+
+describe("a status update", () => {
+  useHarness();
+
+  it.each(faults)("is posted once in each channel when Slack performs the post %s", async (_name, fault, tag) => {
+    const { incident } = await pageAndSettle(`Update lost answer ${tag}`);
+    const channel = incident.channelId!;
+    const summary = `Index rebuilt (${tag}); CPU falling.`;
+    h.slack.failNext("chat.postMessage", fault);
+    const opened = h.slack.views().length;
+    await fetch(`${h.base}/slack/events`, slashCommand(SIGNING_SECRET, { text: "update", userId: oncallUser, channelId: channel }));
+    const view = await eventually(() => h.slack.views().slice(opened).find((v) => v.callback_id === "status_update"), Boolean);
+    const values = {
+      status: { value: { type: "static_select", selected_option: { value: "monitoring" } } },
+      severity: { value: { type: "static_select", selected_option: { value: "SEV1" } } },
+      summary: { value: { type: "plain_text_input", value: summary } },
+    };
+    await fetch(`${h.base}/slack/events`, interaction(SIGNING_SECRET, viewSubmitted(view!, oncallUser, values)));
+    await eventually(() => h.store.timeline.list(incident.id), (entries) => entries.filter((e) => e.kind === "posted").length === 2, 20_000);
+    for (const where of [channel, h.incidentsChannel]) expect(h.slack.messages(where).filter((m) => m.text.includes(summary))).toHaveLength(1);
   });
 });
