@@ -5,6 +5,7 @@ import { z } from "zod";
 import { humanId } from "../domain/incident.js";
 import { VendorError } from "../incidents/ports.js";
 import { syncPagerduty } from "../incidents/lifecycle/side-effects.js";
+import { postOnce } from "../incidents/post-once.js";
 import type { JobContext } from "../jobs/job-runner.js";
 import { draftPostmortem } from "./draft.js";
 import { postmortemRecord, recordSources, type PostmortemDeps } from "./postmortem-flows.js";
@@ -68,7 +69,10 @@ export function publishPostmortemJob(deps: PostmortemDeps, github: GithubPort) {
     deps.nudge();
     if (incident.channelId) {
       const issues = result.created.issues > 0 ? `, ${result.created.issues} remediation issue${result.created.issues === 1 ? "" : "s"} opened` : "";
-      await deps.chat.postMessage(incident.channelId, { text: `:memo: Post-mortem ${wasPublished ? "updated" : "published for review"}: ${result.pullRequest.url}${issues}` });
+      await postOnce(deps, context.writes, incident.channelId, {
+        text: `:memo: Post-mortem ${wasPublished ? "updated" : "published for review"}: ${result.pullRequest.url}${issues}`,
+        tag: { incident: incident.id, part: `postmortem:${context.job.id}` },
+      });
     }
   };
 }
