@@ -1,12 +1,11 @@
 // Composition root: builds Firebreak from a Config. Nothing here decides anything; it wires.
 import { fileURLToPath } from "node:url";
-import { WebClient } from "@slack/web-api";
 import { createDatadog } from "./adapters/datadog.js";
 import { routeDatadogLogs } from "./adapters/datadog-log.js";
 import type { PostgresTargets } from "./adapters/postgres-target.js";
 import { createGithub } from "./adapters/github.js";
 import { createPagerdutyPaging } from "./adapters/pagerduty.js";
-import { createSlackChat } from "./adapters/slack-chat.js";
+import { createSlackChat, createSlackClients } from "./adapters/slack-chat.js";
 import { slackLogger, vendorLog } from "./adapters/vendor-logs.js";
 import { openStoreWithRetry } from "./adapters/store/open-store.js";
 import type { Store } from "./adapters/store/store.js";
@@ -54,6 +53,8 @@ export interface FirebreakOptions {
   postgresTargets?: PostgresTargets;
   /** Clock for Slack signature timestamps (default: the real one, whatever `now` says). */
   signatureClock?: () => number;
+  /** How long a Slack or PagerDuty API call may take (default 10 s; tests of lost answers shorten it). */
+  requestTimeoutMs?: number;
 }
 
 export interface Firebreak {
@@ -80,15 +81,14 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
     else log.info({ integration: integration.name }, `${integration.name} integration is off (${integration.hint})`);
   }
 
-  const slackClient = new WebClient(config.slack.botToken, {
+  // Writes are never repeated by the client; durable jobs retry them, looking first.
+  const slackClients = createSlackClients(config.slack.botToken, {
+    apiUrl: config.slack.apiUrl,
     logger: slackLogger(log.child({ component: "slack" }), "web-api"),
-    slackApiUrl: config.slack.apiUrl,
-    timeout: 10_000,
-    // Durable jobs retry across minutes; the client only smooths over brief blips.
-    retryConfig: { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 2_000 },
+    ...(options.requestTimeoutMs && { timeoutMs: options.requestTimeoutMs }),
   });
   // Messages are paced per channel through the database, so replicas share Slack's budget too.
-  const chat = createSlackChat(slackClient, async (bucket) => {
+  const chat = createSlackChat(slackClients, async (bucket) => {
     for (;;) {
       const current = store;
       if (!current) return;
@@ -97,7 +97,7 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
       await new Promise((resolve) => setTimeout(resolve, wait));
     }
   });
-  const paging = config.pagerduty && createPagerdutyPaging(config.pagerduty);
+  const paging = config.pagerduty && createPagerdutyPaging(config.pagerduty, { ...(options.requestTimeoutMs && { timeoutMs: options.requestTimeoutMs }) });
   if (config.datadog) routeDatadogLogs(vendorLog(log.child({ component: "datadog", vendor: "datadog-api-client" })), log.level);
   const datadog = config.datadog && createDatadog(config.datadog);
   const nudge = () => runner?.nudge();
@@ -198,7 +198,7 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
   async function watchSlackAuth(): Promise<void> {
     const authLog = log.child({ component: "slack-auth" });
     while (!abort.signal.aborted) {
-      const check = await checkSlackAuth(slackClient);
+      const check = await checkSlackAuth(slackClients.reads);
       if (check.state === "ok") {
         metrics.slackAuthOk.set(1);
         authLog.info({ team: check.team, user: check.user }, "Slack accepted the bot token");

@@ -146,6 +146,16 @@ export function createGithub(config: GithubConfig, options: GithubClientOptions 
         const { data } = await octokit.rest.issues.create({ owner, repo, title, body, labels, request: { retries: 0 } });
         return { number: data.number, url: data.html_url };
       }),
+    findIssue: ({ title, body, label, since }) =>
+      call(`look for the issue "${title}"`, async () => {
+        // Pull requests are issues too in this listing; they carry `pull_request`.
+        for (let page = 1; ; page++) {
+          const { data } = await octokit.rest.issues.listForRepo({ owner, repo, labels: label, state: "all", since: since.toISOString(), per_page: 100, page });
+          const found = data.find((i) => !i.pull_request && i.title === title && (i.body ?? "") === body);
+          if (found) return { number: found.number, url: found.html_url };
+          if (data.length < 100) return undefined;
+        }
+      }),
     updateIssue: (number, { title, body }) =>
       call(`update issue #${number}`, async () => {
         const { data } = await octokit.rest.issues.update({ owner, repo, issue_number: number, title, body });

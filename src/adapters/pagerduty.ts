@@ -15,7 +15,8 @@ interface PdResponse {
   response?: { status: number; ok: boolean };
 }
 
-export function createPagerdutyPaging(config: PagerdutyConfig): PagingPort {
+export function createPagerdutyPaging(config: PagerdutyConfig, options: { timeoutMs?: number } = {}): PagingPort {
+  const timeoutMs = options.timeoutMs ?? 10_000;
   const request = async (method: "GET" | "POST" | "PUT", path: string, options: { data?: unknown; query?: Record<string, string | string[]> } = {}) => {
     let result: PdResponse;
     try {
@@ -26,7 +27,8 @@ export function createPagerdutyPaging(config: PagerdutyConfig): PagingPort {
         method,
         headers: { From: config.fromEmail },
         retryTimeout: 2_000,
-        requestTimeout: 10_000,
+        // pdjs's own requestTimeout aborts nothing; without a signal a lost answer hangs the job.
+        signal: AbortSignal.timeout(timeoutMs),
         ...(options.data !== undefined && { data: options.data }),
         ...(options.query && { queryParameters: options.query }),
       } as never)) as PdResponse;

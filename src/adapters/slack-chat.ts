@@ -1,14 +1,37 @@
-// The chat port over Slack's WebClient. WebClient already waits out 429s (Retry-After) and
-// retries 5xx; what is left is mapping Slack's `ok:false` errors to VendorError codes.
-import { ErrorCode, WebClient, type WebAPICallResult } from "@slack/web-api";
-import type { ChannelInfo, ChatMessage, ChatPort } from "../incidents/ports.js";
+// The chat port over Slack's WebClient, and Slack's `ok:false` errors mapped to VendorError codes.
+// Reads and writes go through two clients: a read may be retried in the call, a write never is.
+import { ErrorCode, WebClient, type Logger as SlackLogger, type WebAPICallResult } from "@slack/web-api";
+import type { ChannelInfo, ChatMessage, ChatPort, MessageTag } from "../incidents/ports.js";
 import { VendorError } from "../incidents/ports.js";
 import { slackTextToPlain } from "../slack/views/mrkdwn.js";
 
 /** Waits until a call in `bucket` may be made (Slack allows about one message a second per channel). */
 export type Pace = (bucket: string) => Promise<void>;
 
-export function createSlackChat(client: WebClient, pace: Pace = async () => undefined): ChatPort {
+export interface SlackClients {
+  reads: WebClient;
+  writes: WebClient;
+}
+
+/** The metadata event type of every message Firebreak tags (https://api.slack.com/metadata/using). */
+export const MESSAGE_EVENT_TYPE = "firebreak_incident_message";
+
+export function createSlackClients(token: string, options: { apiUrl?: string; timeoutMs?: number; logger?: SlackLogger } = {}): SlackClients {
+  const common = { ...(options.apiUrl && { slackApiUrl: options.apiUrl }), ...(options.logger && { logger: options.logger }), timeout: options.timeoutMs ?? 10_000 };
+  return {
+    // A read changes nothing, so the client may repeat it over a brief blip and wait out a 429.
+    reads: new WebClient(token, { ...common, retryConfig: { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 2_000 } }),
+    // Slack can perform a write and still answer 500, time out or drop the connection; repeating
+    // it in the call would make a second channel or message. The durable job retries instead,
+    // looking first (jobs/write-ledger.ts), and waits out a 429's Retry-After between attempts
+    // rather than holding a worker (Slack does not perform a rate-limited call:
+    // https://docs.slack.dev/apis/web-api/rate-limits).
+    writes: new WebClient(token, { ...common, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true }),
+  };
+}
+
+export function createSlackChat(clients: SlackClients, pace: Pace = async () => undefined): ChatPort {
+  const { reads: client, writes } = clients;
   let botUser: Promise<string | undefined> | undefined;
   const call = async <T extends WebAPICallResult>(method: string, fn: () => Promise<T>): Promise<T> => {
     try {
@@ -20,7 +43,7 @@ export function createSlackChat(client: WebClient, pace: Pace = async () => unde
 
   return {
     async createChannel(name) {
-      const result = await call("conversations.create", () => client.conversations.create({ name }));
+      const result = await call("conversations.create", () => writes.conversations.create({ name }));
       return toChannel(result.channel as RawChannel);
     },
     async findChannelByName(name) {
@@ -46,7 +69,7 @@ export function createSlackChat(client: WebClient, pace: Pace = async () => unde
       return botUser;
     },
     async invite(channelId, userIds) {
-      await call("conversations.invite", () => client.conversations.invite({ channel: channelId, users: userIds.join(",") }));
+      await call("conversations.invite", () => writes.conversations.invite({ channel: channelId, users: userIds.join(",") }));
     },
     async lookupUserByEmail(email) {
       try {
@@ -59,18 +82,18 @@ export function createSlackChat(client: WebClient, pace: Pace = async () => unde
     },
     async postMessage(channelId, message) {
       await pace(`chat.postMessage:${channelId}`);
-      const result = await call("chat.postMessage", () => client.chat.postMessage({ channel: channelId, ...asArgs(message) }));
+      const result = await call("chat.postMessage", () => writes.chat.postMessage({ channel: channelId, ...asArgs(message) }));
       return { ts: result.ts! };
     },
     async updateMessage(channelId, ts, message) {
-      await call("chat.update", () => client.chat.update({ channel: channelId, ts, ...asArgs(message) }));
+      await call("chat.update", () => writes.chat.update({ channel: channelId, ts, ...asArgs(message) }));
     },
     async postEphemeral(channelId, userId, message) {
-      await call("chat.postEphemeral", () => client.chat.postEphemeral({ channel: channelId, user: userId, ...asArgs(message) }));
+      await call("chat.postEphemeral", () => writes.chat.postEphemeral({ channel: channelId, user: userId, ...asArgs(message) }));
     },
     async pin(channelId, ts) {
       try {
-        await call("pins.add", () => client.pins.add({ channel: channelId, timestamp: ts }));
+        await call("pins.add", () => writes.pins.add({ channel: channelId, timestamp: ts }));
       } catch (error) {
         if (!(error instanceof VendorError && error.code === "already_pinned")) throw error;
       }
@@ -90,11 +113,11 @@ export function createSlackChat(client: WebClient, pace: Pace = async () => unde
       return result.message?.reactions?.find((r) => r.name === name)?.count ?? 0;
     },
     async renameChannel(channelId, name) {
-      await call("conversations.rename", () => client.conversations.rename({ channel: channelId, name }));
+      await call("conversations.rename", () => writes.conversations.rename({ channel: channelId, name }));
     },
     async archiveChannel(channelId) {
       try {
-        await call("conversations.archive", () => client.conversations.archive({ channel: channelId }));
+        await call("conversations.archive", () => writes.conversations.archive({ channel: channelId }));
       } catch (error) {
         if (!(error instanceof VendorError && error.code === "already_archived")) throw error;
       }
@@ -113,10 +136,21 @@ export function createSlackChat(client: WebClient, pace: Pace = async () => unde
       const result = await call("usergroups.users.list", () => client.usergroups.users.list({ usergroup: userGroupId }));
       return result.users ?? [];
     },
-    async findRecentMessage(channelId, text) {
+    async findTaggedMessage(channelId, tag, since) {
       const bot = await this.botUserId();
-      const history = await call("conversations.history", () => client.conversations.history({ channel: channelId, limit: 50 }));
-      return history.messages?.find((m) => m.text === text && (!bot || m.user === bot || Boolean(m.bot_id)))?.ts;
+      // Metadata comes back only with include_all_metadata (https://api.slack.com/methods/conversations.history);
+      // `oldest` bounds the read to the time of the write, however busy the channel has been since.
+      const oldest = slackTs(since);
+      let cursor: string | undefined;
+      do {
+        const page = await call("conversations.history", () =>
+          client.conversations.history({ channel: channelId, oldest, include_all_metadata: true, limit: 200, ...(cursor && { cursor }) }),
+        );
+        const found = page.messages?.find((m) => isTagged(m.metadata, tag) && (!bot || m.user === bot || Boolean(m.bot_id)));
+        if (found?.ts) return found.ts;
+        cursor = page.response_metadata?.next_cursor || undefined;
+      } while (cursor);
+      return undefined;
     },
   };
 }
@@ -128,7 +162,21 @@ function toChannel(channel: RawChannel): ChannelInfo {
 }
 
 function asArgs(message: ChatMessage) {
-  return { text: message.text, ...(message.blocks && { blocks: message.blocks as never }) };
+  return {
+    text: message.text,
+    ...(message.blocks && { blocks: message.blocks as never }),
+    ...(message.tag && { metadata: { event_type: MESSAGE_EVENT_TYPE, event_payload: { incident: message.tag.incident, part: message.tag.part } } }),
+  };
+}
+
+function isTagged(metadata: { event_type?: string; event_payload?: Record<string, unknown> } | undefined, tag: MessageTag): boolean {
+  return metadata?.event_type === MESSAGE_EVENT_TYPE && metadata.event_payload?.incident === tag.incident && metadata.event_payload?.part === tag.part;
+}
+
+/** A Date as a Slack timestamp ("seconds.micros"), built from integers: ts values are never floats. */
+function slackTs(at: Date): string {
+  const ms = Math.max(0, at.getTime());
+  return `${Math.floor(ms / 1000)}.${String((ms % 1000) * 1000).padStart(6, "0")}`;
 }
 
 export function toVendorError(method: string, error: unknown): VendorError {
@@ -138,5 +186,7 @@ export function toVendorError(method: string, error: unknown): VendorError {
   else if (e.code === ErrorCode.HTTPError) code = `http_${e.statusCode ?? "error"}`;
   else if (e.code === ErrorCode.RateLimitedError) code = "ratelimited";
   else if (e.code === ErrorCode.RequestError) code = "request_failed";
-  return new VendorError("slack", code, `Slack ${method} failed: ${code}`, { cause: error });
+  const retryAfter = (error as { retryAfter?: unknown }).retryAfter;
+  const wait = e.code === ErrorCode.RateLimitedError && typeof retryAfter === "number" ? { retryAfterMs: retryAfter * 1000 } : {};
+  return new VendorError("slack", code, `Slack ${method} failed: ${code}`, { cause: error, ...wait });
 }

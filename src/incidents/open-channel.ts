@@ -1,16 +1,23 @@
 // Builds an incident's channel: create it, invite the responders, post and pin the header,
 // announce it. Runs as a durable job: each part records that it is done, so a retry (after a
-// Slack outage or a crash) resumes where the last attempt stopped instead of repeating it.
+// Slack outage or a crash) resumes where the last attempt stopped instead of repeating it. A
+// part whose call failed may still have happened in Slack (a 500 or a timeout after the work),
+// so the job notes each write before sending it and, on any later try, looks for what the
+// earlier one left — the channel by name and creator, a message by its metadata — before
+// sending it again (jobs/write-ledger.ts). Inviting and pinning need no look: Slack answers a
+// repeat with already_in_channel / already_pinned.
 import { z } from "zod";
 import { incidentChannelName } from "../domain/channel-name.js";
 import { humanId, type Incident } from "../domain/incident.js";
 import type { NewTimelineEntry } from "../domain/timeline.js";
 import { DeferJob, type JobContext } from "../jobs/job-runner.js";
+import type { WriteLedger } from "../jobs/write-ledger.js";
 import { incidentAnnouncement, incidentHeader } from "../slack/views/incident-header.js";
 import type { IncidentDeps } from "./deps.js";
 import { findResponders, inviteAll } from "./invite-responders.js";
 import { PAGERDUTY_NOTE_JOB } from "./pagerduty-note.js";
 import { VendorError } from "./ports.js";
+import { CLOCK_MARGIN_MS, postOnce } from "./post-once.js";
 
 // Slack's conversations.create is Tier 2 (about 20 a minute per workspace); stay under it.
 export const CHANNELS_PER_MINUTE = 18;
@@ -28,8 +35,8 @@ export function openChannelJob(deps: IncidentDeps) {
       if (!incident.channelId) incident = await createChannel(deps, incident, context);
       // Inviting may name the commander, which the header shows.
       incident = await inviteResponders(deps, incident, invite);
-      if (!incident.headerTs) incident = await postHeader(deps, incident, context.job.attempts > 1);
-      if (deps.incidentsChannel && !incident.announcementTs) incident = await announce(deps, incident, deps.incidentsChannel, context.job.attempts > 1);
+      if (!incident.headerTs) incident = await postHeader(deps, incident, context.writes);
+      if (deps.incidentsChannel && !incident.announcementTs) incident = await announce(deps, incident, deps.incidentsChannel, context.writes);
       if (incident.pagerdutyIncidentId && deps.paging) {
         await deps.store.jobs.enqueue({ kind: PAGERDUTY_NOTE_JOB, payload: { incidentId, reason: "channel-ready" }, dedupeKey: `pd-note:channel-ready:${incidentId}` }, deps.now());
         deps.nudge();
@@ -46,26 +53,39 @@ export function openChannelJob(deps: IncidentDeps) {
 async function createChannel(deps: IncidentDeps, incident: Incident, context: JobContext): Promise<Incident> {
   for (let attempt = 1; attempt <= MAX_NAME_ATTEMPTS; attempt++) {
     const name = incidentChannelName(incident.title, incident.detectedAt, deps.timezone, attempt);
+    const key = `conversations.create:${name}`;
+    const earlier = context.writes.unconfirmed(key);
+    if (earlier) {
+      const ours = await adoptChannel(deps, incident, name, earlier);
+      if (ours) return channelCreated(deps, incident, ours.id, ours.name);
+    }
     // Each call takes a slot, checked and reserved in one step, so every worker and replica shares one budget.
     const now = deps.now();
     const wait = await deps.store.transaction((tx) => tx.rateSlots.reserve({ bucket: "conversations.create", limit: CHANNELS_PER_MINUTE, windowMs: 60_000, now }));
     if (wait > 0) throw new DeferJob(new Date(now.getTime() + wait), "pacing channel creation to Slack's Tier 2 limit");
+    await context.writes.sending(key);
     try {
       const created = await deps.chat.createChannel(name);
       return await channelCreated(deps, incident, created.id, created.name);
     } catch (error) {
+      // Taken by someone else: an earlier try of ours would have been adopted above.
       if (!(error instanceof VendorError) || error.code !== "name_taken") throw error;
-      // A previous attempt may have created this very channel and died before recording it.
-      if (context.job.attempts > 1) {
-        const existing = await deps.chat.findChannelByName(name);
-        const bot = await deps.chat.botUserId();
-        if (existing && bot && existing.creator === bot && (existing.created ?? 0) * 1000 >= incident.declaredAt.getTime() - 1000) {
-          return channelCreated(deps, incident, existing.id, existing.name);
-        }
-      }
     }
   }
   throw new VendorError("slack", "name_taken", `no free channel name after ${MAX_NAME_ATTEMPTS} tries`);
+}
+
+/**
+ * The channel named `name`, if the bot created it no earlier than this incident's first try and
+ * no other incident holds it (two incidents with the same title on the same day share a name).
+ */
+async function adoptChannel(deps: IncidentDeps, incident: Incident, name: string, firstTry: Date) {
+  const existing = await deps.chat.findChannelByName(name);
+  const bot = await deps.chat.botUserId();
+  if (!existing || !bot || existing.creator !== bot) return undefined;
+  if ((existing.created ?? 0) * 1000 < firstTry.getTime() - CLOCK_MARGIN_MS) return undefined;
+  const holder = await deps.store.incidents.byChannel(existing.id);
+  return holder && holder.id !== incident.id ? undefined : existing;
 }
 
 async function channelCreated(deps: IncidentDeps, incident: Incident, channelId: string, channelName: string): Promise<Incident> {
@@ -92,22 +112,17 @@ async function inviteResponders(deps: IncidentDeps, incident: Incident, extra: s
   });
 }
 
-async function postHeader(deps: IncidentDeps, incident: Incident, mayExist: boolean): Promise<Incident> {
+async function postHeader(deps: IncidentDeps, incident: Incident, writes: WriteLedger): Promise<Incident> {
   const channelId = incident.channelId!;
-  const header = incidentHeader(incident);
-  const ts = (mayExist && (await findOwnMessage(deps, channelId, header.text))) || (await deps.chat.postMessage(channelId, header)).ts;
+  const ts = await postOnce(deps, writes, channelId, { ...incidentHeader(incident), tag: { incident: incident.id, part: "header" } });
   await deps.chat.pin(channelId, ts);
   return updateIncident(deps, incident, { headerTs: ts }, { kind: "header", text: "Header posted and pinned", sourceKey: "slack:header" });
 }
 
-async function announce(deps: IncidentDeps, incident: Incident, channelId: string, mayExist: boolean): Promise<Incident> {
-  const message = incidentAnnouncement(incident);
-  const ts = (mayExist && (await findOwnMessage(deps, channelId, message.text))) || (await deps.chat.postMessage(channelId, message)).ts;
+async function announce(deps: IncidentDeps, incident: Incident, channelId: string, writes: WriteLedger): Promise<Incident> {
+  const ts = await postOnce(deps, writes, channelId, { ...incidentAnnouncement(incident), tag: { incident: incident.id, part: "announcement" } });
   return updateIncident(deps, incident, { announcementTs: ts }, { kind: "announcement", text: `Announced in <#${channelId}>`, sourceKey: "slack:announced" });
 }
-
-/** On a retry, a message may have been posted by the attempt that died before recording it. */
-const findOwnMessage = (deps: IncidentDeps, channelId: string, text: string) => deps.chat.findRecentMessage(channelId, text);
 
 async function recordSlackFailure(deps: IncidentDeps, incident: Incident, error: VendorError): Promise<void> {
   const fresh = (await deps.store.incidents.get(incident.id)) ?? incident;

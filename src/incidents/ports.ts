@@ -7,16 +7,28 @@ export class VendorError extends Error {
     readonly vendor: "slack" | "pagerduty" | "datadog" | "github",
     readonly code: string,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; retryAfterMs?: number },
   ) {
     super(message, options);
     this.name = "VendorError";
+    if (options?.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
   }
+
+  /** How long the vendor asked us to wait (a 429's Retry-After); the job runner honours it. */
+  readonly retryAfterMs?: number;
 }
 
 export interface ChatMessage {
   text: string;
   blocks?: unknown[];
+  /** Marks the message as this incident's `part` (sent as Slack message metadata), so it can be found again. */
+  tag?: MessageTag;
+}
+
+/** Which of Firebreak's messages this is: an incident and the part it plays ("header", "announcement", ...). */
+export interface MessageTag {
+  incident: number;
+  part: string;
 }
 
 export interface ChannelInfo {
@@ -48,8 +60,11 @@ export interface ChatPort {
   userName(userId: string): Promise<string | undefined>;
   /** Members of a Slack user group (S…). */
   userGroupMembers(userGroupId: string): Promise<string[]>;
-  /** The ts of a recent message of the bot's in the channel whose text is exactly `text`. */
-  findRecentMessage(channelId: string, text: string): Promise<string | undefined>;
+  /**
+   * The ts of the bot's message tagged `tag` posted in the channel since `since`, if any: what a
+   * write whose answer was lost may have left behind.
+   */
+  findTaggedMessage(channelId: string, tag: MessageTag, since: Date): Promise<string | undefined>;
 }
 
 export interface PagingNote {

@@ -6,11 +6,14 @@ import type { Job, JobsStore } from "../adapters/store/jobs-store.js";
 import type { Logger } from "../log.js";
 import type { Metrics } from "../metrics.js";
 import { createPollLoop } from "./poll-loop.js";
+import { createWriteLedger, type WriteLedger } from "./write-ledger.js";
 
 export interface JobContext {
   job: Job;
   log: Logger;
   now: Date;
+  /** The writes this job sent without learning their outcome: look before sending them again. */
+  writes: WriteLedger;
 }
 
 /** Thrown by a handler that cannot proceed yet (pacing): the job runs again at `at`, no attempt spent. */
@@ -49,6 +52,12 @@ export interface JobRunner {
 
 export const defaultBackoffMs = (attempt: number) => Math.min(1_000 * 2 ** (attempt - 1), 60_000) * (0.8 + Math.random() * 0.4);
 
+/** The wait a failure asks for, e.g. a VendorError carrying Slack's Retry-After; 0 if none. */
+function retryAfterMs(error: unknown): number {
+  const hint = (error as { retryAfterMs?: unknown } | null)?.retryAfterMs;
+  return typeof hint === "number" && Number.isFinite(hint) && hint > 0 ? hint : 0;
+}
+
 export function createJobRunner(options: JobRunnerOptions): JobRunner {
   const { jobs, handlers, log } = options;
   const now = options.now ?? (() => new Date());
@@ -64,7 +73,8 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       void jobs.heartbeat(job.id, owner, new Date(now().getTime() + leaseMs)).catch(() => undefined);
     }, leaseMs / 3);
     try {
-      await handler(job.payload, { job, log: jobLog, now: now() });
+      const writes = createWriteLedger(job, (key, at) => jobs.recordWrite(job.id, key, at), now);
+      await handler(job.payload, { job, log: jobLog, now: now(), writes });
       await jobs.complete(job.id, owner, now());
       options.metrics?.jobsRun.inc({ kind: job.kind, outcome: "done" });
     } catch (error) {
@@ -75,7 +85,8 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
         return;
       }
       const message = error instanceof Error ? error.message : String(error);
-      const retryAt = new Date(now().getTime() + backoffMs(job.attempts));
+      // A vendor that said when to come back (429 Retry-After) is not asked again before then.
+      const retryAt = new Date(now().getTime() + Math.max(backoffMs(job.attempts), retryAfterMs(error)));
       const failed = await jobs.fail(job.id, owner, message, retryAt);
       const dead = failed?.status === "dead";
       jobLog[dead ? "error" : "warn"]({ err: error, retryAt: dead ? undefined : retryAt.toISOString() }, dead ? "job failed for the last time" : "job failed; will retry");

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { humanId } from "../domain/incident.js";
 import { VendorError } from "../incidents/ports.js";
 import { syncPagerduty } from "../incidents/lifecycle/side-effects.js";
+import { postOnce } from "../incidents/post-once.js";
 import type { JobContext } from "../jobs/job-runner.js";
 import { draftPostmortem } from "./draft.js";
 import { postmortemRecord, recordSources, type PostmortemDeps } from "./postmortem-flows.js";
@@ -41,8 +42,15 @@ export function publishPostmortemJob(deps: PostmortemDeps, github: GithubPort) {
           ...(known[f.id] !== undefined && { issueNumber: known[f.id] }),
         })),
         onIssue: (followupId, issue) => deps.store.lifecycle.setFollowupIssue(followupId, issue),
+        writes: context.writes,
       });
     } catch (error) {
+      // GitHub may have done the write whose answer was lost: the job tries again, and looks first.
+      if (error instanceof VendorError && outcomeUnknown(error)) {
+        context.log.warn({ err: error, incidentId }, "GitHub did not answer; publishing again");
+        if (context.job.attempts === 1) await tell(`:hourglass: GitHub did not answer while publishing ${humanId(incident)}'s post-mortem; Firebreak keeps trying.`);
+        throw error;
+      }
       // The draft stays as it is; the person is told what to fix, and Publish can be pressed again.
       const reason = error instanceof VendorError ? explain(error, deps.github) : "an unexpected error; the details are in Firebreak's log";
       context.log.warn({ err: error, incidentId }, "publishing the post-mortem failed");
@@ -61,10 +69,16 @@ export function publishPostmortemJob(deps: PostmortemDeps, github: GithubPort) {
     deps.nudge();
     if (incident.channelId) {
       const issues = result.created.issues > 0 ? `, ${result.created.issues} remediation issue${result.created.issues === 1 ? "" : "s"} opened` : "";
-      await deps.chat.postMessage(incident.channelId, { text: `:memo: Post-mortem ${wasPublished ? "updated" : "published for review"}: ${result.pullRequest.url}${issues}` });
+      await postOnce(deps, context.writes, incident.channelId, {
+        text: `:memo: Post-mortem ${wasPublished ? "updated" : "published for review"}: ${result.pullRequest.url}${issues}`,
+        tag: { incident: incident.id, part: `postmortem:${context.job.id}` },
+      });
     }
   };
 }
+
+/** A failure after which GitHub may or may not have done the write: no answer, or a 5xx. */
+const outcomeUnknown = (error: VendorError) => error.code === "unreachable" || /^http_5\d\d$/.test(error.code);
 
 function explain(error: VendorError, repo: NonNullable<PostmortemDeps["github"]>): string {
   switch (error.code) {

@@ -4,6 +4,7 @@
 // call that failed halfway is finished by calling again: issues are reported through onIssue as
 // each is created, and the caller passes their numbers back in so none is opened twice.
 import { VendorError } from "../incidents/ports.js";
+import { writeOnce, type WriteLedger } from "../jobs/write-ledger.js";
 import type { PublishedIssue } from "./postmortem-model.js";
 
 export const POSTMORTEM_LABEL = "postmortem";
@@ -36,6 +37,8 @@ export interface GithubPort {
   /** Creates the label unless it exists. */
   ensureLabel(name: string): Promise<void>;
   createIssue(issue: { title: string; body: string; labels: string[] }): Promise<{ number: number; url: string }>;
+  /** An issue with exactly this title and body, carrying `label`, updated since `since`: one an earlier create may have opened. */
+  findIssue(query: { title: string; body: string; label: string; since: Date }): Promise<{ number: number; url: string } | undefined>;
   updateIssue(number: number, changes: { title: string; body: string }): Promise<{ number: number; url: string }>;
 }
 
@@ -68,6 +71,12 @@ export interface PublishRequest {
    * finished by calling again, without duplicate issues. If it throws, publishing stops there.
    */
   onIssue?: (followupId: number, issue: PublishedIssue) => void | Promise<void>;
+  /**
+   * The caller's record of creates sent without a known outcome (jobs/write-ledger.ts). GitHub
+   * can open an issue and lose the answer; an issue sent before is looked for before it is sent
+   * again. Without it, every create goes straight out.
+   */
+  writes?: WriteLedger;
 }
 
 export interface PublishResult {
@@ -119,7 +128,10 @@ async function publishIssues(github: GithubPort, request: PublishRequest, fileUr
       issues.push({ followupId: remediation.followupId, number: updated.number, url: updated.url });
       continue;
     }
-    const opened = await github.createIssue({ ...content, labels: [POSTMORTEM_LABEL] });
+    const create = () => github.createIssue({ ...content, labels: [POSTMORTEM_LABEL] });
+    // GitHub's clock and ours may disagree; look a little before the first try.
+    const look = (since: Date) => github.findIssue({ ...content, label: POSTMORTEM_LABEL, since: new Date(since.getTime() - 5 * 60_000) });
+    const opened = request.writes ? await writeOnce(request.writes, `github.issue:${remediation.followupId}`, look, create) : await create();
     const issue: PublishedIssue = { followupId: remediation.followupId, number: opened.number, url: opened.url };
     created += 1;
     await request.onIssue?.(remediation.followupId, issue);

@@ -32,7 +32,9 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     logger: boltLog,
     // Bolt sets its logger to this level (INFO unless told): say LOG_LEVEL's, or debug lines vanish.
     logLevel: slackLogLevel(log),
-    clientOptions: { slackApiUrl: slack.apiUrl, retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2_000 } },
+    // Listeners' calls (views.open, postEphemeral) are writes a person repeats by clicking again;
+    // a blind retry of one Slack already performed would act twice.
+    clientOptions: { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } },
     // Bolt's own token authorization caches a failed auth.test forever (or calls it on every event);
     // this one remembers only success, so an outage at start-up does not break the bot for good.
     authorize: async (): Promise<AuthorizeResult> => {

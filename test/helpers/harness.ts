@@ -33,6 +33,8 @@ export interface HarnessOptions {
   now?: () => Date;
   env?: Record<string, string>;
   slack?: SlackEmulator;
+  /** How long Firebreak waits for a Slack or PagerDuty answer (default 10 s). */
+  requestTimeoutMs?: number;
 }
 
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
@@ -78,7 +80,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   let base = "";
   let store: Store;
   const boot = async () => {
-    firebreak = createFirebreak({ config: { ...config, slack: config.slack! }, log, jobs: { pollMs: 50, backoffMs: () => 100 }, ...(options.now && { now: options.now }) });
+    firebreak = createFirebreak({ config: { ...config, slack: config.slack! }, log, jobs: { pollMs: 50, backoffMs: () => 100 }, ...(options.now && { now: options.now }), ...(options.requestTimeoutMs && { requestTimeoutMs: options.requestTimeoutMs }) });
     const { port } = await firebreak.start();
     base = `http://127.0.0.1:${port}`;
     store = await firebreak.ready();

@@ -31,6 +31,6 @@ export function recordingChat(): ChatPort & { posted: { channel: string; ts: str
     reactionCount: async () => 0,
     renameChannel: async () => undefined,
     archiveChannel: async () => undefined,
-    findRecentMessage: async () => undefined,
+    findTaggedMessage: async () => undefined,
   };
 }

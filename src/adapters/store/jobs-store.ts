@@ -95,6 +95,18 @@ export function createJobsStore(sql: SqlExecutor) {
       return rows.length;
     },
 
+    /**
+     * Notes in the job's payload that write `key` is being sent (see jobs/write-ledger.ts); an
+     * earlier note of the same key keeps its time.
+     */
+    async recordWrite(id: number, key: string, at: Date): Promise<void> {
+      await sql.query(
+        `UPDATE jobs SET payload = jsonb_set(payload, '{writes}', jsonb_build_object($2::text, $3::text) || coalesce(payload->'writes', '{}'::jsonb))
+         WHERE id = $1`,
+        [id, key, at.toISOString()],
+      );
+    },
+
     async get(id: number): Promise<Job | undefined> {
       return (await jobs("SELECT * FROM jobs WHERE id = $1", [id]))[0];
     },

@@ -72,6 +72,8 @@ export interface GithubEmulator {
   closePull(repo: string, number: number): void;
   /** The next `times` requests matching `pattern` ("POST /repos/*\/*\/pulls" or a RegExp over "METHOD /path") fail with `status`. */
   failNext(pattern: string | RegExp, status: number, times?: number, body?: unknown): void;
+  /** The next `times` matching requests are carried out, then the connection drops before the answer. */
+  loseNextAnswer(pattern: string | RegExp, times?: number): void;
   close(): Promise<void>;
 }
 
@@ -82,6 +84,7 @@ export async function startGithubEmulator(options: GithubEmulatorOptions = {}): 
   const now = options.now ?? (() => new Date());
   const repos = new Map<string, Repo>();
   const failures: { match: (call: string) => boolean; reply: Reply; times: number }[] = [];
+  const lostAnswers: { match: (call: string) => boolean; times: number }[] = [];
   const calls: RecordedCall[] = [];
   const urls: Urls = { api: "", web: (options.webUrl ?? "https://github.com").replace(/\/+$/, ""), login: options.login ?? "firebreak-bot" };
   let used = 0;
@@ -130,6 +133,12 @@ export async function startGithubEmulator(options: GithubEmulatorOptions = {}): 
       reply = route(ctx, method, url.pathname, url.searchParams, body);
     }
     calls.push({ method, path: url.pathname, query, headers: req.headers, body, status: reply.status });
+    const lost = lostAnswers.find((l) => l.times > 0 && l.match(`${method} ${url.pathname}`));
+    if (lost) {
+      lost.times -= 1;
+      res.socket?.destroy();
+      return;
+    }
     res.writeHead(reply.status, { "content-type": "application/json; charset=utf-8", ...rateHeaders(), ...reply.headers });
     res.end(reply.body === undefined ? undefined : JSON.stringify(reply.body));
   }
@@ -198,6 +207,9 @@ export async function startGithubEmulator(options: GithubEmulatorOptions = {}): 
     },
     failNext(pattern, status, times = 1, body) {
       failures.push({ match: patternMatcher(pattern), reply: failureReply(status, body), times });
+    },
+    loseNextAnswer(pattern, times = 1) {
+      lostAnswers.push({ match: patternMatcher(pattern), times });
     },
     close: () => closeServer(server),
   };

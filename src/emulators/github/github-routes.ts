@@ -43,6 +43,7 @@ export function route(ctx: RouteContext, method: string, rawPath: string, query:
       return label ? { status: 200, body: labelJson(ctx.urls, repo, label) } : basicError(404, "Not Found", docs.getLabel);
     }
     case "POST labels": return createLabel(ctx, repo, body);
+    case "GET issues": return { status: 200, body: listIssues(repo, query).map((i) => issueJson(ctx.urls, repo, i)) };
     case "POST issues": return createIssue(ctx, repo, body);
     case "GET issues/:x":
     case "PATCH issues/:x": return issue(ctx, repo, Number(tail), method === "PATCH" ? body : undefined);
@@ -130,6 +131,25 @@ function createIssue(ctx: RouteContext, repo: Repo, body: Body): Reply {
   repo.issues.set(issue.number, issue);
   const json = issueJson(ctx.urls, repo, issue);
   return { status: 201, body: json, headers: { location: json.url } };
+}
+
+/**
+ * GET /repos/{owner}/{repo}/issues: `labels` (all of them), `state` (default open), `since`
+ * (updated at or after), newest first, `per_page` (max 100) and `page`
+ * (https://docs.github.com/rest/issues/issues#list-repository-issues).
+ */
+function listIssues(repo: Repo, query: Query): Issue[] {
+  const labels = (query.get("labels") ?? "").split(",").map((l) => l.trim().toLowerCase()).filter(Boolean);
+  const state = query.get("state") ?? "open";
+  const since = query.get("since");
+  const perPage = Math.min(Number(query.get("per_page")) || 30, 100);
+  const page = Math.max(Number(query.get("page")) || 1, 1);
+  return [...repo.issues.values()]
+    .filter((i) => state === "all" || i.state === state)
+    .filter((i) => labels.every((l) => i.labels.some((name) => name.toLowerCase() === l)))
+    .filter((i) => !since || Date.parse(i.updatedAt) >= Date.parse(since))
+    .sort((a, b) => b.number - a.number)
+    .slice((page - 1) * perPage, page * perPage);
 }
 
 function issue(ctx: RouteContext, repo: Repo, number: number, patch: Body | undefined): Reply {

@@ -86,8 +86,12 @@ export interface PagerdutyEmulator {
   incident(id: string): EmulatedIncident | undefined;
   /** The next `times` requests matching `pattern` ("PUT /incidents/*", "/oncalls" or a RegExp over "METHOD /path") fail with `status`. */
   failNext(pattern: string | RegExp, status: number, times?: number, body?: unknown): void;
-  /** The next `times` matching requests are carried out, then the connection drops before the answer, as when a response is lost to a timeout. */
-  loseNextAnswer(pattern: string | RegExp, times?: number): void;
+  /**
+   * The next `times` matching requests are carried out, then the answer is lost: the connection
+   * drops ("drop", the default), the answer is held until the client gives up ("timeout"), or a
+   * 500 is answered instead (a number: that status).
+   */
+  loseNextAnswer(pattern: string | RegExp, times?: number, how?: "drop" | "timeout" | number): void;
   close(): Promise<void>;
 }
 
@@ -115,7 +119,7 @@ export async function startPagerdutyEmulator(options: PagerdutyEmulatorOptions =
   const onCalls: EmulatedOnCall[] = [];
   const incidents = new Map<string, EmulatedIncident>();
   const failures: { match: (call: string) => boolean; reply: Reply; times: number }[] = [];
-  const lostAnswers: { match: (call: string) => boolean; times: number }[] = [];
+  const lostAnswers: { match: (call: string) => boolean; times: number; how: "drop" | "timeout" | number }[] = [];
   const calls: RecordedCall[] = [];
   let apiUrl = "";
   let nextId = 1;
@@ -244,8 +248,9 @@ export async function startPagerdutyEmulator(options: PagerdutyEmulatorOptions =
     const lost = lostAnswers.find((l) => l.times > 0 && l.match(`${method} ${url.pathname}`));
     if (lost) {
       lost.times -= 1;
-      res.socket?.destroy();
-      return;
+      if (typeof lost.how === "number") reply = genericError(lost.how);
+      else if (lost.how === "drop") return void res.socket?.destroy();
+      else return void (await new Promise((resolve) => res.once("close", resolve)));
     }
     res.writeHead(reply.status, { "content-type": "application/json", ...reply.headers });
     res.end(reply.body === undefined ? undefined : JSON.stringify(reply.body));
@@ -282,8 +287,8 @@ export async function startPagerdutyEmulator(options: PagerdutyEmulatorOptions =
       const reply: Reply = status === 429 && body === undefined ? RATE_LIMITED : { status, body: body ?? genericError(status).body };
       failures.push({ match, reply, times });
     },
-    loseNextAnswer(pattern, times = 1) {
-      lostAnswers.push({ match: patternMatcher(pattern), times });
+    loseNextAnswer(pattern, times = 1, how = "drop") {
+      lostAnswers.push({ match: patternMatcher(pattern), times, how });
     },
     close: () => closeServer(server),
   };

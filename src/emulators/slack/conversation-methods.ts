@@ -118,7 +118,7 @@ export const conversationMethods: Record<string, MethodHandler> = {
   }),
 
   "conversations.history": method(
-    channelArg.extend({ ...page, latest: z.string().optional(), oldest: z.string().optional(), inclusive: flag.optional() }),
+    channelArg.extend({ ...page, latest: z.string().optional(), oldest: z.string().optional(), inclusive: flag.optional(), include_all_metadata: flag.optional() }),
     ({ workspace }, args) => {
       const channel = visibleChannel(workspace, args.channel);
       if (!channel) return fail("channel_not_found");
@@ -135,7 +135,10 @@ export const conversationMethods: Record<string, MethodHandler> = {
         return true;
       };
       const newestFirst = channel.messages.filter((m) => !isThreadReply(m) && inRange(m)).reverse();
-      const { page: messages, hasMore, response_metadata } = paginate(newestFirst, args);
+      const { page: selected, hasMore, response_metadata } = paginate(newestFirst, args);
+      // Message metadata comes back only when asked for with include_all_metadata
+      // (https://api.slack.com/methods/conversations.history, https://api.slack.com/metadata/using).
+      const messages = args.include_all_metadata ? selected : selected.map(({ metadata: _hidden, ...m }) => m);
       return ok({ messages, has_more: hasMore, pin_count: channel.pins.length, channel_actions_ts: null, channel_actions_count: 0, response_metadata });
     },
   ),

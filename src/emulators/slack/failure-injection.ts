@@ -1,5 +1,7 @@
 // Slack degrading on purpose: the next N calls of a method, or every call until cleared, answer
-// with a server error, a Slack error or a rate limit instead of doing their work.
+// with a server error, a Slack error or a rate limit instead of doing their work — or do their
+// work and then answer badly, hold the answer past the client's timeout, or drop the connection:
+// the cases where the caller cannot know whether Slack performed the write.
 
 export interface FailureSpec {
   /** HTTP status, e.g. 500 or 503. Defaults to 200 when `error` is given, else 500. */
@@ -15,6 +17,16 @@ export interface FailureSpec {
    * was lost, which is what makes a retry create a duplicate.
    */
   afterApplying?: boolean;
+  /**
+   * How the answer is lost instead of sent: "timeout" holds it until the client gives up and
+   * closes the connection (or `holdMs` passes, then answers late); "drop" closes the connection
+   * without answering. Without it the failure is answered with `status`/`error`.
+   */
+  lost?: "timeout" | "drop";
+  /** How long a "timeout" answer is held at most (default 60 s). */
+  holdMs?: number;
+  /** Let this many calls of the method through untouched before the failure applies (failNext only). */
+  skip?: number;
 }
 
 export interface InjectedResponse {
@@ -32,13 +44,13 @@ export interface FailureInjector {
 }
 
 export function createFailureInjector(): FailureInjector {
-  let next: { method: string; spec: FailureSpec; remaining: number }[] = [];
+  let next: { method: string; spec: FailureSpec; remaining: number; skip: number }[] = [];
   let all = new Map<string, FailureSpec>();
   const matches = (rule: string, method: string) => rule === "*" || rule === method;
   return {
     failNext(method, spec = {}) {
       if (spec.times !== undefined && spec.times <= 0) return;
-      next.push({ method, spec, remaining: spec.times ?? 1 });
+      next.push({ method, spec, remaining: spec.times ?? 1, skip: spec.skip ?? 0 });
     },
     failAll(method, spec = {}) {
       all.set(method, spec);
@@ -49,7 +61,8 @@ export function createFailureInjector(): FailureInjector {
     },
     take(method) {
       const rule = next.find((r) => matches(r.method, method));
-      if (rule) {
+      if (rule && rule.skip > 0) rule.skip -= 1;
+      else if (rule) {
         rule.remaining -= 1;
         if (rule.remaining <= 0) next = next.filter((r) => r !== rule);
         return rule.spec;

@@ -11,7 +11,7 @@ import { conversationMethods } from "./conversation-methods.js";
 import { directoryMethods } from "./directory-methods.js";
 import type { ChannelSnapshot, SlackEmulator, SlackEmulatorOptions } from "./emulator-api.js";
 import { createEmitter, type RecordedCall } from "./emulator-events.js";
-import { createFailureInjector, failureResponse, rateLimitedResponse, type InjectedResponse } from "./failure-injection.js";
+import { createFailureInjector, failureResponse, rateLimitedResponse, type FailureSpec, type InjectedResponse } from "./failure-injection.js";
 import { fail, ok, type MethodHandler, type SlackBody } from "./method-kit.js";
 import { pinAndReactionMethods } from "./pin-and-reaction-methods.js";
 import { createRateLimiter, defaultRateLimits } from "./rate-limits.js";
@@ -76,12 +76,13 @@ export function createSlackEmulator(options: SlackEmulatorOptions = {}): SlackEm
     return { ...json(handler({ workspace, emit: emitter.emit }, args)), headers: { "x-oauth-scopes": botScopes.join(",") } };
   }
 
-  function respond(parsed: Exclude<ParsedRequest, { kind: "not_found" }>): InjectedResponse {
-    if (parsed.kind === "bad_body") return json(fail(parsed.error));
+  function respond(parsed: Exclude<ParsedRequest, { kind: "not_found" }>): { response: InjectedResponse; lost?: FailureSpec } {
+    if (parsed.kind === "bad_body") return { response: json(fail(parsed.error)) };
     const injected = failures.take(parsed.method);
-    if (injected && !injected.afterApplying) return failureResponse(injected);
+    const lost = injected?.lost ? { lost: injected } : {};
+    if (injected && !injected.afterApplying) return { response: failureResponse(injected), ...lost };
     const response = answer(parsed.method, parsed.args, parsed.token);
-    return injected ? failureResponse(injected) : response;
+    return { response: injected ? failureResponse(injected) : response, ...lost };
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
@@ -98,8 +99,9 @@ export function createSlackEmulator(options: SlackEmulatorOptions = {}): SlackEm
     }
     if (latencyMs > 0) await sleep(latencyMs);
     let response: InjectedResponse;
+    let lost: FailureSpec | undefined;
     try {
-      response = respond(parsed);
+      ({ response, lost } = respond(parsed));
     } catch (error) {
       // A fault in the emulator itself: say so plainly rather than pass for Slack degrading.
       response = { status: 500, headers: {}, body: { ok: false, error: "emulator_fault", detail: String(error) } };
@@ -114,6 +116,11 @@ export function createSlackEmulator(options: SlackEmulatorOptions = {}): SlackEm
     };
     recorded.push(call);
     emitter.emit("call", call);
+    if (lost?.lost === "drop") {
+      res.socket?.destroy();
+      return;
+    }
+    if (lost?.lost === "timeout") await untilClosed(res, lost.holdMs ?? 60_000);
     // stop() may have closed the connection while this call was waiting out its latency.
     if (res.destroyed) return;
     res.writeHead(response.status, { ...response.headers, "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(payload) });
@@ -224,6 +231,17 @@ export function createSlackEmulator(options: SlackEmulatorOptions = {}): SlackEm
 
     on: (event, listener) => emitter.on(event, listener),
   };
+}
+
+/** Resolves when the client closes the connection (its timeout fired) or after `ms`. */
+function untilClosed(res: ServerResponse, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    res.once("close", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
 function snapshot(channel: ChannelRecord | undefined): ChannelSnapshot | undefined {

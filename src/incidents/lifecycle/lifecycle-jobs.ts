@@ -7,6 +7,7 @@ import { incidentHeader } from "../../slack/views/incident-header.js";
 import type { IncidentDeps } from "../deps.js";
 import { addNoteOnce } from "../pagerduty-note.js";
 import { VendorError } from "../ports.js";
+import { postOnce } from "../post-once.js";
 import { ANNOUNCE_JOB } from "./record-notes.js";
 import { COMMAND_NOTICE_JOB, commandNoticeJob } from "./command-handover.js";
 import { ARCHIVE_JOB, PAGERDUTY_SYNC_JOB, REFRESH_HEADER_JOB, REMINDER_JOB, scheduleReminder, updateCadenceMinutes } from "./side-effects.js";
@@ -25,10 +26,19 @@ export function lifecycleJobs(deps: IncidentDeps): Record<string, JobHandler> {
     [COMMAND_NOTICE_JOB]: commandNoticeJob(deps),
 
     [REFRESH_HEADER_JOB]: async (payload) => {
-      const incident = await load(payload);
-      if (!incident.channelId || !incident.headerTs) return; // the channel job posts the first header
-      const durations = incidentDurations(incident, await deps.store.timeline.list(incident.id));
-      await deps.chat.updateMessage(incident.channelId, incident.headerTs, incidentHeader(incident, { durations, timeZone: deps.timezone }));
+      // Refreshes run concurrently and retries come late, so an update rendered from an older
+      // version can land after a newer one. Each run renders what the incident is now and, after
+      // its update, renders again if the incident changed meanwhile: the last update to land is
+      // always the latest version.
+      for (let incident = await load(payload), rounds = 0; rounds < 5; rounds++) {
+        if (!incident.channelId || !incident.headerTs) return; // the channel job posts the first header
+        const entries = await deps.store.timeline.list(incident.id);
+        const durations = incidentDurations(incident, entries);
+        await deps.chat.updateMessage(incident.channelId, incident.headerTs, incidentHeader(incident, { durations, timeZone: deps.timezone }));
+        const now = await load(payload);
+        if (now.version === incident.version && (await deps.store.timeline.list(incident.id)).length === entries.length) return;
+        incident = now;
+      }
     },
 
     [ANNOUNCE_JOB]: async (payload, context: JobContext) => {
@@ -38,7 +48,7 @@ export function lifecycleJobs(deps: IncidentDeps): Record<string, JobHandler> {
       for (const channel of [incident.channelId, deps.incidentsChannel].filter((c): c is string => Boolean(c))) {
         const key = `announce:${context.job.id}:${channel}`;
         if (await deps.store.timeline.findBySourceKey(incident.id, key)) continue;
-        await deps.chat.postMessage(channel, { text });
+        await postOnce(deps, context.writes, channel, { text, tag: { incident: incident.id, part: `update:${context.job.id}` } });
         await deps.store.timeline.append({ incidentId: incident.id, eventAt: deps.now(), kind: "posted", text: `Update posted in <#${channel}>`, sourceKey: key });
       }
     },
@@ -67,7 +77,7 @@ export function lifecycleJobs(deps: IncidentDeps): Record<string, JobHandler> {
       }
     },
 
-    [REMINDER_JOB]: async (payload) => {
+    [REMINDER_JOB]: async (payload, context) => {
       const { due } = z.object({ due: z.coerce.date() }).parse(payload);
       const incident = await load(payload);
       if (incident.status === "resolved" || !incident.channelId) return;
@@ -76,8 +86,9 @@ export function lifecycleJobs(deps: IncidentDeps): Record<string, JobHandler> {
       if (lastUpdate.getTime() + updateCadenceMinutes(deps, incident) * 60_000 > due.getTime()) return;
       const minutes = Math.round((deps.now().getTime() - lastUpdate.getTime()) / 60_000);
       const who = incident.commander ? `<@${incident.commander}>` : "Commander";
-      await deps.chat.postMessage(incident.channelId, {
+      await postOnce(deps, context.writes, incident.channelId, {
         text: `:alarm_clock: ${who}, ${humanId(incident)} (${incident.severity}) has had no status update for ${minutes} minutes. Post one with \`/incident update\` so stakeholders know where things stand.`,
+        tag: { incident: incident.id, part: `reminder:${due.toISOString()}` },
       });
       await deps.store.transaction((tx) => scheduleReminder(tx, deps, incident, due, deps.now()));
       deps.nudge();

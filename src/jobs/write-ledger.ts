@@ -1,0 +1,48 @@
+// Which of a job's writes went out without the job learning how they ended. A vendor can do a
+// write and then answer 500, time out, or drop the connection; sending it again blindly makes a
+// second channel, a second header, a second issue. So a job records "about to send <key>" in its
+// own row before the call, and any later try — the next attempt, one after a crash, or a second
+// try in the same attempt — first looks at the vendor for what the earlier one may have done.
+// A write that was never tried goes straight out: the fast path makes no extra read.
+import { z } from "zod";
+import type { Job } from "../adapters/store/jobs-store.js";
+
+export interface WriteLedger {
+  /** When this job first sent `key` without confirming it, or undefined if it never sent it. */
+  unconfirmed(key: string): Date | undefined;
+  /** Records, before the call, that `key` is being sent (the first time is kept). */
+  sending(key: string): Promise<void>;
+}
+
+/** Where the ledger lives in the job's payload (handlers' zod schemas ignore it). */
+export const WRITES_FIELD = "writes";
+
+const recorded = z.object({ [WRITES_FIELD]: z.record(z.string(), z.string()) });
+
+export function createWriteLedger(job: Job, persist: (key: string, at: Date) => Promise<void>, now: () => Date): WriteLedger {
+  const parsed = recorded.safeParse(job.payload);
+  const sent = new Map<string, Date>(parsed.success ? Object.entries(parsed.data[WRITES_FIELD]).map(([key, at]) => [key, new Date(at)]) : []);
+  return {
+    unconfirmed: (key) => sent.get(key),
+    async sending(key) {
+      if (sent.has(key)) return;
+      const at = now();
+      await persist(key, at);
+      sent.set(key, at);
+    },
+  };
+}
+
+/**
+ * Sends `write` once per job: if an earlier try of `key` may have gone through, `look` (given
+ * the time of the first try) finds what it did, and only if it finds nothing is `write` sent.
+ */
+export async function writeOnce<T>(ledger: WriteLedger, key: string, look: (since: Date) => Promise<T | undefined>, write: () => Promise<T>): Promise<T> {
+  const since = ledger.unconfirmed(key);
+  if (since) {
+    const found = await look(since);
+    if (found !== undefined) return found;
+  }
+  await ledger.sending(key);
+  return write();
+}
