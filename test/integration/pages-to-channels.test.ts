@@ -61,6 +61,22 @@ describe("a PagerDuty incident.triggered", () => {
     expect(JSON.stringify(marker)).toContain(`incident:inc-${ready.id}`);
   });
 
+  it("with a 10,000-character title is still announced, its title clipped to what Slack accepts", async () => {
+    // Escaped, "&" and "<" grow: 10,000 characters of title were 10,077 in the announcement's section.
+    const title = `${"DB & <cache> down ".repeat(555)}`.slice(0, 10_000);
+    h.pagerduty.addIncident({ id: "PLONG01", title, escalationPolicyId: "PUS0KTE" });
+    await post("/webhooks/pagerduty", pagerdutyDelivery(pagerdutyEvent("incident.triggered", { incidentId: "PLONG01", title }), PD_SECRETS[0]!));
+    const incident = await eventually(() => h.store.incidents.byPagerdutyIncident("PLONG01"), Boolean);
+    const ready = (await channelReady(incident!.id))!;
+    expect(ready.title).toBe(title);
+    const announcement = h.slack.messages(h.incidentsChannel).find((m) => m.ts === ready.announcementTs)!;
+    const section = (announcement.blocks as { type: string; text?: { text: string } }[])[0]!.text!.text;
+    expect([...section].length).toBeLessThanOrEqual(3000);
+    expect(section).toContain(`declared from PagerDuty: DB &amp; &lt;cache&gt; down DB &amp;`);
+    expect(section).toMatch(/…/);
+    expect(h.slack.calls("chat.postMessage").filter((c) => c.response.body.error === "invalid_blocks")).toEqual([]);
+  });
+
   it("sent five times, and concurrently, still acts once", async () => {
     const pdIncident = "PDUP001";
     h.pagerduty.addIncident({ id: pdIncident, title: "Checkout errors" });

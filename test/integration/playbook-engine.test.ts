@@ -30,7 +30,7 @@ afterAll(async () => {
 
 const slack = (init: RequestInit) => fetch(`${h.base}/slack/events`, init);
 const answer = async (init: RequestInit) => (await (await slack(init)).json()) as { text: string; blocks?: unknown[] };
-const click = (actionId: string, value: string, userId: string) => slack(interaction(SIGNING_SECRET, buttonClick({ actionId, value, userId, channelId: channel })));
+const click = (actionId: string, value: string, userId: string) => slack(interaction(SIGNING_SECRET, buttonClick({ actionId, value, userId, channelId: channel, triggerId: h.slack.issueTrigger() })));
 const stepMessages = () => h.slack.messages(channel).filter((m) => m.text?.startsWith("Step "));
 const buttonValue = (text: string, actionId: string) => {
   const message = stepMessages().find((m) => m.text?.startsWith(text));

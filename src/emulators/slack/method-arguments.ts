@@ -57,11 +57,18 @@ export const methodArguments: Record<string, Arguments> = {
   "views.update": args([], ["view_id", "external_id", "view", "hash"]),
 };
 
+/**
+ * Taken by every method: WebClient built with a `teamId` (as Bolt builds it for each event) sends
+ * it as `team_id` on every call (https://docs.slack.dev/tools/node-slack-sdk/reference/web-api/interfaces/WebClientOptions#teamid),
+ * and org-wide tokens need it to say which workspace is meant.
+ */
+const EVERY_METHOD = ["team_id"];
+
 /** Slack's `invalid_arguments` for a call with a missing or unknown argument, if it has one. */
 export function argumentsError(method: string, given: Record<string, unknown>): SlackBody | undefined {
   const known = methodArguments[method];
   if (!known) return undefined;
-  const allowed = new Set([...known.required, ...known.optional]);
+  const allowed = new Set([...known.required, ...known.optional, ...EVERY_METHOD]);
   const issues = [
     ...known.required.filter((name) => given[name] === undefined).map((name) => ({ message: `missing required field: ${name}`, pointer: `/${name}` })),
     ...Object.keys(given).filter((name) => !allowed.has(name)).map((name) => ({ message: `unknown field: ${name}`, pointer: `/${name}` })),
