@@ -117,6 +117,24 @@ describe("the post-mortem", () => {
     expect(h.slack.calls("chat.update").filter((c) => c.response.body.ok === false)).toEqual([]);
   });
 
+  it("opens the Edit modal even when users.info is rate limited for 3 s, past the trigger's life", async () => {
+    h.pagerduty.addIncident({ id: "PPM4", title: "Login errors" });
+    await fetch(`${h.base}/webhooks/pagerduty`, pagerdutyDelivery(pagerdutyEvent("incident.triggered", { incidentId: "PPM4", title: "Login errors" }), PD_SECRETS[0]!));
+    const incident = (await eventually(() => h.store.incidents.byPagerdutyIncident("PPM4"), (i) => Boolean(i?.headerTs)))!;
+    await command(incident.channelId!, "rootcause An expired certificate");
+    // Drafting names the people in the record; Slack makes the first lookup wait 3 s.
+    h.slack.failNext("users.info", { retryAfter: 3 });
+    await click(incident.channelId!, "postmortem_edit", incident.id);
+    const form = await eventually(
+      () => h.slack.views().find((v) => v.callback_id === "postmortem_edit_submit" && JSON.stringify(v.private_metadata).includes(`${incident.id}`) && JSON.stringify(v.blocks).includes("root_cause")),
+      Boolean,
+      15_000,
+    );
+    expect(JSON.stringify(form!.blocks)).toContain("An expired certificate");
+    expect(h.slack.calls("users.info").map((c) => c.response.status)).toContain(429);
+    expect(h.slack.calls("views.open").filter((c) => c.response.body.ok === false)).toEqual([]);
+  });
+
   it("explains a GitHub problem in Slack and keeps the draft", async () => {
     h.pagerduty.addIncident({ id: "PPM2", title: "Search slow" });
     await fetch(`${h.base}/webhooks/pagerduty`, pagerdutyDelivery(pagerdutyEvent("incident.triggered", { incidentId: "PPM2", title: "Search slow" }), PD_SECRETS[0]!));

@@ -80,6 +80,23 @@ const fields: { key: keyof PostmortemEdits; block: string; label: string; requir
   { key: "wentPoorly", block: "went_poorly", label: "What went poorly", required: false },
 ];
 
+/**
+ * What the Edit button opens at once: Slack's trigger_id lasts 3 s, and drafting reads the record
+ * and people's names from Slack first, so the form arrives by views.update when it is ready
+ * (https://docs.slack.dev/surfaces/modals#updating_views). It has no Save, so nothing half-loaded
+ * can be submitted.
+ */
+export function postmortemLoadingModal(incidentId: number, note = "Drafting from the incident's record…"): View {
+  return {
+    type: "modal",
+    callback_id: POSTMORTEM_EDIT_CALLBACK,
+    private_metadata: JSON.stringify({ incidentId }),
+    title: { type: "plain_text", text: "Edit post-mortem" },
+    close: { type: "plain_text", text: "Cancel" },
+    blocks: [{ type: "section", text: { type: "mrkdwn", text: `:hourglass_flowing_sand: ${escapeMrkdwn(note)}` } }],
+  };
+}
+
 export function postmortemEditModal(incident: Incident, sections: Required<PostmortemEdits>): View {
   return {
     type: "modal",
