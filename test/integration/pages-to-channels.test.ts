@@ -77,6 +77,33 @@ describe("a PagerDuty incident.triggered", () => {
     expect(h.slack.calls("chat.postMessage").filter((c) => c.response.body.error === "invalid_blocks")).toEqual([]);
   });
 
+  it("invites everyone on call across every page and level once, looking up users PagerDuty gives only by reference", async () => {
+    // 30 entries (two pages of PagerDuty's default 25): 26 people, 4 of them on two levels, and
+    // every fifth entry a bare user_reference without an email.
+    const people = Array.from({ length: 26 }, (_, i) => `PBIG${String(i).padStart(2, "0")}`);
+    const slackIds = new Map<string, string>();
+    for (const id of people) {
+      h.pagerduty.addUser({ id, name: `Responder ${id}`, email: `${id.toLowerCase()}@example.com` });
+      slackIds.set(id, h.slack.addUser({ name: id.toLowerCase(), email: `${id.toLowerCase()}@example.com` }));
+    }
+    const entries = [...people, ...people.slice(0, 4)];
+    entries.forEach((userId, i) => h.pagerduty.addOnCall({ escalationPolicyId: "PBIGEP", userId, escalationLevel: i < 26 ? 1 + (i % 2) : 3, userAsReference: i % 5 === 0 }));
+    h.pagerduty.addIncident({ id: "PBIG01", title: "Everything is on fire", escalationPolicyId: "PBIGEP" });
+    await post("/webhooks/pagerduty", pagerdutyDelivery(pagerdutyEvent("incident.triggered", { incidentId: "PBIG01", title: "Everything is on fire", escalationPolicyId: "PBIGEP" }), PD_SECRETS[0]!));
+    const incident = await eventually(() => h.store.incidents.byPagerdutyIncident("PBIG01"), Boolean);
+    const ready = (await channelReady(incident!.id))!;
+
+    const members = h.slack.channel(ready.channelId!)!.members;
+    for (const id of people) expect(members).toContain(slackIds.get(id));
+    const invited = h.slack.calls("conversations.invite").filter((c) => c.args.channel === ready.channelId && c.response.body.ok === true).flatMap((c) => String(c.args.users).split(","));
+    expect(invited.filter((u) => [...slackIds.values()].includes(u)).sort()).toEqual([...slackIds.values()].sort());
+    const pages = h.pagerduty.calls.filter((c) => c.path === "/oncalls" && c.query["escalation_policy_ids[]"]?.includes("PBIGEP"));
+    expect(pages.map((c) => c.query.offset?.[0])).toEqual(["0", "25"]);
+    const lookedUp = h.pagerduty.calls.filter((c) => c.path.startsWith("/users/PBIG")).map((c) => c.path);
+    // PBIG00 is a reference on level 1 but comes with its email on level 3: no lookup needed.
+    expect(lookedUp.sort()).toEqual(["/users/PBIG05", "/users/PBIG10", "/users/PBIG15", "/users/PBIG20", "/users/PBIG25"]);
+  });
+
   it("sent five times, and concurrently, still acts once", async () => {
     const pdIncident = "PDUP001";
     h.pagerduty.addIncident({ id: pdIncident, title: "Checkout errors" });
