@@ -100,15 +100,15 @@ export function registerLifecycleInteractions(app: App, deps: ListenerDeps): voi
 
   app.shortcut<MessageShortcut>({ callback_id: ADD_TO_TIMELINE_SHORTCUT.callbackId, type: "message_action" }, async ({ ack, shortcut, client }) => {
     await ack();
-    const flows = deps();
-    const incident = flows && (await flows.store.incidents.byChannel(shortcut.channel.id));
-    if (!flows || !incident) {
-      await flows?.chat.postEphemeral(shortcut.channel.id, shortcut.user.id, { text: "Add to timeline works on messages in an incident's channel." }).catch(() => undefined);
-      return;
-    }
-    const at = slackTsToDate(shortcut.message.ts);
-    const view = addToTimelineModal({ incidentId: incident.id, text: shortcut.message.text ?? "", at, author: shortcut.message.user ?? null, permalink: null }, flows.timezone);
-    await client.views.open({ trigger_id: shortcut.trigger_id, view });
+    // Which incident the channel belongs to is in the database; the trigger_id lasts 3 s.
+    await openThenFill(client, shortcut.trigger_id, noticeModal("Add to timeline", ":hourglass_flowing_sand: Finding the incident…"), async () => {
+      const flows = deps();
+      const incident = flows && (await flows.store.incidents.byChannel(shortcut.channel.id));
+      if (!flows) return DATABASE_UNAVAILABLE;
+      if (!incident) return "Add to timeline works on messages in an incident's channel.";
+      const at = slackTsToDate(shortcut.message.ts);
+      return addToTimelineModal({ incidentId: incident.id, text: shortcut.message.text ?? "", at, author: shortcut.message.user ?? null, permalink: null }, flows.timezone);
+    });
   });
 
   app.view("add_to_timeline", async ({ ack, view, body }) => {
