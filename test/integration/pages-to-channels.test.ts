@@ -50,7 +50,8 @@ describe("a PagerDuty incident.triggered", () => {
     const noteCall = h.pagerduty.calls.find((c) => c.method === "POST" && c.path.endsWith("/notes"))!;
     expect(noteCall.from).toBe("firebreak@example.com");
 
-    const kinds = (await h.store.timeline.list(ready.id)).map((e) => e.kind);
+    // The note's timeline entry is written once PagerDuty has answered, just after the note exists there.
+    const kinds = await eventually(async () => (await h.store.timeline.list(ready.id)).map((e) => e.kind), (k) => k.includes("pagerduty-note"));
     expect(kinds).toEqual(expect.arrayContaining(["page", "declared", "channel", "responders", "header", "announcement", "pagerduty-note"]));
     const responders = (await h.store.timeline.list(ready.id)).find((e) => e.kind === "responders")!;
     expect(responders.text).toContain("on call but not in Slack: ghost@example.com");
