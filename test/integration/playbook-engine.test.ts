@@ -73,6 +73,11 @@ describe("/incident playbook", () => {
     expect(refusal[0]!.text).toContain("Only the incident commander (<@" + commander + ">) can approve “Write the approved note”.");
     expect((await h.store.timeline.list(incident.id)).some((e) => e.text === `second for INC-${incident.id}`)).toBe(false);
 
+    // Deny opens its reason form at once and names the step once the run is read (left unsent here).
+    await click("step_deny", buttonValue("Step 2/2", "step_deny")!, commander);
+    const deny = await eventually(() => h.slack.views().find((v) => v.callback_id === "step_deny_reason"), Boolean);
+    expect(JSON.stringify(deny!.blocks)).toContain("Why deny “Write the approved note”?");
+
     await click("step_approve", approveValue, commander);
     await eventually(() => h.store.timeline.list(incident.id), (e) => e.some((x) => x.text === "Playbook “Note, then an approved note” completed"));
     const texts = (await h.store.timeline.list(incident.id)).map((e) => e.text);
