@@ -6,9 +6,9 @@ import { validateView } from "./block-kit/validate-view.js";
 import { fail, json, method, ok, type MethodContext, type MethodHandler, type SlackBody } from "./method-kit.js";
 import type { SlackView, Workspace } from "./workspace-state.js";
 
-// "trigger_id ... expires in 3 seconds" (https://docs.slack.dev/interactivity/handling-user-interaction#modal_responses,
-// and https://docs.slack.dev/surfaces/modals#opening_modals: "triggers expire in 3 seconds");
-// a late one is `expired_trigger_id`, a reused one `exchanged_trigger_id`
+// "Triggers expire in three seconds ... Triggers may only be used once"
+// (https://api.slack.com/docs/triggers); for views.open and views.push a late trigger is
+// `expired_trigger_id` and a reused one `exchanged_trigger_id`
 // (https://docs.slack.dev/reference/methods/views.open#errors).
 export const TRIGGER_LIFETIME_MS = 3_000;
 

@@ -1,5 +1,5 @@
 // Opening a modal whose content needs slow data. Slack's trigger_id expires 3 s after the click
-// (https://docs.slack.dev/surfaces/modals#opening_modals), and reading the database or calling
+// (https://api.slack.com/docs/triggers), and reading the database or calling
 // Slack first can outlast it, so the modal opens at once with what the click carried and is then
 // replaced by views.update (https://docs.slack.dev/surfaces/modals#updating_views).
 import type { ModalView, View } from "@slack/types";
