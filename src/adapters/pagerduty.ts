@@ -10,6 +10,18 @@ type PagerdutyConfig = NonNullable<Config["pagerduty"]>;
 
 const notesSchema = z.object({ notes: z.array(z.object({ content: z.string(), created_at: z.string() })) });
 
+// One page of GET /oncalls. `user` is a full user (with email) when include[]=users is honoured,
+// and a user_reference (id, no email) as in the API's own example otherwise.
+const oncallsPageSchema = z.object({
+  oncalls: z.array(z.object({ user: z.object({ id: z.string(), email: z.string().optional() }).nullish() })),
+  more: z.boolean().nullish(),
+});
+const userSchema = z.object({ user: z.object({ id: z.string(), email: z.string().optional() }) });
+
+// Classic pagination (https://developer.pagerduty.com/docs/pagination): ask again with a larger
+// offset while `more` is true; offset + limit may not pass 10,000.
+const MAX_OFFSET = 10_000;
+
 interface PdResponse {
   data?: unknown;
   response?: { status: number; ok: boolean };
@@ -46,10 +58,24 @@ export function createPagerdutyPaging(config: PagerdutyConfig, options: { timeou
 
   return {
     async oncallEmails(escalationPolicyId) {
-      const data = (await request("GET", "/oncalls", {
-        query: { "escalation_policy_ids[]": [escalationPolicyId], "include[]": ["users"], earliest: "true" },
-      })) as { oncalls?: { user?: { email?: string } }[] };
-      return [...new Set((data.oncalls ?? []).map((o) => o.user?.email).filter((e): e is string => Boolean(e)))];
+      const emails = new Map<string, string | undefined>(); // user id → email, once per person across levels and pages
+      for (let offset = 0; offset < MAX_OFFSET; ) {
+        const page = oncallsPageSchema.parse(
+          await request("GET", "/oncalls", {
+            query: { "escalation_policy_ids[]": [escalationPolicyId], "include[]": ["users"], earliest: "true", offset: String(offset) },
+          }),
+        );
+        for (const { user } of page.oncalls) if (user && (!emails.has(user.id) || user.email)) emails.set(user.id, user.email ?? emails.get(user.id));
+        if (!page.more || page.oncalls.length === 0) break;
+        offset += page.oncalls.length;
+      }
+      // A reference without an email is looked up by id.
+      for (const [id, email] of emails) {
+        if (email) continue;
+        const found = userSchema.parse(await request("GET", `/users/${encodeURIComponent(id)}`));
+        emails.set(id, found.user.email);
+      }
+      return [...new Set([...emails.values()].filter((e): e is string => Boolean(e)))];
     },
     async setStatus(pagerdutyIncidentId, status) {
       await request("PUT", `/incidents/${encodeURIComponent(pagerdutyIncidentId)}`, { data: { incident: { type: "incident_reference", status } } });

@@ -89,7 +89,8 @@ export async function createSandboxApi(handles: DemoHandles, options: { baseUrl:
     return `${Math.floor(lastMicros / 1e6)}.${String(lastMicros % 1e6).padStart(6, "0")}`;
   };
   const trigger = (user: string) => {
-    const value = `${Date.now()}.${++counter}.${randomBytes(16).toString("hex")}`;
+    // Issued by the emulator, which refuses a trigger it did not issue or one used after 3 s.
+    const value = slack.issueTrigger();
     triggers.set(value, user);
     return value;
   };

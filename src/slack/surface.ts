@@ -25,6 +25,7 @@ export const webApiMethods: Record<string, string[]> = {
   "pins.add": ["pins:write"],
   "users.lookupByEmail": ["users:read", "users:read.email"],
   "views.open": [],
+  "views.update": [],
   "usergroups.users.list": ["usergroups:read"],
   "conversations.replies": ["channels:history"],
   "conversations.rename": ["channels:manage"],

@@ -31,8 +31,17 @@ export function viewSubmitted(view: { id: string; callback_id?: string; private_
   };
 }
 
-export function messageShortcut(callbackId: string, userId: string, channelId: string, message: { ts: string; text: string; user: string }) {
-  return { ...structuredClone(messageAction), callback_id: callbackId, user: { ...messageAction.user, id: userId }, channel: { ...messageAction.channel, id: channelId }, message: { ...messageAction.message, ...message }, message_ts: message.ts };
+/** A message shortcut; `triggerId` comes from the Slack emulator's issueTrigger() when the bot will open a modal. */
+export function messageShortcut(callbackId: string, userId: string, channelId: string, message: { ts: string; text: string; user: string }, triggerId?: string) {
+  return {
+    ...structuredClone(messageAction),
+    callback_id: callbackId,
+    user: { ...messageAction.user, id: userId },
+    channel: { ...messageAction.channel, id: channelId },
+    message: { ...messageAction.message, ...message },
+    message_ts: message.ts,
+    ...(triggerId && { trigger_id: triggerId }),
+  };
 }
 
 export function reactionEvent(eventId: string, fields: { user: string; channel: string; ts: string; reaction?: string }) {
@@ -44,20 +53,23 @@ export function reactionEvent(eventId: string, fields: { user: string; channel: 
 
 const blockActions = JSON.parse(readFileSync("test/fixtures/slack/interactivity/block_actions.button.json", "utf8"));
 
-/** A button click as Slack sends it (block_actions), on a message in a channel. */
-export function buttonClick(fields: { actionId: string; value: string; userId: string; channelId: string; messageTs?: string }) {
+/**
+ * A button click as Slack sends it (block_actions), on a message in a channel. When the bot is to
+ * open a modal, pass a `triggerId` from the Slack emulator's issueTrigger(): it refuses others.
+ */
+export function buttonClick(fields: { actionId: string; value: string; userId: string; channelId: string; messageTs?: string; triggerId?: string }) {
   const body = structuredClone(blockActions);
   body.user = { ...body.user, id: fields.userId };
   body.channel = { ...body.channel, id: fields.channelId };
   body.container = { type: "message", message_ts: fields.messageTs ?? "1548261231.000200", channel_id: fields.channelId, is_ephemeral: false };
   body.message = { ...body.message, ts: fields.messageTs ?? body.message.ts };
-  body.trigger_id = `${Date.now()}.333649436676.d8c1bb837935619ccad0f624c448ffb3`;
+  body.trigger_id = fields.triggerId ?? `${Date.now()}.333649436676.d8c1bb837935619ccad0f624c448ffb3`;
   body.actions = [{ ...body.actions[0], action_id: fields.actionId, block_id: "b", value: fields.value }];
   return body;
 }
 
 /** A choice in a static select menu (block_actions), as Slack sends it. */
-export function selectChoice(fields: { actionId: string; value: string; userId: string; channelId: string }) {
+export function selectChoice(fields: { actionId: string; value: string; userId: string; channelId: string; triggerId?: string }) {
   const body = buttonClick({ ...fields, value: "" });
   body.actions = [{ type: "static_select", action_id: fields.actionId, block_id: "b", selected_option: { text: { type: "plain_text", text: "x" }, value: fields.value }, action_ts: "1548426417.840180" }];
   return body;

@@ -51,7 +51,7 @@ it("runs the step exactly once however many approve clicks arrive, on whichever 
   const created = await a.store.incidents.create({ title: "Concurrent approvals", severity: "SEV2", source: "slack", detectedAt: new Date(), commander: approvers[0]! });
   const incident = (await a.store.incidents.update(created.id, created.version, { channelId: channel }))!;
   // Started the way a person starts it: choose the playbook, submit its (empty) params form.
-  await fetch(`${a.base}/slack/events`, interaction(SIGNING_SECRET, buttonClick({ actionId: "playbook_choose", value: JSON.stringify({ incidentId: incident.id, playbookId: "guarded-note" }), userId: "UREQUESTER", channelId: channel })));
+  await fetch(`${a.base}/slack/events`, interaction(SIGNING_SECRET, buttonClick({ actionId: "playbook_choose", value: JSON.stringify({ incidentId: incident.id, playbookId: "guarded-note" }), userId: "UREQUESTER", channelId: channel, triggerId: slack.issueTrigger() })));
   const modal = await eventually(() => slack.views().find((v) => v.callback_id === "playbook_params"), Boolean);
   expect((await fetch(`${b.base}/slack/events`, interaction(SIGNING_SECRET, viewSubmitted(modal!, "UREQUESTER", {})))).status).toBe(200);
 

@@ -30,7 +30,7 @@ const values = (title: string, severity: string, services = "", description = ""
 
 describe("/incident declare", () => {
   it("opens the modal; submitting it declares with the declarer as commander, once", async () => {
-    const response = await slack(slashCommand(SIGNING_SECRET, { text: "declare Checkout errors for EU", userId: alice, channelId: general }));
+    const response = await slack(slashCommand(SIGNING_SECRET, { text: "declare Checkout errors for EU", userId: alice, channelId: general, triggerId: h.slack.issueTrigger() }));
     expect(response.status).toBe(200);
     const view = await eventually(() => h.slack.views().at(-1), (v) => v?.callback_id === "declare_incident");
     expect(JSON.stringify(view!.blocks)).toContain("Checkout errors for EU");
@@ -62,7 +62,7 @@ describe("/incident declare", () => {
 describe("the Declare incident message shortcut", () => {
   it("prefills the modal from the message", async () => {
     const message = h.slack.postAsUser(general, alice, "Payments are timing out\nSince 09:10, about 30% of requests");
-    await slack(interaction(SIGNING_SECRET, messageShortcut("declare_incident_from_message", alice, general, { ts: message.ts, text: message.text!, user: alice })));
+    await slack(interaction(SIGNING_SECRET, messageShortcut("declare_incident_from_message", alice, general, { ts: message.ts, text: message.text!, user: alice }, h.slack.issueTrigger())));
     const view = await eventually(() => h.slack.views().at(-1), (v) => JSON.stringify(v?.blocks ?? "").includes("Payments are timing out"));
     const blocks = JSON.stringify(view!.blocks);
     expect(blocks).toContain('"initial_value":"Payments are timing out"');

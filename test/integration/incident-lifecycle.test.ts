@@ -33,7 +33,7 @@ afterAll(async () => {
 
 const slack = (init: RequestInit) => fetch(`${h.base}/slack/events`, init);
 async function command(userId: string, channelId: string, text: string): Promise<{ text?: string; blocks?: unknown[] }> {
-  const response = await slack(slashCommand(SIGNING_SECRET, { text, userId, channelId }));
+  const response = await slack(slashCommand(SIGNING_SECRET, { text, userId, channelId, triggerId: h.slack.issueTrigger() }));
   const body = await response.text();
   return body ? JSON.parse(body) : {};
 }
@@ -82,7 +82,7 @@ it("runs from page to resolve with every command, recording a timeline correct t
 
   // Add to timeline, with the time corrected by hand to 3:01am.
   const later = h.slack.postAsUser(channel, bob, "Found it: the migration left the index invalid");
-  await slack(interaction(SIGNING_SECRET, messageShortcut("add_to_timeline_from_message", cora, channel, { ts: later.ts, text: later.text!, user: bob })));
+  await slack(interaction(SIGNING_SECRET, messageShortcut("add_to_timeline_from_message", cora, channel, { ts: later.ts, text: later.text!, user: bob }, h.slack.issueTrigger())));
   expect(await submitLatest("add_to_timeline", cora, { time: input("3:01am"), text: input("Root cause found: invalid index left by the migration") })).toEqual({});
 
   // SEV1 wants an update every 15 minutes; none since the page at 1:50: the commander is nudged, once.
@@ -107,10 +107,10 @@ it("runs from page to resolve with every command, recording a timeline correct t
   const noteValue = (timeline.blocks as Options).find((b) => b.block_id === "timeline_edit")!.elements![0]!.options!.find((o) => o.text.text.includes("Failover"))!.value;
   expect(picker).toContain("timeline_edit_select");
   expect((await command(bob, channel, "timeline")).blocks?.some((b) => (b as { block_id?: string }).block_id === "timeline_edit")).toBe(false);
-  await slack(interaction(SIGNING_SECRET, selectChoice({ actionId: "timeline_edit_select", value: noteValue, userId: bob, channelId: channel })));
+  await slack(interaction(SIGNING_SECRET, selectChoice({ actionId: "timeline_edit_select", value: noteValue, userId: bob, channelId: channel, triggerId: h.slack.issueTrigger() })));
   const refusal = await eventually(() => h.slack.ephemerals(channel).filter((e) => e.user === bob), (e) => e.length > 0);
   expect(refusal[0]!.text).toContain(`Only the incident commander (<@${cora}>) or the scribe may correct the timeline of INC-${declared.id}.`);
-  await slack(interaction(SIGNING_SECRET, selectChoice({ actionId: "timeline_edit_select", value: noteValue, userId: cora, channelId: channel })));
+  await slack(interaction(SIGNING_SECRET, selectChoice({ actionId: "timeline_edit_select", value: noteValue, userId: cora, channelId: channel, triggerId: h.slack.issueTrigger() })));
   expect(await submitLatest("edit_timeline_entry", cora, { time: input("1:58am"), text: input("Failover to the backup cluster did not help; DB CPU still 100%") })).toEqual({});
 
   at("2026-03-08T10:15:00Z");

@@ -48,6 +48,25 @@ describe("PagerDuty emulator through pdjs", () => {
     expect(recorded?.headers.authorization).toBe("Token token=u+test-token");
   });
 
+  it("pages on-calls with limit, offset and more, counts them with total=true, and serves reference-only users", async () => {
+    for (let i = 0; i < 30; i++) {
+      pd.addUser({ id: `PPAGE${i}`, name: `Pager ${i}`, email: `pager${i}@example.com` });
+      pd.addOnCall({ escalationPolicyId: "PPAGED", userId: `PPAGE${i}`, escalationLevel: 1 + (i % 3), userAsReference: i % 10 === 0 });
+    }
+    const query = { "escalation_policy_ids[]": ["PPAGED"], "include[]": ["users"] };
+    const first = await call("/oncalls", { queryParameters: query });
+    expect(first.data).toMatchObject({ limit: 25, offset: 0, more: true, total: null });
+    expect(first.data.oncalls).toHaveLength(25);
+    expect(first.data.oncalls[0].user).toEqual(expect.objectContaining({ id: "PPAGE0", type: "user_reference" }));
+    expect(first.data.oncalls[0].user.email).toBeUndefined();
+    expect(first.data.oncalls[1].user).toMatchObject({ type: "user", email: "pager1@example.com" });
+    const second = await call("/oncalls", { queryParameters: { ...query, offset: "25", total: "true" } });
+    expect(second.data).toMatchObject({ limit: 25, offset: 25, more: false, total: 30 });
+    expect(second.data.oncalls).toHaveLength(5);
+    expect((await call("/oncalls", { queryParameters: { ...query, offset: "9990", limit: "20" } })).status).toBe(400);
+    expect((await call("/users/PPAGE0")).data.user).toMatchObject({ id: "PPAGE0", type: "user", email: "pager0@example.com" });
+  });
+
   it("keeps only the earliest entry per policy, level and user with earliest=true", async () => {
     pd.addOnCall({ escalationPolicyId: "PSHIFTS", userId: "PUSER01", start: "2026-03-08T08:00:00Z", end: "2026-03-08T20:00:00Z" });
     pd.addOnCall({ escalationPolicyId: "PSHIFTS", userId: "PUSER01", start: "2026-03-09T08:00:00Z", end: "2026-03-09T20:00:00Z" });

@@ -62,6 +62,49 @@ describe("a PagerDuty incident.triggered", () => {
     expect(JSON.stringify(marker)).toContain(`incident:inc-${ready.id}`);
   });
 
+  it("with a 10,000-character title is still announced, its title clipped to what Slack accepts", async () => {
+    // Escaped, "&" and "<" grow: 10,000 characters of title were 10,077 in the announcement's section.
+    const title = `${"DB & <cache> down ".repeat(555)}`.slice(0, 10_000);
+    h.pagerduty.addIncident({ id: "PLONG01", title, escalationPolicyId: "PUS0KTE" });
+    await post("/webhooks/pagerduty", pagerdutyDelivery(pagerdutyEvent("incident.triggered", { incidentId: "PLONG01", title }), PD_SECRETS[0]!));
+    const incident = await eventually(() => h.store.incidents.byPagerdutyIncident("PLONG01"), Boolean);
+    const ready = (await channelReady(incident!.id))!;
+    expect(ready.title).toBe(title);
+    const announcement = h.slack.messages(h.incidentsChannel).find((m) => m.ts === ready.announcementTs)!;
+    const section = (announcement.blocks as { type: string; text?: { text: string } }[])[0]!.text!.text;
+    expect([...section].length).toBeLessThanOrEqual(3000);
+    expect(section).toContain(`declared from PagerDuty: DB &amp; &lt;cache&gt; down DB &amp;`);
+    expect(section).toMatch(/…/);
+    expect(h.slack.calls("chat.postMessage").filter((c) => c.response.body.error === "invalid_blocks")).toEqual([]);
+  });
+
+  it("invites everyone on call across every page and level once, looking up users PagerDuty gives only by reference", async () => {
+    // 30 entries (two pages of PagerDuty's default 25): 26 people, 4 of them on two levels, and
+    // every fifth entry a bare user_reference without an email.
+    const people = Array.from({ length: 26 }, (_, i) => `PBIG${String(i).padStart(2, "0")}`);
+    const slackIds = new Map<string, string>();
+    for (const id of people) {
+      h.pagerduty.addUser({ id, name: `Responder ${id}`, email: `${id.toLowerCase()}@example.com` });
+      slackIds.set(id, h.slack.addUser({ name: id.toLowerCase(), email: `${id.toLowerCase()}@example.com` }));
+    }
+    const entries = [...people, ...people.slice(0, 4)];
+    entries.forEach((userId, i) => h.pagerduty.addOnCall({ escalationPolicyId: "PBIGEP", userId, escalationLevel: i < 26 ? 1 + (i % 2) : 3, userAsReference: i % 5 === 0 }));
+    h.pagerduty.addIncident({ id: "PBIG01", title: "Everything is on fire", escalationPolicyId: "PBIGEP" });
+    await post("/webhooks/pagerduty", pagerdutyDelivery(pagerdutyEvent("incident.triggered", { incidentId: "PBIG01", title: "Everything is on fire", escalationPolicyId: "PBIGEP" }), PD_SECRETS[0]!));
+    const incident = await eventually(() => h.store.incidents.byPagerdutyIncident("PBIG01"), Boolean);
+    const ready = (await channelReady(incident!.id))!;
+
+    const members = h.slack.channel(ready.channelId!)!.members;
+    for (const id of people) expect(members).toContain(slackIds.get(id));
+    const invited = h.slack.calls("conversations.invite").filter((c) => c.args.channel === ready.channelId && c.response.body.ok === true).flatMap((c) => String(c.args.users).split(","));
+    expect(invited.filter((u) => [...slackIds.values()].includes(u)).sort()).toEqual([...slackIds.values()].sort());
+    const pages = h.pagerduty.calls.filter((c) => c.path === "/oncalls" && c.query["escalation_policy_ids[]"]?.includes("PBIGEP"));
+    expect(pages.map((c) => c.query.offset?.[0])).toEqual(["0", "25"]);
+    const lookedUp = h.pagerduty.calls.filter((c) => c.path.startsWith("/users/PBIG")).map((c) => c.path);
+    // PBIG00 is a reference on level 1 but comes with its email on level 3: no lookup needed.
+    expect(lookedUp.sort()).toEqual(["/users/PBIG05", "/users/PBIG10", "/users/PBIG15", "/users/PBIG20", "/users/PBIG25"]);
+  });
+
   it("sent five times, and concurrently, still acts once", async () => {
     const pdIncident = "PDUP001";
     h.pagerduty.addIncident({ id: pdIncident, title: "Checkout errors" });

@@ -30,7 +30,7 @@ afterAll(async () => {
 
 const slack = (init: RequestInit) => fetch(`${h.base}/slack/events`, init);
 const answer = async (init: RequestInit) => (await (await slack(init)).json()) as { text: string; blocks?: unknown[] };
-const click = (actionId: string, value: string, userId: string) => slack(interaction(SIGNING_SECRET, buttonClick({ actionId, value, userId, channelId: channel })));
+const click = (actionId: string, value: string, userId: string) => slack(interaction(SIGNING_SECRET, buttonClick({ actionId, value, userId, channelId: channel, triggerId: h.slack.issueTrigger() })));
 const stepMessages = () => h.slack.messages(channel).filter((m) => m.text?.startsWith("Step "));
 const buttonValue = (text: string, actionId: string) => {
   const message = stepMessages().find((m) => m.text?.startsWith(text));
@@ -72,6 +72,11 @@ describe("/incident playbook", () => {
     const refusal = await eventually(() => h.slack.ephemerals(channel).filter((e) => e.user === outsider), (e) => e.length > 0);
     expect(refusal[0]!.text).toContain("Only the incident commander (<@" + commander + ">) can approve “Write the approved note”.");
     expect((await h.store.timeline.list(incident.id)).some((e) => e.text === `second for INC-${incident.id}`)).toBe(false);
+
+    // Deny opens its reason form at once and names the step once the run is read (left unsent here).
+    await click("step_deny", buttonValue("Step 2/2", "step_deny")!, commander);
+    const deny = await eventually(() => h.slack.views().find((v) => v.callback_id === "step_deny_reason"), Boolean);
+    expect(JSON.stringify(deny!.blocks)).toContain("Why deny “Write the approved note”?");
 
     await click("step_approve", approveValue, commander);
     await eventually(() => h.store.timeline.list(incident.id), (e) => e.some((x) => x.text === "Playbook “Note, then an approved note” completed"));

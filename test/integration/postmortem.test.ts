@@ -22,11 +22,11 @@ afterAll(() => h.stop());
 
 const slack = (init: RequestInit) => fetch(`${h.base}/slack/events`, init);
 const command = async (channel: string, text: string) => {
-  const body = await (await slack(slashCommand(SIGNING_SECRET, { text, userId: cora, channelId: channel }))).text();
+  const body = await (await slack(slashCommand(SIGNING_SECRET, { text, userId: cora, channelId: channel, triggerId: h.slack.issueTrigger() }))).text();
   return body ? (JSON.parse(body) as { text?: string }) : {};
 };
 const click = (channel: string, actionId: string, incidentId: number) =>
-  slack(interaction(SIGNING_SECRET, buttonClick({ actionId, value: JSON.stringify({ incidentId }), userId: cora, channelId: channel })));
+  slack(interaction(SIGNING_SECRET, buttonClick({ actionId, value: JSON.stringify({ incidentId }), userId: cora, channelId: channel, triggerId: h.slack.issueTrigger() })));
 const repo = "acme/postmortems";
 
 describe("the post-mortem", () => {
@@ -93,6 +93,46 @@ describe("the post-mortem", () => {
     expect(await cli.exited).toBe(0);
     expect(cli.output()).toContain(`# INC-${incident.id}: API is degraded — Post-mortem`);
     expect(cli.output()).toContain("## Root Cause\n\nA migration left the index INVALID & then dropped the valid one");
+  });
+
+  it("updates the preview when a section is 2,900 characters of &, < and >, which escaping makes longer", async () => {
+    h.pagerduty.addIncident({ id: "PPM3", title: "Queue backlog" });
+    await fetch(`${h.base}/webhooks/pagerduty`, pagerdutyDelivery(pagerdutyEvent("incident.triggered", { incidentId: "PPM3", title: "Queue backlog" }), PD_SECRETS[0]!));
+    const incident = (await eventually(() => h.store.incidents.byPagerdutyIncident("PPM3"), (i) => Boolean(i?.headerTs)))!;
+    const channel = incident.channelId!;
+    expect((await command(channel, "postmortem")).text).toBe("Post-mortem draft posted below.");
+    const preview = h.slack.messages(channel).find((m) => m.text === `Post-mortem draft for INC-${incident.id}`)!;
+
+    // 2,900 characters that escape to over 5,000: "a<b & c>d " is 10 characters, 22 escaped.
+    const rootCause = "a<b & c>d ".repeat(290).trim();
+    await command(channel, `rootcause ${rootCause}`);
+    expect((await command(channel, "postmortem")).text).toBe("Post-mortem draft updated (the message above).");
+    const updated = h.slack.messages(channel).find((m) => m.ts === preview.ts)!;
+    const sections = (updated.blocks as { type: string; text?: { text: string } }[]).filter((b) => b.type === "section").map((b) => b.text!.text);
+    const shown = sections.find((t) => t.startsWith("*Root cause*"))!;
+    expect(shown).toContain("a&lt;b &amp; c&gt;d a&lt;b");
+    expect(Math.max(...sections.map((t) => [...t].length))).toBeLessThanOrEqual(3000);
+    // Clipped on a whole character: no half entity before the ellipsis.
+    expect(shown).not.toMatch(/&[a-z]*…/);
+    expect(h.slack.calls("chat.update").filter((c) => c.response.body.ok === false)).toEqual([]);
+  });
+
+  it("opens the Edit modal even when users.info is rate limited for 3 s, past the trigger's life", async () => {
+    h.pagerduty.addIncident({ id: "PPM4", title: "Login errors" });
+    await fetch(`${h.base}/webhooks/pagerduty`, pagerdutyDelivery(pagerdutyEvent("incident.triggered", { incidentId: "PPM4", title: "Login errors" }), PD_SECRETS[0]!));
+    const incident = (await eventually(() => h.store.incidents.byPagerdutyIncident("PPM4"), (i) => Boolean(i?.headerTs)))!;
+    await command(incident.channelId!, "rootcause An expired certificate");
+    // Drafting names the people in the record; Slack makes the first lookup wait 3 s.
+    h.slack.failNext("users.info", { retryAfter: 3 });
+    await click(incident.channelId!, "postmortem_edit", incident.id);
+    const form = await eventually(
+      () => h.slack.views().find((v) => v.callback_id === "postmortem_edit_submit" && JSON.stringify(v.private_metadata).includes(`${incident.id}`) && JSON.stringify(v.blocks).includes("root_cause")),
+      Boolean,
+      15_000,
+    );
+    expect(JSON.stringify(form!.blocks)).toContain("An expired certificate");
+    expect(h.slack.calls("users.info").map((c) => c.response.status)).toContain(429);
+    expect(h.slack.calls("views.open").filter((c) => c.response.body.ok === false)).toEqual([]);
   });
 
   it("explains a GitHub problem in Slack and keeps the draft", async () => {

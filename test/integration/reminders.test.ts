@@ -60,7 +60,7 @@ it("nudges once across two replicas, keeps the reminder across a restart, and ar
 
   // Resolve; the channel is archived an hour later, once.
   const commander = (await c.store.incidents.get(incident.id))!.commander ?? "UCMD";
-  await fetch(`${c.base}/slack/events`, slashCommand(SIGNING_SECRET, { text: "resolve", userId: commander, channelId: channel }));
+  await fetch(`${c.base}/slack/events`, slashCommand(SIGNING_SECRET, { text: "resolve", userId: commander, channelId: channel, triggerId: slack.issueTrigger() }));
   const modal = await eventually(() => slack.views().filter((v) => v.callback_id === "resolve_incident").at(-1), Boolean);
   await fetch(`${c.base}/slack/events`, interaction(SIGNING_SECRET, viewSubmitted(modal!, commander, { resolution: { value: { type: "plain_text_input", value: "Rolled back the bad deploy" } } })));
   await eventually(() => c.store.incidents.get(incident.id), (i) => i?.status === "resolved");

@@ -225,7 +225,7 @@ describe.concurrent("Slack emulator", () => {
     const opened: string[] = [];
     emulator.on("view", (e) => opened.push(`${e.action} ${e.view.id}`));
     const view = { type: "modal" as const, callback_id: "declare", title: { type: "plain_text" as const, text: "Declare" }, blocks: [] };
-    const result = await client.views.open({ trigger_id: "12345.98765.abcd", view });
+    const result = await client.views.open({ trigger_id: emulator.issueTrigger(), view });
     const id = result.view!.id!;
     expect(id).toMatch(/^V[A-Z0-9]+$/);
     expect(emulator.view(id)).toMatchObject({ id, callback_id: "declare", root_view_id: id, state: { values: {} } });
@@ -233,13 +233,94 @@ describe.concurrent("Slack emulator", () => {
     const updated = await client.views.update({ view_id: id, hash: result.view!.hash!, view: { ...view, callback_id: "declare-2" } });
     expect(emulator.view(id)?.callback_id).toBe("declare-2");
     expect(await slackError(expect, client.views.update({ view_id: id, hash: result.view!.hash!, view }))).toBe("hash_conflict");
-    const pushed = await client.views.push({ trigger_id: "12345.98765.efgh", view });
+    const pushed = await client.views.push({ trigger_id: emulator.issueTrigger(), view });
     expect(pushed.view).toMatchObject({ root_view_id: id, previous_view_id: id });
     expect(opened).toEqual([`open ${id}`, `update ${updated.view!.id}`, `push ${pushed.view!.id}`]);
 
     // WebClient's types require a trigger_id; a caller without one still reaches Slack.
     expect(await slackError(expect, client.apiCall("views.open", { view }))).toBe("invalid_trigger_id");
     expect(emulator.views()).toHaveLength(2);
+  });
+
+  test("accepts a trigger_id once, within 3 s of its issue, and refuses one it never issued", async ({ boot, expect }) => {
+    let clock = 1_700_000_000_000;
+    const { emulator, client } = await boot({ now: () => clock });
+    const view = { type: "modal" as const, title: { type: "plain_text" as const, text: "Declare" }, blocks: [] };
+    const fresh = emulator.issueTrigger();
+    expect(fresh).toMatch(/^\d+\.\d+\.[0-9a-f]+$/);
+    clock += 3_000;
+    await client.views.open({ trigger_id: fresh, view });
+    expect(await slackError(expect, client.views.open({ trigger_id: fresh, view }))).toBe("exchanged_trigger_id");
+
+    const stale = emulator.issueTrigger();
+    clock += 3_001;
+    expect(await slackError(expect, client.views.open({ trigger_id: stale, view }))).toBe("expired_trigger_id");
+    expect(await slackError(expect, client.views.open({ trigger_id: "12345.98765.abcd2358fdea", view }))).toBe("invalid_trigger_id");
+    expect(emulator.views()).toHaveLength(1);
+  });
+
+  test("refuses blocks that break Block Kit's rules with Slack's invalid_blocks shape", async ({ boot, expect }) => {
+    const { emulator, client } = await boot();
+    const id = emulator.addChannel({ name: "blocks" });
+    const long = { type: "section", text: { type: "mrkdwn", text: "x".repeat(3001) } };
+    const refused = await client.chat.postMessage({ channel: id, text: "t", blocks: [long] }).catch((e: webApi.WebAPIPlatformError) => e.data);
+    expect(refused).toMatchObject({
+      ok: false,
+      error: "invalid_blocks",
+      errors: ["must be less than 3001 characters [json-pointer:/blocks/0/text/text]"],
+      response_metadata: { messages: ["[ERROR] must be less than 3001 characters [json-pointer:/blocks/0/text/text]"] },
+    });
+    // Characters are code points: 3,000 emoji are 6,000 UTF-16 units and still fit.
+    await client.chat.postMessage({ channel: id, text: "t", blocks: [{ type: "section", text: { type: "mrkdwn", text: "🔥".repeat(3000) } }] });
+    const input = { type: "input", label: { type: "plain_text", text: "Why" }, element: { type: "plain_text_input", action_id: "v" } };
+    expect(await slackError(expect, client.chat.postMessage({ channel: id, text: "t", blocks: [input] }))).toBe("invalid_blocks");
+    const divider = { type: "divider" };
+    expect(await slackError(expect, client.chat.postMessage({ channel: id, text: "t", blocks: Array.from({ length: 51 }, () => divider) }))).toBe("invalid_blocks");
+    const ts = (await client.chat.postMessage({ channel: id, text: "t", blocks: [divider] })).ts!;
+    const twice = { type: "actions", block_id: "a", elements: [{ type: "button", text: { type: "plain_text", text: "Go" }, action_id: "go" }] };
+    expect(await slackError(expect, client.chat.update({ channel: id, ts, text: "t", blocks: [twice, twice] }))).toBe("invalid_blocks");
+    expect(await slackError(expect, client.chat.postMessage({ channel: id, text: "x".repeat(40_001) }))).toBe("msg_too_long");
+    expect(emulator.messages(id).map((m) => m.blocks?.length)).toEqual([1, 1]);
+  });
+
+  test("checks modals as Slack does, answering invalid_arguments", async ({ boot, expect }) => {
+    const { emulator, client } = await boot();
+    const title = { type: "plain_text" as const, text: "A title far longer than 24" };
+    const refused = await client.views.open({ trigger_id: emulator.issueTrigger(), view: { type: "modal", title, blocks: [] } }).catch((e: webApi.WebAPIPlatformError) => e.data);
+    expect(refused).toMatchObject({ ok: false, error: "invalid_arguments", response_metadata: { messages: ["[ERROR] must be less than 25 characters [json-pointer:/view/title/text]"] } });
+    const input = { type: "input" as const, label: { type: "plain_text" as const, text: "Why" }, element: { type: "plain_text_input" as const, action_id: "v" } };
+    const noSubmit = { type: "modal" as const, title: { type: "plain_text" as const, text: "Deny" }, blocks: [input], private_metadata: "m".repeat(3001) };
+    const messages = await client.views.open({ trigger_id: emulator.issueTrigger(), view: noSubmit }).catch((e: webApi.WebAPIPlatformError) => e.data.response_metadata?.messages);
+    expect(messages).toEqual(["[ERROR] missing required field [json-pointer:/view/submit]", "[ERROR] must be less than 3001 characters [json-pointer:/view/private_metadata]"]);
+    expect(emulator.views()).toEqual([]);
+  });
+
+  test("refuses posting where the bot is not a member, and calls with missing or unknown arguments", async ({ boot, expect }) => {
+    const { emulator, client } = await boot();
+    const outside = emulator.addChannel({ name: "outside", botIsMember: false });
+    expect(await slackError(expect, client.chat.postMessage({ channel: outside, text: "hi" }))).toBe("not_in_channel");
+    const missing = await client.apiCall("chat.postMessage", { text: "hi" }).catch((e: webApi.WebAPIPlatformError) => e.data);
+    expect(missing).toMatchObject({ error: "invalid_arguments", response_metadata: { messages: ["[ERROR] missing required field: channel [json-pointer:/channel]"] } });
+    const unknown = await client.apiCall("conversations.create", { name: "inc-1", topic: "x" }).catch((e: webApi.WebAPIPlatformError) => e.data);
+    expect(unknown).toMatchObject({ error: "invalid_arguments", response_metadata: { messages: ["[ERROR] unknown field: topic [json-pointer:/topic]"] } });
+    expect(emulator.channelByName("inc-1")).toBeUndefined();
+    expect(emulator.messages(outside)).toEqual([]);
+  });
+
+  test("holds each method to its tier", async ({ boot, expect }) => {
+    let clock = 1_700_000_000_000;
+    const { emulator, client } = await boot({ enforceRateLimits: true, now: () => clock }, { rejectRateLimitedCalls: true });
+    const id = emulator.addChannel({ name: "pins" });
+    const posts = [];
+    for (let i = 0; i < 21; i++) {
+      posts.push((await client.chat.postMessage({ channel: id, text: `m${i}` })).ts!);
+      clock += 1_000;
+    }
+    // pins.add is Tier 2: 20 a minute.
+    for (const ts of posts.slice(0, 20)) await client.pins.add({ channel: id, timestamp: ts });
+    await expect(client.pins.add({ channel: id, timestamp: posts[20]! })).rejects.toMatchObject({ code: webApi.ErrorCode.RateLimitedError });
+    expect(emulator.pins(id)).toHaveLength(20);
+    expect(emulator.rateLimitViolations()).toMatchObject([{ method: "pins.add" }]);
   });
 
   test("answers a JSON body the same as a form", async ({ boot, expect }) => {

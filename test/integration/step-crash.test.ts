@@ -54,7 +54,7 @@ it("marks a step interrupted after its worker is killed mid-step, and does not r
   const created = await store.incidents.create({ title: "Crash test", severity: "SEV3", source: "slack", detectedAt: new Date(), commander: person });
   const incident = (await store.incidents.update(created.id, created.version, { channelId: channel }))!;
 
-  await fetch(`${base}/slack/events`, interaction(SIGNING_SECRET, buttonClick({ actionId: "playbook_choose", value: JSON.stringify({ incidentId: incident.id, playbookId: "slow-change" }), userId: person, channelId: channel })));
+  await fetch(`${base}/slack/events`, interaction(SIGNING_SECRET, buttonClick({ actionId: "playbook_choose", value: JSON.stringify({ incidentId: incident.id, playbookId: "slow-change" }), userId: person, channelId: channel, triggerId: slack.issueTrigger() })));
   const modal = await eventually(() => slack.views().find((v) => v.callback_id === "playbook_params"), Boolean);
   await fetch(`${base}/slack/events`, interaction(SIGNING_SECRET, viewSubmitted(modal!, person, {})));
 

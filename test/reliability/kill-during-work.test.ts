@@ -145,7 +145,7 @@ it("never runs a step that is not safe to repeat twice when killed during a play
     const incident = (await store.incidents.update(created.id, created.version, { channelId: channel }))!;
     const slack = (payload: unknown) => fetch(`${served.base}/slack/events`, interaction(vendors.secrets.slackSigningSecret, payload)).then((r) => r.status, () => 0);
 
-    await slack(buttonClick({ actionId: "playbook_choose", value: JSON.stringify({ incidentId: incident.id, playbookId: "crash-drill" }), userId: starter, channelId: channel }));
+    await slack(buttonClick({ actionId: "playbook_choose", value: JSON.stringify({ incidentId: incident.id, playbookId: "crash-drill" }), userId: starter, channelId: channel, triggerId: vendors.slack.issueTrigger() }));
     const modal = await eventually(() => vendors.slack.views().find((v) => String(v.private_metadata).includes(`"incidentId":${incident.id}`)), Boolean);
     await slack(viewSubmitted(modal!, starter, {}));
     const [runId] = await eventually(() => store.runs.forIncident(incident.id), (ids) => ids.length === 1);

@@ -115,7 +115,7 @@ it("never lets a secret reach a log line, a message, a vendor or an HTTP answer"
     expect((await command(text)).status, text).toBe(200);
   }
   const clickAs = (actionId: string, value: unknown) =>
-    call(base, "/slack/events", interaction(secrets.slackSigningSecret, buttonClick({ actionId, value: JSON.stringify(value), userId: nova, channelId: channel })));
+    call(base, "/slack/events", interaction(secrets.slackSigningSecret, buttonClick({ actionId, value: JSON.stringify(value), userId: nova, channelId: channel, triggerId: slack.issueTrigger() })));
   await clickAs("playbook_choose", { incidentId: incident.id, playbookId: "index-check" });
   const form = await eventually(() => slack.views().find((v) => v.callback_id === "playbook_params"), Boolean);
   await call(base, "/slack/events", interaction(secrets.slackSigningSecret, viewSubmitted(form!, nova, {})));

@@ -98,7 +98,7 @@ it("turns the same pages, delivered to both replicas at once, into one incident 
 
 it("declares once when the declare form is submitted to both replicas at once", async () => {
   const general = slack.addChannel({ name: "general", members: [commander] });
-  expect(await post(a, "/slack/events", slashCommand(SIGNING_SECRET, { text: "declare Both replicas declare", userId: commander, channelId: general }))).toBe(200);
+  expect(await post(a, "/slack/events", slashCommand(SIGNING_SECRET, { text: "declare Both replicas declare", userId: commander, channelId: general, triggerId: slack.issueTrigger() }))).toBe(200);
   const view = await eventually(() => slack.views().find((v) => v.callback_id === "declare_incident" && JSON.stringify(v.blocks).includes("Both replicas declare")), Boolean);
   const values = {
     title: { value: { type: "plain_text_input", value: "Both replicas declare" } },
@@ -124,7 +124,7 @@ async function incidentWithChannel(name: string) {
 }
 
 async function openParamsForm(incidentId: number, channel: string) {
-  const choose = buttonClick({ actionId: "playbook_choose", value: JSON.stringify({ incidentId, playbookId: "replica-guarded" }), userId: starter, channelId: channel });
+  const choose = buttonClick({ actionId: "playbook_choose", value: JSON.stringify({ incidentId, playbookId: "replica-guarded" }), userId: starter, channelId: channel, triggerId: slack.issueTrigger() });
   expect(await post(a, "/slack/events", interaction(SIGNING_SECRET, choose))).toBe(200);
   return (await eventually(() => slack.views().find((v) => String(v.private_metadata).includes(`"incidentId":${incidentId}`)), Boolean))!;
 }

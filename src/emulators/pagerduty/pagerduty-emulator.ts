@@ -27,6 +27,12 @@ export interface EmulatedOnCall {
   scheduleId?: string | null;
   start?: string | null;
   end?: string | null;
+  /**
+   * Serve this entry's user as a bare user_reference (id and summary, no email) even when
+   * include[]=users is asked, as the API's own listOnCalls example shows it: the caller must then
+   * read GET /users/{id} for the email.
+   */
+  userAsReference?: boolean;
 }
 
 export interface EmulatedIncidentSeed {
@@ -161,16 +167,22 @@ export async function startPagerdutyEmulator(options: PagerdutyEmulatorOptions =
       const wanted = (!policies.length || policies.includes(o.escalationPolicyId)) && (!userIds.length || userIds.includes(o.userId));
       return wanted && !(earliest && seen.has(key)) && seen.add(key);
     });
-    const [limit, offset] = [Number(query.limit?.[0] ?? 25), Number(query.offset?.[0] ?? 0)];
+    // Classic pagination (PagerDuty/developer-docs docs/REST-API/09-Pagination.md): limit defaults
+    // to 25 and cannot exceed 100; offset + limit may not pass 10,000; `total` is null unless
+    // total=true is asked.
+    const limit = Math.min(Math.max(Number(query.limit?.[0] ?? 25) || 25, 1), 100);
+    const offset = Math.max(Number(query.offset?.[0] ?? 0) || 0, 0);
+    if (offset + limit > 10_000) return error(400, 2001, "Invalid Input Provided", ["Offset + limit must not exceed 10000"]);
     const oncalls = matching.slice(offset, offset + limit).map((o) => ({
-      user: withUsers && users.has(o.userId) ? userJson(users.get(o.userId)!) : userRef(o.userId),
+      user: withUsers && !o.userAsReference && users.has(o.userId) ? userJson(users.get(o.userId)!) : userRef(o.userId),
       schedule: o.scheduleId ? ref("schedule_reference", "schedules", o.scheduleId, o.scheduleId) : null,
       escalation_policy: ref("escalation_policy_reference", "escalation_policies", o.escalationPolicyId, o.escalationPolicyId),
       escalation_level: o.escalationLevel ?? 1,
       start: o.start ?? null,
       end: o.end ?? null,
     }));
-    return { status: 200, body: { oncalls, limit, offset, more: offset + limit < matching.length, total: null } };
+    const total = query.total?.[0] === "true" ? matching.length : null;
+    return { status: 200, body: { oncalls, limit, offset, more: offset + limit < matching.length, total } };
   }
 
   // PUT /incidents/{id} and POST /incidents/{id}/notes act as the user named in From.

@@ -1,12 +1,11 @@
 // chat.*: posting, updating, ephemeral messages and permalinks.
 // Response shapes follow test/fixtures/slack/web-api/chat.postMessage.200.ok.json.
 import { z } from "zod";
-import { attachments, blocks, fail, flag, json, method, ok, type MethodHandler } from "./method-kit.js";
+import { invalidBlocks } from "./block-kit/block-kit-errors.js";
+import { MAX_MESSAGE_TEXT } from "./block-kit/limits.js";
+import { slackLength, validateBlocks } from "./block-kit/validate-blocks.js";
+import { attachments, blocks, fail, flag, json, method, ok, type MethodContext, type MethodHandler, type SlackBody } from "./method-kit.js";
 import { findMessage, visibleChannel, type ChannelRecord, type SlackMessage, type Workspace } from "./workspace-state.js";
-
-// Slack truncates past 40,000 characters and refuses more than 50 blocks in a message.
-const MAX_TEXT = 40_000;
-const MAX_BLOCKS = 50;
 
 const content = {
   text: z.string().optional(),
@@ -16,13 +15,27 @@ const content = {
 
 type Content = { text?: string | undefined; blocks?: Record<string, unknown>[] | undefined; attachments?: Record<string, unknown>[] | undefined };
 
-/** The content error Slack would give, if any. */
-function contentError(args: Content): string | undefined {
-  if (!args.text && !args.blocks?.length && !args.attachments?.length) return "no_text";
-  if (args.text && args.text.length > MAX_TEXT) return "msg_too_long";
-  if (args.blocks && (args.blocks.length > MAX_BLOCKS || args.blocks.some((b) => typeof b.type !== "string"))) return "invalid_blocks";
-  return undefined;
+/**
+ * The content error Slack would give, if any: `no_text`, `msg_too_long` past 40,000 characters
+ * of top-level text, and `invalid_blocks` for blocks that break Block Kit's rules for messages
+ * (https://docs.slack.dev/reference/methods/chat.postMessage#errors). A lenient emulator checks
+ * only that each block has a type.
+ */
+function contentError({ strict }: MethodContext, args: Content): SlackBody | undefined {
+  if (!args.text && !args.blocks?.length && !args.attachments?.length) return fail("no_text");
+  if (args.text && slackLength(args.text) > MAX_MESSAGE_TEXT) return fail("msg_too_long");
+  if (!args.blocks) return undefined;
+  if (!strict) return args.blocks.some((b) => typeof b.type !== "string") ? fail("invalid_blocks") : undefined;
+  const issues = validateBlocks(args.blocks, "message", "/blocks");
+  return issues.length > 0 ? invalidBlocks(issues) : undefined;
 }
+
+/**
+ * Firebreak's bot has chat:write without chat:write.public, so like any such app it may post only
+ * where it is a member: elsewhere Slack answers `not_in_channel`
+ * (https://docs.slack.dev/reference/methods/chat.postMessage#errors, https://docs.slack.dev/reference/scopes/chat.write.public).
+ */
+const notMember = ({ workspace, strict }: MethodContext, channel: ChannelRecord) => strict && !channel.members.includes(workspace.bot.userId);
 
 export const chatMethods: Record<string, MethodHandler> = {
   "chat.postMessage": method(
@@ -34,12 +47,14 @@ export const chatMethods: Record<string, MethodHandler> = {
       username: z.string().optional(),
       metadata: json(z.record(z.string(), z.unknown())).optional(),
     }),
-    ({ workspace, emit }, args) => {
+    (context, args) => {
+      const { workspace, emit } = context;
       const channel = visibleChannel(workspace, args.channel);
       if (!channel) return fail("channel_not_found");
       if (channel.isArchived) return fail("is_archived");
-      const problem = contentError(args);
-      if (problem) return fail(problem);
+      if (notMember(context, channel)) return fail("not_in_channel");
+      const problem = contentError(context, args);
+      if (problem) return problem;
       const { bot } = workspace;
       const message: SlackMessage = {
         type: "message",
@@ -62,7 +77,8 @@ export const chatMethods: Record<string, MethodHandler> = {
     },
   ),
 
-  "chat.update": method(z.object({ channel: z.string().optional(), ts: z.string().optional(), ...content }), ({ workspace, emit }, args) => {
+  "chat.update": method(z.object({ channel: z.string().optional(), ts: z.string().optional(), ...content }), (context, args) => {
+    const { workspace, emit } = context;
     const channel = visibleChannel(workspace, args.channel);
     if (!channel) return fail("channel_not_found");
     const message = args.ts ? findMessage(channel, args.ts) : undefined;
@@ -70,8 +86,9 @@ export const chatMethods: Record<string, MethodHandler> = {
     // A bot may edit only what it posted.
     if (message.bot_id !== workspace.bot.botId) return fail("cant_update_message");
     if (channel.isArchived) return fail("is_archived");
-    const problem = contentError(args);
-    if (problem) return fail(problem);
+    if (notMember(context, channel)) return fail("not_in_channel");
+    const problem = contentError(context, args);
+    if (problem) return problem;
     const previous = structuredClone(message);
     // Fields left out keep their value: an update with only text keeps the blocks.
     if (args.text !== undefined) message.text = args.text;
@@ -84,14 +101,16 @@ export const chatMethods: Record<string, MethodHandler> = {
 
   "chat.postEphemeral": method(
     z.object({ channel: z.string().optional(), user: z.string().optional(), thread_ts: z.string().optional(), ...content }),
-    ({ workspace, emit }, args) => {
+    (context, args) => {
+      const { workspace, emit } = context;
       const channel = visibleChannel(workspace, args.channel);
       if (!channel) return fail("channel_not_found");
       if (!args.user || !workspace.users.has(args.user)) return fail("user_not_found");
+      if (notMember(context, channel)) return fail("not_in_channel");
       if (!channel.members.includes(args.user)) return fail("user_not_in_channel");
       if (channel.isArchived) return fail("is_archived");
-      const problem = contentError(args);
-      if (problem) return fail(problem);
+      const problem = contentError(context, args);
+      if (problem) return problem;
       const ephemeral = {
         channel: channel.id,
         user: args.user,

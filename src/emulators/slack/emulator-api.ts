@@ -20,8 +20,14 @@ export interface SlackEmulatorOptions {
   /** Refuse calls over Slack's limits with 429 + Retry-After. Violations are recorded either way. */
   enforceRateLimits?: boolean;
   rateLimits?: Partial<RateLimitSettings>;
-  /** Clock for message ts, channel `created`, recorded `at` and rate-limit windows. */
+  /** Clock for message ts, channel `created`, recorded `at`, rate-limit windows and trigger expiry. */
   now?: () => number;
+  /**
+   * Check every call as Slack does (default true): Block Kit per surface, missing or unknown
+   * arguments, trigger_ids only as issued by issueTrigger() and only within 3 s, posting only
+   * where the bot is a member. false keeps the older, lenient checks of shape alone.
+   */
+  strict?: boolean;
 }
 
 /** A channel as the emulator holds it. */
@@ -60,6 +66,11 @@ export interface SlackEmulator {
   addUserGroup(seed: UserGroupSeed): string;
   /** A message typed by a person (not the bot), announced as a "message" event. */
   postAsUser(channelId: string, userId: string, text: string, options?: { threadTs?: string }): SlackMessage;
+  /**
+   * A trigger_id for an interaction payload (a click, a command, a shortcut) about to be sent to
+   * the bot, valid for views.open or views.push once and for 3 s by the emulator's clock.
+   */
+  issueTrigger(): string;
   /** Fills a modal's `state.values`, as a person typing into it would. */
   setViewState(viewId: string, values: Record<string, unknown>): void;
 

@@ -9,6 +9,8 @@ export type SlackBody = Record<string, unknown> & { ok: boolean };
 export interface MethodContext {
   workspace: Workspace;
   emit: Emit;
+  /** Check what Slack checks (Block Kit, triggers, membership), not only the shape of the call. */
+  strict: boolean;
 }
 
 export type MethodHandler = (context: MethodContext, args: Record<string, unknown>) => SlackBody;

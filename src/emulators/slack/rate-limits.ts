@@ -1,23 +1,65 @@
-// Slack's limits that Firebreak must live within: conversations.create is Tier 2 (about 20 per
-// minute), and chat.postMessage allows about one message per second per channel with short
-// bursts. https://docs.slack.dev/apis/web-api/rate-limits
+// Slack's rate limits, per method and workspace (https://docs.slack.dev/apis/web-api/rate-limits):
+// each method belongs to a tier — Tier 1 about 1 call a minute, Tier 2 about 20, Tier 3 about 50,
+// Tier 4 about 100 — counted over a rolling minute; chat.postMessage is special: about one message
+// per second per channel, with short bursts allowed. Each method's tier is the one on its
+// reference page (https://docs.slack.dev/reference/methods/<method>, "Rate limits").
 //
 // Every call over a limit is recorded as a violation whether or not it is refused, so a
 // benchmark can assert the bot paced itself without the emulator having pushed back.
 
+export type Tier = 1 | 2 | 3 | 4;
+
 export interface RateLimitSettings {
-  /** Rolling 60-second window for conversations.create. */
+  /** Rolling 60-second window for conversations.create (Tier 2). */
   conversationsCreatePerMinute: number;
   /** Steady rate of chat.postMessage per channel. */
   postMessagePerSecond: number;
   /** Messages a channel may take at once before the steady rate applies. */
   postMessageBurst: number;
+  /** Calls a minute each tier allows. */
+  perMinute: Record<Tier, number>;
 }
 
 export const defaultRateLimits: RateLimitSettings = {
   conversationsCreatePerMinute: 20,
   postMessagePerSecond: 1,
   postMessageBurst: 3,
+  perMinute: { 1: 1, 2: 20, 3: 50, 4: 100 },
+};
+
+/** The tier of each emulated method, from its reference page. */
+export const methodTiers: Record<string, Tier> = {
+  "auth.test": 4,
+  "users.info": 4,
+  "users.lookupByEmail": 3,
+  "users.list": 2,
+  "usergroups.list": 2,
+  "usergroups.users.list": 2,
+  "conversations.create": 2,
+  "conversations.invite": 3,
+  "conversations.info": 3,
+  "conversations.archive": 2,
+  "conversations.unarchive": 2,
+  "conversations.rename": 2,
+  "conversations.setTopic": 2,
+  "conversations.setPurpose": 2,
+  "conversations.members": 4,
+  "conversations.history": 3,
+  "conversations.replies": 3,
+  "conversations.join": 3,
+  "conversations.list": 2,
+  "chat.update": 3,
+  "chat.postEphemeral": 4,
+  "chat.getPermalink": 4,
+  "pins.add": 2,
+  "pins.remove": 2,
+  "pins.list": 2,
+  "reactions.add": 3,
+  "reactions.remove": 2,
+  "reactions.get": 3,
+  "views.open": 4,
+  "views.push": 4,
+  "views.update": 4,
 };
 
 export interface RateLimitViolation {
@@ -36,17 +78,18 @@ export interface RateLimiter {
 }
 
 export function createRateLimiter(settings: RateLimitSettings): RateLimiter {
-  let creates: number[] = [];
+  let windows = new Map<string, number[]>();
   let buckets = new Map<string, { tokens: number; updatedAt: number }>();
   let violations: RateLimitViolation[] = [];
 
-  function createLimit(nowMs: number): number | undefined {
-    creates = creates.filter((at) => at > nowMs - 60_000);
-    if (creates.length < settings.conversationsCreatePerMinute) {
-      creates.push(nowMs);
+  function windowLimit(method: string, perMinute: number, nowMs: number): number | undefined {
+    const calls = (windows.get(method) ?? []).filter((at) => at > nowMs - 60_000);
+    windows.set(method, calls);
+    if (calls.length < perMinute) {
+      calls.push(nowMs);
       return undefined;
     }
-    return Math.max(1, Math.ceil((creates[0]! + 60_000 - nowMs) / 1000));
+    return Math.max(1, Math.ceil((calls[0]! + 60_000 - nowMs) / 1000));
   }
 
   function postLimit(channel: string, nowMs: number): number | undefined {
@@ -61,19 +104,24 @@ export function createRateLimiter(settings: RateLimitSettings): RateLimiter {
     return Math.max(1, Math.ceil((1 - bucket.tokens) / settings.postMessagePerSecond));
   }
 
+  const perMinute = (method: string): number | undefined => {
+    if (method === "conversations.create") return settings.conversationsCreatePerMinute;
+    const tier = methodTiers[method];
+    return tier === undefined ? undefined : (settings.perMinute[tier] ?? defaultRateLimits.perMinute[tier]);
+  };
+
   return {
     check(method, args, nowMs) {
-      let retryAfter: number | undefined;
       const channel = typeof args.channel === "string" ? args.channel : "";
-      if (method === "conversations.create") retryAfter = createLimit(nowMs);
-      else if (method === "chat.postMessage") retryAfter = postLimit(channel, nowMs);
+      const limit = perMinute(method);
+      const retryAfter = method === "chat.postMessage" ? postLimit(channel, nowMs) : limit !== undefined ? windowLimit(method, limit, nowMs) : undefined;
       if (retryAfter === undefined) return { limited: false };
       violations.push({ method, ...(method === "chat.postMessage" && { channel }), at: nowMs, retryAfter });
       return { limited: true, retryAfter };
     },
     violations: () => violations.map((v) => ({ ...v })),
     reset() {
-      creates = [];
+      windows = new Map();
       buckets = new Map();
       violations = [];
     },

@@ -15,10 +15,11 @@ import { createFailureInjector, failureResponse, rateLimitedResponse, type Failu
 import { fail, ok, type MethodHandler, type SlackBody } from "./method-kit.js";
 import { pinAndReactionMethods } from "./pin-and-reaction-methods.js";
 import { createRateLimiter, defaultRateLimits } from "./rate-limits.js";
+import { argumentsError } from "./method-arguments.js";
 import { parseRequest, type ParsedRequest } from "./request-args.js";
 import { userShape } from "./slack-shapes.js";
 import { viewMethods } from "./view-methods.js";
-import { addChannel, addUser, addUserGroup, channelByName, createWorkspace, type ChannelRecord, type Workspace } from "./workspace-state.js";
+import { addChannel, addUser, addUserGroup, channelByName, createWorkspace, issueTrigger, type ChannelRecord, type Workspace } from "./workspace-state.js";
 
 export type { ChannelSnapshot, PinSnapshot, SlackEmulator, SlackEmulatorOptions } from "./emulator-api.js";
 export type { RecordedCall, SlackEmulatorEvents } from "./emulator-events.js";
@@ -43,6 +44,7 @@ const DEFAULT_BOT_SCOPES = [
 
 export function createSlackEmulator(options: SlackEmulatorOptions = {}): SlackEmulator {
   const now = options.now ?? Date.now;
+  const strict = options.strict ?? true;
   const tokenList = typeof options.botToken === "string" ? [options.botToken] : [...(options.botToken ?? ["xoxb-firebreak-emulator"])];
   const tokens = new Set(tokenList);
   const botScopes = [...(options.botScopes ?? DEFAULT_BOT_SCOPES)];
@@ -71,9 +73,11 @@ export function createSlackEmulator(options: SlackEmulatorOptions = {}): SlackEm
     if (!tokens.has(token)) return json(fail("invalid_auth"));
     const limit = limiter.check(method, args, now());
     if (limit.limited && options.enforceRateLimits) return rateLimitedResponse(limit.retryAfter);
+    const refused = strict ? argumentsError(method, args) : undefined;
+    if (refused) return json(refused);
     // Slack names the token's scopes on every authenticated answer:
     // https://docs.slack.dev/authentication/tokens ("X-OAuth-Scopes" response header).
-    return { ...json(handler({ workspace, emit: emitter.emit }, args)), headers: { "x-oauth-scopes": botScopes.join(",") } };
+    return { ...json(handler({ workspace, emit: emitter.emit, strict }, args)), headers: { "x-oauth-scopes": botScopes.join(",") } };
   }
 
   function respond(parsed: Exclude<ParsedRequest, { kind: "not_found" }>): { response: InjectedResponse; lost?: FailureSpec } {
@@ -180,6 +184,7 @@ export function createSlackEmulator(options: SlackEmulatorOptions = {}): SlackEm
       emitter.emit("message", { channel: channelId, message });
       return structuredClone(message);
     },
+    issueTrigger: () => issueTrigger(workspace),
     setViewState(viewId, values) {
       const view = workspace.views.get(viewId);
       if (!view) throw new Error(`Unknown view ${viewId}.`);

@@ -1,7 +1,35 @@
-// views.*: modals. Slack refuses open and push without a trigger_id from an interaction.
+// views.*: modals. Slack refuses open and push without a fresh trigger_id from an interaction,
+// and checks the view against Block Kit's rules for modals.
 import { z } from "zod";
-import { fail, json, method, ok, type MethodHandler } from "./method-kit.js";
+import { invalidArguments } from "./block-kit/block-kit-errors.js";
+import { validateView } from "./block-kit/validate-view.js";
+import { fail, json, method, ok, type MethodContext, type MethodHandler, type SlackBody } from "./method-kit.js";
 import type { SlackView, Workspace } from "./workspace-state.js";
+
+// "Triggers expire in three seconds ... Triggers may only be used once"
+// (https://api.slack.com/docs/triggers); for views.open and views.push a late trigger is
+// `expired_trigger_id` and a reused one `exchanged_trigger_id`
+// (https://docs.slack.dev/reference/methods/views.open#errors).
+export const TRIGGER_LIFETIME_MS = 3_000;
+
+/** Why Slack would refuse this trigger_id, if it would; a good trigger is spent by this check. */
+function triggerError({ workspace, strict }: MethodContext, triggerId: string | undefined): SlackBody | undefined {
+  if (!triggerId) return fail("invalid_trigger_id");
+  if (!strict) return undefined;
+  const trigger = workspace.triggers.get(triggerId);
+  if (!trigger) return fail("invalid_trigger_id");
+  if (trigger.exchanged) return fail("exchanged_trigger_id");
+  if (workspace.nowMs() - trigger.issuedAtMs > TRIGGER_LIFETIME_MS) return fail("expired_trigger_id");
+  trigger.exchanged = true;
+  return undefined;
+}
+
+/** Block Kit problems with a view, as Slack reports them for views methods. */
+function viewError({ strict }: MethodContext, raw: unknown): SlackBody | undefined {
+  if (!strict) return undefined;
+  const issues = validateView(raw);
+  return issues.length > 0 ? invalidArguments(issues) : undefined;
+}
 
 const viewInput = json(
   z.looseObject({
@@ -42,8 +70,10 @@ const externalIdTaken = (workspace: Workspace, externalId: string | undefined, e
   externalId !== undefined && externalId !== "" && [...workspace.views.values()].some((v) => v.external_id === externalId && v.id !== except);
 
 export const viewMethods: Record<string, MethodHandler> = {
-  "views.open": method(z.object({ trigger_id: z.string().optional(), view: viewInput }), ({ workspace, emit }, args) => {
-    if (!args.trigger_id) return fail("invalid_trigger_id");
+  "views.open": method(z.object({ trigger_id: z.string().optional(), view: viewInput }), (context, args) => {
+    const { workspace, emit } = context;
+    const refused = viewError(context, args.view) ?? triggerError(context, args.trigger_id);
+    if (refused) return refused;
     if (externalIdTaken(workspace, args.view.external_id)) return fail("duplicate_external_id");
     const id = workspace.nextId("V");
     const view = buildView(workspace, args.view, { id, root: id, previous: null });
@@ -52,8 +82,10 @@ export const viewMethods: Record<string, MethodHandler> = {
     return ok({ view });
   }),
 
-  "views.push": method(z.object({ trigger_id: z.string().optional(), view: viewInput }), ({ workspace, emit }, args) => {
-    if (!args.trigger_id) return fail("invalid_trigger_id");
+  "views.push": method(z.object({ trigger_id: z.string().optional(), view: viewInput }), (context, args) => {
+    const { workspace, emit } = context;
+    const refused = viewError(context, args.view) ?? triggerError(context, args.trigger_id);
+    if (refused) return refused;
     // The emulator cannot tell which modal a trigger came from; it pushes onto the latest one.
     const top = [...workspace.views.values()].at(-1);
     if (!top) return fail("invalid_trigger_id");
@@ -69,7 +101,10 @@ export const viewMethods: Record<string, MethodHandler> = {
 
   "views.update": method(
     z.object({ view_id: z.string().optional(), external_id: z.string().optional(), hash: z.string().optional(), view: viewInput }),
-    ({ workspace, emit }, args) => {
+    (context, args) => {
+      const { workspace, emit } = context;
+      const refused = viewError(context, args.view);
+      if (refused) return refused;
       const current = args.view_id
         ? workspace.views.get(args.view_id)
         : [...workspace.views.values()].find((v) => args.external_id && v.external_id === args.external_id);

@@ -1,5 +1,6 @@
 // The emulated workspace: users, user groups, channels and what was posted in them, held in
 // memory. Records are stored in Slack's own field names so methods can answer without mapping.
+import { createHash } from "node:crypto";
 
 /** A message as conversations.history returns it. `ts` is a string; it is never read as a float. */
 export interface SlackMessage {
@@ -91,6 +92,12 @@ export type SlackView = Record<string, unknown> & {
   state: { values: Record<string, unknown> };
 };
 
+export interface TriggerRecord {
+  issuedAtMs: number;
+  /** A trigger opens one view; using it again is `exchanged_trigger_id`. */
+  exchanged: boolean;
+}
+
 export interface WorkspaceIdentity {
   teamId: string;
   teamName: string;
@@ -106,6 +113,8 @@ export interface Workspace {
   channels: Map<string, ChannelRecord>;
   ephemerals: EphemeralMessage[];
   views: Map<string, SlackView>;
+  /** Every trigger_id handed out with an interaction, by when it was issued (the workspace clock). */
+  triggers: Map<string, TriggerRecord>;
   /** Sequential ids (`U…`, `C…`, `V…`) so runs are reproducible. */
   nextId(prefix: string): string;
   /** A message timestamp later than every earlier one in the workspace. */
@@ -126,6 +135,7 @@ export function createWorkspace(identity: WorkspaceIdentity, now: () => number):
     channels: new Map(),
     ephemerals: [],
     views: new Map(),
+    triggers: new Map(),
     nextId,
     nextTs() {
       // Integer microseconds: two posts in the same millisecond still get distinct, ordered ts.
@@ -265,4 +275,17 @@ export function visibleChannel(workspace: Workspace, id: unknown): ChannelRecord
 
 export function findMessage(channel: ChannelRecord, ts: string): SlackMessage | undefined {
   return channel.messages.find((m) => m.ts === ts);
+}
+
+/**
+ * A trigger_id for an interaction the workspace is about to deliver, in Slack's documented form
+ * ("12345.98765.abcd2358fdea", https://docs.slack.dev/reference/methods/views.open), remembered
+ * with its issue time so views.open can tell a fresh trigger from a stale one.
+ */
+export function issueTrigger(workspace: Workspace): string {
+  const issuedAtMs = workspace.nowMs();
+  const serial = workspace.triggers.size + 1;
+  const id = `${Math.floor(issuedAtMs / 1000)}.${serial}.${createHash("sha1").update(`${workspace.team.id}:${serial}:${issuedAtMs}`).digest("hex").slice(0, 32)}`;
+  workspace.triggers.set(id, { issuedAtMs, exchanged: false });
+  return id;
 }

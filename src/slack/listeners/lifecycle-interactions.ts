@@ -25,6 +25,7 @@ import {
 } from "../views/lifecycle-modals.js";
 import { TIMELINE_EDIT_ACTION } from "../views/timeline-edit-picker.js";
 import { timelineReply } from "./lifecycle-commands.js";
+import { noticeModal, openThenFill } from "./open-modal.js";
 import { safeJson } from "./playbook-listeners.js";
 import { DATABASE_UNAVAILABLE, type AppDeps, type ListenerDeps } from "./slack-deps.js";
 
@@ -44,15 +45,23 @@ export function registerLifecycleInteractions(app: App, deps: ListenerDeps): voi
   // Header buttons.
   app.action<BlockButtonAction>(new RegExp(`^(${Object.values(HEADER_ACTIONS).join("|")})$`), async ({ ack, body, action, client }) => {
     await ack();
+    // Modals open before anything is read: the trigger_id lasts 3 s. Note and Resolve need only
+    // the incident's id, which the button carries; Update fills in once the incident is read.
+    const ref = incidentRef.safeParse(safeJson(action.value));
+    if (ref.success && action.action_id === HEADER_ACTIONS.note) return void (await client.views.open({ trigger_id: body.trigger_id, view: noteModal({ id: ref.data.incidentId }) }));
+    if (ref.success && action.action_id === HEADER_ACTIONS.resolve) return void (await client.views.open({ trigger_id: body.trigger_id, view: resolveModal({ id: ref.data.incidentId }) }));
+    if (ref.success && action.action_id === HEADER_ACTIONS.update) {
+      return openThenFill(client, body.trigger_id, noticeModal(`Update INC-${ref.data.incidentId}`, ":hourglass_flowing_sand: Reading the incident…"), async () => {
+        const flows = deps();
+        const incident = flows && (await flows.store.incidents.get(ref.data.incidentId));
+        return incident ? statusUpdateModal(incident) : flows ? "That incident no longer exists." : DATABASE_UNAVAILABLE;
+      });
+    }
     const flows = deps();
     const incident = await incidentFrom(flows, action.value);
     const channel = body.channel?.id;
     if (!flows || !incident) return void (channel && (await deps()?.chat.postEphemeral(channel, body.user.id, { text: DATABASE_UNAVAILABLE })));
-    const open = (view: Parameters<typeof client.views.open>[0]["view"]) => client.views.open({ trigger_id: body.trigger_id, view });
-    if (action.action_id === HEADER_ACTIONS.update) await open(statusUpdateModal(incident));
-    else if (action.action_id === HEADER_ACTIONS.note) await open(noteModal(incident));
-    else if (action.action_id === HEADER_ACTIONS.resolve) await open(resolveModal(incident));
-    else if (channel) {
+    if (channel) {
       const reply = await timelineReply(flows, incident, body.user.id);
       await flows.chat.postEphemeral(channel, body.user.id, { text: reply.text, blocks: reply.blocks });
     }
@@ -105,15 +114,15 @@ export function registerLifecycleInteractions(app: App, deps: ListenerDeps): voi
 
   app.shortcut<MessageShortcut>({ callback_id: ADD_TO_TIMELINE_SHORTCUT.callbackId, type: "message_action" }, async ({ ack, shortcut, client }) => {
     await ack();
-    const flows = deps();
-    const incident = flows && (await flows.store.incidents.byChannel(shortcut.channel.id));
-    if (!flows || !incident) {
-      await flows?.chat.postEphemeral(shortcut.channel.id, shortcut.user.id, { text: "Add to timeline works on messages in an incident's channel." }).catch(() => undefined);
-      return;
-    }
-    const at = slackTsToDate(shortcut.message.ts);
-    const view = addToTimelineModal({ incidentId: incident.id, text: shortcut.message.text ?? "", at, author: shortcut.message.user ?? null, permalink: null }, flows.timezone);
-    await client.views.open({ trigger_id: shortcut.trigger_id, view });
+    // Which incident the channel belongs to is in the database; the trigger_id lasts 3 s.
+    await openThenFill(client, shortcut.trigger_id, noticeModal("Add to timeline", ":hourglass_flowing_sand: Finding the incident…"), async () => {
+      const flows = deps();
+      const incident = flows && (await flows.store.incidents.byChannel(shortcut.channel.id));
+      if (!flows) return DATABASE_UNAVAILABLE;
+      if (!incident) return "Add to timeline works on messages in an incident's channel.";
+      const at = slackTsToDate(shortcut.message.ts);
+      return addToTimelineModal({ incidentId: incident.id, text: shortcut.message.text ?? "", at, author: shortcut.message.user ?? null, permalink: null }, flows.timezone);
+    });
   });
 
   app.view("add_to_timeline", async ({ ack, view, body }) => {

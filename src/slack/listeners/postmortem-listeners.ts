@@ -4,14 +4,34 @@ import type { App, BlockButtonAction } from "@slack/bolt";
 import { z } from "zod";
 import type { Outcome } from "../../incidents/lifecycle/outcome.js";
 import { draftFor, regenerate, requestPublish, saveEdits, showPreview } from "../../postmortem/postmortem-flows.js";
-import { parsePostmortemEdit, POSTMORTEM_ACTIONS, POSTMORTEM_EDIT_CALLBACK, postmortemEditModal } from "../views/postmortem-views.js";
+import { parsePostmortemEdit, POSTMORTEM_ACTIONS, POSTMORTEM_EDIT_CALLBACK, postmortemEditModal, postmortemLoadingModal } from "../views/postmortem-views.js";
 import { safeJson } from "./playbook-listeners.js";
 import { DATABASE_UNAVAILABLE, type ListenerDeps } from "./slack-deps.js";
 
 const ref = z.object({ incidentId: z.number().int() });
 
 export function registerPostmortemListeners(app: App, deps: ListenerDeps): void {
-  app.action<BlockButtonAction>(new RegExp(`^(${Object.values(POSTMORTEM_ACTIONS).join("|")})$`), async ({ ack, body, action, client }) => {
+  // Edit opens its modal before anything else: the trigger_id expires 3 s after the click, and
+  // drafting waits on the database and on Slack (users.info, which may be rate limited).
+  app.action<BlockButtonAction>(POSTMORTEM_ACTIONS.edit, async ({ ack, body, action, client }) => {
+    await ack();
+    const parsed = ref.safeParse(safeJson(action.value));
+    if (!parsed.success) return;
+    const opened = await client.views.open({ trigger_id: body.trigger_id, view: postmortemLoadingModal(parsed.data.incidentId) });
+    const viewId = opened.view?.id;
+    if (!viewId) return;
+    const flows = deps();
+    const incident = flows ? await flows.store.incidents.get(parsed.data.incidentId) : undefined;
+    if (!flows || !incident) {
+      await client.views.update({ view_id: viewId, view: postmortemLoadingModal(parsed.data.incidentId, flows ? "That incident no longer exists." : DATABASE_UNAVAILABLE) });
+      return;
+    }
+    const { draft } = await draftFor(flows, incident);
+    await client.views.update({ view_id: viewId, ...(opened.view?.hash && { hash: opened.view.hash }), view: postmortemEditModal(incident, draft.sections) });
+  });
+
+  const others = Object.values(POSTMORTEM_ACTIONS).filter((a) => a !== POSTMORTEM_ACTIONS.edit);
+  app.action<BlockButtonAction>(new RegExp(`^(${others.join("|")})$`), async ({ ack, body, action }) => {
     await ack();
     const flows = deps();
     const parsed = ref.safeParse(safeJson(action.value));
@@ -22,11 +42,6 @@ export function registerPostmortemListeners(app: App, deps: ListenerDeps): void 
     };
     if (!flows || !incident) return tell({ ok: false, reason: flows ? "That incident no longer exists." : DATABASE_UNAVAILABLE });
     switch (action.action_id) {
-      case POSTMORTEM_ACTIONS.edit: {
-        const { draft } = await draftFor(flows, incident);
-        await client.views.open({ trigger_id: body.trigger_id, view: postmortemEditModal(incident, draft.sections) });
-        return;
-      }
       case POSTMORTEM_ACTIONS.regenerate:
       case POSTMORTEM_ACTIONS.discard:
         await regenerate(flows, incident, action.action_id === POSTMORTEM_ACTIONS.discard);

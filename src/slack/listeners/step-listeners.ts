@@ -6,6 +6,7 @@ import type { StepDecision } from "../../domain/approval-policy.js";
 import { decideStep, rerequestApproval } from "../../playbooks/engine/decide-step.js";
 import { DENY_REASON_CALLBACK, denyModal, readDenyReason } from "../views/playbook-views.js";
 import { STEP_ACTIONS } from "../views/step-message.js";
+import { noticeModal, openThenFill } from "./open-modal.js";
 import { DATABASE_UNAVAILABLE, type ListenerDeps } from "./slack-deps.js";
 import { safeJson } from "./playbook-listeners.js";
 
@@ -47,15 +48,18 @@ export function registerStepListeners(app: App, deps: ListenerDeps): void {
 
   app.action<BlockButtonAction>(STEP_ACTIONS.deny, async ({ ack, body, action, client }) => {
     await ack();
-    const flows = deps();
     const shown = buttonValue.safeParse(safeJson(action.value));
-    const run = shown.success ? await flows?.store.runs.get(shown.data.runId) : undefined;
-    const def = shown.success ? run?.playbook.steps[shown.data.position] : undefined;
-    if (!flows || !def) {
-      if (body.channel?.id) await flows?.chat.postEphemeral(body.channel.id, body.user.id, { text: STALE });
+    if (!shown.success) {
+      if (body.channel?.id) await deps()?.chat.postEphemeral(body.channel.id, body.user.id, { text: STALE });
       return;
     }
-    await client.views.open({ trigger_id: body.trigger_id, view: denyModal(action.value ?? "", def.title) });
+    // The step's title is in the database; the trigger_id lasts 3 s, so the modal opens first.
+    await openThenFill(client, body.trigger_id, noticeModal("Deny step", ":hourglass_flowing_sand: Reading the step…"), async () => {
+      const flows = deps();
+      const run = await flows?.store.runs.get(shown.data.runId);
+      const def = run?.playbook.steps[shown.data.position];
+      return def ? denyModal(action.value ?? "", def.title) : flows ? STALE : DATABASE_UNAVAILABLE;
+    });
   });
 
   app.view(DENY_REASON_CALLBACK, async ({ ack, view, body }) => {

@@ -3,7 +3,13 @@ import type { KnownBlock } from "@slack/types";
 import { humanId, type Incident } from "../../domain/incident.js";
 import type { IncidentDurations } from "../../domain/durations.js";
 import { headerActions, headerDurations } from "./header-actions.js";
-import { escapeMrkdwn, link, userMention } from "./mrkdwn.js";
+import { link, userMention } from "./mrkdwn.js";
+import { clipPlain, escapeAndClip, HEADER_TEXT, SECTION_FIELD, SECTION_TEXT } from "./text-limits.js";
+
+// A title comes from whoever paged (PagerDuty, Datadog, a person) and has no length we control:
+// in a message it is cut to this many characters of escaped text, leaving the rest of the
+// section its room. The record, the channel's description and the post-mortem keep it whole.
+const TITLE_IN_TEXT = 500;
 
 const statusEmoji: Record<Incident["status"], string> = {
   investigating: ":mag:",
@@ -35,27 +41,27 @@ export function incidentHeader(incident: Incident, extras?: HeaderExtras): Rende
     `*Severity*\n${incident.severity}`,
     `*Status*\n${statusEmoji[incident.status]} ${incident.status}`,
     `*Commander*\n${userMention(incident.commander)}`,
-    `*Services*\n${incident.services.length > 0 ? escapeMrkdwn(incident.services.join(", ")) : "_none listed_"}`,
+    `*Services*\n${incident.services.length > 0 ? escapeAndClip(incident.services.join(", "), SECTION_FIELD - 20) : "_none listed_"}`,
   ];
   const blocks: KnownBlock[] = [
-    { type: "header", text: { type: "plain_text", text: `${id}: ${incident.title}`.slice(0, 150) } },
+    { type: "header", text: { type: "plain_text", text: clipPlain(`${id}: ${incident.title}`, HEADER_TEXT) } },
     { type: "section", fields: fields.map((text) => ({ type: "mrkdwn", text })) },
   ];
-  if (incident.description) blocks.push({ type: "section", text: { type: "mrkdwn", text: escapeMrkdwn(incident.description).slice(0, 2900) } });
+  if (incident.description) blocks.push({ type: "section", text: { type: "mrkdwn", text: escapeAndClip(incident.description, SECTION_TEXT) } });
   const linkLine = links(incident);
   if (linkLine.length > 0) blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: linkLine.join(" · ") }] });
   if (extras) blocks.push(headerDurations(extras.durations, extras.timeZone));
   blocks.push(headerActions(incident));
-  return { text: `${id} ${incident.severity} ${incident.status}: ${escapeMrkdwn(incident.title)}`, blocks };
+  return { text: `${id} ${incident.severity} ${incident.status}: ${escapeAndClip(incident.title, TITLE_IN_TEXT)}`, blocks };
 }
 
 export function incidentAnnouncement(incident: Incident): Rendered {
   const id = humanId(incident);
   const where = incident.channelId ? `<#${incident.channelId}>` : "its channel is being created";
   const by = incident.declaredBy ? ` by ${userMention(incident.declaredBy)}` : ` from ${incident.source === "pagerduty" ? "PagerDuty" : "Datadog"}`;
-  const text = `:rotating_light: *${id}* (${incident.severity}) declared${by}: ${escapeMrkdwn(incident.title)} — join ${where}`;
+  const text = `:rotating_light: *${id}* (${incident.severity}) declared${by}: ${escapeAndClip(incident.title, TITLE_IN_TEXT)} — join ${where}`;
   const blocks: KnownBlock[] = [{ type: "section", text: { type: "mrkdwn", text } }];
   const linkLine = links(incident);
   if (linkLine.length > 0) blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: linkLine.join(" · ") }] });
-  return { text: `${id} (${incident.severity}) declared: ${escapeMrkdwn(incident.title)}`, blocks };
+  return { text: `${id} (${incident.severity}) declared: ${escapeAndClip(incident.title, TITLE_IN_TEXT)}`, blocks };
 }

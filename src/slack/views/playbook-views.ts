@@ -3,6 +3,11 @@ import type { KnownBlock, View } from "@slack/types";
 import { z } from "zod";
 import type { Playbook } from "../../playbooks/playbook-schema.js";
 import { escapeMrkdwn } from "./mrkdwn.js";
+import { clipMrkdwn, clipPlain, escapeAndClip, HEADER_TEXT, SECTION_TEXT } from "./text-limits.js";
+
+// A message holds at most 50 blocks (https://docs.slack.dev/reference/block-kit/blocks); the list
+// keeps room for the "show all" and "more" lines.
+const MAX_LISTED = 45;
 
 export const PLAYBOOK_CHOOSE_ACTION = "playbook_choose";
 export const PLAYBOOK_SHOW_ALL_ACTION = "playbook_show_all";
@@ -14,12 +19,15 @@ export function playbookList(playbooks: readonly Playbook[], incidentId: number,
   if (playbooks.length === 0) {
     blocks.push({ type: "section", text: { type: "mrkdwn", text: "No playbook matches this incident." } });
   }
-  for (const playbook of playbooks) {
+  for (const playbook of playbooks.slice(0, MAX_LISTED)) {
     blocks.push({
       type: "section",
-      text: { type: "mrkdwn", text: `*${escapeMrkdwn(playbook.title)}* (${playbook.steps.length} step${playbook.steps.length === 1 ? "" : "s"})\n${escapeMrkdwn(playbook.description).slice(0, 500)}` },
+      text: { type: "mrkdwn", text: `*${escapeAndClip(playbook.title, 200)}* (${playbook.steps.length} step${playbook.steps.length === 1 ? "" : "s"})\n${escapeAndClip(playbook.description, 500)}` },
       accessory: { type: "button", text: { type: "plain_text", text: "Run…" }, action_id: PLAYBOOK_CHOOSE_ACTION, value: JSON.stringify({ incidentId, playbookId: playbook.id }) },
     });
+  }
+  if (playbooks.length > MAX_LISTED) {
+    blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: `…and ${playbooks.length - MAX_LISTED} more not shown: a Slack message holds only ${MAX_LISTED + 5} blocks.` }] });
   }
   if (filtered.hidden > 0) {
     blocks.push({
@@ -34,7 +42,7 @@ export const playbookChoice = z.object({ incidentId: z.number().int(), playbookI
 
 export function paramsModal(playbook: Playbook, incidentId: number): View {
   const blocks: KnownBlock[] = [
-    { type: "section", text: { type: "mrkdwn", text: `${escapeMrkdwn(playbook.description)}\n\n*Steps:* ${playbook.steps.map((s, i) => `${i + 1}. ${escapeMrkdwn(s.title)}${s.approval ? " :raised_hand:" : ""}`).join("  ")}` } },
+    { type: "section", text: { type: "mrkdwn", text: clipMrkdwn(`${escapeMrkdwn(playbook.description)}\n\n*Steps:* ${playbook.steps.map((s, i) => `${i + 1}. ${escapeMrkdwn(s.title)}${s.approval ? " :raised_hand:" : ""}`).join("  ")}`, SECTION_TEXT) } },
   ];
   for (const [name, spec] of Object.entries(playbook.params)) {
     const label = { type: "plain_text" as const, text: name };
@@ -59,7 +67,7 @@ export function paramsModal(playbook: Playbook, incidentId: number): View {
     title: { type: "plain_text", text: "Run playbook" },
     submit: { type: "plain_text", text: "Start" },
     close: { type: "plain_text", text: "Cancel" },
-    blocks: [{ type: "header", text: { type: "plain_text", text: playbook.title.slice(0, 150) } }, ...blocks],
+    blocks: [{ type: "header", text: { type: "plain_text", text: clipPlain(playbook.title, HEADER_TEXT) } }, ...blocks],
   };
 }
 
@@ -89,7 +97,7 @@ export function denyModal(buttonValue: string, stepTitle: string): View {
       {
         type: "input",
         block_id: "reason",
-        label: { type: "plain_text", text: `Why deny “${stepTitle}”?`.slice(0, 150) },
+        label: { type: "plain_text", text: clipPlain(`Why deny “${stepTitle}”?`, 150) },
         element: { type: "plain_text_input", action_id: "value", multiline: true, min_length: 3, max_length: 1000 },
       },
     ],

@@ -7,27 +7,55 @@ import type { PostmortemEdits } from "../../postmortem/postmortem-model.js";
 import type { Rendered } from "./incident-header.js";
 import { button } from "./buttons.js";
 import { escapeMrkdwn, link } from "./mrkdwn.js";
+import { clipPlain, escapeAndClip, HEADER_TEXT, SECTION_TEXT, slackLength } from "./text-limits.js";
 
 export const POSTMORTEM_ACTIONS = { edit: "postmortem_edit", regenerate: "postmortem_regenerate", discard: "postmortem_regenerate_fresh", publish: "postmortem_publish" } as const;
 export const POSTMORTEM_EDIT_CALLBACK = "postmortem_edit_submit";
 
-const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+// Said under a clipped section: the full text is in the Edit modal and in what gets published.
+const CLIPPED = "\n_(shortened here; Edit shows the full text)_";
+
+/**
+ * A titled section of outside text. Slack refuses a section over 3,000 characters of escaped
+ * text, so the text is escaped first and clipped by that measure (`&` counts as `&amp;`).
+ */
+function titledSection(title: string, text: string, placeholder: string): KnownBlock {
+  const head = `*${title}*\n`;
+  if (!text) return { type: "section", text: { type: "mrkdwn", text: `${head}_${placeholder}_` } };
+  const whole = escapeMrkdwn(text);
+  const body = slackLength(head) + slackLength(whole) <= SECTION_TEXT ? whole : `${escapeAndClip(text, SECTION_TEXT - slackLength(head) - slackLength(CLIPPED))}${CLIPPED}`;
+  return { type: "section", text: { type: "mrkdwn", text: `${head}${body}` } };
+}
+
+/** Whole lines while they fit in a section, then how many more there are. */
+function linesThatFit(head: string, lines: string[]): string {
+  let text = head;
+  for (const [i, line] of lines.entries()) {
+    const more = `\n_…and ${lines.length - i} more (Edit shows them all)_`;
+    const next = `${text}${i > 0 ? "\n" : ""}${line}`;
+    const roomForMore = i === lines.length - 1 ? 0 : slackLength(more);
+    if (slackLength(next) + roomForMore > SECTION_TEXT) return `${text}${more}`;
+    text = next;
+  }
+  return text;
+}
+
+/** Post-mortem text for a plain_text_input's initial_value, which Slack caps with the input's max_length. */
+const clip = clipPlain;
 
 export function postmortemPreview(incident: Incident, draft: PostmortemDraft, prUrl: string | null): Rendered {
   const value = JSON.stringify({ incidentId: incident.id });
   const model = draft.model;
-  const section = (title: string, text: string, placeholder: string): KnownBlock => ({
-    type: "section",
-    text: { type: "mrkdwn", text: `*${title}*\n${text ? escapeMrkdwn(clip(text, 2800)) : `_${placeholder}_`}` },
-  });
-  const remediations = model.remediations.map((r) => `• ${escapeMrkdwn(r.text)}${r.issue ? ` (${link(r.issue.url, r.issue.text)})` : ""}`).join("\n");
+  const section = titledSection;
+  // Each remediation on its own line, itself clipped so that one long one cannot crowd out the rest.
+  const remediations = model.remediations.map((r) => `• ${escapeAndClip(r.text, 500)}${r.issue ? ` (${link(r.issue.url, r.issue.text)})` : ""}`);
   const entries = model.timeline.reduce((n, day) => n + day.entries.length, 0);
   const blocks: KnownBlock[] = [
-    { type: "header", text: { type: "plain_text", text: clip(`Post-mortem draft: ${humanId(incident)}`, 150) } },
+    { type: "header", text: { type: "plain_text", text: clipPlain(`Post-mortem draft: ${humanId(incident)}`, HEADER_TEXT) } },
     { type: "context", elements: [{ type: "mrkdwn", text: `\`${draft.filename}\` · ${entries} timeline entries · durations: acknowledge ${model.durations.acknowledge}, mitigate ${model.durations.mitigate}, resolve ${model.durations.resolve}${prUrl ? ` · ${link(prUrl, "pull request")}` : ""}` }] },
     section("TL;DR", model.tldr, "not written yet"),
     section("Root cause", model.rootCause, "not written yet: use Edit, or `/incident rootcause <text>`"),
-    { type: "section", text: { type: "mrkdwn", text: `*Remediations*\n${remediations ? clip(remediations, 2800) : "_none yet: `/incident followup <text>` adds one_"}` } },
+    { type: "section", text: { type: "mrkdwn", text: remediations.length > 0 ? linesThatFit("*Remediations*\n", remediations) : "*Remediations*\n_none yet: `/incident followup <text>` adds one_" } },
     {
       type: "actions",
       block_id: `postmortem_${incident.id}`,
@@ -51,6 +79,23 @@ const fields: { key: keyof PostmortemEdits; block: string; label: string; requir
   { key: "wentWell", block: "went_well", label: "What went well", required: false },
   { key: "wentPoorly", block: "went_poorly", label: "What went poorly", required: false },
 ];
+
+/**
+ * What the Edit button opens at once: Slack's trigger_id lasts 3 s, and drafting reads the record
+ * and people's names from Slack first, so the form arrives by views.update when it is ready
+ * (https://docs.slack.dev/surfaces/modals#updating_views). It has no Save, so nothing half-loaded
+ * can be submitted.
+ */
+export function postmortemLoadingModal(incidentId: number, note = "Drafting from the incident's record…"): View {
+  return {
+    type: "modal",
+    callback_id: POSTMORTEM_EDIT_CALLBACK,
+    private_metadata: JSON.stringify({ incidentId }),
+    title: { type: "plain_text", text: "Edit post-mortem" },
+    close: { type: "plain_text", text: "Cancel" },
+    blocks: [{ type: "section", text: { type: "mrkdwn", text: `:hourglass_flowing_sand: ${escapeMrkdwn(note)}` } }],
+  };
+}
 
 export function postmortemEditModal(incident: Incident, sections: Required<PostmortemEdits>): View {
   return {

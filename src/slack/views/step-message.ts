@@ -6,6 +6,7 @@ import type { PlaybookRun, StepRun, StepState } from "../../domain/playbook-run.
 import { formatClock } from "../../domain/time-format.js";
 import { button } from "./buttons.js";
 import { escapeMrkdwn, userMention } from "./mrkdwn.js";
+import { escapeAndClip, SECTION_TEXT } from "./text-limits.js";
 import type { Rendered } from "./incident-header.js";
 
 export const STEP_ACTIONS = { approve: "step_approve", deny: "step_deny", rerequest: "step_rerequest", retry: "step_retry", skip: "step_skip", abort: "run_abort" } as const;
@@ -42,7 +43,7 @@ export function stepMessage(run: PlaybookRun, step: StepRun & { progress?: strin
     { type: "section", text: { type: "mrkdwn", text: `*${escapeMrkdwn(title)}*  ${badge[step.state]}\n_${escapeMrkdwn(run.playbook.title)}_ · \`${def.action}\`` } },
   ];
   if (step.plan) {
-    blocks.push({ type: "section", text: { type: "mrkdwn", text: `*Plan:* ${escapeMrkdwn(step.plan.summary)}` } });
+    blocks.push({ type: "section", text: { type: "mrkdwn", text: `*Plan:* ${escapeAndClip(step.plan.summary, SECTION_TEXT - 10)}` } });
     for (const detail of step.plan.details.slice(0, 5)) {
       const body = detail.text.length > 2800 ? `${detail.text.slice(0, 2800)}\n…` : detail.text;
       blocks.push({ type: "section", text: { type: "mrkdwn", text: "```" + body.replaceAll("```", "ʼʼʼ") + "```" } });
@@ -63,7 +64,7 @@ export function stepMessage(run: PlaybookRun, step: StepRun & { progress?: strin
     if (stuck) blocks.push({ type: "section", text: { type: "mrkdwn", text: `:warning: ${stuck}` } });
   }
   if (step.state === "running" && step.progress) blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: `:hourglass: ${escapeMrkdwn(step.progress)}` }] });
-  if (step.error) blocks.push({ type: "section", text: { type: "mrkdwn", text: `*Why:* ${escapeMrkdwn(step.error).slice(0, 2900)}` } });
+  if (step.error) blocks.push({ type: "section", text: { type: "mrkdwn", text: `*Why:* ${escapeAndClip(step.error, 2900)}` } });
   if (step.state === "succeeded" && step.output !== null && step.output !== undefined) {
     const output = JSON.stringify(step.output, null, 1);
     blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: `Output: \`${escapeMrkdwn(output.length > 500 ? `${output.slice(0, 500)}…` : output)}\`` }] });

@@ -3,6 +3,7 @@ import type { KnownBlock } from "@slack/types";
 import type { Incident } from "../../domain/incident.js";
 import type { TimelineEntry } from "../../domain/timeline.js";
 import { formatClock } from "../../domain/time-format.js";
+import { clipPlain, OPTION_TEXT } from "./text-limits.js";
 
 export const TIMELINE_EDIT_ACTION = "timeline_edit_select";
 
@@ -12,7 +13,7 @@ export function timelineEditPicker(incident: Incident, entries: TimelineEntry[],
     .filter((e) => !e.removedAt)
     .slice(-100)
     .map((e) => ({
-      text: { type: "plain_text" as const, text: `${formatClock(e.eventAt, timeZone)} ${e.text}`.slice(0, 75) },
+      text: { type: "plain_text" as const, text: clipPlain(`${formatClock(e.eventAt, timeZone)} ${e.text}`, OPTION_TEXT) },
       value: JSON.stringify({ incidentId: incident.id, entryId: e.id }),
     }));
   return {

@@ -19,6 +19,7 @@ import { compareEntries, type TimelineEntry } from "../../domain/timeline.js";
 import { formatClock, formatDateTime, formatDay, localDate } from "../../domain/time-format.js";
 import type { Rendered } from "./incident-header.js";
 import { escapeMrkdwn } from "./mrkdwn.js";
+import { clipMrkdwn } from "./text-limits.js";
 
 /** Slack caps a section at 3000 characters; the margin leaves room for the joining newlines. */
 const MAX_SECTION_CHARS = 2900;
@@ -137,8 +138,5 @@ function lengthOf(blocks: KnownBlock[]): number {
   return JSON.stringify(blocks).length;
 }
 
-/** Cut escaped mrkdwn without leaving half an entity (&am…) or half a mention or link (<@U…). */
-function clip(text: string, max: number): string {
-  if (text.length <= max) return text;
-  return `${text.slice(0, max - 1).replace(/<[^>]*$/, "").replace(/&[a-z]*$/, "")}…`;
-}
+/** Cut escaped mrkdwn without leaving half an entity (&am…), a mention or link (<@U…), or an emoji. */
+const clip = clipMrkdwn;
