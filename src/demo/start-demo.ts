@@ -89,7 +89,9 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     const signingSecret = randomBytes(16).toString("hex");
     const pagerdutySecret = randomBytes(16).toString("base64");
     const configFile = join(dataDir, "firebreak.yaml");
-    writeFileSync(configFile, "lifecycle:\n  archive_after_minutes: 1440\n");
+    // Cora and Dev are the DBAs: the shipped rebuild playbook asks the commander or the dba group.
+    const dbaGroup = slack.addUserGroup({ handle: "dba", name: "DBAs", users: [cora, dev] });
+    writeFileSync(configFile, `lifecycle:\n  archive_after_minutes: 1440\napprover_groups:\n  dba: { usergroup: ${dbaGroup} }\n`);
     const config = loadConfig(
       {
         PORT: "0",
@@ -126,7 +128,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       signingSecret,
       users: [
         { id: alex, name: "Alex Rivera", role: "on call" },
-        { id: cora, name: "Cora Chen", role: "incident commander" },
+        { id: cora, name: "Cora Chen", role: "DBA" },
         { id: dev, name: "Dev Patel", role: "DBA" },
       ],
       async page() {

@@ -49,7 +49,7 @@ describe("the sandbox page", () => {
     });
     const person = (role: string) => demo!.handles.users.find((u) => u.role === role)!;
     const alex = person("on call");
-    const cora = person("incident commander");
+    const cora = demo!.handles.users.find((u) => u.name === "Cora Chen")!;
     const composer = page.getByTestId("composer");
     const say = async (text: string) => {
       await composer.fill(text);
@@ -101,10 +101,7 @@ describe("the sandbox page", () => {
     await ephemeral("someone other than the person who started the run").waitFor(WAIT);
     await page.screenshot({ path: join(SCREENSHOTS, "two-person-rule-refusal.png") });
 
-    // Typed as a person types it; the page sends the mention as <@U…|cora>.
-    await say(`/incident commander @${cora.name}`);
-    await header.filter({ hasText: `@${cora.name}` }).waitFor(WAIT);
-
+    // Cora is a DBA, and the rebuild step asks the commander or the dba group.
     await page.getByTestId("user-switcher").selectOption(cora.id);
     await page.getByTestId("me-name").filter({ hasText: cora.name }).waitFor(WAIT);
     await approve(rebuildStep);

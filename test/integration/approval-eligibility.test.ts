@@ -62,8 +62,8 @@ async function newIncident(): Promise<{ incident: Incident; channel: string }> {
 }
 
 const post = (h: Harness, init: RequestInit) => fetch(`${h.base}/slack/events`, init);
-const click = (h: Harness, actionId: string, value: string, userId: string, channelId: string) => post(h, interaction(SIGNING_SECRET, buttonClick({ actionId, value, userId, channelId })));
-const command = async (h: Harness, userId: string, channelId: string, text: string) => (await (await post(h, slashCommand(SIGNING_SECRET, { text, userId, channelId }))).json()) as { text: string };
+const click = (h: Harness, actionId: string, value: string, userId: string, channelId: string) => post(h, interaction(SIGNING_SECRET, buttonClick({ actionId, value, userId, channelId, triggerId: slack.issueTrigger() })));
+const command = async (h: Harness, userId: string, channelId: string, text: string) => (await (await post(h, slashCommand(SIGNING_SECRET, { text, userId, channelId, triggerId: slack.issueTrigger() }))).json()) as { text: string };
 
 /** Starts the guarded playbook the way a person does: choose it, submit its (empty) form. */
 async function startRun(h: Harness, incident: Incident, channel: string, userId = people.req): Promise<void> {

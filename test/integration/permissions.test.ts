@@ -46,10 +46,10 @@ afterAll(async () => {
 
 const post = (init: RequestInit) => fetch(`${h.base}/slack/events`, init);
 async function command(userId: string, text: string): Promise<string> {
-  const body = await (await post(slashCommand(SIGNING_SECRET, { text, userId, channelId: channel }))).text();
+  const body = await (await post(slashCommand(SIGNING_SECRET, { text, userId, channelId: channel, triggerId: slack.issueTrigger() }))).text();
   return body ? (JSON.parse(body) as { text: string }).text : "";
 }
-const click = (actionId: string, value: string, userId: string) => post(interaction(SIGNING_SECRET, buttonClick({ actionId, value, userId, channelId: channel })));
+const click = (actionId: string, value: string, userId: string) => post(interaction(SIGNING_SECRET, buttonClick({ actionId, value, userId, channelId: channel, triggerId: slack.issueTrigger() })));
 async function submitLatest(callbackId: string, userId: string, values: Record<string, unknown>): Promise<unknown> {
   const view = await eventually(() => slack.views().filter((v) => v.callback_id === callbackId).at(-1), Boolean);
   const body = await (await post(interaction(SIGNING_SECRET, viewSubmitted(view!, userId, values)))).text();

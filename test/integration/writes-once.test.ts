@@ -146,7 +146,7 @@ describe("a status update", () => {
     const summary = `Index rebuilt (${tag}); CPU falling.`;
     h.slack.failNext("chat.postMessage", fault);
     const opened = h.slack.views().length;
-    await fetch(`${h.base}/slack/events`, slashCommand(SIGNING_SECRET, { text: "update", userId: oncallUser, channelId: channel }));
+    await fetch(`${h.base}/slack/events`, slashCommand(SIGNING_SECRET, { text: "update", userId: oncallUser, channelId: channel, triggerId: h.slack.issueTrigger() }));
     const view = await eventually(() => h.slack.views().slice(opened).find((v) => v.callback_id === "status_update"), Boolean);
     const values = {
       status: { value: { type: "static_select", selected_option: { value: "monitoring" } } },
