@@ -262,7 +262,7 @@ describe("playbooks/rebuild-invalid-index.yaml", () => {
       ["rebuild", "postgres.rebuild_index"],
       ["db_cpu_gate", "datadog.metric_gate"],
     ]);
-    expect(playbook.steps[1]).toMatchObject({ risky: true, timeout: "30m", approval: { from: ["commander"] }, verify: { action: "postgres.verify_index_valid" } });
+    expect(playbook.steps[1]).toMatchObject({ risky: true, timeout: "30m", approval: { from: ["commander", { group: "dba" }] }, verify: { action: "postgres.verify_index_valid" } });
   });
 
   it("passes the full check once datadog.metric_gate is registered", () => {

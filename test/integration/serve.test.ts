@@ -23,7 +23,7 @@ async function serve(env: Record<string, string>): Promise<{ cli: CliProcess; ba
       await cli.exited;
     }
   });
-  await cli.waitFor(/Firebreak listening/);
+  await cli.waitFor(/Firebreak listening/, 60_000);
   return { cli, base: `http://127.0.0.1:${port}` };
 }
 
@@ -45,10 +45,13 @@ describe("firebreak serve", () => {
     expect(cli.output()).not.toMatch(/\n\s+at /);
   });
 
-  it("answers health, readiness and metrics on the embedded database, and Slack's signed requests", async () => {
+  it("answers health, readiness and metrics on the embedded database, and Slack's signed requests", { timeout: 120_000 }, async () => {
     const data = tempDir();
     cleanup.push(() => data.remove());
     const { cli, base } = await serve({ FIREBREAK_DATA_DIR: data.path });
+    // Creating the embedded database is CPU-bound and holds the event loop: on a loaded machine for
+    // long enough that requests queued behind it time out. Ask once it is done.
+    await cli.waitFor(/database ready/, 90_000);
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     const ready = await eventually(() => fetch(`${base}/readyz`), (r) => r.status === 200);
     expect(ready.status).toBe(200);

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSlackEmulator } from "../../src/emulators/slack/slack-emulator.js";
 import { spawnCli, type CliProcess } from "../helpers/cli-process.js";
-import { tempDir } from "../helpers/databases.js";
+import { createTestDatabaseUrl } from "../helpers/databases.js";
 import { freePort } from "../helpers/postgres-server.js";
 
 const slack = createSlackEmulator({ botToken: "xoxb-the-real-one" });
@@ -20,39 +20,40 @@ afterAll(async () => {
 });
 
 async function serve(env: Record<string, string>): Promise<{ cli: CliProcess; base: string }> {
-  const data = tempDir();
+  // A PostgreSQL server starts the process in a fraction of the embedded database's time.
+  const database = await createTestDatabaseUrl();
   const port = await freePort();
-  const cli = spawnCli(["serve"], { SLACK_SIGNING_SECRET: "s3cret", PORT: String(port), LOG_LEVEL: "info", FIREBREAK_DATA_DIR: data.path, ...env });
+  const cli = spawnCli(["serve"], { SLACK_SIGNING_SECRET: "s3cret", PORT: String(port), LOG_LEVEL: "info", DATABASE_URL: database, ...env });
   cleanup.push(async () => {
     if (cli.child.exitCode === null) {
       cli.child.kill("SIGKILL");
       await cli.exited;
     }
-    data.remove();
   });
-  await cli.waitFor(/Firebreak listening/);
+  await cli.waitFor(/Firebreak listening/, 60_000);
   return { cli, base: `http://127.0.0.1:${port}` };
 }
 
 const logLines = (cli: CliProcess) => cli.output().split("\n").filter(Boolean).map((l) => JSON.parse(l) as { level: string; msg: string });
 const authGauge = async (base: string) => /^firebreak_slack_auth_ok (\d)$/m.exec(await (await fetch(`${base}/metrics`)).text())?.[1];
 
-describe("the Slack token check at start", () => {
+// Each case spawns `firebreak serve`; on a loaded machine that alone can take many seconds.
+describe("the Slack token check at start", { timeout: 120_000 }, () => {
   it("logs an error naming the fix and exposes firebreak_slack_auth_ok 0 for a token Slack refuses, and stays ready", async () => {
     const { cli, base } = await serve({ SLACK_BOT_TOKEN: "xoxb-mistyped", SLACK_API_URL: slack.url! });
-    await cli.waitFor(/Slack will not work until this is fixed/);
+    await cli.waitFor(/Slack will not work until this is fixed/, 60_000);
     const error = logLines(cli).find((l) => l.msg.includes("Slack will not work"))!;
     expect(error.level).toBe("error");
     expect(error.msg).toContain("invalid_auth");
     expect(error.msg).toContain("OAuth & Permissions");
     expect(await authGauge(base)).toBe("0");
-    await cli.waitFor(/database ready/);
+    await cli.waitFor(/database ready/, 60_000);
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
   });
 
   it("names the scopes the token lacks", async () => {
     const { cli, base } = await serve({ SLACK_BOT_TOKEN: "xoxb-narrow", SLACK_API_URL: narrowSlack.url! });
-    await cli.waitFor(/Slack will not work until this is fixed/);
+    await cli.waitFor(/Slack will not work until this is fixed/, 60_000);
     const error = logLines(cli).find((l) => l.msg.includes("Slack will not work"))!;
     expect(error.msg).toContain("channels:manage");
     expect(error.msg).toContain("pins:write");
@@ -62,7 +63,7 @@ describe("the Slack token check at start", () => {
 
   it("sets firebreak_slack_auth_ok 1 for a good token", async () => {
     const { cli, base } = await serve({ SLACK_BOT_TOKEN: "xoxb-the-real-one", SLACK_API_URL: slack.url! });
-    await cli.waitFor(/Slack accepted the bot token/);
+    await cli.waitFor(/Slack accepted the bot token/, 60_000);
     expect(await authGauge(base)).toBe("1");
     expect(logLines(cli).filter((l) => l.level === "error" || l.level === "fatal")).toEqual([]);
   });
