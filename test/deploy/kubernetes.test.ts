@@ -83,10 +83,10 @@ describe("deploy/kubernetes", () => {
   });
 
   it("runs two replicas, spread over nodes and zones, that a drain never takes both of", () => {
-    const deployment = find("Deployment") as JsonObject & { spec: { replicas: number; selector: { matchLabels: Record<string, string> }; template: { spec: { topologySpreadConstraints: { topologyKey: string }[] } } } };
+    const deployment = find("Deployment") as unknown as { spec: { replicas: number; selector: { matchLabels: Record<string, string> }; template: { spec: { topologySpreadConstraints: { topologyKey: string }[] } } } };
     expect(deployment.spec.replicas).toBe(2);
     expect(deployment.spec.template.spec.topologySpreadConstraints.map((t) => t.topologyKey).sort()).toEqual(["kubernetes.io/hostname", "topology.kubernetes.io/zone"]);
-    const pdb = find("PodDisruptionBudget") as JsonObject & { spec: { minAvailable: number; selector: { matchLabels: Record<string, string> } } };
+    const pdb = find("PodDisruptionBudget") as unknown as { spec: { minAvailable: number; selector: { matchLabels: Record<string, string> } } };
     expect(pdb.spec.minAvailable).toBe(1);
     expect(pdb.spec.selector.matchLabels).toEqual(deployment.spec.selector.matchLabels);
   });
