@@ -10,7 +10,7 @@ import { settings } from "../../src/config.js";
 const { $schema: _draft, ...schema } = JSON.parse(readFileSync("test/fixtures/schemas/compose-spec.json", "utf8")) as Record<string, unknown>;
 const compose = parse(readFileSync("compose.yaml", "utf8")) as {
   services: Record<string, {
-    image?: string; env_file?: ({ path: string } | string)[]; environment?: Record<string, string>; ports?: string[];
+    image?: string; env_file?: string | ({ path: string } | string)[]; environment?: Record<string, string>; ports?: string[];
     deploy?: { replicas?: number }; depends_on?: Record<string, { condition: string }>; volumes?: string[]; healthcheck?: object;
   }>;
   volumes?: Record<string, unknown>;
@@ -25,7 +25,7 @@ describe("compose.yaml", () => {
   it("runs two Firebreak replicas on the PostgreSQL service, configured from .env", () => {
     const firebreak = compose.services.firebreak!;
     expect(firebreak.deploy?.replicas).toBe(2);
-    expect(firebreak.env_file?.map((f) => (typeof f === "string" ? f : f.path))).toEqual([".env"]);
+    expect([firebreak.env_file ?? []].flat().map((f) => (typeof f === "string" ? f : f.path))).toEqual([".env"]);
     expect(firebreak.environment?.DATABASE_URL).toMatch(/^postgres:\/\/[^@]+@postgres:5432\/firebreak$/);
     expect(firebreak.depends_on?.postgres?.condition).toBe("service_healthy");
     // Every variable set here is one Firebreak reads.
