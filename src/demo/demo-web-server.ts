@@ -56,6 +56,8 @@ export async function startDemoWebServer(handles: DemoHandles, port: number): Pr
       send(res, { status: 500, body: { error: String(error) } });
     });
   });
+  // Clients close idle connections first (see src/http/server.ts): no reset under a reused one.
+  server.keepAliveTimeout = 65_000;
   // The event stream stays open; a comment now and then keeps idle-connection reapers off it.
   const keepAlive = setInterval(() => streams.forEach((s) => s.write(": keep-alive\n\n")), 15_000);
   const close = async () => {

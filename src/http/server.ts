@@ -46,6 +46,10 @@ export function createHttpServer(options: { routes: Routes; log: Logger; metrics
   // Slow or idle clients must not pin sockets during an alert storm.
   server.requestTimeout = 30_000;
   server.headersTimeout = 10_000;
+  // Idle keep-alive connections outlive the client's or load balancer's idle timeout (AWS's ALB
+  // keeps 60 s), so the client closes first; with Node's 5 s default a request sent on a connection
+  // the server is closing is reset, and the sender sees an error instead of an answer.
+  server.keepAliveTimeout = 65_000;
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const started = performance.now();

@@ -166,6 +166,8 @@ export async function startDatadogEmulator(options: DatadogEmulatorOptions = {})
       res.end(JSON.stringify({ errors: [String(err)] }));
     });
   });
+  // Clients close idle connections first (see src/http/server.ts): no reset under a reused one.
+  server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 

@@ -133,6 +133,8 @@ export async function startKubernetesEmulator(options: KubernetesEmulatorOptions
       res.end(JSON.stringify(failure(500, String(err), "InternalError")));
     });
   });
+  // Clients close idle connections first (see src/http/server.ts): no reset under a reused one.
+  server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.address() as AddressInfo).port;
   url = `https://127.0.0.1:${port}`;

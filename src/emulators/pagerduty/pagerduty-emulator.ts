@@ -274,6 +274,8 @@ export async function startPagerdutyEmulator(options: PagerdutyEmulatorOptions =
       res.end(JSON.stringify({ error: { message: String(err), code: 2000 } }));
     });
   });
+  // Clients close idle connections first (see src/http/server.ts): no reset under a reused one.
+  server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 

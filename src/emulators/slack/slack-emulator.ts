@@ -141,6 +141,8 @@ export function createSlackEmulator(options: SlackEmulatorOptions = {}): SlackEm
     async start(port = 0) {
       if (server) throw new Error("The Slack emulator is already started.");
       const listening = createServer((req, res) => void handle(req, res));
+      // Clients close idle connections first (see src/http/server.ts): no reset under a reused one.
+      listening.keepAliveTimeout = 65_000;
       await new Promise<void>((resolve, reject) => {
         listening.once("error", reject);
         listening.listen(port, "127.0.0.1", () => resolve());
