@@ -65,6 +65,8 @@ it("runs the guarded step only after the commander approves, and only once", asy
   expect((await w.store.runs.get(runId))!.steps[0]).toMatchObject({ state: "awaiting_approval", approvals: [] });
 
   expect(await decideStep(w.engine.deps, { decision: "approve", userId: ADA, shown })).toEqual({ ok: true });
+  // Approved and not yet run: the worker reads that from the database, not from its memory.
+  expect(await w.engine.worker.idleNow()).toBe("1 step(s) ready, running or rolling back");
   await w.settle();
   const run = (await w.store.runs.get(runId))!;
   expect(run.state).toBe("succeeded");
