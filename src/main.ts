@@ -24,13 +24,14 @@ import { PAGERDUTY_NOTE_JOB, pagerdutyNoteJob } from "./incidents/pagerduty-note
 import { DATADOG_DELIVERY_JOB, PAGERDUTY_DELIVERY_JOB, processDeliveryJob } from "./incidents/process-delivery.js";
 import { createJobRunner, type JobRunner, type JobRunnerOptions } from "./jobs/job-runner.js";
 import { RETENTION_JOB, retentionJob, scheduleRetention } from "./jobs/retention-job.js";
+import { untilIdle } from "./jobs/until-idle.js";
 import type { Logger } from "./log.js";
 import { createMetrics } from "./metrics.js";
 import { createPlaybookEngine } from "./playbooks/engine/create-engine.js";
 import { DEFAULT_POSTMORTEM_TEMPLATE, loadPostmortemTemplate } from "./postmortem/load-template.js";
 import { PUBLISH_POSTMORTEM_JOB } from "./postmortem/postmortem-flows.js";
 import { publishPostmortemJob } from "./postmortem/publish-job.js";
-import type { StepWorkerOptions } from "./playbooks/engine/step-worker.js";
+import type { StepWorker, StepWorkerOptions } from "./playbooks/engine/step-worker.js";
 import { firebreakActions } from "./playbooks/firebreak-actions.js";
 import { loadPlaybooks } from "./playbooks/load-playbooks.js";
 import { checkSlackAuth } from "./slack/check-slack-auth.js";
@@ -62,6 +63,8 @@ export interface Firebreak {
   start(): Promise<{ port: number }>;
   /** Resolves once the database is open and migrated and background work has started. */
   ready(): Promise<Store>;
+  /** Resolves once no job or step is running or due, here or on another replica (tests wait on this, not on time). */
+  idle(options?: { timeoutMs?: number }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -73,7 +76,7 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
   let store: Store | undefined;
   let deps: AppDeps | undefined;
   let runner: JobRunner | undefined;
-  let stepWorker: { stop(): Promise<void> } | undefined;
+  let stepWorker: StepWorker | undefined;
   let lastDatabaseError = "database: connecting";
 
   for (const integration of describeIntegrations(config)) {
@@ -231,6 +234,10 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
       return { port };
     },
     ready: () => storeReady,
+    async idle(idleOptions) {
+      await storeReady;
+      await untilIdle([runner!, stepWorker!], idleOptions);
+    },
     async stop() {
       abort.abort(new Error("stopping"));
       await http.close();

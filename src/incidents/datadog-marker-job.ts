@@ -5,6 +5,7 @@ import { z } from "zod";
 import type { DatadogEvent, DatadogPort } from "../adapters/datadog.js";
 import type { Repositories } from "../adapters/store/store.js";
 import type { JobContext } from "../jobs/job-runner.js";
+import { validateWith } from "../parse-json.js";
 
 export const DATADOG_MARKER_JOB = "datadog.marker";
 
@@ -25,7 +26,7 @@ const payloadSchema = z.object({
 
 export function datadogMarkerJob(datadog: DatadogPort) {
   return async (payload: unknown, context: JobContext): Promise<void> => {
-    const event = payloadSchema.parse(payload);
+    const event = validateWith(payloadSchema, payload, "a Datadog marker job's payload");
     // Datadog refuses events more than 18 hours old; a marker that late has no place on a graph.
     if (context.now.getTime() - event.dateHappened.getTime() > 17 * 3_600_000) {
       context.log.warn({ title: event.title }, "dropping a Datadog marker that could not be posted within 17 hours");

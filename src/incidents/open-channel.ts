@@ -18,6 +18,7 @@ import { findResponders, inviteAll } from "./invite-responders.js";
 import { PAGERDUTY_NOTE_JOB } from "./pagerduty-note.js";
 import { VendorError } from "./ports.js";
 import { CLOCK_MARGIN_MS, postOnce } from "./post-once.js";
+import { validateWith } from "../parse-json.js";
 
 // Slack's conversations.create is Tier 2 (about 20 a minute per workspace); stay under it.
 export const CHANNELS_PER_MINUTE = 18;
@@ -27,7 +28,7 @@ const payloadSchema = z.object({ incidentId: z.number().int(), invite: z.array(z
 
 export function openChannelJob(deps: IncidentDeps) {
   return async (payload: unknown, context: JobContext): Promise<void> => {
-    const { incidentId, invite } = payloadSchema.parse(payload);
+    const { incidentId, invite } = validateWith(payloadSchema, payload, "an open-channel job's payload");
     let incident = await deps.store.incidents.get(incidentId);
     if (!incident) throw new Error(`incident ${incidentId} does not exist`);
     const log = context.log.child({ incidentId });

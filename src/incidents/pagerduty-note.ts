@@ -5,6 +5,7 @@ import { humanId, type Incident } from "../domain/incident.js";
 import type { JobContext } from "../jobs/job-runner.js";
 import type { IncidentDeps } from "./deps.js";
 import type { PagingPort } from "./ports.js";
+import { validateWith } from "../parse-json.js";
 
 export const PAGERDUTY_NOTE_JOB = "incident.pagerduty-note";
 
@@ -23,7 +24,7 @@ export async function addNoteOnce(paging: PagingPort, pagerdutyIncidentId: strin
 
 export function pagerdutyNoteJob(deps: IncidentDeps) {
   return async (payload: unknown, context: JobContext): Promise<void> => {
-    const { incidentId, reason } = payloadSchema.parse(payload);
+    const { incidentId, reason } = validateWith(payloadSchema, payload, "a PagerDuty note job's payload");
     const incident = await deps.store.incidents.get(incidentId);
     if (!incident?.pagerdutyIncidentId || !deps.paging) return;
     const sourceKey = `pagerduty:note:${reason}`;

@@ -7,6 +7,7 @@ import { datadogPayloadSchema, toAlertEvent } from "../sources/datadog.js";
 import type { IncidentDeps } from "./deps.js";
 import { recordDatadogAlert } from "./record-datadog-alert.js";
 import { recordPagerdutyEvent, type PageOutcome } from "./record-pagerduty-event.js";
+import { validateWith } from "../parse-json.js";
 
 export { DATADOG_DELIVERY_JOB, PAGERDUTY_DELIVERY_JOB } from "./delivery-jobs.js";
 
@@ -14,7 +15,7 @@ const payloadSchema = z.object({ deliveryId: z.string() });
 
 export function processDeliveryJob(deps: IncidentDeps, source: "pagerduty" | "datadog") {
   return async (payload: unknown, context: JobContext): Promise<void> => {
-    const { deliveryId } = payloadSchema.parse(payload);
+    const { deliveryId } = validateWith(payloadSchema, payload, "a delivery job's payload");
     const delivery = await deps.store.deliveries.get(source, deliveryId);
     if (!delivery) throw new Error(`delivery ${source}/${deliveryId} is missing`);
     const result: PageOutcome =

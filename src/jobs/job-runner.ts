@@ -48,6 +48,8 @@ export interface JobRunner {
   nudge(): void;
   /** Runs due jobs until none is left (tests and one-off commands). */
   drain(): Promise<number>;
+  /** True when this runner is between rounds and no job (of its kinds, on any replica) is running or due. */
+  idleNow(): Promise<true | string>;
 }
 
 export const defaultBackoffMs = (attempt: number) => Math.min(1_000 * 2 ** (attempt - 1), 60_000) * (0.8 + Math.random() * 0.4);
@@ -96,10 +98,17 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     }
   }
 
+  // Rounds in progress here: a claimed job is "running" in the table, but the claim itself is in flight.
+  let rounds = 0;
   async function runBatch(): Promise<number> {
-    const claimed = await jobs.claim({ owner, now: now(), leaseMs, limit: options.concurrency ?? 4, kinds });
-    await Promise.all(claimed.map(runOne));
-    return claimed.length;
+    rounds++;
+    try {
+      const claimed = await jobs.claim({ owner, now: now(), leaseMs, limit: options.concurrency ?? 4, kinds });
+      await Promise.all(claimed.map(runOne));
+      return claimed.length;
+    } finally {
+      rounds--;
+    }
   }
 
   const loop = createPollLoop(async () => (await runBatch()) > 0, {
@@ -115,6 +124,13 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       let total = 0;
       for (let n = await runBatch(); n > 0; n = await runBatch()) total += n;
       return total;
+    },
+    async idleNow() {
+      if (rounds > 0) return "the job runner is in a round";
+      const busy = await jobs.busy(now(), kinds);
+      // A round may have started while the table was read; only a quiet runner counts.
+      if (busy > 0) return `${busy} job(s) running or due`;
+      return rounds > 0 ? "the job runner is in a round" : true;
     },
   };
 }

@@ -10,12 +10,13 @@ import type { JobContext } from "../jobs/job-runner.js";
 import { draftPostmortem } from "./draft.js";
 import { postmortemRecord, recordSources, type PostmortemDeps } from "./postmortem-flows.js";
 import { publishPostmortem, type GithubPort } from "./publish.js";
+import { validateWith } from "../parse-json.js";
 
 const payloadSchema = z.object({ incidentId: z.number().int(), userId: z.string() });
 
 export function publishPostmortemJob(deps: PostmortemDeps, github: GithubPort) {
   return async (payload: unknown, context: JobContext): Promise<void> => {
-    const { incidentId, userId } = payloadSchema.parse(payload);
+    const { incidentId, userId } = validateWith(payloadSchema, payload, "a post-mortem publish job's payload");
     const incident = await deps.store.incidents.get(incidentId);
     if (!incident || !deps.github) return;
     // The committed document lives in the pull request; linking to itself would change it on every publish.

@@ -22,6 +22,11 @@ export interface Harness {
   store: Store;
   incidentsChannel: string;
   logs: string[];
+  /**
+   * Resolves once no job or step is running or due (read from the database, so the other
+   * replicas' work counts too). Assert "nothing more happened" after this, never after a sleep.
+   */
+  drain(options?: { timeoutMs?: number }): Promise<void>;
   /** Stops this Firebreak and starts a new one on the same database and emulators. */
   restart(): Promise<void>;
   stop(): Promise<void>;
@@ -99,6 +104,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     },
     incidentsChannel,
     logs,
+    drain: (drainOptions) => firebreak.idle(drainOptions),
     async restart() {
       await firebreak.stop();
       await boot();

@@ -66,7 +66,9 @@ it("runs the step exactly once however many approve clicks arrive, on whichever 
     async () => (await a.store.timeline.list(incident.id)).filter((e) => e.text === "guarded note ran"),
     (n) => n.length >= 1,
   );
-  await new Promise((r) => setTimeout(r, 500)); // give any duplicate a chance to show itself
+  // Any duplicate would be a step or job running or due; once both replicas are idle, none is.
+  await a.drain();
+  await b.drain();
   expect((await a.store.timeline.list(incident.id)).filter((e) => e.text === "guarded note ran")).toHaveLength(notes.length);
   expect(notes).toHaveLength(1);
 

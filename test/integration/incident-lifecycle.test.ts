@@ -123,7 +123,7 @@ it("runs from page to resolve with every command, recording a timeline correct t
   for (const type of ["incident.acknowledged", "incident.resolved"]) {
     await fetch(`${h.base}/webhooks/pagerduty`, pagerdutyDelivery(pagerdutyEvent(type, { incidentId: "PLIFE" }), PD_SECRETS[0]!));
   }
-  await new Promise((r) => setTimeout(r, 400));
+  await h.drain();
   expect((await command(cora, channel, "status monitoring")).text).toContain("is resolved, so you can't change its status");
 
   const final = (await h.store.incidents.get(declared.id))!;

@@ -187,7 +187,7 @@ describe("a PagerDuty incident.triggered", () => {
     // PagerDuty retries a failed delivery later, so an acknowledgement can overtake its trigger.
     const ack = pagerdutyEvent("incident.acknowledged", { incidentId: "PEARLY1" });
     expect((await post("/webhooks/pagerduty", pagerdutyDelivery(ack, PD_SECRETS[0]!))).status).toBe(202);
-    await new Promise((r) => setTimeout(r, 300));
+    await h.drain();
     expect(await h.store.incidents.byPagerdutyIncident("PEARLY1")).toBeUndefined();
     await post("/webhooks/pagerduty", pagerdutyDelivery(pagerdutyEvent("incident.triggered", { incidentId: "PEARLY1", title: "Early ack" }), PD_SECRETS[0]!));
     const incident = (await eventually(() => h.store.incidents.byPagerdutyIncident("PEARLY1"), Boolean))!;

@@ -47,7 +47,8 @@ it("nudges once across two replicas, keeps the reminder across a restart, and ar
   // 21 minutes without an update: both replicas poll the jobs table; one nudge is posted.
   clock = new Date("2026-06-01T12:21:00Z");
   await eventually(() => nudges(channel), (n) => n.length >= 1);
-  await new Promise((r) => setTimeout(r, 500));
+  await a.drain();
+  await b.drain();
   expect(nudges(channel)).toHaveLength(1);
   expect(nudges(channel)[0]!.text).toContain("no status update for 21 minutes");
 
@@ -65,10 +66,11 @@ it("nudges once across two replicas, keeps the reminder across a restart, and ar
   await fetch(`${c.base}/slack/events`, interaction(SIGNING_SECRET, viewSubmitted(modal!, commander, { resolution: { value: { type: "plain_text_input", value: "Rolled back the bad deploy" } } })));
   await eventually(() => c.store.incidents.get(incident.id), (i) => i?.status === "resolved");
   clock = new Date("2026-06-01T13:30:00Z");
-  await new Promise((r) => setTimeout(r, 300));
+  await c.drain();
   expect(slack.channel(channel)!.is_archived).toBe(false);
   clock = new Date("2026-06-01T13:42:00Z");
   await eventually(() => slack.channel(channel)!.is_archived, Boolean);
+  await c.drain(); // the archive job records it on the timeline after Slack's answer
   expect(nudges(channel)).toHaveLength(2);
   expect(slack.calls("conversations.archive")).toHaveLength(1);
   // The timeline entry is written once Slack has answered the archive, so it can trail it.

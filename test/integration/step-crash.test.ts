@@ -8,6 +8,7 @@ import { spawnCli, type CliProcess } from "../helpers/cli-process.js";
 import { createTestDatabaseUrl, tempDir } from "../helpers/databases.js";
 import { eventually, SIGNING_SECRET } from "../helpers/harness.js";
 import { writePlaybookConfig } from "../helpers/playbook-dir.js";
+import { storeIdle } from "../helpers/store-idle.js";
 import { freePort } from "../helpers/postgres-server.js";
 import { buttonClick, interaction, viewSubmitted } from "../helpers/slack-payloads.js";
 
@@ -66,6 +67,8 @@ it("marks a step interrupted after its worker is killed mid-step, and does not r
 
   // The dead worker's lease would run out after its 30 s; move its expiry to now instead of waiting.
   await store.sql.query("UPDATE step_runs SET lease_expires_at = now() - interval '1 second' WHERE run_id = $1", [runId]);
+  // So would the lease on any job it held (a step's progress render), which is then run again.
+  await store.sql.query("UPDATE jobs SET lease_expires_at = now() - interval '1 second' WHERE status = 'running'");
   await serve();
 
   const step = await eventually(async () => (await store.runs.get(runId!))!.steps[0]!, (s) => s.state === "interrupted", 15_000);
@@ -76,7 +79,7 @@ it("marks a step interrupted after its worker is killed mid-step, and does not r
   const timeline = (await store.timeline.list(incident.id)).map((e) => e.text);
   expect(timeline).toContain("Step “Make the slow change” was interrupted: its outcome is unknown, waiting for a decision");
   expect(timeline.some((t) => t.includes("succeeded"))).toBe(false);
-  // Still not re-run a moment later.
-  await new Promise((r) => setTimeout(r, 1_500));
+  // Still not re-run once the new process has nothing left to do.
+  await storeIdle(store);
   expect((await store.runs.get(runId!))!.steps[0]).toMatchObject({ state: "interrupted", attempt: 1 });
 });

@@ -1,7 +1,6 @@
 // Two Firebreak replicas on one PostgreSQL and one Slack workspace, hit at the same moment with
 // the same pages and the same clicks: one incident, one channel, one timeline entry per source,
 // one run and one execution of each step — whichever replica each request reached.
-import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createSlackEmulator, type SlackEmulator } from "../../src/emulators/slack/slack-emulator.js";
 import { createTestDatabaseUrl, tempDir } from "../helpers/databases.js";
@@ -43,6 +42,11 @@ afterAll(async () => {
 });
 
 const both = () => [a, b, a, b];
+/** Both replicas idle: no job or step running or due anywhere, so any duplicate has shown itself. */
+const drainBoth = async () => {
+  await a.drain();
+  await b.drain();
+};
 const post = (replica: Harness, path: string, init: RequestInit) => fetch(`${replica.base}${path}`, init).then(async (r) => (await r.arrayBuffer(), r.status));
 const createdChannels = () => slack.calls("conversations.create").filter((c) => c.response.body.ok === true).map((c) => String(c.args.name));
 
@@ -72,7 +76,7 @@ it("turns the same pages, delivered to both replicas at once, into one incident 
   expect(new Set(await Promise.all(acks))).toEqual(new Set([202]));
   await eventually(async () => (await a.store.sql.query<{ n: number }>("SELECT count(*)::int AS n FROM timeline_entries WHERE kind = 'acknowledged'"))[0]!.n, (n) => n >= pdIds.length);
   await eventually(async () => (await a.store.incidents.list()).filter((i) => i.datadogMonitorId && ready(i)).length, (n) => n === 2, 20_000);
-  await sleep(500); // give a duplicate the chance to show itself
+  await drainBoth(); // a duplicate would be running or due now
 
   const incidents = await a.store.incidents.list();
   for (const id of pdIds) {
@@ -110,7 +114,7 @@ it("declares once when the declare form is submitted to both replicas at once", 
   expect(await Promise.all(both().map((replica) => post(replica, "/slack/events", interaction(SIGNING_SECRET, submission))))).toEqual([200, 200, 200, 200]);
 
   const incident = await eventually(async () => (await a.store.incidents.list()).find((i) => i.title === "Both replicas declare"), (i) => Boolean(i?.headerTs && i.announcementTs));
-  await sleep(500);
+  await drainBoth();
   expect((await a.store.incidents.list()).filter((i) => i.title === "Both replicas declare")).toHaveLength(1);
   expect(createdChannels().filter((name) => name.includes("both-replicas-declare"))).toHaveLength(1);
   expect((await a.store.timeline.list(incident!.id)).filter((e) => e.kind === "page")).toHaveLength(1);
@@ -142,7 +146,7 @@ it("runs an approved step once when approve clicks reach both replicas at once",
   expect(new Set(await Promise.all(clicks))).toEqual(new Set([200]));
 
   await eventually(async () => (await a.store.runs.get(runId!))!.state, (state) => state === "succeeded");
-  await sleep(500);
+  await drainBoth();
   const run = (await a.store.runs.get(runId!))!;
   expect(run.steps[0]).toMatchObject({ state: "succeeded", attempt: 1 });
   expect(run.steps[0]!.approvals).toHaveLength(1);
@@ -156,6 +160,6 @@ it("starts one run when the playbook form is submitted to both replicas at once"
   const submissions = both().map((replica) => post(replica, "/slack/events", interaction(SIGNING_SECRET, viewSubmitted(form, starter, {}))));
   expect(await Promise.all(submissions)).toEqual([200, 200, 200, 200]);
   await eventually(() => a.store.runs.forIncident(incident.id), (ids) => ids.length >= 1);
-  await sleep(500);
+  await drainBoth();
   expect(await a.store.runs.forIncident(incident.id), "one run for one submitted form").toHaveLength(1);
 });

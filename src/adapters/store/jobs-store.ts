@@ -107,6 +107,18 @@ export function createJobsStore(sql: SqlExecutor) {
       );
     },
 
+    /**
+     * How many jobs of `kinds` are running or due at `now`. Read from the table, not from a
+     * worker's memory, so another replica's work and a job left by a killed process count too.
+     */
+    async busy(now: Date, kinds?: readonly string[]): Promise<number> {
+      const [row] = await sql.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM jobs WHERE (status = 'running' OR (status = 'pending' AND run_at <= $1)) AND ($2::text[] IS NULL OR kind = ANY($2))",
+        [now, kinds ?? null],
+      );
+      return Number(row!.n);
+    },
+
     async get(id: number): Promise<Job | undefined> {
       return (await jobs("SELECT * FROM jobs WHERE id = $1", [id]))[0];
     },

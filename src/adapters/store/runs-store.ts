@@ -179,6 +179,12 @@ export function createRunsStore(sql: SqlExecutor) {
       return rows.map((r) => ({ runId: Number(r.run_id), position: Number(r.position) }));
     },
 
+    /** How many steps are ready to run, running or rolling back, in any worker (or none: a dead one's). */
+    async busy(): Promise<number> {
+      const [row] = await sql.query<{ n: number }>("SELECT count(*)::int AS n FROM step_runs WHERE state IN ('ready', 'running', 'rolling_back')");
+      return Number(row!.n);
+    },
+
     async setProgress(stepRunId: number, owner: string, progress: string): Promise<void> {
       await sql.query("UPDATE step_runs SET progress = $3 WHERE id = $1 AND lease_owner = $2", [stepRunId, owner, progress.slice(0, 500)]);
     },

@@ -12,12 +12,13 @@ import { ANNOUNCE_JOB } from "./record-notes.js";
 import { COMMAND_NOTICE_JOB, commandNoticeJob } from "./command-handover.js";
 import { ARCHIVE_JOB, PAGERDUTY_SYNC_JOB, REFRESH_HEADER_JOB, REMINDER_JOB, scheduleReminder, updateCadenceMinutes } from "./side-effects.js";
 import { incidentDurations } from "../../domain/durations.js";
+import { validateWith } from "../../parse-json.js";
 
 const incidentRef = z.object({ incidentId: z.number().int() });
 
 export function lifecycleJobs(deps: IncidentDeps): Record<string, JobHandler> {
   const load = async (payload: unknown) => {
-    const incident = await deps.store.incidents.get(incidentRef.parse(payload).incidentId);
+    const incident = await deps.store.incidents.get(validateWith(incidentRef, payload, "a lifecycle job's payload").incidentId);
     if (!incident) throw new Error("incident not found");
     return incident;
   };
@@ -42,7 +43,7 @@ export function lifecycleJobs(deps: IncidentDeps): Record<string, JobHandler> {
     },
 
     [ANNOUNCE_JOB]: async (payload, context: JobContext) => {
-      const { text } = z.object({ text: z.string() }).parse(payload);
+      const { text } = validateWith(z.object({ text: z.string() }), payload, "an announcement job's payload");
       const incident = await load(payload);
       // Each destination is recorded once done, so a retry after a failure does not post twice.
       for (const channel of [incident.channelId, deps.incidentsChannel].filter((c): c is string => Boolean(c))) {
@@ -54,10 +55,11 @@ export function lifecycleJobs(deps: IncidentDeps): Record<string, JobHandler> {
     },
 
     [PAGERDUTY_SYNC_JOB]: async (payload, context) => {
-      const change = z.discriminatedUnion("kind", [
-        z.object({ kind: z.enum(["acknowledged", "resolved"]) }),
-        z.object({ kind: z.literal("annotated"), content: z.string() }),
-      ]).parse(payload);
+      const change = validateWith(
+        z.discriminatedUnion("kind", [z.object({ kind: z.enum(["acknowledged", "resolved"]) }), z.object({ kind: z.literal("annotated"), content: z.string() })]),
+        payload,
+        "a PagerDuty sync job's payload",
+      );
       const incident = await load(payload);
       if (!incident.pagerdutyIncidentId || !deps.paging) return;
       const content = change.kind === "annotated" ? change.content : null;
@@ -78,7 +80,7 @@ export function lifecycleJobs(deps: IncidentDeps): Record<string, JobHandler> {
     },
 
     [REMINDER_JOB]: async (payload, context) => {
-      const { due } = z.object({ due: z.coerce.date() }).parse(payload);
+      const { due } = validateWith(z.object({ due: z.coerce.date() }), payload, "a reminder job's payload");
       const incident = await load(payload);
       if (incident.status === "resolved" || !incident.channelId) return;
       const lastUpdate = incident.lastUpdateAt ?? incident.declaredAt;

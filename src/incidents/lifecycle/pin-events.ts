@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { JobContext } from "../../jobs/job-runner.js";
 import type { IncidentDeps } from "../deps.js";
 import { addMessage, removePin } from "./record-notes.js";
+import { validateWith } from "../../parse-json.js";
 
 export const SLACK_EVENT_JOB = "slack.event";
 const PIN = "pushpin";
@@ -17,7 +18,7 @@ const reactionEvent = z.object({
 
 export function slackEventJob(deps: IncidentDeps) {
   return async (payload: unknown, context: JobContext): Promise<void> => {
-    const parsed = reactionEvent.safeParse(z.object({ event: z.unknown() }).parse(payload).event);
+    const parsed = reactionEvent.safeParse(validateWith(z.object({ event: z.unknown() }), payload, "a Slack event job's payload").event);
     if (!parsed.success) return; // an event type Firebreak does not act on
     const event = parsed.data;
     if (event.reaction !== PIN || event.item.type !== "message" || !event.item.channel || !event.item.ts) return;

@@ -4,6 +4,7 @@ import type { JobContext } from "../../jobs/job-runner.js";
 import { applyEvent } from "./apply-event.js";
 import { currentEligibleSet } from "./approver-set.js";
 import type { EngineDeps } from "./engine-deps.js";
+import { validateWith } from "../../parse-json.js";
 
 const payloadSchema = z.object({ runId: z.number().int(), position: z.number().int(), round: z.number().int() });
 
@@ -14,7 +15,7 @@ const payloadSchema = z.object({ runId: z.number().int(), position: z.number().i
  */
 export function expireApprovalJob(deps: EngineDeps) {
   return async (payload: unknown, _context: JobContext): Promise<void> => {
-    const { runId, position, round } = payloadSchema.parse(payload);
+    const { runId, position, round } = validateWith(payloadSchema, payload, "an expire-approval job's payload");
     const run = await deps.store.runs.get(runId);
     const step = run?.steps[position];
     if (!run || step?.state !== "awaiting_approval" || step.round !== round) return; // already decided

@@ -9,12 +9,13 @@ import { applyEvent } from "./apply-event.js";
 import { currentEligibleSet } from "./approver-set.js";
 import type { EngineDeps } from "./engine-deps.js";
 import { resolveWith, stepScope } from "./step-scope.js";
+import { validateWith } from "../../parse-json.js";
 
 const payloadSchema = z.object({ runId: z.number().int(), position: z.number().int() });
 
 export function prepareStepJob(deps: EngineDeps) {
   return async (payload: unknown, context: JobContext): Promise<void> => {
-    const { runId, position } = payloadSchema.parse(payload);
+    const { runId, position } = validateWith(payloadSchema, payload, "a prepare-step job's payload");
     const run = await deps.store.runs.get(runId);
     const step = run?.steps[position];
     if (!run || step?.state !== "preparing") return; // already prepared by an earlier attempt

@@ -24,6 +24,8 @@ export interface StepWorker {
   nudge(): void;
   /** Runs claimable steps and sweeps expired leases until there is nothing left (tests). */
   drain(): Promise<void>;
+  /** True when this worker runs nothing and no step (on any replica) is ready, running or rolling back. */
+  idleNow(): Promise<true | string>;
 }
 
 export function createStepWorker(deps: EngineDeps, options: StepWorkerOptions = {}): StepWorker {
@@ -100,14 +102,21 @@ export function createStepWorker(deps: EngineDeps, options: StepWorkerOptions = 
     }
   }
 
+  // Ticks in progress: between the claim's commit and `running.add` the step is ours but not listed.
+  let ticking = 0;
   async function tick(): Promise<boolean> {
-    await sweep();
-    const claim = await deps.store.runs.claim(owner, deps.now(), leaseMs);
-    if (!claim) return false;
-    const work = execute(claim).catch((error: unknown) => deps.log.error({ err: error, runId: claim.runId }, "step worker failed"));
-    running.add(work);
-    void work.finally(() => running.delete(work));
-    return true;
+    ticking++;
+    try {
+      await sweep();
+      const claim = await deps.store.runs.claim(owner, deps.now(), leaseMs);
+      if (!claim) return false;
+      const work = execute(claim).catch((error: unknown) => deps.log.error({ err: error, runId: claim.runId }, "step worker failed"));
+      running.add(work);
+      void work.finally(() => running.delete(work));
+      return true;
+    } finally {
+      ticking--;
+    }
   }
 
   const loop = createPollLoop(tick, {
@@ -126,6 +135,13 @@ export function createStepWorker(deps: EngineDeps, options: StepWorkerOptions = 
     async drain() {
       while (await tick()) await Promise.allSettled([...running]);
       await Promise.allSettled([...running]);
+    },
+    async idleNow() {
+      const here = () => (ticking > 0 || running.size > 0 ? `the step worker has ${running.size} step(s) in hand` : true);
+      if (here() !== true) return here();
+      const busy = await deps.store.runs.busy();
+      if (busy > 0) return `${busy} step(s) ready, running or rolling back`;
+      return here();
     },
   };
 }

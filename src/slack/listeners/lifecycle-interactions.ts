@@ -26,16 +26,16 @@ import {
 import { TIMELINE_EDIT_ACTION } from "../views/timeline-edit-picker.js";
 import { timelineReply } from "./lifecycle-commands.js";
 import { noticeModal, openThenFill } from "./open-modal.js";
-import { safeJson } from "./playbook-listeners.js";
 import { DATABASE_UNAVAILABLE, type AppDeps, type ListenerDeps } from "./slack-deps.js";
+import { tryParseJsonWith } from "../../parse-json.js";
 
 const incidentRef = z.object({ incidentId: z.number().int() });
 const entryRef = z.object({ incidentId: z.number().int(), entryId: z.number().int() });
 
 export function registerLifecycleInteractions(app: App, deps: ListenerDeps): void {
   const incidentFrom = async (flows: AppDeps | undefined, raw: string | undefined): Promise<Incident | undefined> => {
-    const ref = incidentRef.safeParse(safeJson(raw));
-    return ref.success && flows ? flows.store.incidents.get(ref.data.incidentId) : undefined;
+    const ref = tryParseJsonWith(incidentRef, raw, "an incident button's value");
+    return ref && flows ? flows.store.incidents.get(ref.incidentId) : undefined;
   };
   const tell = async (flows: AppDeps, channel: string | undefined, user: string, outcome: Outcome) => {
     if (!channel) return;
@@ -47,13 +47,13 @@ export function registerLifecycleInteractions(app: App, deps: ListenerDeps): voi
     await ack();
     // Modals open before anything is read: the trigger_id lasts 3 s. Note and Resolve need only
     // the incident's id, which the button carries; Update fills in once the incident is read.
-    const ref = incidentRef.safeParse(safeJson(action.value));
-    if (ref.success && action.action_id === HEADER_ACTIONS.note) return void (await client.views.open({ trigger_id: body.trigger_id, view: noteModal({ id: ref.data.incidentId }) }));
-    if (ref.success && action.action_id === HEADER_ACTIONS.resolve) return void (await client.views.open({ trigger_id: body.trigger_id, view: resolveModal({ id: ref.data.incidentId }) }));
-    if (ref.success && action.action_id === HEADER_ACTIONS.update) {
-      return openThenFill(client, body.trigger_id, noticeModal(`Update INC-${ref.data.incidentId}`, ":hourglass_flowing_sand: Reading the incident…"), async () => {
+    const ref = tryParseJsonWith(incidentRef, action.value, "a header button's value");
+    if (ref && action.action_id === HEADER_ACTIONS.note) return void (await client.views.open({ trigger_id: body.trigger_id, view: noteModal({ id: ref.incidentId }) }));
+    if (ref && action.action_id === HEADER_ACTIONS.resolve) return void (await client.views.open({ trigger_id: body.trigger_id, view: resolveModal({ id: ref.incidentId }) }));
+    if (ref && action.action_id === HEADER_ACTIONS.update) {
+      return openThenFill(client, body.trigger_id, noticeModal(`Update INC-${ref.incidentId}`, ":hourglass_flowing_sand: Reading the incident…"), async () => {
         const flows = deps();
-        const incident = flows && (await flows.store.incidents.get(ref.data.incidentId));
+        const incident = flows && (await flows.store.incidents.get(ref.incidentId));
         return incident ? statusUpdateModal(incident) : flows ? "That incident no longer exists." : DATABASE_UNAVAILABLE;
       });
     }
@@ -72,10 +72,10 @@ export function registerLifecycleInteractions(app: App, deps: ListenerDeps): voi
     await ack();
     const flows = deps();
     const channel = body.channel?.id;
-    const change = revertValue.safeParse(safeJson(action.value));
+    const change = tryParseJsonWith(revertValue, action.value, "a Revert button's value");
     if (!flows) return void (channel && (await deps()?.chat.postEphemeral(channel, body.user.id, { text: DATABASE_UNAVAILABLE })));
-    if (!change.success) return tell(flows, channel, body.user.id, { ok: false, reason: "This button is not one Firebreak can read; use `/incident commander @someone` instead." });
-    const outcome = await revertTakeover(flows, change.data, { userId: body.user.id });
+    if (!change) return tell(flows, channel, body.user.id, { ok: false, reason: "This button is not one Firebreak can read; use `/incident commander @someone` instead." });
+    const outcome = await revertTakeover(flows, change, { userId: body.user.id });
     await tell(flows, channel, body.user.id, outcome);
   });
 
@@ -141,9 +141,9 @@ export function registerLifecycleInteractions(app: App, deps: ListenerDeps): voi
   app.action<BlockStaticSelectAction>(TIMELINE_EDIT_ACTION, async ({ ack, body, action, client }) => {
     await ack();
     const flows = deps();
-    const ref = entryRef.safeParse(safeJson(action.selected_option?.value));
-    const incident = ref.success && flows ? await flows.store.incidents.get(ref.data.incidentId) : undefined;
-    const entry = ref.success && flows ? await flows.store.timeline.get(ref.data.entryId) : undefined;
+    const ref = tryParseJsonWith(entryRef, action.selected_option?.value, "a timeline entry choice");
+    const incident = ref && flows ? await flows.store.incidents.get(ref.incidentId) : undefined;
+    const entry = ref && flows ? await flows.store.timeline.get(ref.entryId) : undefined;
     if (!flows || !incident || !entry) return;
     const denied = await checkPermission(flows, incident, body.user.id, "timeline");
     if (denied) {

@@ -13,6 +13,7 @@ import {
   readParams,
 } from "../views/playbook-views.js";
 import { DATABASE_UNAVAILABLE, type AppDeps, type ListenerDeps } from "./slack-deps.js";
+import { tryParseJsonWith } from "../../parse-json.js";
 
 /** The answer to `/incident playbook [all]` in a channel: ephemeral blocks, or a sentence. */
 export async function playbookCommand(deps: AppDeps, channelId: string, all: boolean): Promise<{ text: string; blocks?: unknown[] }> {
@@ -36,20 +37,20 @@ export function registerPlaybookListeners(app: App, deps: ListenerDeps): void {
   app.action<BlockButtonAction>(PLAYBOOK_CHOOSE_ACTION, async ({ ack, body, action, client }) => {
     await ack();
     const flows = deps();
-    const choice = playbookChoice.safeParse(safeJson(action.value));
-    const playbook = choice.success ? flows?.engine.playbooks.find((p) => p.id === choice.data.playbookId) : undefined;
-    if (!flows || !choice.success || !playbook) {
+    const choice = tryParseJsonWith(playbookChoice, action.value, "a playbook button's value");
+    const playbook = choice ? flows?.engine.playbooks.find((p) => p.id === choice.playbookId) : undefined;
+    if (!flows || !choice || !playbook) {
       if (body.channel?.id) await flows?.chat.postEphemeral(body.channel.id, body.user.id, { text: "That playbook is no longer available; run `/incident playbook` again." });
       return;
     }
-    await client.views.open({ trigger_id: body.trigger_id, view: paramsModal(playbook, choice.data.incidentId) });
+    await client.views.open({ trigger_id: body.trigger_id, view: paramsModal(playbook, choice.incidentId) });
   });
 
   app.view(PLAYBOOK_PARAMS_CALLBACK, async ({ ack, view, body }) => {
     const flows = deps();
-    const choice = playbookChoice.safeParse(safeJson(view.private_metadata));
-    const playbook = choice.success ? flows?.engine.playbooks.find((p) => p.id === choice.data.playbookId) : undefined;
-    const incident = choice.success && flows ? await flows.store.incidents.get(choice.data.incidentId) : undefined;
+    const choice = tryParseJsonWith(playbookChoice, view.private_metadata, "the playbook form's metadata");
+    const playbook = choice ? flows?.engine.playbooks.find((p) => p.id === choice.playbookId) : undefined;
+    const incident = choice && flows ? await flows.store.incidents.get(choice.incidentId) : undefined;
     if (!flows || !playbook || !incident) {
       return ack({ response_action: "errors", errors: { [firstBlock(view)]: flows ? "This playbook or incident is no longer available." : DATABASE_UNAVAILABLE } });
     }
@@ -64,12 +65,4 @@ export function registerPlaybookListeners(app: App, deps: ListenerDeps): void {
 
 function firstBlock(view: { blocks: { block_id?: string }[] }): string {
   return view.blocks.find((b) => b.block_id?.startsWith("param_"))?.block_id ?? "param_";
-}
-
-export function safeJson(text: string | undefined): unknown {
-  try {
-    return JSON.parse(text ?? "");
-  } catch {
-    return undefined;
-  }
 }

@@ -5,8 +5,8 @@ import { z } from "zod";
 import type { Outcome } from "../../incidents/lifecycle/outcome.js";
 import { draftFor, regenerate, requestPublish, saveEdits, showPreview } from "../../postmortem/postmortem-flows.js";
 import { parsePostmortemEdit, POSTMORTEM_ACTIONS, POSTMORTEM_EDIT_CALLBACK, postmortemEditModal, postmortemLoadingModal } from "../views/postmortem-views.js";
-import { safeJson } from "./playbook-listeners.js";
 import { DATABASE_UNAVAILABLE, type ListenerDeps } from "./slack-deps.js";
+import { tryParseJsonWith } from "../../parse-json.js";
 
 const ref = z.object({ incidentId: z.number().int() });
 
@@ -15,15 +15,15 @@ export function registerPostmortemListeners(app: App, deps: ListenerDeps): void 
   // drafting waits on the database and on Slack (users.info, which may be rate limited).
   app.action<BlockButtonAction>(POSTMORTEM_ACTIONS.edit, async ({ ack, body, action, client }) => {
     await ack();
-    const parsed = ref.safeParse(safeJson(action.value));
-    if (!parsed.success) return;
-    const opened = await client.views.open({ trigger_id: body.trigger_id, view: postmortemLoadingModal(parsed.data.incidentId) });
+    const parsed = tryParseJsonWith(ref, action.value, "a post-mortem button's value");
+    if (!parsed) return;
+    const opened = await client.views.open({ trigger_id: body.trigger_id, view: postmortemLoadingModal(parsed.incidentId) });
     const viewId = opened.view?.id;
     if (!viewId) return;
     const flows = deps();
-    const incident = flows ? await flows.store.incidents.get(parsed.data.incidentId) : undefined;
+    const incident = flows ? await flows.store.incidents.get(parsed.incidentId) : undefined;
     if (!flows || !incident) {
-      await client.views.update({ view_id: viewId, view: postmortemLoadingModal(parsed.data.incidentId, flows ? "That incident no longer exists." : DATABASE_UNAVAILABLE) });
+      await client.views.update({ view_id: viewId, view: postmortemLoadingModal(parsed.incidentId, flows ? "That incident no longer exists." : DATABASE_UNAVAILABLE) });
       return;
     }
     const { draft } = await draftFor(flows, incident);
@@ -34,8 +34,8 @@ export function registerPostmortemListeners(app: App, deps: ListenerDeps): void 
   app.action<BlockButtonAction>(new RegExp(`^(${others.join("|")})$`), async ({ ack, body, action }) => {
     await ack();
     const flows = deps();
-    const parsed = ref.safeParse(safeJson(action.value));
-    const incident = parsed.success && flows ? await flows.store.incidents.get(parsed.data.incidentId) : undefined;
+    const parsed = tryParseJsonWith(ref, action.value, "a post-mortem button's value");
+    const incident = parsed && flows ? await flows.store.incidents.get(parsed.incidentId) : undefined;
     const channel = body.channel?.id;
     const tell = async (outcome: Outcome) => {
       if (channel) await flows?.chat.postEphemeral(channel, body.user.id, { text: outcome.ok ? (outcome.reply ?? "Done.") : `:no_entry_sign: ${outcome.reason}` }).catch(() => undefined);

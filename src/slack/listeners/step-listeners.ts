@@ -8,7 +8,7 @@ import { DENY_REASON_CALLBACK, denyModal, readDenyReason } from "../views/playbo
 import { STEP_ACTIONS } from "../views/step-message.js";
 import { noticeModal, openThenFill } from "./open-modal.js";
 import { DATABASE_UNAVAILABLE, type ListenerDeps } from "./slack-deps.js";
-import { safeJson } from "./playbook-listeners.js";
+import { tryParseJsonWith } from "../../parse-json.js";
 
 const buttonValue = z.object({ runId: z.number().int(), position: z.number().int().min(0), version: z.number().int(), round: z.number().int() });
 const STALE = "This button is not one Firebreak can read (the message may be from an older version). Use the latest step message in the channel.";
@@ -28,9 +28,9 @@ export function registerStepListeners(app: App, deps: ListenerDeps): void {
         // Not recorded: Slack shows the person an error, and they can press again.
         throw new Error(flows ? "a step button outside a channel" : "database unavailable");
       }
-      const shown = buttonValue.safeParse(safeJson(action.value));
+      const shown = tryParseJsonWith(buttonValue, action.value, "a step button's value");
       // The decision is saved before Slack hears back, so a crash cannot lose a click it saw accepted.
-      const result = shown.success ? await decideStep(flows.engine, { decision, userId: body.user.id, shown: shown.data }) : { ok: false as const, reason: STALE };
+      const result = shown ? await decideStep(flows.engine, { decision, userId: body.user.id, shown: shown }) : { ok: false as const, reason: STALE };
       await ack();
       if (!result.ok) await flows.chat.postEphemeral(channelId, body.user.id, { text: `:no_entry_sign: ${result.reason}` });
     });
@@ -40,35 +40,35 @@ export function registerStepListeners(app: App, deps: ListenerDeps): void {
     const flows = deps();
     const channelId = body.channel?.id;
     if (!channelId || !flows) throw new Error(flows ? "a step button outside a channel" : "database unavailable");
-    const shown = buttonValue.safeParse(safeJson(action.value));
-    const result = shown.success ? await rerequestApproval(flows.engine, { userId: body.user.id, shown: shown.data }) : { ok: false as const, reason: STALE };
+    const shown = tryParseJsonWith(buttonValue, action.value, "a step button's value");
+    const result = shown ? await rerequestApproval(flows.engine, { userId: body.user.id, shown: shown }) : { ok: false as const, reason: STALE };
     await ack();
     if (!result.ok) await flows.chat.postEphemeral(channelId, body.user.id, { text: `:no_entry_sign: ${result.reason}` });
   });
 
   app.action<BlockButtonAction>(STEP_ACTIONS.deny, async ({ ack, body, action, client }) => {
     await ack();
-    const shown = buttonValue.safeParse(safeJson(action.value));
-    if (!shown.success) {
+    const shown = tryParseJsonWith(buttonValue, action.value, "a step button's value");
+    if (!shown) {
       if (body.channel?.id) await deps()?.chat.postEphemeral(body.channel.id, body.user.id, { text: STALE });
       return;
     }
     // The step's title is in the database; the trigger_id lasts 3 s, so the modal opens first.
     await openThenFill(client, body.trigger_id, noticeModal("Deny step", ":hourglass_flowing_sand: Reading the step…"), async () => {
       const flows = deps();
-      const run = await flows?.store.runs.get(shown.data.runId);
-      const def = run?.playbook.steps[shown.data.position];
+      const run = await flows?.store.runs.get(shown.runId);
+      const def = run?.playbook.steps[shown.position];
       return def ? denyModal(action.value ?? "", def.title) : flows ? STALE : DATABASE_UNAVAILABLE;
     });
   });
 
   app.view(DENY_REASON_CALLBACK, async ({ ack, view, body }) => {
     const flows = deps();
-    const shown = buttonValue.safeParse(safeJson(view.private_metadata));
+    const shown = tryParseJsonWith(buttonValue, view.private_metadata, "the deny modal's metadata");
     const reason = readDenyReason(view.state);
     if (reason.length < 3) return ack({ response_action: "errors", errors: { reason: "Say why, so the timeline records it (at least a few words)." } });
-    if (!flows || !shown.success) return ack({ response_action: "errors", errors: { reason: flows ? STALE : DATABASE_UNAVAILABLE } });
-    const result = await decideStep(flows.engine, { decision: "deny", userId: body.user.id, shown: shown.data, reason });
+    if (!flows || !shown) return ack({ response_action: "errors", errors: { reason: flows ? STALE : DATABASE_UNAVAILABLE } });
+    const result = await decideStep(flows.engine, { decision: "deny", userId: body.user.id, shown: shown, reason });
     if (!result.ok) return ack({ response_action: "errors", errors: { reason: result.reason } });
     await ack();
   });

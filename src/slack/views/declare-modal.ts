@@ -2,6 +2,7 @@
 import type { View } from "@slack/types";
 import { z } from "zod";
 import { severities, type Severity } from "../../domain/incident.js";
+import { tryParseJsonWith } from "../../parse-json.js";
 
 export const DECLARE_CALLBACK_ID = "declare_incident";
 const MAX_TITLE = 150;
@@ -123,9 +124,5 @@ export function parseDeclareSubmission(
 
 function parseMetadata(raw: string | undefined): DeclareMetadata {
   const schema = z.object({ channelId: z.string().optional(), sourceMessageUrl: z.string().optional() });
-  try {
-    return schema.parse(JSON.parse(raw || "{}"));
-  } catch {
-    return {};
-  }
+  return tryParseJsonWith(schema, raw || "{}", "the declare modal's metadata") ?? {};
 }

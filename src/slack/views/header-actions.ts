@@ -5,6 +5,7 @@ import { z } from "zod";
 import type { IncidentDurations } from "../../domain/durations.js";
 import type { Incident } from "../../domain/incident.js";
 import { durationsLine } from "./timeline-view.js";
+import { tryParseJsonWith } from "../../parse-json.js";
 
 export const HEADER_ACTIONS = { update: "header_update", note: "header_note", timeline: "header_timeline", resolve: "header_resolve" } as const;
 export type HeaderAction = keyof typeof HEADER_ACTIONS;
@@ -38,12 +39,7 @@ export function headerActions(incident: Pick<Incident, "id" | "status">): Action
 
 /** The incident a header button was pressed for, or undefined if the value is not ours. */
 export function parseHeaderActionValue(value: string | undefined): number | undefined {
-  try {
-    const parsed = headerActionValue.safeParse(JSON.parse(value ?? ""));
-    return parsed.success ? parsed.data.incidentId : undefined;
-  } catch {
-    return undefined;
-  }
+  return tryParseJsonWith(headerActionValue, value, "a header button's value")?.incidentId;
 }
 
 /** The header's intervals line. It stays pinned for days, so detection carries its date. */

@@ -7,6 +7,7 @@ import { humanId, severities, statuses, type Incident, type Severity, type Statu
 import type { TimelineEntry } from "../../domain/timeline.js";
 import { formatDateTime, formatTimeOfDay, localDate, parseClockInput, zoneAbbreviation } from "../../domain/time-format.js";
 import { link, userMention, slackTextToPlain } from "./mrkdwn.js";
+import { tryParseJsonWith } from "../../parse-json.js";
 
 export const LIFECYCLE_CALLBACKS = {
   statusUpdate: "status_update",
@@ -76,14 +77,8 @@ const incidentRef = z.object({ incidentId: z.number().int().positive() });
 function read<V extends z.ZodType, M extends z.ZodType>(view: Submission, values: V, metadata: M): { values: z.output<V>; metadata: z.output<M> } | undefined {
   const outer = z.object({ values: z.unknown() }).safeParse(view.state);
   const state = values.safeParse(outer.success ? outer.data.values : undefined);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(view.private_metadata ?? "");
-  } catch {
-    return undefined;
-  }
-  const meta = metadata.safeParse(raw);
-  return state.success && meta.success ? { values: state.data, metadata: meta.data } : undefined;
+  const meta = tryParseJsonWith(metadata, view.private_metadata, "the modal's metadata");
+  return state.success && meta !== undefined ? { values: state.data, metadata: meta } : undefined;
 }
 
 const trimmed = (field: z.infer<typeof text>) => field.value.value?.trim() ?? "";

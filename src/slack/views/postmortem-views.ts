@@ -8,6 +8,7 @@ import type { Rendered } from "./incident-header.js";
 import { button } from "./buttons.js";
 import { escapeMrkdwn, link } from "./mrkdwn.js";
 import { clipPlain, escapeAndClip, HEADER_TEXT, SECTION_TEXT, slackLength } from "./text-limits.js";
+import { tryParseJsonWith } from "../../parse-json.js";
 
 export const POSTMORTEM_ACTIONS = { edit: "postmortem_edit", regenerate: "postmortem_regenerate", discard: "postmortem_regenerate_fresh", publish: "postmortem_publish" } as const;
 export const POSTMORTEM_EDIT_CALLBACK = "postmortem_edit_submit";
@@ -122,8 +123,8 @@ export function parsePostmortemEdit(view: { state?: unknown; private_metadata?: 
   | { ok: true; incidentId: number; sections: Required<PostmortemEdits> }
   | { ok: false; errors: Record<string, string> } {
   const parsed = state.safeParse(view.state);
-  const meta = z.object({ incidentId: z.number().int() }).safeParse((() => { try { return JSON.parse(view.private_metadata ?? ""); } catch { return undefined; } })());
-  if (!parsed.success || !meta.success) return { ok: false, errors: { tldr: "This form is out of date; close it and press Edit again." } };
+  const meta = tryParseJsonWith(z.object({ incidentId: z.number().int() }), view.private_metadata, "the post-mortem modal's metadata");
+  if (!parsed.success || !meta) return { ok: false, errors: { tldr: "This form is out of date; close it and press Edit again." } };
   const sections = {} as Required<PostmortemEdits>;
   const errors: Record<string, string> = {};
   for (const f of fields) {
@@ -131,5 +132,5 @@ export function parsePostmortemEdit(view: { state?: unknown; private_metadata?: 
     if (f.required && !value) errors[f.block] = `${f.label} can't be empty in a post-mortem: write what you know, or press Cancel to keep it as it was.`;
     sections[f.key] = value;
   }
-  return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, incidentId: meta.data.incidentId, sections };
+  return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, incidentId: meta.incidentId, sections };
 }
