@@ -10,11 +10,14 @@ import type { ChatMessage, MessageTag } from "./ports.js";
 /** Slack's clock and ours may disagree; a look for an earlier write starts this much before it. */
 export const CLOCK_MARGIN_MS = 5 * 60_000;
 
+/** The ledger key of a tagged post, for callers that also consult other jobs' ledgers. */
+export const postOnceKey = (channelId: string, tag: MessageTag) => `chat.postMessage:${channelId}:${tag.part}`;
+
 /** Posts a tagged message unless an earlier try whose answer was lost already did; its ts either way. */
 export function postOnce(deps: Pick<IncidentDeps, "chat">, writes: WriteLedger, channelId: string, message: ChatMessage & { tag: MessageTag }): Promise<string> {
   return writeOnce(
     writes,
-    `chat.postMessage:${channelId}:${message.tag.part}`,
+    postOnceKey(channelId, message.tag),
     (since) => deps.chat.findTaggedMessage(channelId, message.tag, new Date(since.getTime() - CLOCK_MARGIN_MS)),
     async () => (await deps.chat.postMessage(channelId, message)).ts,
   );

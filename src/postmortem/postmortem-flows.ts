@@ -4,6 +4,8 @@ import { humanId, type Incident } from "../domain/incident.js";
 import type { PlaybookRun } from "../domain/playbook-run.js";
 import type { Store } from "../adapters/store/store.js";
 import type { IncidentDeps } from "../incidents/deps.js";
+import { postOnce } from "../incidents/post-once.js";
+import type { WriteLedger } from "../jobs/write-ledger.js";
 import type { Outcome } from "../incidents/lifecycle/outcome.js";
 import type { PostmortemEdits, PostmortemRecord } from "./postmortem-model.js";
 import { draftPostmortem } from "./draft.js";
@@ -125,6 +127,15 @@ export async function showPreview(deps: PostmortemDeps, incident: Incident): Pro
   const state = await deps.store.postmortems.get(incident.id);
   const preview = postmortemPreview(incident, draft, state.prUrl);
   if (state.previewTs) await deps.chat.updateMessage(incident.channelId, state.previewTs, preview);
-  else await deps.store.postmortems.setPreview(incident.id, (await deps.chat.postMessage(incident.channelId, preview)).ts);
+  else {
+    // Posted from a listener, not a job, so the note that it was sent lives on the post-mortem's
+    // row: a person who tries again after a lost answer gets the preview found, not a second one.
+    const sentAt = state.previewSentAt ?? undefined;
+    const writes: WriteLedger = { unconfirmed: () => sentAt, sending: () => deps.store.postmortems.notePreviewSent(incident.id, deps.now()) };
+    const ts = await postOnce(deps, writes, incident.channelId, { ...preview, tag: { incident: incident.id, part: "postmortem-preview" } });
+    await deps.store.postmortems.setPreview(incident.id, ts);
+    // A preview found from an earlier try shows the draft as it was then.
+    if (sentAt) await deps.chat.updateMessage(incident.channelId, ts, preview);
+  }
   return { ok: true, reply: state.previewTs ? "Post-mortem draft updated (the message above)." : "Post-mortem draft posted below." };
 }

@@ -2,14 +2,18 @@
 // Slack (or PagerDuty) performs the call and then answers 500, holds the answer past the
 // client's timeout, or drops the connection: the caller cannot tell whether the write happened.
 // Through the real app and the real WebClient, each case must still leave one channel, one
-// header, one pin, one announcement, each responder invited once, and one PagerDuty note.
+// header, one pin, one announcement, each responder invited once, and one PagerDuty note; and
+// later in the incident, one status update, step message, takeover notice and post-mortem preview.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FailureSpec } from "../../src/emulators/slack/slack-emulator.js";
 import type { Incident } from "../../src/domain/incident.js";
-import { createTestDatabaseUrl } from "../helpers/databases.js";
+import { COMMAND_NOTICE_JOB } from "../../src/incidents/lifecycle/command-handover.js";
+import { RENDER_STEP_JOB } from "../../src/playbooks/engine/engine-deps.js";
+import { createTestDatabaseUrl, tempDir } from "../helpers/databases.js";
 import { eventually, PD_SECRETS, SIGNING_SECRET, startHarness, type Harness } from "../helpers/harness.js";
 import { pagerdutyDelivery, pagerdutyEvent } from "../helpers/pagerduty-events.js";
-import { interaction, slashCommand, viewSubmitted } from "../helpers/slack-payloads.js";
+import { notePlaybook, writePlaybookConfig } from "../helpers/playbook-dir.js";
+import { buttonClick, interaction, slashCommand, viewSubmitted } from "../helpers/slack-payloads.js";
 
 // Short, so a held answer costs little; a held answer is held until the client gives up.
 const REQUEST_TIMEOUT_MS = 1_500;
@@ -23,9 +27,9 @@ let page = 0;
  * A Firebreak of its own for each group of cases: channel creation is paced to Slack's Tier 2
  * limit (18 a minute, shared through the database), and one database for all would be paced.
  */
-function useHarness() {
+function useHarness(env: () => Record<string, string> = () => ({})) {
   beforeAll(async () => {
-    h = await startHarness({ database: { DATABASE_URL: await createTestDatabaseUrl() }, requestTimeoutMs: REQUEST_TIMEOUT_MS });
+    h = await startHarness({ database: { DATABASE_URL: await createTestDatabaseUrl() }, requestTimeoutMs: REQUEST_TIMEOUT_MS, env: env() });
     h.pagerduty.addUser({ id: "PONCALL1", name: "Ada Oncall", email: "ada@example.com" });
     h.pagerduty.addOnCall({ escalationPolicyId: "PUS0KTE", userId: "PONCALL1" });
     oncallUser = h.slack.addUser({ name: "ada", email: "ada@example.com", realName: "Ada Oncall" });
@@ -156,5 +160,66 @@ describe("a status update", () => {
     await fetch(`${h.base}/slack/events`, interaction(SIGNING_SECRET, viewSubmitted(view!, oncallUser, values)));
     await eventually(() => h.store.timeline.list(incident.id), (entries) => entries.filter((e) => e.kind === "posted").length === 2, 20_000);
     for (const where of [channel, h.incidentsChannel]) expect(h.slack.messages(where).filter((m) => m.text.includes(summary))).toHaveLength(1);
+  });
+});
+
+describe("in an incident's channel", () => {
+  const dir = tempDir();
+  useHarness(() => ({ FIREBREAK_CONFIG: writePlaybookConfig(dir.path, { "note.yaml": notePlaybook }) }));
+  afterAll(() => dir.remove());
+
+  let made = 0;
+  /** An incident with its own channel, commanded by one person, with a second in the channel. */
+  async function newIncident(title: string) {
+    const n = ++made;
+    const commander = h.slack.addUser({ name: `cora${n}`, email: `cora${n}@example.com` });
+    const other = h.slack.addUser({ name: `olly${n}`, email: `olly${n}@example.com` });
+    const channelName = `inc-once-${n}`;
+    const channel = h.slack.addChannel({ name: channelName, members: [commander, other] });
+    const created = await h.store.incidents.create({ title, severity: "SEV2", source: "slack", detectedAt: new Date(), commander, declaredBy: commander });
+    const incident = (await h.store.incidents.update(created.id, created.version, { channelId: channel, channelName }))!;
+    return { incident, channel, commander, other };
+  }
+  const send = (init: RequestInit) => fetch(`${h.base}/slack/events`, init);
+  const command = (userId: string, channelId: string, text: string) => send(slashCommand(SIGNING_SECRET, { text, userId, channelId, triggerId: h.slack.issueTrigger() }));
+  /** Every job of `kind` has finished (a failed one waits, pending, for its retry). */
+  const settled = (kind: string) => eventually(() => h.store.jobs.list({ kind }), (jobs) => jobs.length > 0 && jobs.every((j) => j.status === "done"), 20_000);
+
+  it.each(faults)("a playbook step's message is posted once when Slack performs the post %s", async (_name, fault) => {
+    const { incident, channel, commander } = await newIncident("Checkout errors");
+    const opened = h.slack.views().length;
+    await send(interaction(SIGNING_SECRET, buttonClick({ actionId: "playbook_choose", value: JSON.stringify({ incidentId: incident.id, playbookId: "note-then-approve" }), userId: commander, channelId: channel, triggerId: h.slack.issueTrigger() })));
+    const modal = await eventually(() => h.slack.views().slice(opened).find((v) => v.callback_id === "playbook_params"), Boolean);
+    // Starting the run posts the steps' messages first.
+    h.slack.failNext("chat.postMessage", fault);
+    await send(interaction(SIGNING_SECRET, viewSubmitted(modal!, commander, { param_message: { value: { type: "plain_text_input", value: "hello world" } } })));
+    const steps = () => h.slack.messages(channel).filter((m) => m.text.startsWith("Step "));
+    // Settled: step 1 ran, step 2 waits for approval, and no render is left to retry.
+    await eventually(() => steps(), (m) => m.some((x) => x.text.startsWith("Step 2/2") && JSON.stringify(x.blocks).includes("step_approve")), 20_000);
+    await settled(RENDER_STEP_JOB);
+    for (const position of ["1/2", "2/2"]) expect(steps().filter((m) => m.text.startsWith(`Step ${position}`))).toHaveLength(1);
+    // The one message is the step's: its stored ts points at it and it shows the step done.
+    const [runId] = await h.store.runs.forIncident(incident.id);
+    const run = (await h.store.runs.get(runId!))!;
+    expect(run.steps.map((s) => s.slackTs)).toEqual(["1/2", "2/2"].map((p) => steps().find((m) => m.text.startsWith(`Step ${p}`))!.ts));
+  });
+
+  it.each(faults)("the post-mortem preview is posted once when Slack performs the post %s", async (_name, fault) => {
+    const { incident, channel, commander } = await newIncident("Preview");
+    h.slack.failNext("chat.postMessage", fault);
+    await command(commander, channel, "postmortem");
+    // The person, seeing no answer, asks again: the preview Slack did post is found and kept.
+    expect(await (await command(commander, channel, "postmortem")).json()).toMatchObject({ text: "Post-mortem draft posted below." });
+    const previews = h.slack.messages(channel).filter((m) => m.text === `Post-mortem draft for INC-${incident.id}`);
+    expect(previews).toHaveLength(1);
+    expect((await h.store.postmortems.get(incident.id)).previewTs).toBe(previews[0]!.ts);
+  });
+
+  it.each(faults)("a takeover of command is announced once when Slack performs the post %s", async (_name, fault) => {
+    const { incident, channel, other } = await newIncident("Takeover");
+    h.slack.failNext("chat.postMessage", fault);
+    expect(await (await command(other, channel, `commander <@${other}>`)).text()).toContain(`<@${other}> now commands INC-${incident.id}`);
+    await settled(COMMAND_NOTICE_JOB);
+    expect(h.slack.messages(channel).filter((m) => m.text.startsWith(`:rotating_light: <@${other}> took command`))).toHaveLength(1);
   });
 });

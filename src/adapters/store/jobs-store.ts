@@ -119,6 +119,16 @@ export function createJobsStore(sql: SqlExecutor) {
       return Number(row!.n);
     },
 
+    /**
+     * When any job of `kind` first noted sending `key`, or undefined: for a write that several
+     * jobs may make (each render of a step may be the one to post its message).
+     */
+    async firstWrite(kind: string, key: string): Promise<Date | undefined> {
+      const [found] = await sql.query("SELECT min(payload->'writes'->>$2) AS at FROM jobs WHERE kind = $1 AND payload->'writes'->>$2 IS NOT NULL", [kind, key]);
+      const at = (found as { at?: string | null } | undefined)?.at;
+      return at ? new Date(at) : undefined;
+    },
+
     async get(id: number): Promise<Job | undefined> {
       return (await jobs("SELECT * FROM jobs WHERE id = $1", [id]))[0];
     },

@@ -7,6 +7,7 @@ const row = z.object({
   incident_id: z.coerce.number(),
   edits: editsSchema,
   preview_ts: z.string().nullable(),
+  preview_sent_at: z.coerce.date().nullable(),
   branch: z.string().nullable(),
   pr_number: z.coerce.number().nullable(),
   pr_url: z.string().nullable(),
@@ -17,6 +18,8 @@ export interface PostmortemState {
   incidentId: number;
   edits: PostmortemEdits;
   previewTs: string | null;
+  /** When the preview was first posted, until its ts is stored (see write-ledger.ts). */
+  previewSentAt: Date | null;
   branch: string | null;
   prNumber: number | null;
   prUrl: string | null;
@@ -27,6 +30,7 @@ const toState = (r: z.infer<typeof row>): PostmortemState => ({
   incidentId: r.incident_id,
   edits: r.edits,
   previewTs: r.preview_ts,
+  previewSentAt: r.preview_sent_at,
   branch: r.branch,
   prNumber: r.pr_number,
   prUrl: r.pr_url,
@@ -37,7 +41,7 @@ export function createPostmortemsStore(sql: SqlExecutor) {
   return {
     async get(incidentId: number): Promise<PostmortemState> {
       const [found] = await sql.query("SELECT * FROM postmortems WHERE incident_id = $1", [incidentId]);
-      return found ? toState(row.parse(found)) : { incidentId, edits: {}, previewTs: null, branch: null, prNumber: null, prUrl: null, publishedAt: null };
+      return found ? toState(row.parse(found)) : { incidentId, edits: {}, previewTs: null, previewSentAt: null, branch: null, prNumber: null, prUrl: null, publishedAt: null };
     },
 
     /** Merges edits (a section set to "" is cleared back to the draft); `replace` starts over. */
@@ -55,6 +59,15 @@ export function createPostmortemsStore(sql: SqlExecutor) {
       await sql.query(
         "INSERT INTO postmortems (incident_id, preview_ts) VALUES ($1, $2) ON CONFLICT (incident_id) DO UPDATE SET preview_ts = $2, updated_at = now()",
         [incidentId, ts],
+      );
+    },
+
+    /** Notes, before the call, that the preview is being posted; the first note keeps its time. */
+    async notePreviewSent(incidentId: number, at: Date): Promise<void> {
+      await sql.query(
+        `INSERT INTO postmortems (incident_id, preview_sent_at) VALUES ($1, $2)
+         ON CONFLICT (incident_id) DO UPDATE SET preview_sent_at = coalesce(postmortems.preview_sent_at, $2), updated_at = now()`,
+        [incidentId, at],
       );
     },
 

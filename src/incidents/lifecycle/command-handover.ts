@@ -8,6 +8,7 @@ import { humanId, type Incident } from "../../domain/incident.js";
 import type { JobHandler } from "../../jobs/job-runner.js";
 import { button } from "../../slack/views/buttons.js";
 import type { IncidentDeps } from "../deps.js";
+import { postOnce } from "../post-once.js";
 
 export const COMMAND_NOTICE_JOB = "incident.command-notice";
 export const REVERT_COMMAND_ACTION = "command_revert";
@@ -65,11 +66,12 @@ const noticePayload = z.object({ incidentId: z.number().int(), actor: z.string()
 
 /** Posts the announcement in the incident channel (queued with the change, so it is not lost). */
 export function commandNoticeJob(deps: Pick<IncidentDeps, "store" | "chat">): JobHandler {
-  return async (payload) => {
+  return async (payload, context) => {
     const change = noticePayload.parse(payload);
     const incident = await deps.store.incidents.get(change.incidentId);
     if (!incident?.channelId) return;
-    await deps.chat.postMessage(incident.channelId, commandNotice(incident, change));
+    // One job per change of command (its dedupe key holds the version), so the job names the notice.
+    await postOnce(deps, context.writes, incident.channelId, { ...commandNotice(incident, change), tag: { incident: incident.id, part: `command:${context.job.id}` } });
   };
 }
 

@@ -7,6 +7,7 @@ import * as rateSlots from "./006-rate-slots.js";
 import * as queueIndexes from "./007-queue-indexes.js";
 import * as approvalEligibility from "./008-approval-eligibility.js";
 import * as retentionIndexes from "./009-retention-indexes.js";
+import * as previewSent from "./010-preview-sent.js";
 
 export interface Migration {
   version: number;
@@ -25,6 +26,7 @@ export const migrations: readonly Migration[] = [
   { version: 7, name: "queue-indexes", up: queueIndexes.up },
   { version: 8, name: "approval-eligibility", up: approvalEligibility.up },
   { version: 9, name: "retention-indexes", up: retentionIndexes.up },
+  { version: 10, name: "preview-sent", up: previewSent.up },
 ];
 
 export const latestVersion = migrations[migrations.length - 1]!.version;
