@@ -29,7 +29,8 @@ it("records the incident during a Slack outage and builds the channel after Slac
   await h.restart();
   h.slack.clearFailures();
 
-  const ready = await eventually(() => h.store.incidents.get(recorded!.id), (i) => Boolean(i?.headerTs && i.announcementTs), 20_000);
+  // The failure is cleared just after the announcement is recorded, in an update of its own.
+  const ready = await eventually(() => h.store.incidents.get(recorded!.id), (i) => Boolean(i?.headerTs && i.announcementTs && i.slackFailure === null), 20_000);
   expect(ready!.slackFailure).toBeNull();
   expect(h.slack.channel(ready!.channelId!)!.name).toMatch(/^inc-\d{8}-login-failures$/);
   expect(h.slack.calls("conversations.create").filter((c) => c.response.body && (c.response.body as { ok?: boolean }).ok)).toHaveLength(1);
