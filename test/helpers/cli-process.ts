@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { freePort } from "./postgres-server.js";
 
 export interface CliProcess {
   child: ChildProcess;
@@ -48,4 +49,21 @@ export function spawnCli(args: string[], env: Record<string, string | undefined>
         check();
       }),
   };
+}
+
+/**
+ * Starts `firebreak serve` on a free port and waits until it listens; `cleanup` receives a step
+ * that SIGKILLs it if it is still running when the suite ends.
+ */
+export async function serveCli(env: Record<string, string | undefined>, cleanup: (() => Promise<unknown> | void)[]): Promise<{ cli: CliProcess; base: string }> {
+  const port = await freePort();
+  const cli = spawnCli(["serve"], { PORT: String(port), LOG_LEVEL: "info", ...env });
+  cleanup.push(async () => {
+    if (cli.child.exitCode === null) {
+      cli.child.kill("SIGKILL");
+      await cli.exited;
+    }
+  });
+  await cli.waitFor(/Firebreak listening/, 60_000);
+  return { cli, base: `http://127.0.0.1:${port}` };
 }

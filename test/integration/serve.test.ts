@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { tempDir } from "../helpers/databases.js";
-import { spawnCli, type CliProcess } from "../helpers/cli-process.js";
+import { serveCli, spawnCli } from "../helpers/cli-process.js";
 import { freePort } from "../helpers/postgres-server.js";
 import { writePlaybookConfig } from "../helpers/playbook-dir.js";
 import { signedSlackRequest } from "../helpers/slack-requests.js";
@@ -14,18 +14,7 @@ afterAll(async () => {
   for (const c of cleanup.reverse()) await c();
 });
 
-async function serve(env: Record<string, string>): Promise<{ cli: CliProcess; base: string }> {
-  const port = await freePort();
-  const cli = spawnCli(["serve"], { ...slackEnv, PORT: String(port), LOG_LEVEL: "info", ...env });
-  cleanup.push(async () => {
-    if (cli.child.exitCode === null) {
-      cli.child.kill("SIGKILL");
-      await cli.exited;
-    }
-  });
-  await cli.waitFor(/Firebreak listening/, 60_000);
-  return { cli, base: `http://127.0.0.1:${port}` };
-}
+const serve = (env: Record<string, string>) => serveCli({ ...slackEnv, ...env }, cleanup);
 
 async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

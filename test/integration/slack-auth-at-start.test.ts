@@ -2,9 +2,8 @@
 // while readiness (the database) and webhook intake carry on.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSlackEmulator } from "../../src/emulators/slack/slack-emulator.js";
-import { spawnCli, type CliProcess } from "../helpers/cli-process.js";
+import { serveCli, type CliProcess } from "../helpers/cli-process.js";
 import { createTestDatabaseUrl } from "../helpers/databases.js";
-import { freePort } from "../helpers/postgres-server.js";
 
 const slack = createSlackEmulator({ botToken: "xoxb-the-real-one" });
 const narrowSlack = createSlackEmulator({ botToken: "xoxb-narrow", botScopes: ["chat:write", "commands"] });
@@ -22,16 +21,7 @@ afterAll(async () => {
 async function serve(env: Record<string, string>): Promise<{ cli: CliProcess; base: string }> {
   // A PostgreSQL server starts the process in a fraction of the embedded database's time.
   const database = await createTestDatabaseUrl();
-  const port = await freePort();
-  const cli = spawnCli(["serve"], { SLACK_SIGNING_SECRET: "s3cret", PORT: String(port), LOG_LEVEL: "info", DATABASE_URL: database, ...env });
-  cleanup.push(async () => {
-    if (cli.child.exitCode === null) {
-      cli.child.kill("SIGKILL");
-      await cli.exited;
-    }
-  });
-  await cli.waitFor(/Firebreak listening/, 60_000);
-  return { cli, base: `http://127.0.0.1:${port}` };
+  return serveCli({ SLACK_SIGNING_SECRET: "s3cret", DATABASE_URL: database, ...env }, cleanup);
 }
 
 const logLines = (cli: CliProcess) => cli.output().split("\n").filter(Boolean).map((l) => JSON.parse(l) as { level: string; msg: string });
