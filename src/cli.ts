@@ -3,16 +3,16 @@ import { migrate, isMigrated } from "./adapters/store/migrate.js";
 import { createStore } from "./adapters/store/store.js";
 import { parseHumanId } from "./domain/incident.js";
 import { DEFAULT_POSTMORTEM_TEMPLATE, loadPostmortemTemplate } from "./postmortem/load-template.js";
-import { draftPostmortem } from "./postmortem/draft.js";
+import { draftPostmortem } from "./views/postmortem/draft.js";
 import { postmortemRecord } from "./postmortem/postmortem-flows.js";
 import { openSql } from "./adapters/store/open-store.js";
-import { ConfigError, loadConfig, type LoadOptions } from "./config.js";
-import { createLogger } from "./log.js";
+import { ConfigError, loadConfig, type LoadOptions } from "./kernel/config.js";
+import { createLogger } from "./kernel/log.js";
 import { createFirebreak } from "./main.js";
 import { firebreakActions } from "./playbooks/firebreak-actions.js";
 import { checkPlaybookFiles } from "./playbooks/check-playbooks.js";
 import { slackManifest } from "./slack/manifest.js";
-import { formatSourceProblem } from "./yaml-source.js";
+import { formatSourceProblem } from "./kernel/yaml-source.js";
 
 const help = `Usage: firebreak <command>
 
@@ -198,7 +198,7 @@ async function runDemo(args: string[], io: Io): Promise<number> {
     io.stderr("firebreak demo: --port needs a port number, e.g. --port 8081");
     return 2;
   }
-  const { startDemo } = await import("./demo/start-demo.js");
+  const { startDemo } = await import("./sandbox/demo/start-demo.js");
   let demo;
   try {
     demo = await startDemo({ port });

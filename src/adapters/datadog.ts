@@ -2,8 +2,8 @@
 // markers on dashboards). The official client behind it (./datadog-client.ts) is loaded on first
 // use rather than at start-up: it is some 800 modules, and a restarted Firebreak should answer
 // webhooks before it has loaded what only a marker or a metric gate needs.
-import type { Config } from "../config.js";
-import { loadOnce } from "../load-once.js";
+import type { Config } from "../kernel/config.js";
+import { loadOnce } from "../kernel/load-once.js";
 
 export type DatadogConfig = Pick<NonNullable<Config["datadog"]>, "apiKey" | "appKey" | "apiUrl">;
 

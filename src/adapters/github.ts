@@ -3,8 +3,8 @@
 // asks of integrations and waits out a rate limit only when the reset is near. Every failure
 // becomes a VendorError("github", code) with one line an operator can act on.
 import { Octokit, RequestError } from "octokit";
-import type { Config } from "../config.js";
-import { VendorError } from "../incidents/ports.js";
+import type { Config } from "../kernel/config.js";
+import { VendorError } from "../ports/chat.js";
 import type { GithubPort, GithubPull } from "../postmortem/publish.js";
 
 type GithubConfig = NonNullable<Config["github"]>;

@@ -10,8 +10,8 @@ import { STATUS_CODES } from "node:http";
 import type {
   AppsV1Api, ConfigurationOptions, CoreV1Api, CustomObjectsApi, KubeConfig, V1Deployment, V1Pod, V1Scale, V1StatefulSet,
 } from "@kubernetes/client-node";
-import type { ConfigFile } from "../config-file.js";
-import { loadOnce } from "../load-once.js";
+import type { ConfigFile } from "../kernel/config-file.js";
+import { loadOnce } from "../kernel/load-once.js";
 
 type KubernetesClient = typeof import("@kubernetes/client-node");
 const kubernetesClient = loadOnce((): Promise<KubernetesClient> => import("@kubernetes/client-node"));

@@ -2,9 +2,9 @@
 // so every status is checked here; changes carry the From header PagerDuty requires.
 import { api } from "@pagerduty/pdjs";
 import { z } from "zod";
-import type { Config } from "../config.js";
-import type { PagingPort } from "../incidents/ports.js";
-import { VendorError } from "../incidents/ports.js";
+import type { Config } from "../kernel/config.js";
+import type { PagingPort } from "../ports/chat.js";
+import { VendorError } from "../ports/chat.js";
 
 type PagerdutyConfig = NonNullable<Config["pagerduty"]>;
 

@@ -3,8 +3,8 @@
 // a pooled connection could carry a `SET` or an open transaction from one action into the next,
 // and `REINDEX CONCURRENTLY` fails inside a transaction block.
 import pg from "pg";
-import { CodedError } from "../errors.js";
-import { createScrubber } from "../log.js";
+import { CodedError } from "../kernel/errors.js";
+import { createScrubber } from "../kernel/log.js";
 
 export interface PostgresClientOptions {
   /** Upper bound for each statement on this connection. */

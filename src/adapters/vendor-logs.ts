@@ -1,6 +1,6 @@
 // Vendor SDKs log through Firebreak's logger, never on their own: left alone, @slack/web-api's
 // WebClient prints "[INFO]  web-api:WebClient:0 API Call failed due to rate limiting…" as plain
-// text on stdout, where it breaks a JSON log pipeline and skips the secret scrubber (src/log.ts).
+// text on stdout, where it breaks a JSON log pipeline and skips the secret scrubber (src/kernel/log.ts).
 // Each SDK gets a child logger (`vendor: <name>`) behind the logger interface it accepts:
 // - @slack/logger's Logger (WebClient, Bolt's App, the Socket Mode client):
 //   https://docs.slack.dev/tools/node-slack-sdk/web-api/#logging
@@ -8,7 +8,7 @@
 // - the `loglevel` logger of Datadog's client, rerouted in ./datadog-client.ts.
 // @kubernetes/client-node and @pagerduty/pdjs do not log.
 import { LogLevel, type Logger as SlackLogger } from "@slack/web-api";
-import type { Logger } from "../log.js";
+import type { Logger } from "../kernel/log.js";
 
 export type VendorLevel = "debug" | "info" | "warn" | "error";
 

@@ -8,7 +8,7 @@
 // has since left that group is refused. A new round (expiry, "Re-request approval") recomputes it.
 import type { Incident } from "./incident.js";
 import type { PlaybookRun, StepRun } from "./playbook-run.js";
-import type { PlaybookStep } from "../playbooks/playbook-schema.js";
+import type { PlaybookStep } from "./playbook-schema.js";
 
 export type StepDecision = "approve" | "deny" | "retry" | "skip" | "abort";
 

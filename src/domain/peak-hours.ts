@@ -1,6 +1,6 @@
 // Peak hours: windows in which risky steps need one more approval. The outage that shaped this
 // ran a risky index change at peak; the guard makes that a deliberate, two-person decision.
-import type { ConfigFile, Weekday } from "../config-file.js";
+import type { ConfigFile, Weekday } from "../kernel/config-file.js";
 
 const dayNames: Weekday[] = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
 

@@ -1,6 +1,6 @@
 // Who may change an incident (firebreak.yaml `permissions`), and the sentence everyone else gets.
 // Pure: the caller says who the person is (their roles and approver groups in this incident).
-import type { PermissionKey, Permissions, Principal } from "../config-file.js";
+import type { PermissionKey, Permissions, Principal } from "../kernel/config-file.js";
 
 export interface Person {
   userId: string;

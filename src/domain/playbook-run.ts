@@ -4,7 +4,7 @@
 // leaves either the old state or the new one — never an action without its record.
 import type { ActionPlan } from "../playbooks/action-registry.js";
 import { describeEligible, type EligibleSet } from "./approval-policy.js";
-import type { Playbook, PlaybookStep } from "../playbooks/playbook-schema.js";
+import type { Playbook, PlaybookStep } from "./playbook-schema.js";
 
 export const stepStates = [
   "pending", // not reached yet

@@ -3,7 +3,7 @@
 // either a custom header or the password of basic auth in the webhook URL
 // (https://firebreak:<secret>@host/webhooks/datadog). Pure: the headers and secret are passed in.
 import { createHash, timingSafeEqual } from "node:crypto";
-import { CodedError } from "../errors.js";
+import { CodedError } from "../kernel/errors.js";
 
 export const DATADOG_TOKEN_HEADER = "X-Firebreak-Token";
 

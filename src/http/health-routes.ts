@@ -1,4 +1,4 @@
-import type { Metrics } from "../metrics.js";
+import type { Metrics } from "../kernel/metrics.js";
 import type { Routes } from "./server.js";
 
 export interface Readiness {

@@ -4,7 +4,7 @@
 // is no replay window to check: replays are caught by deduplicating on X-Webhook-Id instead.
 // Pure: the secrets and the raw body are passed in.
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { CodedError } from "../errors.js";
+import { CodedError } from "../kernel/errors.js";
 
 export interface PagerdutySignatureInput {
   rawBody: Buffer | string;

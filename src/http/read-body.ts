@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import { CodedError } from "../errors.js";
+import { CodedError } from "../kernel/errors.js";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 

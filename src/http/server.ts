@@ -2,9 +2,9 @@
 // return a response; errors are CodedErrors mapped to a status and a one-line reason here.
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { CodedError, toCodedError } from "../errors.js";
-import type { Logger } from "../log.js";
-import type { Metrics } from "../metrics.js";
+import { CodedError, toCodedError } from "../kernel/errors.js";
+import type { Logger } from "../kernel/log.js";
+import type { Metrics } from "../kernel/metrics.js";
 import { drainUnreadBody, MAX_BODY_BYTES, readBody } from "./read-body.js";
 
 export interface HttpRequest {

@@ -1,7 +1,7 @@
 // Slack request signing: https://docs.slack.dev/authentication/verifying-requests-from-slack
 // Pure: the secret, the raw body and the clock are all passed in.
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { CodedError } from "../errors.js";
+import { CodedError } from "../kernel/errors.js";
 
 export const SLACK_MAX_SKEW_SECONDS = 300;
 

@@ -1,7 +1,7 @@
 // PostgreSQL text and jsonb cannot hold NUL characters or lone UTF-16 surrogates, and a vendor
 // must not lose a page over one: such characters become U+FFFD before the body is stored.
 // Extreme nesting is refused instead (400): no vendor sends it, and it cannot be stored.
-import { CodedError } from "../errors.js";
+import { CodedError } from "../kernel/errors.js";
 
 const MAX_DEPTH = 64;
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;

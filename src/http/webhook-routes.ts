@@ -2,8 +2,8 @@
 // one transaction, answer. The work happens after, from the database (see process-delivery).
 import type { DeliveryJob, InboundDelivery } from "../adapters/store/deliveries-store.js";
 import type { Store } from "../adapters/store/store.js";
-import type { Config } from "../config.js";
-import { CodedError } from "../errors.js";
+import type { Config } from "../kernel/config.js";
+import { CodedError } from "../kernel/errors.js";
 import { DATADOG_DELIVERY_JOB, PAGERDUTY_DELIVERY_JOB } from "../incidents/process-delivery.js";
 import { parseDatadogBody, toAlertEvent } from "../sources/datadog.js";
 import { pagerdutySubject, parsePagerdutyBody } from "../sources/pagerduty.js";

@@ -1,6 +1,6 @@
 // A person declared in Slack: they command it until they hand it over.
 import { humanId, type Incident } from "../domain/incident.js";
-import type { DeclareSubmission } from "../slack/views/declare-modal.js";
+import type { DeclareSubmission } from "../views/slack/declare-modal.js";
 import { declareIncident } from "./declare-incident.js";
 import type { IncidentDeps } from "./deps.js";
 

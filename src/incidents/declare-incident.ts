@@ -2,8 +2,8 @@
 // its channel are written in one transaction, so a crash leaves either nothing or all of it.
 import type { Repositories } from "../adapters/store/store.js";
 import { humanId, type Incident, type NewIncident } from "../domain/incident.js";
-import { incidentEventMarker } from "./datadog-markers.js";
-import { enqueueMarker } from "./datadog-marker-job.js";
+import { incidentEventMarker } from "../markers/datadog-markers.js";
+import { enqueueMarker } from "../markers/datadog-marker-job.js";
 import type { IncidentDeps } from "./deps.js";
 import { scheduleReminder } from "./lifecycle/side-effects.js";
 

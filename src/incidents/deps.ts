@@ -1,7 +1,7 @@
 import type { Store } from "../adapters/store/store.js";
-import type { ConfigFile } from "../config-file.js";
-import type { Logger } from "../log.js";
-import type { ChatPort, PagingPort } from "./ports.js";
+import type { ConfigFile } from "../kernel/config-file.js";
+import type { Logger } from "../kernel/log.js";
+import type { ChatPort, PagingPort } from "../ports/chat.js";
 
 /** Everything the incident flows use, passed in (tests pass emulator-backed adapters). */
 export interface IncidentDeps {

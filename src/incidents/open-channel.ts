@@ -12,13 +12,13 @@ import { humanId, type Incident } from "../domain/incident.js";
 import type { NewTimelineEntry } from "../domain/timeline.js";
 import { DeferJob, type JobContext } from "../jobs/job-runner.js";
 import type { WriteLedger } from "../jobs/write-ledger.js";
-import { incidentAnnouncement, incidentHeader } from "../slack/views/incident-header.js";
+import { incidentAnnouncement, incidentHeader } from "../views/slack/incident-header.js";
 import type { IncidentDeps } from "./deps.js";
 import { findResponders, inviteAll } from "./invite-responders.js";
 import { PAGERDUTY_NOTE_JOB } from "./pagerduty-note.js";
-import { VendorError } from "./ports.js";
+import { VendorError } from "../ports/chat.js";
 import { CLOCK_MARGIN_MS, postOnce } from "./post-once.js";
-import { validateWith } from "../parse-json.js";
+import { validateWith } from "../kernel/parse-json.js";
 
 // Slack's conversations.create is Tier 2 (about 20 a minute per workspace); stay under it.
 export const CHANNELS_PER_MINUTE = 18;

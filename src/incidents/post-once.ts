@@ -5,7 +5,7 @@
 // (https://api.slack.com/metadata/using, https://api.slack.com/methods/conversations.history).
 import { writeOnce, type WriteLedger } from "../jobs/write-ledger.js";
 import type { IncidentDeps } from "./deps.js";
-import type { ChatMessage, MessageTag } from "./ports.js";
+import type { ChatMessage, MessageTag } from "../ports/chat.js";
 
 /** Slack's clock and ours may disagree; a look for an earlier write starts this much before it. */
 export const CLOCK_MARGIN_MS = 5 * 60_000;

@@ -7,7 +7,7 @@ import { datadogPayloadSchema, toAlertEvent } from "../sources/datadog.js";
 import type { IncidentDeps } from "./deps.js";
 import { recordDatadogAlert } from "./record-datadog-alert.js";
 import { recordPagerdutyEvent, type PageOutcome } from "./record-pagerduty-event.js";
-import { validateWith } from "../parse-json.js";
+import { validateWith } from "../kernel/parse-json.js";
 
 export { DATADOG_DELIVERY_JOB, PAGERDUTY_DELIVERY_JOB } from "./delivery-jobs.js";
 

@@ -3,8 +3,8 @@
 // is picked up again once its lease runs out. Handlers must therefore be safe to re-run.
 import { randomUUID } from "node:crypto";
 import type { Job, JobsStore } from "../adapters/store/jobs-store.js";
-import type { Logger } from "../log.js";
-import type { Metrics } from "../metrics.js";
+import type { Logger } from "../kernel/log.js";
+import type { Metrics } from "../kernel/metrics.js";
 import { createPollLoop } from "./poll-loop.js";
 import { createWriteLedger, type WriteLedger } from "./write-ledger.js";
 

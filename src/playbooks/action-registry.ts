@@ -2,8 +2,8 @@
 // a dry-run `plan` that says what it would do, and `run`. Steps name actions; the registry is
 // the only way a name becomes behaviour.
 import type { z } from "zod";
-import type { Logger } from "../log.js";
-import { actionNamePattern } from "./playbook-schema.js";
+import type { Logger } from "../kernel/log.js";
+import { actionNamePattern } from "../domain/playbook-schema.js";
 
 export interface ActionPlan {
   summary: string;

@@ -3,7 +3,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
 import { defineAction, type ActionDefinition } from "./action-registry.js";
-import { durationMs, durationSchema } from "./playbook-schema.js";
+import { durationMs, durationSchema } from "../domain/playbook-schema.js";
 
 export interface BuiltinActionDeps {
   /** Adds a note to the timeline of the incident the playbook runs for. */

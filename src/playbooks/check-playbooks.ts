@@ -6,9 +6,9 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
-import { parseYamlSource, problemsFromZod, type SourceProblem, type YamlSource } from "../yaml-source.js";
+import { parseYamlSource, problemsFromZod, type SourceProblem, type YamlSource } from "../kernel/yaml-source.js";
 import type { ActionDefinition, ActionRegistry } from "./action-registry.js";
-import { playbookSchema, type Playbook } from "./playbook-schema.js";
+import { playbookSchema, type Playbook } from "../domain/playbook-schema.js";
 import { hasTemplate, incidentTemplateFields, referencesOf, templateErrorsOf, type TemplateLookup } from "./templates.js";
 
 export interface PlaybookCheck {

@@ -2,7 +2,7 @@
 // the zod schema so the two cannot disagree. It describes what may be written (defaults are
 // optional), and leaves out the rules only `firebreak playbooks check` can apply.
 import { z } from "zod";
-import { playbookSchema } from "./playbook-schema.js";
+import { playbookSchema } from "../domain/playbook-schema.js";
 
 export function playbookJsonSchema(): Record<string, unknown> {
   // draft-07 is the version YAML editors (yaml-language-server) support best.

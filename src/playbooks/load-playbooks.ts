@@ -1,9 +1,9 @@
 // Playbooks for serve: all of them valid, or none. A server that started with a broken playbook
 // would discover it in the middle of an incident, when nobody has time to fix YAML.
-import { formatSourceProblem } from "../yaml-source.js";
+import { formatSourceProblem } from "../kernel/yaml-source.js";
 import type { ActionRegistry } from "./action-registry.js";
 import { checkPlaybookFiles } from "./check-playbooks.js";
-import type { Playbook } from "./playbook-schema.js";
+import type { Playbook } from "../domain/playbook-schema.js";
 
 /** The playbooks in `dir`; throws an Error listing every problem as file:line:col: message. */
 export function loadPlaybooks(

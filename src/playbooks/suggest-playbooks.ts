@@ -1,7 +1,7 @@
 // Which playbooks fit an incident: every condition a playbook's `when` lists must match; within
 // a condition any listed value matches; keywords match the title or description, ignoring case.
 import type { Incident } from "../domain/incident.js";
-import type { Playbook } from "./playbook-schema.js";
+import type { Playbook } from "../domain/playbook-schema.js";
 
 export function matchesIncident(playbook: Playbook, incident: Incident): boolean {
   const { services, severity, source, keywords } = playbook.when;

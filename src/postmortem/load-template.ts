@@ -2,8 +2,8 @@
 // server with its file:line:col instead of leaving a hole in the first post-mortem drafted.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { postmortemTemplateNames } from "./draft.js";
-import { compileTemplate, TemplateError, type CompiledTemplate } from "./template-engine.js";
+import { postmortemTemplateNames } from "../views/postmortem/draft.js";
+import { compileTemplate, TemplateError, type CompiledTemplate } from "../views/postmortem/template-engine.js";
 
 /** The template shipped with Firebreak (the same path from src/ and from dist/). */
 export const DEFAULT_POSTMORTEM_TEMPLATE = fileURLToPath(new URL("../../templates/postmortem.md", import.meta.url));

@@ -7,10 +7,10 @@ import type { IncidentDeps } from "../incidents/deps.js";
 import { postOnce } from "../incidents/post-once.js";
 import type { WriteLedger } from "../jobs/write-ledger.js";
 import type { Outcome } from "../incidents/lifecycle/outcome.js";
-import type { PostmortemEdits, PostmortemRecord } from "./postmortem-model.js";
-import { draftPostmortem } from "./draft.js";
-import type { CompiledTemplate } from "./template-engine.js";
-import { postmortemPreview } from "../slack/views/postmortem-views.js";
+import type { PostmortemEdits, PostmortemRecord } from "../domain/postmortem.js";
+import { draftPostmortem } from "../views/postmortem/draft.js";
+import type { CompiledTemplate } from "../views/postmortem/template-engine.js";
+import { postmortemPreview } from "../views/slack/postmortem-views.js";
 
 export const PUBLISH_POSTMORTEM_JOB = "postmortem.publish";
 

@@ -3,9 +3,9 @@
 // second call with the same input changes nothing and a call after edits updates in place. A
 // call that failed halfway is finished by calling again: issues are reported through onIssue as
 // each is created, and the caller passes their numbers back in so none is opened twice.
-import { VendorError } from "../incidents/ports.js";
+import { VendorError } from "../ports/chat.js";
 import { writeOnce, type WriteLedger } from "../jobs/write-ledger.js";
-import type { PublishedIssue } from "./postmortem-model.js";
+import type { PublishedIssue } from "../domain/postmortem.js";
 
 export const POSTMORTEM_LABEL = "postmortem";
 

@@ -2,8 +2,8 @@
 // pino behind Bolt's logger interface (which Bolt hands on to its WebClient and Socket Mode client).
 import { App, SocketModeReceiver, type AuthorizeResult } from "@slack/bolt";
 import { slackLogger, slackLogLevel } from "../adapters/vendor-logs.js";
-import type { Config } from "../config.js";
-import type { Logger } from "../log.js";
+import type { Config } from "../kernel/config.js";
+import type { Logger } from "../kernel/log.js";
 import { SlackReceiver, type SlackReceiverOptions } from "./receiver.js";
 
 export interface SlackAppOptions {

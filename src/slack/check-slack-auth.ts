@@ -2,7 +2,7 @@
 // that a revoked or mistyped token is loud in the log and in /metrics, instead of showing up as
 // silence when the first person types `/incident`.
 import type { WebClient } from "@slack/web-api";
-import { botScopes } from "./surface.js";
+import { botScopes } from "../views/slack/slack-surface.js";
 
 export type SlackAuthCheck =
   | { state: "ok"; team?: string; user?: string }

@@ -1,6 +1,6 @@
 // The Slack app manifest (https://docs.slack.dev/reference/app-manifest), generated from the
 // lists in surface.ts. Paste it into "Create New App → From an app manifest".
-import { botEvents, botScopes, commands, messageShortcuts } from "./surface.js";
+import { botEvents, botScopes, commands, messageShortcuts } from "../views/slack/slack-surface.js";
 
 export function slackManifest(options: { baseUrl: string; socketMode: boolean; name?: string }): Record<string, unknown> {
   const requestUrl = `${options.baseUrl.replace(/\/+$/, "")}/slack/events`;

@@ -3,7 +3,7 @@
 // answer within 3 s, so a listener that never acks gets an empty 200 just before that.
 import type { App, Receiver, ReceiverEvent } from "@slack/bolt";
 import { z } from "zod";
-import { CodedError } from "../errors.js";
+import { CodedError } from "../kernel/errors.js";
 import type { HttpRequest, HttpResponse } from "../http/server.js";
 import { verifySlackRequest } from "../http/slack-signature.js";
 import { describeIssue, slackPayloadSchema } from "./payload-schemas.js";

@@ -5,7 +5,7 @@
 // that. Every value arrives as a string, dates are epoch milliseconds, and event ids do not fit a
 // JS number, so ids stay strings from end to end.
 import { z } from "zod";
-import { CodedError } from "../errors.js";
+import { CodedError } from "../kernel/errors.js";
 
 /** Marks a payload as rendered from DATADOG_WEBHOOK_TEMPLATE, so an old or default payload gets a clear error. */
 export const DATADOG_TEMPLATE_VERSION = "firebreak/v1";

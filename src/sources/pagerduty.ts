@@ -6,7 +6,7 @@
 // about what we key on (event id and type, occurred_at, the incident id) and lenient elsewhere:
 // agent and client are null for system events, and fields come and go between event types.
 import { z } from "zod";
-import { CodedError } from "../errors.js";
+import { CodedError } from "../kernel/errors.js";
 
 export const INCIDENT_EVENT_TYPES = [
   "incident.triggered",

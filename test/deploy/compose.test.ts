@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { Ajv } from "ajv";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
-import { settings } from "../../src/config.js";
+import { settings } from "../../src/kernel/config.js";
 
 // The schema names draft-07 by its https address, which Ajv (draft-07 by default) does not know by that name.
 const { $schema: _draft, ...schema } = JSON.parse(readFileSync("test/fixtures/schemas/compose-spec.json", "utf8")) as Record<string, unknown>;

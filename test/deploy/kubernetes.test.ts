@@ -1,15 +1,15 @@
 // deploy/kubernetes rendered by the kubectl on this machine (`kubectl kustomize`), each object
 // validated against the Kubernetes API's OpenAPI definitions (and the ServiceMonitor against the
 // Prometheus Operator's CRD schema), vendored in test/fixtures/schemas/, then held to Firebreak's
-// runtime contract: PORT 3000, /readyz, /healthz, /metrics, and only variables src/config.ts reads.
+// runtime contract: PORT 3000, /readyz, /healthz, /metrics, and only variables src/kernel/config.ts reads.
 import { execFile } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { promisify } from "node:util";
 import { Ajv, type ValidateFunction } from "ajv";
 import { parse, parseAllDocuments } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadConfigFile } from "../../src/config-file.js";
-import { settings } from "../../src/config.js";
+import { loadConfigFile } from "../../src/kernel/config-file.js";
+import { settings } from "../../src/kernel/config.js";
 
 type Manifest = { apiVersion: string; kind: string; metadata: { name: string; labels?: Record<string, string> }; [key: string]: unknown };
 type JsonObject = Record<string, unknown>;

@@ -82,7 +82,7 @@ describe("the packed release", () => {
         /(^|\/)\.env$/.test(p) ||
         /\.(test|spec)\.[cm]?[jt]s(\.map)?$/.test(p) ||
         /\.(pem|key|p12)$/.test(p) ||
-        (p.startsWith("src/") && !p.startsWith("src/demo/web/")),
+        (p.startsWith("src/") && !p.startsWith("src/sandbox/demo/web/")),
     );
     expect(unwanted).toEqual([]);
   });

@@ -1,7 +1,7 @@
 // Opens the configured database and migrates it, retrying with backoff while it is unreachable
 // so `serve` waits for its database instead of crash-looping.
-import type { Config } from "../../config.js";
-import type { Logger } from "../../log.js";
+import type { Config } from "../../kernel/config.js";
+import type { Logger } from "../../kernel/log.js";
 import { migrate } from "./migrate.js";
 import { createPgDriver } from "./pg-driver.js";
 import { createPgliteDriver } from "./pglite-driver.js";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { PostmortemEdits } from "../../postmortem/postmortem-model.js";
+import type { PostmortemEdits } from "../../domain/postmortem.js";
 import type { SqlExecutor } from "./sql.js";
 
 const editsSchema = z.object({ tldr: z.string(), rootCause: z.string(), remediations: z.string(), wentWell: z.string(), wentPoorly: z.string() }).partial();

@@ -3,7 +3,7 @@
 // fifty concurrent clicks produce one transition and forty-nine clear refusals.
 import { z } from "zod";
 import { runStates, stepStates, type Approval, type PlaybookRun, type StepRun } from "../../domain/playbook-run.js";
-import { playbookSchema, type Playbook } from "../../playbooks/playbook-schema.js";
+import { playbookSchema, type Playbook } from "../../domain/playbook-schema.js";
 import type { SqlExecutor } from "./sql.js";
 
 const id = z.coerce.number().int();

@@ -6,7 +6,7 @@ import { z } from "zod";
 import type { Repositories } from "../../adapters/store/store.js";
 import { humanId, type Incident } from "../../domain/incident.js";
 import type { JobHandler } from "../../jobs/job-runner.js";
-import { button } from "../../slack/views/buttons.js";
+import { button } from "../../views/slack/buttons.js";
 import type { IncidentDeps } from "../deps.js";
 import { postOnce } from "../post-once.js";
 

@@ -3,16 +3,16 @@
 import { z } from "zod";
 import { humanId } from "../../domain/incident.js";
 import type { JobContext, JobHandler } from "../../jobs/job-runner.js";
-import { incidentHeader } from "../../slack/views/incident-header.js";
+import { incidentHeader } from "../../views/slack/incident-header.js";
 import type { IncidentDeps } from "../deps.js";
 import { addNoteOnce } from "../pagerduty-note.js";
-import { VendorError } from "../ports.js";
+import { VendorError } from "../../ports/chat.js";
 import { postOnce } from "../post-once.js";
 import { ANNOUNCE_JOB } from "./record-notes.js";
 import { COMMAND_NOTICE_JOB, commandNoticeJob } from "./command-handover.js";
 import { ARCHIVE_JOB, PAGERDUTY_SYNC_JOB, REFRESH_HEADER_JOB, REMINDER_JOB, scheduleReminder, updateCadenceMinutes } from "./side-effects.js";
 import { incidentDurations } from "../../domain/durations.js";
-import { validateWith } from "../../parse-json.js";
+import { validateWith } from "../../kernel/parse-json.js";
 
 const incidentRef = z.object({ incidentId: z.number().int() });
 

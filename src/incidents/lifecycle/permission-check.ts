@@ -1,7 +1,7 @@
 // The server-side check behind every change to an incident, whichever way it arrived (slash
 // command, header button, modal, shortcut): firebreak.yaml `permissions`, answered with a private
 // sentence that says who may.
-import { defaultPermissions, type ConfigFile, type PermissionKey, type Permissions } from "../../config-file.js";
+import { defaultPermissions, type ConfigFile, type PermissionKey, type Permissions } from "../../kernel/config-file.js";
 import { humanId, type Incident } from "../../domain/incident.js";
 import { mayDo, namesIn, refusal, type Person } from "../../domain/permissions.js";
 import { groupsNow } from "../../playbooks/engine/approver-set.js";

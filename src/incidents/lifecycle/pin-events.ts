@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { JobContext } from "../../jobs/job-runner.js";
 import type { IncidentDeps } from "../deps.js";
 import { addMessage, removePin } from "./record-notes.js";
-import { validateWith } from "../../parse-json.js";
+import { validateWith } from "../../kernel/parse-json.js";
 
 export const SLACK_EVENT_JOB = "slack.event";
 const PIN = "pushpin";

@@ -5,9 +5,9 @@
 import { setTimeout as delay } from "node:timers/promises";
 import { z } from "zod";
 import type { DatadogPort } from "../../adapters/datadog.js";
-import { VendorError } from "../../incidents/ports.js";
+import { VendorError } from "../../ports/chat.js";
 import { defineAction, type ActionContext, type ActionDefinition } from "../action-registry.js";
-import { durationMs, durationSchema } from "../playbook-schema.js";
+import { durationMs, durationSchema } from "../../domain/playbook-schema.js";
 
 export interface MetricGateOptions {
   /** Waits `ms` or rejects when `signal` aborts; tests pass one that advances a fake clock. */

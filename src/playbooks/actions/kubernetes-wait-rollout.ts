@@ -7,7 +7,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
 import { readWorkload, type Workload, type WorkloadKind } from "../../adapters/kubernetes.js";
 import { defineAction, type ActionDefinition } from "../action-registry.js";
-import { durationMs, durationSchema } from "../playbook-schema.js";
+import { durationMs, durationSchema } from "../../domain/playbook-schema.js";
 import { desiredReplicas, workloadInputShape, workloadLabel, type KubernetesActionDeps } from "./kubernetes-rollout-restart.js";
 
 export interface WaitRolloutDeps extends KubernetesActionDeps {

@@ -6,7 +6,7 @@
 import type pg from "pg";
 import { z } from "zod";
 import type { PostgresTargets } from "../../adapters/postgres-target.js";
-import { CodedError } from "../../errors.js";
+import { CodedError } from "../../kernel/errors.js";
 import { defineAction, type ActionPlan } from "../action-registry.js";
 import {
   coveringRule, displayName, indexNameSchema, lookupIndex, lookupTimeouts, notFound, parseIndexName, qualifiedName, sizeOf, targetSchema,

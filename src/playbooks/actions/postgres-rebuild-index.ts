@@ -13,7 +13,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type pg from "pg";
 import { z } from "zod";
 import type { PostgresTargets } from "../../adapters/postgres-target.js";
-import { CodedError } from "../../errors.js";
+import { CodedError } from "../../kernel/errors.js";
 import { defineAction, type ActionContext, type ActionPlan } from "../action-registry.js";
 import {
   displayName, indexNameSchema, lookupIndex, lookupTimeouts, notFound, parseIndexName, qualifiedName, quoteIdent, sizeOf, targetSchema,

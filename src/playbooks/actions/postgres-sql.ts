@@ -5,7 +5,7 @@
 // queries as parameters ($1), never concatenated into them.
 import type pg from "pg";
 import { z } from "zod";
-import { CodedError } from "../../errors.js";
+import { CodedError } from "../../kernel/errors.js";
 
 const MAX_IDENTIFIER_BYTES = 63; // NAMEDATALEN - 1: PostgreSQL silently truncates longer names
 const identifierPart = "[A-Za-z_][A-Za-z0-9_$]*";

@@ -3,7 +3,7 @@
 // say that the planner may use it and every write keeps it complete.
 import { z } from "zod";
 import type { PostgresTargets } from "../../adapters/postgres-target.js";
-import { CodedError } from "../../errors.js";
+import { CodedError } from "../../kernel/errors.js";
 import { defineAction } from "../action-registry.js";
 import { displayName, indexLookupSql, indexNameSchema, lookupIndex, lookupTimeouts, notFound, parseIndexName, targetSchema } from "./postgres-sql.js";
 

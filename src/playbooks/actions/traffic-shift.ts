@@ -6,7 +6,7 @@
 // An "http" switch is a traffic manager's endpoint: one JSON request to an allow-listed host.
 import { z } from "zod";
 import { httpRoutePath, KubernetesApiError, patchHttpRoute, readHttpRoute, type KubernetesTargets } from "../../adapters/kubernetes.js";
-import type { ConfigFile } from "../../config-file.js";
+import type { ConfigFile } from "../../kernel/config-file.js";
 import { defineAction, type ActionDefinition, type ActionPlan } from "../action-registry.js";
 import { targetNameSchema } from "./kubernetes-rollout-restart.js";
 

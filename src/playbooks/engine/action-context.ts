@@ -1,4 +1,4 @@
-import type { Logger } from "../../log.js";
+import type { Logger } from "../../kernel/log.js";
 import type { ActionContext } from "../action-registry.js";
 
 export function actionContext(log: Logger, now: () => Date, signal: AbortSignal, progress: (text: string) => void = () => undefined, incidentId?: number): ActionContext {

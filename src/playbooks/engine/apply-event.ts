@@ -3,8 +3,8 @@
 // the event is then decided again against the fresh run.
 import { humanId } from "../../domain/incident.js";
 import { decide, InvalidTransition, type RunEvent } from "../../domain/playbook-run.js";
-import { stepEventMarker } from "../../incidents/datadog-markers.js";
-import { enqueueMarker } from "../../incidents/datadog-marker-job.js";
+import { stepEventMarker } from "../../markers/datadog-markers.js";
+import { enqueueMarker } from "../../markers/datadog-marker-job.js";
 import type { RunRecord } from "../../adapters/store/runs-store.js";
 import type { Repositories } from "../../adapters/store/store.js";
 import { EXPIRE_APPROVAL_JOB, PREPARE_STEP_JOB, RENDER_STEP_JOB, type EngineDeps } from "./engine-deps.js";

@@ -2,9 +2,9 @@
 // plus the members of a Slack user group (usergroups.users.list,
 // https://api.slack.com/methods/usergroups.users.list).
 import { eligibleSet, type EligibleSet } from "../../domain/approval-policy.js";
-import type { ConfigFile } from "../../config-file.js";
-import type { ChatPort } from "../../incidents/ports.js";
-import type { PlaybookStep } from "../playbook-schema.js";
+import type { ConfigFile } from "../../kernel/config-file.js";
+import type { ChatPort } from "../../ports/chat.js";
+import type { PlaybookStep } from "../../domain/playbook-schema.js";
 
 export interface GroupDeps {
   chat: Pick<ChatPort, "userGroupMembers">;

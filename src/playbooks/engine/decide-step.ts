@@ -4,7 +4,7 @@ import { groupsToRecheck, mayDecide, type StepDecision } from "../../domain/appr
 import { humanId } from "../../domain/incident.js";
 import type { RunEvent } from "../../domain/playbook-run.js";
 import { commanderTookOver } from "../../incidents/lifecycle/command-handover.js";
-import type { StepButtonValue } from "../../slack/views/step-message.js";
+import type { StepButtonValue } from "../../views/slack/step-message.js";
 import { applyEvent } from "./apply-event.js";
 import { currentEligibleSet, groupsNow } from "./approver-set.js";
 import type { EngineDeps } from "./engine-deps.js";

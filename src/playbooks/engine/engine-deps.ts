@@ -1,9 +1,9 @@
 import type { Store } from "../../adapters/store/store.js";
-import type { ConfigFile } from "../../config-file.js";
-import type { ChatPort } from "../../incidents/ports.js";
-import type { Logger } from "../../log.js";
+import type { ConfigFile } from "../../kernel/config-file.js";
+import type { ChatPort } from "../../ports/chat.js";
+import type { Logger } from "../../kernel/log.js";
 import type { ActionRegistry } from "../action-registry.js";
-import type { Playbook } from "../playbook-schema.js";
+import type { Playbook } from "../../domain/playbook-schema.js";
 
 export interface EngineDeps {
   store: Store;

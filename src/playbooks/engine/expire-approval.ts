@@ -4,7 +4,7 @@ import type { JobContext } from "../../jobs/job-runner.js";
 import { applyEvent } from "./apply-event.js";
 import { currentEligibleSet } from "./approver-set.js";
 import type { EngineDeps } from "./engine-deps.js";
-import { validateWith } from "../../parse-json.js";
+import { validateWith } from "../../kernel/parse-json.js";
 
 const payloadSchema = z.object({ runId: z.number().int(), position: z.number().int(), round: z.number().int() });
 

@@ -9,7 +9,7 @@ import { applyEvent } from "./apply-event.js";
 import { currentEligibleSet } from "./approver-set.js";
 import type { EngineDeps } from "./engine-deps.js";
 import { resolveWith, stepScope } from "./step-scope.js";
-import { validateWith } from "../../parse-json.js";
+import { validateWith } from "../../kernel/parse-json.js";
 
 const payloadSchema = z.object({ runId: z.number().int(), position: z.number().int() });
 

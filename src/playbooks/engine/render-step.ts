@@ -4,7 +4,7 @@ import { z } from "zod";
 import { postOnce, postOnceKey } from "../../incidents/post-once.js";
 import type { JobContext } from "../../jobs/job-runner.js";
 import type { WriteLedger } from "../../jobs/write-ledger.js";
-import { stepMessage } from "../../slack/views/step-message.js";
+import { stepMessage } from "../../views/slack/step-message.js";
 import { RENDER_STEP_JOB, type EngineDeps } from "./engine-deps.js";
 
 const payloadSchema = z.object({ runId: z.number().int(), position: z.number().int() });

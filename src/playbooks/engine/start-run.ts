@@ -1,7 +1,7 @@
 // Starting a run: check the params against the playbook, record the run, and apply `start`.
 import type { Incident } from "../../domain/incident.js";
 import { humanId } from "../../domain/incident.js";
-import { paramValueSchema, type Playbook } from "../playbook-schema.js";
+import { paramValueSchema, type Playbook } from "../../domain/playbook-schema.js";
 import { checkPermission } from "../../incidents/lifecycle/permission-check.js";
 import { applyEventIn, type ApplyResult } from "./apply-event.js";
 import type { EngineDeps } from "./engine-deps.js";

@@ -4,7 +4,7 @@
 import { randomUUID } from "node:crypto";
 import type { ClaimedStep } from "../../adapters/store/runs-store.js";
 import { createPollLoop } from "../../jobs/poll-loop.js";
-import { durationMs } from "../playbook-schema.js";
+import { durationMs } from "../../domain/playbook-schema.js";
 import { actionContext } from "./action-context.js";
 import { applyEvent } from "./apply-event.js";
 import { RENDER_STEP_JOB, type EngineDeps } from "./engine-deps.js";

@@ -1,8 +1,8 @@
 // Message shortcut "Declare incident": the modal, prefilled from the message.
 import type { App, MessageShortcut } from "@slack/bolt";
-import { DECLARE_SHORTCUT } from "../surface.js";
-import { declareModal } from "../views/declare-modal.js";
-import { slackTextToPlain } from "../views/mrkdwn.js";
+import { DECLARE_SHORTCUT } from "../../views/slack/slack-surface.js";
+import { declareModal } from "../../views/slack/declare-modal.js";
+import { slackTextToPlain } from "../../views/slack/mrkdwn.js";
 import { DATABASE_UNAVAILABLE, type ListenerDeps } from "./slack-deps.js";
 
 

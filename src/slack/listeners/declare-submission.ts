@@ -1,7 +1,7 @@
 // The declare modal submitted: validate (errors go back into the modal), then declare.
 import type { App } from "@slack/bolt";
 import { declareFromSlack } from "../../incidents/declare-from-slack.js";
-import { DECLARE_CALLBACK_ID, parseDeclareSubmission } from "../views/declare-modal.js";
+import { DECLARE_CALLBACK_ID, parseDeclareSubmission } from "../../views/slack/declare-modal.js";
 import { DATABASE_UNAVAILABLE, type ListenerDeps } from "./slack-deps.js";
 
 export function registerDeclareSubmission(app: App, deps: ListenerDeps): void {

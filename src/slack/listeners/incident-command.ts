@@ -1,8 +1,8 @@
 // `/incident <subcommand>`: thin — parse, ack, hand to a flow or a view.
 import type { App } from "@slack/bolt";
-import { declareModal } from "../views/declare-modal.js";
+import { declareModal } from "../../views/slack/declare-modal.js";
 import { playbookCommand } from "./playbook-listeners.js";
-import { INCIDENT_COMMAND } from "../surface.js";
+import { INCIDENT_COMMAND } from "../../views/slack/slack-surface.js";
 import { helpFor, lifecycleCommand, lifecycleSubcommands } from "./lifecycle-commands.js";
 import { DATABASE_UNAVAILABLE, type ListenerDeps } from "./slack-deps.js";
 

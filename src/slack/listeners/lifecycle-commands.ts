@@ -8,11 +8,11 @@ import type { Outcome } from "../../incidents/lifecycle/outcome.js";
 import { checkPermission } from "../../incidents/lifecycle/permission-check.js";
 import { setRootCause, showPreview } from "../../postmortem/postmortem-flows.js";
 import { addFollowup, addNote } from "../../incidents/lifecycle/record-notes.js";
-import { lifecycleHelp, parseSeverity, parseStatus, parseUserMention } from "../views/lifecycle-help.js";
-import { resolveModal, statusUpdateModal } from "../views/lifecycle-modals.js";
-import { slackTextToPlain } from "../views/mrkdwn.js";
-import { timelineMessage } from "../views/timeline-view.js";
-import { timelineEditPicker } from "../views/timeline-edit-picker.js";
+import { lifecycleHelp, parseSeverity, parseStatus, parseUserMention } from "../../views/slack/lifecycle-help.js";
+import { resolveModal, statusUpdateModal } from "../../views/slack/lifecycle-modals.js";
+import { slackTextToPlain } from "../../views/slack/mrkdwn.js";
+import { timelineMessage } from "../../views/slack/timeline-view.js";
+import { timelineEditPicker } from "../../views/slack/timeline-edit-picker.js";
 import type { AppDeps } from "./slack-deps.js";
 
 /** An ephemeral answer, or a form to open once Slack has been acked. */

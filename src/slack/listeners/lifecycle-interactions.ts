@@ -9,8 +9,8 @@ import { checkPermission } from "../../incidents/lifecycle/permission-check.js";
 import type { Outcome } from "../../incidents/lifecycle/outcome.js";
 import { slackTsToDate } from "../../incidents/lifecycle/pin-events.js";
 import { addMessage, addNote, editEntry, postUpdate } from "../../incidents/lifecycle/record-notes.js";
-import { ADD_TO_TIMELINE_SHORTCUT } from "../surface.js";
-import { HEADER_ACTIONS } from "../views/header-actions.js";
+import { ADD_TO_TIMELINE_SHORTCUT } from "../../views/slack/slack-surface.js";
+import { HEADER_ACTIONS } from "../../views/slack/header-actions.js";
 import {
   addToTimelineModal,
   editEntryModal,
@@ -22,12 +22,12 @@ import {
   parseStatusUpdate,
   resolveModal,
   statusUpdateModal,
-} from "../views/lifecycle-modals.js";
-import { TIMELINE_EDIT_ACTION } from "../views/timeline-edit-picker.js";
+} from "../../views/slack/lifecycle-modals.js";
+import { TIMELINE_EDIT_ACTION } from "../../views/slack/timeline-edit-picker.js";
 import { timelineReply } from "./lifecycle-commands.js";
 import { noticeModal, openThenFill } from "./open-modal.js";
 import { DATABASE_UNAVAILABLE, type AppDeps, type ListenerDeps } from "./slack-deps.js";
-import { tryParseJsonWith } from "../../parse-json.js";
+import { tryParseJsonWith } from "../../kernel/parse-json.js";
 
 const incidentRef = z.object({ incidentId: z.number().int() });
 const entryRef = z.object({ incidentId: z.number().int(), entryId: z.number().int() });

@@ -11,9 +11,9 @@ import {
   playbookChoice,
   playbookList,
   readParams,
-} from "../views/playbook-views.js";
+} from "../../views/slack/playbook-views.js";
 import { DATABASE_UNAVAILABLE, type AppDeps, type ListenerDeps } from "./slack-deps.js";
-import { tryParseJsonWith } from "../../parse-json.js";
+import { tryParseJsonWith } from "../../kernel/parse-json.js";
 
 /** The answer to `/incident playbook [all]` in a channel: ephemeral blocks, or a sentence. */
 export async function playbookCommand(deps: AppDeps, channelId: string, all: boolean): Promise<{ text: string; blocks?: unknown[] }> {

@@ -4,9 +4,9 @@ import type { App, BlockButtonAction } from "@slack/bolt";
 import { z } from "zod";
 import type { Outcome } from "../../incidents/lifecycle/outcome.js";
 import { draftFor, regenerate, requestPublish, saveEdits, showPreview } from "../../postmortem/postmortem-flows.js";
-import { parsePostmortemEdit, POSTMORTEM_ACTIONS, POSTMORTEM_EDIT_CALLBACK, postmortemEditModal, postmortemLoadingModal } from "../views/postmortem-views.js";
+import { parsePostmortemEdit, POSTMORTEM_ACTIONS, POSTMORTEM_EDIT_CALLBACK, postmortemEditModal, postmortemLoadingModal } from "../../views/slack/postmortem-views.js";
 import { DATABASE_UNAVAILABLE, type ListenerDeps } from "./slack-deps.js";
-import { tryParseJsonWith } from "../../parse-json.js";
+import { tryParseJsonWith } from "../../kernel/parse-json.js";
 
 const ref = z.object({ incidentId: z.number().int() });
 

@@ -4,11 +4,11 @@ import type { App, BlockButtonAction } from "@slack/bolt";
 import { z } from "zod";
 import type { StepDecision } from "../../domain/approval-policy.js";
 import { decideStep, rerequestApproval } from "../../playbooks/engine/decide-step.js";
-import { DENY_REASON_CALLBACK, denyModal, readDenyReason } from "../views/playbook-views.js";
-import { STEP_ACTIONS } from "../views/step-message.js";
+import { DENY_REASON_CALLBACK, denyModal, readDenyReason } from "../../views/slack/playbook-views.js";
+import { STEP_ACTIONS } from "../../views/slack/step-message.js";
 import { noticeModal, openThenFill } from "./open-modal.js";
 import { DATABASE_UNAVAILABLE, type ListenerDeps } from "./slack-deps.js";
-import { tryParseJsonWith } from "../../parse-json.js";
+import { tryParseJsonWith } from "../../kernel/parse-json.js";
 
 const buttonValue = z.object({ runId: z.number().int(), position: z.number().int().min(0), version: z.number().int(), round: z.number().int() });
 const STALE = "This button is not one Firebreak can read (the message may be from an older version). Use the latest step message in the channel.";

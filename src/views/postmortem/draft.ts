@@ -1,12 +1,12 @@
 // The post-mortem draft: a pure function of the record, rendered through the team's template.
 // Whatever a person wrote (PostmortemEdits) wins over what is assembled here; everything else is
 // rebuilt from the timeline each time, so a late entry or a corrected time shows up on redraft.
-import { slugify } from "../domain/channel-name.js";
-import { formatDuration, incidentDurations } from "../domain/durations.js";
-import { humanId } from "../domain/incident.js";
-import { compareEntries, type TimelineEntry } from "../domain/timeline.js";
-import { formatClock, formatDateTime, formatDay, formatTimeOfDay, localDate, zoneAbbreviation } from "../domain/time-format.js";
-import type { PostmortemEdits, PostmortemRecord } from "./postmortem-model.js";
+import { slugify } from "../../domain/channel-name.js";
+import { formatDuration, incidentDurations } from "../../domain/durations.js";
+import { humanId } from "../../domain/incident.js";
+import { compareEntries, type TimelineEntry } from "../../domain/timeline.js";
+import { formatClock, formatDateTime, formatDay, formatTimeOfDay, localDate, zoneAbbreviation } from "../../domain/time-format.js";
+import type { PostmortemEdits, PostmortemRecord } from "../../domain/postmortem.js";
 import { postmortemTimeline } from "./postmortem-timeline.js";
 import { render, type CompiledTemplate, type TemplateNames } from "./template-engine.js";
 

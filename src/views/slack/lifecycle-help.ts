@@ -1,6 +1,6 @@
 // The full `/incident` help, and the small parsers for what people type after a subcommand.
 import { severities, statuses, type Severity, type Status } from "../../domain/incident.js";
-import { INCIDENT_COMMAND } from "../surface.js";
+import { INCIDENT_COMMAND } from "./slack-surface.js";
 import { escapeMrkdwn } from "./mrkdwn.js";
 
 const COMMAND = INCIDENT_COMMAND.command;

@@ -4,14 +4,14 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { loadConfig } from "../config.js";
+import { loadConfig } from "../../kernel/config.js";
 import { startDatadogEmulator } from "../emulators/datadog/datadog-emulator.js";
 import { startGithubEmulator } from "../emulators/github/github-emulator.js";
 import { startPagerdutyEmulator } from "../emulators/pagerduty/pagerduty-emulator.js";
 import { createSlackEmulator } from "../emulators/slack/slack-emulator.js";
-import { signPagerdutyBody } from "../http/pagerduty-signature.js";
-import { createLogger, type Logger } from "../log.js";
-import { createFirebreak } from "../main.js";
+import { signPagerdutyBody } from "../../http/pagerduty-signature.js";
+import { createLogger, type Logger } from "../../kernel/log.js";
+import { createFirebreak } from "../../main.js";
 import { createDemoDatabase } from "./demo-database.js";
 import type { DemoHandles } from "./demo-handles.js";
 import { mirrorToGit, readRepository } from "./demo-repository.js";

@@ -1,4 +1,4 @@
-// The sandbox server's JSON API (src/demo/demo-web-server.ts) as the page uses it.
+// The sandbox server's JSON API (src/sandbox/demo/demo-web-server.ts) as the page uses it.
 
 export async function fetchState(user) {
   const response = await fetch(`/api/state?user=${encodeURIComponent(user ?? "")}`, { cache: "no-store" });

@@ -5,7 +5,7 @@ import { z } from "zod";
 import type { DatadogEvent, DatadogPort } from "../adapters/datadog.js";
 import type { Repositories } from "../adapters/store/store.js";
 import type { JobContext } from "../jobs/job-runner.js";
-import { validateWith } from "../parse-json.js";
+import { validateWith } from "../kernel/parse-json.js";
 
 export const DATADOG_MARKER_JOB = "datadog.marker";
 

@@ -1,9 +1,9 @@
 // What a post-mortem is drafted from, and what people changed in it. Drafting is a pure function
 // of this record; human edits are kept apart so regenerating never loses them.
-import type { Incident } from "../domain/incident.js";
-import type { Followup, Role } from "../domain/lifecycle.js";
-import type { PlaybookRun } from "../domain/playbook-run.js";
-import type { TimelineEntry } from "../domain/timeline.js";
+import type { Incident } from "./incident.js";
+import type { Followup, Role } from "./lifecycle.js";
+import type { PlaybookRun } from "./playbook-run.js";
+import type { TimelineEntry } from "./timeline.js";
 
 /** Sections a person wrote or corrected; absent means "use the draft". */
 export interface PostmortemEdits {

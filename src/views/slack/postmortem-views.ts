@@ -2,13 +2,13 @@
 import type { KnownBlock, View } from "@slack/types";
 import { z } from "zod";
 import { humanId, type Incident } from "../../domain/incident.js";
-import type { PostmortemDraft } from "../../postmortem/draft.js";
-import type { PostmortemEdits } from "../../postmortem/postmortem-model.js";
+import type { PostmortemDraft } from "../postmortem/draft.js";
+import type { PostmortemEdits } from "../../domain/postmortem.js";
 import type { Rendered } from "./incident-header.js";
 import { button } from "./buttons.js";
 import { escapeMrkdwn, link } from "./mrkdwn.js";
 import { clipPlain, escapeAndClip, HEADER_TEXT, SECTION_TEXT, slackLength } from "./text-limits.js";
-import { tryParseJsonWith } from "../../parse-json.js";
+import { tryParseJsonWith } from "../../kernel/parse-json.js";
 
 export const POSTMORTEM_ACTIONS = { edit: "postmortem_edit", regenerate: "postmortem_regenerate", discard: "postmortem_regenerate_fresh", publish: "postmortem_publish" } as const;
 export const POSTMORTEM_EDIT_CALLBACK = "postmortem_edit_submit";

@@ -5,7 +5,7 @@ import { z } from "zod";
 import type { IncidentDurations } from "../../domain/durations.js";
 import type { Incident } from "../../domain/incident.js";
 import { durationsLine } from "./timeline-view.js";
-import { tryParseJsonWith } from "../../parse-json.js";
+import { tryParseJsonWith } from "../../kernel/parse-json.js";
 
 export const HEADER_ACTIONS = { update: "header_update", note: "header_note", timeline: "header_timeline", resolve: "header_resolve" } as const;
 export type HeaderAction = keyof typeof HEADER_ACTIONS;

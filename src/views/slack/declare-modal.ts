@@ -2,7 +2,7 @@
 import type { View } from "@slack/types";
 import { z } from "zod";
 import { severities, type Severity } from "../../domain/incident.js";
-import { tryParseJsonWith } from "../../parse-json.js";
+import { tryParseJsonWith } from "../../kernel/parse-json.js";
 
 export const DECLARE_CALLBACK_ID = "declare_incident";
 const MAX_TITLE = 150;

@@ -4,7 +4,7 @@
 // Rules that need no action registry (a default that fits its param, unique step ids, an
 // approval that can be given) live here too, so every parse enforces them.
 import { z } from "zod";
-import { incidentSources, severities } from "../domain/incident.js";
+import { incidentSources, severities } from "./incident.js";
 
 export const playbookIdPattern = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
 /** Step ids and param names: snake_case or kebab-case, so templates can name them. */

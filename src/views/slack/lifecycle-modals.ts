@@ -7,7 +7,7 @@ import { humanId, severities, statuses, type Incident, type Severity, type Statu
 import type { TimelineEntry } from "../../domain/timeline.js";
 import { formatDateTime, formatTimeOfDay, localDate, parseClockInput, zoneAbbreviation } from "../../domain/time-format.js";
 import { link, userMention, slackTextToPlain } from "./mrkdwn.js";
-import { tryParseJsonWith } from "../../parse-json.js";
+import { tryParseJsonWith } from "../../kernel/parse-json.js";
 
 export const LIFECYCLE_CALLBACKS = {
   statusUpdate: "status_update",

@@ -15,7 +15,7 @@
 // alternative delimiters or triple braces: the template is checked completely when it is loaded,
 // against the names the document offers, so a misspelt name fails at startup and not as an empty
 // paragraph in a published post-mortem.
-import { formatSourceProblem, type SourceProblem } from "../yaml-source.js";
+import { formatSourceProblem, type SourceProblem } from "../../kernel/yaml-source.js";
 
 /**
  * The names a template may use: a description for a value, or, for a section (an object, or a

@@ -2,10 +2,10 @@
 // own plumbing (channel created, header pinned, update posted), and with the chatter folded:
 // a page PagerDuty re-sent for the same incident is one line with a count, and an approval
 // request with its approvals is one line for the step ("Rebuild the index — approved by …").
-import type { Incident } from "../domain/incident.js";
-import { formatClock } from "../domain/time-format.js";
-import type { TimelineEntry } from "../domain/timeline.js";
-import type { PostmortemRecord } from "./postmortem-model.js";
+import type { Incident } from "../../domain/incident.js";
+import { formatClock } from "../../domain/time-format.js";
+import type { TimelineEntry } from "../../domain/timeline.js";
+import type { PostmortemRecord } from "../../domain/postmortem.js";
 
 export interface TimelineLine {
   at: Date;

@@ -1,7 +1,7 @@
 // The requests Slack sends an app, in the shapes of test/fixtures/slack — a slash command's form,
 // interactivity's `payload=` form field, the Events API envelope — signed with the app's signing
 // secret exactly as Slack signs them, and posted to the bot's /slack/events.
-import { slackSignature } from "../http/slack-signature.js";
+import { slackSignature } from "../../http/slack-signature.js";
 
 export interface SandboxTeam {
   id: string;

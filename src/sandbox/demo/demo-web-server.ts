@@ -7,8 +7,8 @@ import { z } from "zod";
 import type { DemoHandles } from "./demo-handles.js";
 import { createSandboxApi, type Reply } from "./demo-sandbox-api.js";
 
-// tsc copies no assets to dist/, so both src/demo and dist/demo read the page from the sources.
-const WEB_DIR = new URL("../../src/demo/web/", import.meta.url);
+// tsc copies no assets to dist/, so both src/sandbox/demo and dist/sandbox/demo read the page from the sources.
+const WEB_DIR = new URL("../../../src/sandbox/demo/web/", import.meta.url);
 const ASSET = /^\/([a-z0-9-]+\.(html|js|css))$/;
 const TYPES: Record<string, string> = { html: "text/html", js: "text/javascript", css: "text/css" };
 const MAX_BODY = 1024 * 1024;

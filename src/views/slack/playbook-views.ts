@@ -1,7 +1,7 @@
 // Choosing a playbook and giving it its params; explaining a denial.
 import type { KnownBlock, View } from "@slack/types";
 import { z } from "zod";
-import type { Playbook } from "../../playbooks/playbook-schema.js";
+import type { Playbook } from "../../domain/playbook-schema.js";
 import { escapeMrkdwn } from "./mrkdwn.js";
 import { clipMrkdwn, clipPlain, escapeAndClip, HEADER_TEXT, SECTION_TEXT } from "./text-limits.js";
 
