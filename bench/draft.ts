@@ -3,9 +3,9 @@
 // Reference: JSON.stringify of the same record — one pass over the data with no rendering.
 import type { Incident } from "../src/domain/incident.js";
 import type { TimelineEntry } from "../src/domain/timeline.js";
-import { draftPostmortem } from "../src/postmortem/draft.js";
+import { draftPostmortem } from "../src/views/postmortem/draft.js";
 import { DEFAULT_POSTMORTEM_TEMPLATE, loadPostmortemTemplate } from "../src/postmortem/load-template.js";
-import type { PostmortemRecord } from "../src/postmortem/postmortem-model.js";
+import type { PostmortemRecord } from "../src/domain/postmortem.js";
 import { median, round, type Benchmark } from "./bench-kit.js";
 
 const ENTRIES = 10_000;

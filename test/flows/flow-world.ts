@@ -3,18 +3,18 @@
 // the fakes received and what the database holds. Work is run to completion with `settle()`,
 // which stops only when the job runner and the step worker both report idle from the database.
 import type { Store } from "../../src/adapters/store/store.js";
-import { configFileSchema, type ConfigFile } from "../../src/config-file.js";
+import { configFileSchema, type ConfigFile } from "../../src/kernel/config-file.js";
 import { OPEN_CHANNEL_JOB } from "../../src/incidents/declare-incident.js";
 import type { IncidentDeps } from "../../src/incidents/deps.js";
 import { lifecycleJobs } from "../../src/incidents/lifecycle/lifecycle-jobs.js";
 import { openChannelJob } from "../../src/incidents/open-channel.js";
 import { PAGERDUTY_NOTE_JOB, pagerdutyNoteJob } from "../../src/incidents/pagerduty-note.js";
-import type { ChannelInfo, ChatMessage, ChatPort, PagingPort } from "../../src/incidents/ports.js";
+import type { ChannelInfo, ChatMessage, ChatPort, PagingPort } from "../../src/ports/chat.js";
 import { createJobRunner } from "../../src/jobs/job-runner.js";
-import { createLogger } from "../../src/log.js";
+import { createLogger } from "../../src/kernel/log.js";
 import { createActionRegistry, type ActionDefinition } from "../../src/playbooks/action-registry.js";
 import { createPlaybookEngine, type PlaybookEngine } from "../../src/playbooks/engine/create-engine.js";
-import type { Playbook } from "../../src/playbooks/playbook-schema.js";
+import type { Playbook } from "../../src/domain/playbook-schema.js";
 import { openTestStore } from "../helpers/databases.js";
 
 export interface FakeChat extends ChatPort {

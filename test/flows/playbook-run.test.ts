@@ -4,12 +4,12 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { z } from "zod";
 import type { Incident } from "../../src/domain/incident.js";
-import { parseJsonWith } from "../../src/parse-json.js";
+import { parseJsonWith } from "../../src/kernel/parse-json.js";
 import { defineAction } from "../../src/playbooks/action-registry.js";
 import { decideStep } from "../../src/playbooks/engine/decide-step.js";
 import { startRun } from "../../src/playbooks/engine/start-run.js";
-import { playbookSchema } from "../../src/playbooks/playbook-schema.js";
-import { STEP_ACTIONS } from "../../src/slack/views/step-message.js";
+import { playbookSchema } from "../../src/domain/playbook-schema.js";
+import { STEP_ACTIONS } from "../../src/views/slack/step-message.js";
 import { flowWorld, type FlowWorld } from "./flow-world.js";
 
 const ADA = "UADA"; // the commander

@@ -6,7 +6,7 @@ import { z } from "zod";
 import type { Incident } from "../../src/domain/incident.js";
 import { revertTakeover, setCommander, setSeverity } from "../../src/incidents/lifecycle/change-incident.js";
 import { recordPagerdutyEvent } from "../../src/incidents/record-pagerduty-event.js";
-import { parseJsonWith } from "../../src/parse-json.js";
+import { parseJsonWith } from "../../src/kernel/parse-json.js";
 import { parsePagerdutyBody, toPageEvent } from "../../src/sources/pagerduty.js";
 import { pagerdutyEvent } from "../helpers/pagerduty-events.js";
 import { flowWorld, type FlowWorld } from "./flow-world.js";

@@ -1,11 +1,11 @@
 // A real Firebreak (config from env, real HTTP, real store) wired to local vendor emulators.
 import { Writable } from "node:stream";
-import { loadConfig } from "../../src/config.js";
-import { startDatadogEmulator, type DatadogEmulator } from "../../src/emulators/datadog/datadog-emulator.js";
-import { startGithubEmulator, type GithubEmulator } from "../../src/emulators/github/github-emulator.js";
-import { startPagerdutyEmulator, type PagerdutyEmulator } from "../../src/emulators/pagerduty/pagerduty-emulator.js";
-import { createSlackEmulator, type SlackEmulator } from "../../src/emulators/slack/slack-emulator.js";
-import { createLogger } from "../../src/log.js";
+import { loadConfig } from "../../src/kernel/config.js";
+import { startDatadogEmulator, type DatadogEmulator } from "../../src/sandbox/emulators/datadog/datadog-emulator.js";
+import { startGithubEmulator, type GithubEmulator } from "../../src/sandbox/emulators/github/github-emulator.js";
+import { startPagerdutyEmulator, type PagerdutyEmulator } from "../../src/sandbox/emulators/pagerduty/pagerduty-emulator.js";
+import { createSlackEmulator, type SlackEmulator } from "../../src/sandbox/emulators/slack/slack-emulator.js";
+import { createLogger } from "../../src/kernel/log.js";
 import { createFirebreak, type Firebreak } from "../../src/main.js";
 import type { Store } from "../../src/adapters/store/store.js";
 

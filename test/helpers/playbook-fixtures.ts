@@ -1,4 +1,4 @@
-import { playbookSchema, type Playbook } from "../../src/playbooks/playbook-schema.js";
+import { playbookSchema, type Playbook } from "../../src/domain/playbook-schema.js";
 import type { PlaybookRun, StepRun } from "../../src/domain/playbook-run.js";
 
 /** A three-step playbook: a plain step, an irreversible approved one, a reversible risky one with a rollback. */

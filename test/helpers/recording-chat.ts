@@ -1,5 +1,5 @@
 // A chat port that records what would have been posted (flow tests without a Slack emulator).
-import type { ChatMessage, ChatPort } from "../../src/incidents/ports.js";
+import type { ChatMessage, ChatPort } from "../../src/ports/chat.js";
 
 export function recordingChat(): ChatPort & { posted: { channel: string; ts: string; message: ChatMessage }[]; ephemeral: { channel: string; user: string; text: string }[] } {
   const posted: { channel: string; ts: string; message: ChatMessage }[] = [];

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
 import type { Incident } from "../../src/domain/incident.js";
-import { createSlackEmulator, type SlackEmulator } from "../../src/emulators/slack/slack-emulator.js";
+import { createSlackEmulator, type SlackEmulator } from "../../src/sandbox/emulators/slack/slack-emulator.js";
 import { createTestDatabaseUrl, tempDir } from "../helpers/databases.js";
 import { eventually, SIGNING_SECRET, startHarness, type Harness } from "../helpers/harness.js";
 import { writePlaybookConfig } from "../helpers/playbook-dir.js";

@@ -2,7 +2,7 @@
 // step runs exactly once, with exactly the approvals it needed.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import pg from "pg";
-import { createSlackEmulator, type SlackEmulator } from "../../src/emulators/slack/slack-emulator.js";
+import { createSlackEmulator, type SlackEmulator } from "../../src/sandbox/emulators/slack/slack-emulator.js";
 import { createTestDatabaseUrl, tempDir } from "../helpers/databases.js";
 import { eventually, SIGNING_SECRET, startHarness, type Harness } from "../helpers/harness.js";
 import { writePlaybookConfig } from "../helpers/playbook-dir.js";

@@ -6,7 +6,7 @@ import { BaseServerConfiguration } from "@datadog/datadog-api-client/dist/packag
 import { EventsApi } from "@datadog/datadog-api-client/dist/packages/datadog-api-client-v1/apis/EventsApi.js";
 import { MetricsApi } from "@datadog/datadog-api-client/dist/packages/datadog-api-client-v1/apis/MetricsApi.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startDatadogEmulator, type DatadogEmulator, type MetricPoint } from "../../src/emulators/datadog/datadog-emulator.js";
+import { startDatadogEmulator, type DatadogEmulator, type MetricPoint } from "../../src/sandbox/emulators/datadog/datadog-emulator.js";
 
 const t0 = new Date("2026-03-08T09:05:00Z");
 const t0s = t0.getTime() / 1000;

@@ -4,11 +4,11 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { z } from "zod";
 import type { Store } from "../../src/adapters/store/store.js";
 import { createJobRunner } from "../../src/jobs/job-runner.js";
-import { createLogger } from "../../src/log.js";
+import { createLogger } from "../../src/kernel/log.js";
 import { createActionRegistry, defineAction } from "../../src/playbooks/action-registry.js";
 import { createPlaybookEngine } from "../../src/playbooks/engine/create-engine.js";
 import { startRun } from "../../src/playbooks/engine/start-run.js";
-import { playbookSchema } from "../../src/playbooks/playbook-schema.js";
+import { playbookSchema } from "../../src/domain/playbook-schema.js";
 import { openTestStore } from "../helpers/databases.js";
 import { recordingChat } from "../helpers/recording-chat.js";
 

@@ -3,9 +3,9 @@
 // same branch and pull request, and that a publish which failed halfway is finished by the next.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createGithub } from "../../src/adapters/github.js";
-import { startGithubEmulator, type GithubEmulator } from "../../src/emulators/github/github-emulator.js";
-import { VendorError } from "../../src/incidents/ports.js";
-import type { PublishedIssue } from "../../src/postmortem/postmortem-model.js";
+import { startGithubEmulator, type GithubEmulator } from "../../src/sandbox/emulators/github/github-emulator.js";
+import { VendorError } from "../../src/ports/chat.js";
+import type { PublishedIssue } from "../../src/domain/postmortem.js";
 import { publishPostmortem, type GithubPort, type PublishRequest } from "../../src/postmortem/publish.js";
 
 const REPO = "acme/postmortems";

@@ -3,8 +3,8 @@ import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { healthRoutes } from "../../src/http/health-routes.js";
 import { createHttpServer, type HttpServer } from "../../src/http/server.js";
-import { createLogger } from "../../src/log.js";
-import { createMetrics } from "../../src/metrics.js";
+import { createLogger } from "../../src/kernel/log.js";
+import { createMetrics } from "../../src/kernel/metrics.js";
 import { rawRequest, type RawResponse } from "../reliability/helpers/raw-http.js";
 
 let server: HttpServer;

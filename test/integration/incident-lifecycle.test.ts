@@ -1,7 +1,7 @@
 // A whole incident, from page to resolve, driven through Slack and PagerDuty as people would,
 // across the night the clocks go forward in America/Los_Angeles (2026-03-08, 2:00 → 3:00).
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { createSlackEmulator, type SlackEmulator } from "../../src/emulators/slack/slack-emulator.js";
+import { createSlackEmulator, type SlackEmulator } from "../../src/sandbox/emulators/slack/slack-emulator.js";
 import { createTestDatabaseUrl } from "../helpers/databases.js";
 import { eventually, PD_SECRETS, SIGNING_SECRET, startHarness, type Harness } from "../helpers/harness.js";
 import { pagerdutyDelivery, pagerdutyEvent } from "../helpers/pagerduty-events.js";

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Store } from "../../src/adapters/store/store.js";
 import { createJobRunner } from "../../src/jobs/job-runner.js";
 import { untilIdle } from "../../src/jobs/until-idle.js";
-import { createLogger } from "../../src/log.js";
+import { createLogger } from "../../src/kernel/log.js";
 import { drivers, openTestStore } from "../helpers/databases.js";
 
 const log = createLogger({ level: "silent" });

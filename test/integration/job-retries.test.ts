@@ -3,9 +3,9 @@
 // runner started afresh (as after a crash), with the time of its first try.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Store } from "../../src/adapters/store/store.js";
-import { VendorError } from "../../src/incidents/ports.js";
+import { VendorError } from "../../src/ports/chat.js";
 import { createJobRunner, type JobContext } from "../../src/jobs/job-runner.js";
-import { createLogger } from "../../src/log.js";
+import { createLogger } from "../../src/kernel/log.js";
 import { openTestStore } from "../helpers/databases.js";
 
 let store: Store;

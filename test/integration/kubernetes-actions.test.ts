@@ -12,15 +12,15 @@ import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { createKubernetesTargets, type KubernetesTargets } from "../../src/adapters/kubernetes.js";
-import { closeServer } from "../../src/emulators/http-kit.js";
-import { startKubernetesEmulator, type KubernetesEmulator } from "../../src/emulators/kubernetes/kubernetes-emulator.js";
-import { createLogger } from "../../src/log.js";
+import { closeServer } from "../../src/sandbox/emulators/http-kit.js";
+import { startKubernetesEmulator, type KubernetesEmulator } from "../../src/sandbox/emulators/kubernetes/kubernetes-emulator.js";
+import { createLogger } from "../../src/kernel/log.js";
 import { createActionRegistry, type ActionContext, type ActionDefinition } from "../../src/playbooks/action-registry.js";
 import { metricGateAction } from "../../src/playbooks/actions/datadog-metric-gate.js";
 import { kubernetesActions } from "../../src/playbooks/actions/kubernetes-actions.js";
 import { builtinActions } from "../../src/playbooks/builtin-actions.js";
 import { checkPlaybookFiles } from "../../src/playbooks/check-playbooks.js";
-import { playbookSchema } from "../../src/playbooks/playbook-schema.js";
+import { playbookSchema } from "../../src/domain/playbook-schema.js";
 
 const now = new Date("2026-03-08T09:05:00.123Z");
 

@@ -4,7 +4,7 @@
 // and the API concepts page (https://kubernetes.io/docs/reference/using-api/api-concepts/).
 import { request, type RequestOptions } from "node:https";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startKubernetesEmulator, type KubernetesEmulator } from "../../src/emulators/kubernetes/kubernetes-emulator.js";
+import { startKubernetesEmulator, type KubernetesEmulator } from "../../src/sandbox/emulators/kubernetes/kubernetes-emulator.js";
 
 /** JSON from the wire, read field by field in each assertion. */
 type Wire = any;

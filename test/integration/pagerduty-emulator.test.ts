@@ -2,7 +2,7 @@
 // pdjs's `server` option forces https://, so every call names the emulator with a full `url`.
 import { api } from "@pagerduty/pdjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startPagerdutyEmulator, type PagerdutyEmulator } from "../../src/emulators/pagerduty/pagerduty-emulator.js";
+import { startPagerdutyEmulator, type PagerdutyEmulator } from "../../src/sandbox/emulators/pagerduty/pagerduty-emulator.js";
 
 const t0 = new Date("2026-03-08T09:05:00Z");
 

@@ -7,13 +7,13 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { z } from "zod";
 import { createPostgresTargets, type PostgresTargets } from "../../src/adapters/postgres-target.js";
-import { createLogger } from "../../src/log.js";
+import { createLogger } from "../../src/kernel/log.js";
 import { createActionRegistry, defineAction, type ActionContext, type ActionDefinition } from "../../src/playbooks/action-registry.js";
 import { postgresActions } from "../../src/playbooks/actions/postgres-actions.js";
 import { parseIndexName, quoteIdent } from "../../src/playbooks/actions/postgres-sql.js";
 import { builtinActions } from "../../src/playbooks/builtin-actions.js";
 import { checkPlaybookFiles } from "../../src/playbooks/check-playbooks.js";
-import { durationSchema, playbookSchema } from "../../src/playbooks/playbook-schema.js";
+import { durationSchema, playbookSchema } from "../../src/domain/playbook-schema.js";
 import { createTestDatabaseUrl } from "../helpers/databases.js";
 import { freePort } from "../helpers/postgres-server.js";
 

@@ -1,7 +1,7 @@
 // A bad Slack token is loud at start: an error line naming the fix and firebreak_slack_auth_ok 0,
 // while readiness (the database) and webhook intake carry on.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSlackEmulator } from "../../src/emulators/slack/slack-emulator.js";
+import { createSlackEmulator } from "../../src/sandbox/emulators/slack/slack-emulator.js";
 import { serveCli, type CliProcess } from "../helpers/cli-process.js";
 import { createTestDatabaseUrl } from "../helpers/databases.js";
 

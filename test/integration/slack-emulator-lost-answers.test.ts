@@ -3,7 +3,7 @@
 // count asked for; metadata is stored and read back only with include_all_metadata.
 import { webApi } from "@slack/bolt";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createSlackEmulator, type SlackEmulator } from "../../src/emulators/slack/slack-emulator.js";
+import { createSlackEmulator, type SlackEmulator } from "../../src/sandbox/emulators/slack/slack-emulator.js";
 
 let emulator: SlackEmulator;
 let client: InstanceType<typeof webApi.WebClient>;

@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { webApi } from "@slack/bolt";
 import { describe, test as base, type ExpectStatic } from "vitest";
-import { createSlackEmulator, type SlackEmulator, type SlackEmulatorOptions } from "../../src/emulators/slack/slack-emulator.js";
+import { createSlackEmulator, type SlackEmulator, type SlackEmulatorOptions } from "../../src/sandbox/emulators/slack/slack-emulator.js";
 
 type Client = InstanceType<typeof webApi.WebClient>;
 type Boot = (options?: SlackEmulatorOptions, clientOptions?: webApi.WebClientOptions) => Promise<{ emulator: SlackEmulator; client: Client; url: string }>;

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createPgDriver } from "../../src/adapters/store/pg-driver.js";
 import { createStore, type Store } from "../../src/adapters/store/store.js";
-import { createSlackEmulator, type SlackEmulator } from "../../src/emulators/slack/slack-emulator.js";
+import { createSlackEmulator, type SlackEmulator } from "../../src/sandbox/emulators/slack/slack-emulator.js";
 import { spawnCli, type CliProcess } from "../helpers/cli-process.js";
 import { createTestDatabaseUrl, tempDir } from "../helpers/databases.js";
 import { eventually, SIGNING_SECRET } from "../helpers/harness.js";

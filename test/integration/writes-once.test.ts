@@ -5,7 +5,7 @@
 // header, one pin, one announcement, each responder invited once, and one PagerDuty note; and
 // later in the incident, one status update, step message, takeover notice and post-mortem preview.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { FailureSpec } from "../../src/emulators/slack/slack-emulator.js";
+import type { FailureSpec } from "../../src/sandbox/emulators/slack/slack-emulator.js";
 import type { Incident } from "../../src/domain/incident.js";
 import { COMMAND_NOTICE_JOB } from "../../src/incidents/lifecycle/command-handover.js";
 import { RENDER_STEP_JOB } from "../../src/playbooks/engine/engine-deps.js";

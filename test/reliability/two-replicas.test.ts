@@ -2,7 +2,7 @@
 // the same pages and the same clicks: one incident, one channel, one timeline entry per source,
 // one run and one execution of each step — whichever replica each request reached.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { createSlackEmulator, type SlackEmulator } from "../../src/emulators/slack/slack-emulator.js";
+import { createSlackEmulator, type SlackEmulator } from "../../src/sandbox/emulators/slack/slack-emulator.js";
 import { createTestDatabaseUrl, tempDir } from "../helpers/databases.js";
 import { datadogDelivery, renderDatadogPayload } from "../helpers/datadog-events.js";
 import { DD_SECRET, eventually, PD_SECRETS, SIGNING_SECRET, startHarness, type Harness } from "../helpers/harness.js";

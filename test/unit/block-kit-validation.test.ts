@@ -1,9 +1,9 @@
 // The emulator's Block Kit rules, checked against the refusals Slack itself published or returned
 // (block-kit-errors.ts cites them) and the limits of each block's reference page (limits.ts).
 import { describe, expect, test } from "vitest";
-import { invalidBlocks } from "../../src/emulators/slack/block-kit/block-kit-errors.js";
-import { validateBlocks } from "../../src/emulators/slack/block-kit/validate-blocks.js";
-import { validateView } from "../../src/emulators/slack/block-kit/validate-view.js";
+import { invalidBlocks } from "../../src/sandbox/emulators/slack/block-kit/block-kit-errors.js";
+import { validateBlocks } from "../../src/sandbox/emulators/slack/block-kit/validate-blocks.js";
+import { validateView } from "../../src/sandbox/emulators/slack/block-kit/validate-view.js";
 
 const plain = (text: string) => ({ type: "plain_text", text });
 const mrkdwn = (text: string) => ({ type: "mrkdwn", text });

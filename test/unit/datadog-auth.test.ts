@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { CodedError } from "../../src/errors.js";
+import type { CodedError } from "../../src/kernel/errors.js";
 import { verifyDatadogSecret, type HeaderBag } from "../../src/http/datadog-auth.js";
 
 const secret = "s3cret-Shared-with-Datadog";

@@ -2,7 +2,7 @@
 // posted for incidents and steps: golden files, so a change in wording is a reviewed change.
 import { describe, expect, it } from "vitest";
 import type { DatadogPort } from "../../src/adapters/datadog.js";
-import { incidentEventMarker, stepEventMarker } from "../../src/incidents/datadog-markers.js";
+import { incidentEventMarker, stepEventMarker } from "../../src/markers/datadog-markers.js";
 import { createActionRegistry, type ActionContext } from "../../src/playbooks/action-registry.js";
 import { datadogActions } from "../../src/playbooks/actions/datadog-actions.js";
 import { formatDuration, formatValue } from "../../src/playbooks/actions/datadog-metric-gate.js";

@@ -2,7 +2,7 @@
 // replaced by its string value. These tests render Firebreak's template the same way.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import type { CodedError } from "../../src/errors.js";
+import type { CodedError } from "../../src/kernel/errors.js";
 import { DATADOG_WEBHOOK_TEMPLATE, parseDatadogBody, toAlertEvent } from "../../src/sources/datadog.js";
 
 const dir = "test/fixtures/datadog/webhooks";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Incident } from "../../src/domain/incident.js";
-import { declareModal, parseDeclareSubmission } from "../../src/slack/views/declare-modal.js";
-import { incidentAnnouncement, incidentHeader } from "../../src/slack/views/incident-header.js";
+import { declareModal, parseDeclareSubmission } from "../../src/views/slack/declare-modal.js";
+import { incidentAnnouncement, incidentHeader } from "../../src/views/slack/incident-header.js";
 
 const state = (title: string, severity: string | null, services = "", description = "") => ({
   values: {

@@ -5,8 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKubernetesTargets, type KubernetesTargets } from "../../src/adapters/kubernetes.js";
-import { startKubernetesEmulator, type KubernetesEmulator } from "../../src/emulators/kubernetes/kubernetes-emulator.js";
-import { createLogger } from "../../src/log.js";
+import { startKubernetesEmulator, type KubernetesEmulator } from "../../src/sandbox/emulators/kubernetes/kubernetes-emulator.js";
+import { createLogger } from "../../src/kernel/log.js";
 import type { ActionContext, ActionDefinition } from "../../src/playbooks/action-registry.js";
 import { kubernetesActions } from "../../src/playbooks/actions/kubernetes-actions.js";
 

@@ -2,11 +2,11 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { TimelineEntry } from "../../src/domain/timeline.js";
 import { lifecycleSubcommands as routedSubcommands } from "../../src/slack/listeners/lifecycle-commands.js";
-import { lifecycleHelp, lifecycleSubcommands, parseSeverity, parseStatus, parseUserMention } from "../../src/slack/views/lifecycle-help.js";
+import { lifecycleHelp, lifecycleSubcommands, parseSeverity, parseStatus, parseUserMention } from "../../src/views/slack/lifecycle-help.js";
 import {
   addToTimelineModal, editEntryModal, noteModal, parseAddToTimeline, parseEditEntry, parseNote, parseResolve, parseStatusUpdate, resolveModal,
   slackTextToPlain, statusUpdateModal,
-} from "../../src/slack/views/lifecycle-modals.js";
+} from "../../src/views/slack/lifecycle-modals.js";
 
 const LA = "America/Los_Angeles";
 const incident = { id: 42, status: "identified" as const, severity: "SEV2" as const };

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import type { CodedError } from "../../src/errors.js";
+import type { CodedError } from "../../src/kernel/errors.js";
 import { signPagerdutyBody, verifyPagerdutySignature } from "../../src/http/pagerduty-signature.js";
 
 const dir = "test/fixtures/pagerduty/webhooks-v3";

@@ -2,7 +2,7 @@
 // each data type; the other incident events are that envelope with their event_type and data.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import type { CodedError } from "../../src/errors.js";
+import type { CodedError } from "../../src/kernel/errors.js";
 import { INCIDENT_EVENT_TYPES, parsePagerdutyBody, toPageEvent } from "../../src/sources/pagerduty.js";
 
 const dir = "test/fixtures/pagerduty/webhooks-v3";

@@ -2,8 +2,8 @@
 // as invalid_payload with a one-line reason that names what was being read.
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { CodedError } from "../../src/errors.js";
-import { parseJsonWith, tryParseJsonWith, validateWith } from "../../src/parse-json.js";
+import { CodedError } from "../../src/kernel/errors.js";
+import { parseJsonWith, tryParseJsonWith, validateWith } from "../../src/kernel/parse-json.js";
 
 const stepButton = z.object({ runId: z.number().int(), position: z.number().int().min(0) });
 

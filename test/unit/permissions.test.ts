@@ -1,6 +1,6 @@
 // firebreak.yaml `permissions`: the defaults, configured rules, and the refusal sentences.
 import { describe, expect, it } from "vitest";
-import { configFileSchema } from "../../src/config-file.js";
+import { configFileSchema } from "../../src/kernel/config-file.js";
 import { mayDo, refusal, type Person } from "../../src/domain/permissions.js";
 
 const defaults = configFileSchema.parse({}).permissions;

@@ -4,7 +4,7 @@ import { createActionRegistry, defineAction, type ActionContext } from "../../sr
 import { builtinActions } from "../../src/playbooks/builtin-actions.js";
 import { checkPlaybookFiles, checkPlaybookSource } from "../../src/playbooks/check-playbooks.js";
 import { loadPlaybooks } from "../../src/playbooks/load-playbooks.js";
-import { formatSourceProblem } from "../../src/yaml-source.js";
+import { formatSourceProblem } from "../../src/kernel/yaml-source.js";
 
 const notRun = async () => {
   throw new Error("checking never runs actions");

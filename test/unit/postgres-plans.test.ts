@@ -4,7 +4,7 @@
 import pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createPostgresTargets } from "../../src/adapters/postgres-target.js";
-import { createLogger } from "../../src/log.js";
+import { createLogger } from "../../src/kernel/log.js";
 import type { ActionContext, ActionDefinition } from "../../src/playbooks/action-registry.js";
 import { postgresActions } from "../../src/playbooks/actions/postgres-actions.js";
 import { createTestDatabaseUrl } from "../helpers/databases.js";

@@ -9,10 +9,10 @@ import type { Incident } from "../../src/domain/incident.js";
 import type { Followup } from "../../src/domain/lifecycle.js";
 import { decide, type PlaybookRun, type RunEvent } from "../../src/domain/playbook-run.js";
 import type { TimelineEntry } from "../../src/domain/timeline.js";
-import { playbookSchema } from "../../src/playbooks/playbook-schema.js";
-import { draftPostmortem, postmortemModel } from "../../src/postmortem/draft.js";
+import { playbookSchema } from "../../src/domain/playbook-schema.js";
+import { draftPostmortem, postmortemModel } from "../../src/views/postmortem/draft.js";
 import { DEFAULT_POSTMORTEM_TEMPLATE, loadPostmortemTemplate } from "../../src/postmortem/load-template.js";
-import type { PostmortemRecord } from "../../src/postmortem/postmortem-model.js";
+import type { PostmortemRecord } from "../../src/domain/postmortem.js";
 import { plan } from "../helpers/playbook-fixtures.js";
 
 const LA = "America/Los_Angeles";

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { slackManifest } from "../../src/slack/manifest.js";
-import { webApiMethods } from "../../src/slack/surface.js";
+import { webApiMethods } from "../../src/views/slack/slack-surface.js";
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { CodedError } from "../../src/errors.js";
+import { CodedError } from "../../src/kernel/errors.js";
 import { slackSignature, verifySlackRequest } from "../../src/http/slack-signature.js";
 
 const fixture = JSON.parse(readFileSync("test/fixtures/slack/signing-vectors.json", "utf8"));

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { KnownBlock } from "@slack/types";
 import { decide, type PlaybookRun } from "../../src/domain/playbook-run.js";
 import type { EligibleSet } from "../../src/domain/approval-policy.js";
-import { stepMessage } from "../../src/slack/views/step-message.js";
+import { stepMessage } from "../../src/views/slack/step-message.js";
 import { newRun, plan } from "../helpers/playbook-fixtures.js";
 
 const now = new Date("2026-03-08T09:15:00Z");

@@ -1,6 +1,6 @@
 // Clipping by Slack's own measure: characters of the escaped text, counted as code points.
 import { describe, expect, test } from "vitest";
-import { clipMrkdwn, clipPlain, escapeAndClip, slackLength } from "../../src/slack/views/text-limits.js";
+import { clipMrkdwn, clipPlain, escapeAndClip, slackLength } from "../../src/views/slack/text-limits.js";
 
 describe("clipping text for Slack", () => {
   test("escapes first, then counts the escaped characters", () => {

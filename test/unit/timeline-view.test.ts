@@ -2,8 +2,8 @@ import type { KnownBlock } from "@slack/types";
 import { describe, expect, it } from "vitest";
 import { incidentDurations } from "../../src/domain/durations.js";
 import type { TimelineEntry } from "../../src/domain/timeline.js";
-import { HEADER_ACTIONS, headerActions, headerDurations, parseHeaderActionValue } from "../../src/slack/views/header-actions.js";
-import { entryMrkdwn, timelineEntryLine, timelineMessage } from "../../src/slack/views/timeline-view.js";
+import { HEADER_ACTIONS, headerActions, headerDurations, parseHeaderActionValue } from "../../src/views/slack/header-actions.js";
+import { entryMrkdwn, timelineEntryLine, timelineMessage } from "../../src/views/slack/timeline-view.js";
 
 const LA = "America/Los_Angeles";
 let nextId = 1;

@@ -6,7 +6,7 @@ import { LogLevel } from "@slack/web-api";
 import { describe, expect, it } from "vitest";
 import { routeDatadogLogs } from "../../src/adapters/datadog-log.js";
 import { slackLogger, slackLogLevel, vendorLog } from "../../src/adapters/vendor-logs.js";
-import { createLogger } from "../../src/log.js";
+import { createLogger } from "../../src/kernel/log.js";
 
 function capture(level: string, secrets: string[] = []) {
   const lines: string[] = [];

@@ -2,11 +2,11 @@
 // same validator the Slack emulator refuses calls with.
 import { describe, expect, it } from "vitest";
 import type { Incident } from "../../src/domain/incident.js";
-import type { Playbook } from "../../src/playbooks/playbook-schema.js";
-import { validateBlocks } from "../../src/emulators/slack/block-kit/validate-blocks.js";
-import { validateView } from "../../src/emulators/slack/block-kit/validate-view.js";
-import { incidentAnnouncement, incidentHeader } from "../../src/slack/views/incident-header.js";
-import { paramsModal, playbookList } from "../../src/slack/views/playbook-views.js";
+import type { Playbook } from "../../src/domain/playbook-schema.js";
+import { validateBlocks } from "../../src/sandbox/emulators/slack/block-kit/validate-blocks.js";
+import { validateView } from "../../src/sandbox/emulators/slack/block-kit/validate-view.js";
+import { incidentAnnouncement, incidentHeader } from "../../src/views/slack/incident-header.js";
+import { paramsModal, playbookList } from "../../src/views/slack/playbook-views.js";
 
 const huge = "Checkout & <payments> are 🔥 down ".repeat(400);
 

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Store } from "../../../src/adapters/store/store.js";
 import { createJobRunner } from "../../../src/jobs/job-runner.js";
 import { RETENTION_JOB, retentionJob, scheduleRetention, type RetentionOptions } from "../../../src/jobs/retention-job.js";
-import { createLogger } from "../../../src/log.js";
+import { createLogger } from "../../../src/kernel/log.js";
 import { drivers, openTestStore } from "../../helpers/databases.js";
 
 const DAY = 86_400_000;

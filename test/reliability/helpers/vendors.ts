@@ -1,9 +1,9 @@
 // Every vendor Firebreak talks to, on loopback, and the environment that points a `serve` child
 // at them. Tokens are parameters so a test can make each one distinctive.
-import { startDatadogEmulator, type DatadogEmulator } from "../../../src/emulators/datadog/datadog-emulator.js";
-import { startGithubEmulator, type GithubEmulator } from "../../../src/emulators/github/github-emulator.js";
-import { startPagerdutyEmulator, type PagerdutyEmulator } from "../../../src/emulators/pagerduty/pagerduty-emulator.js";
-import { createSlackEmulator, type SlackEmulator } from "../../../src/emulators/slack/slack-emulator.js";
+import { startDatadogEmulator, type DatadogEmulator } from "../../../src/sandbox/emulators/datadog/datadog-emulator.js";
+import { startGithubEmulator, type GithubEmulator } from "../../../src/sandbox/emulators/github/github-emulator.js";
+import { startPagerdutyEmulator, type PagerdutyEmulator } from "../../../src/sandbox/emulators/pagerduty/pagerduty-emulator.js";
+import { createSlackEmulator, type SlackEmulator } from "../../../src/sandbox/emulators/slack/slack-emulator.js";
 import { DD_SECRET, PD_SECRETS, SIGNING_SECRET } from "../../helpers/harness.js";
 
 export interface VendorSecrets {
