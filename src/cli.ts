@@ -8,8 +8,8 @@ import { postmortemRecord } from "./postmortem/postmortem-flows.js";
 import { openSql } from "./adapters/store/open-store.js";
 import { ConfigError, loadConfig, type LoadOptions } from "./kernel/config.js";
 import { createLogger } from "./kernel/log.js";
-import { createFirebreak } from "./main.js";
-import { firebreakActions } from "./playbooks/firebreak-actions.js";
+import { createDatadog } from "./adapters/datadog.js";
+import { createFirebreak, firebreakActions } from "./main.js";
 import { checkPlaybookFiles } from "./playbooks/check-playbooks.js";
 import { slackManifest } from "./slack/manifest.js";
 import { formatSourceProblem } from "./kernel/yaml-source.js";
@@ -133,7 +133,7 @@ function runPlaybooks(args: string[], io: Io): number {
   // Checking never runs an action; the configuration only names targets (no Slack needed).
   const config = configure(io, {});
   if (!config) return 2;
-  const registry = firebreakActions(config, { store: () => undefined, now: () => new Date() });
+  const registry = firebreakActions(config, { store: () => undefined, now: () => new Date(), datadog: config.datadog && createDatadog(config.datadog) });
   const { playbooks, problems } = checkPlaybookFiles(paths.length > 0 ? paths : ["./playbooks"], registry);
   if (problems.length > 0) {
     problems.forEach((problem) => io.stderr(formatSourceProblem(problem)));

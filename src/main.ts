@@ -2,13 +2,17 @@
 import { fileURLToPath } from "node:url";
 import { createDatadog } from "./adapters/datadog.js";
 import { routeDatadogLogs } from "./adapters/datadog-log.js";
-import type { PostgresTargets } from "./adapters/postgres-target.js";
+import { createKubernetesTargets } from "./adapters/kubernetes.js";
+import { createPostgresTargets } from "./adapters/postgres-target.js";
+import type { DatadogPort } from "./ports/metrics-events.js";
+import type { PostgresTargets } from "./ports/postgres-target.js";
+import { VendorError } from "./ports/vendor-error.js";
 import { createGithub } from "./adapters/github.js";
 import { createPagerdutyPaging } from "./adapters/pagerduty.js";
 import { createSlackChat, createSlackClients } from "./adapters/slack-chat.js";
 import { slackLogger, vendorLog } from "./adapters/vendor-logs.js";
 import { openStoreWithRetry } from "./adapters/store/open-store.js";
-import type { Store } from "./adapters/store/store.js";
+import type { SqlStore } from "./adapters/store/store.js";
 import { describeIntegrations, type Config } from "./kernel/config.js";
 import { CodedError } from "./kernel/errors.js";
 import { healthRoutes } from "./http/health-routes.js";
@@ -32,7 +36,11 @@ import { DEFAULT_POSTMORTEM_TEMPLATE, loadPostmortemTemplate } from "./postmorte
 import { PUBLISH_POSTMORTEM_JOB } from "./postmortem/postmortem-flows.js";
 import { publishPostmortemJob } from "./postmortem/publish-job.js";
 import type { StepWorker, StepWorkerOptions } from "./playbooks/engine/step-worker.js";
-import { firebreakActions } from "./playbooks/firebreak-actions.js";
+import { createActionRegistry, type ActionRegistry } from "./playbooks/action-registry.js";
+import { datadogActions } from "./playbooks/actions/datadog-actions.js";
+import { kubernetesActions } from "./playbooks/actions/kubernetes-actions.js";
+import { postgresActions } from "./playbooks/actions/postgres-actions.js";
+import { builtinActions } from "./playbooks/builtin-actions.js";
 import { loadPlaybooks } from "./playbooks/load-playbooks.js";
 import { checkSlackAuth } from "./slack/check-slack-auth.js";
 import { createSlackApp } from "./slack/app.js";
@@ -62,7 +70,7 @@ export interface Firebreak {
   /** Starts listening at once; the database is connected (and migrated) in the background. */
   start(): Promise<{ port: number }>;
   /** Resolves once the database is open and migrated and background work has started. */
-  ready(): Promise<Store>;
+  ready(): Promise<SqlStore>;
   /** Resolves once no job or step is running or due, here or on another replica (tests wait on this, not on time). */
   idle(options?: { timeoutMs?: number }): Promise<void>;
   stop(): Promise<void>;
@@ -73,7 +81,7 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
   const now = options.now ?? (() => new Date());
   const metrics = createMetrics();
   const abort = new AbortController();
-  let store: Store | undefined;
+  let store: SqlStore | undefined;
   let deps: AppDeps | undefined;
   let runner: JobRunner | undefined;
   let stepWorker: StepWorker | undefined;
@@ -104,7 +112,7 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
   if (config.datadog) routeDatadogLogs(vendorLog(log.child({ component: "datadog", vendor: "datadog-api-client" })), log.level);
   const datadog = config.datadog && createDatadog(config.datadog);
   const nudge = () => runner?.nudge();
-  const registry = firebreakActions(config, { store: () => store, now, ...(options.postgresTargets && { postgresTargets: options.postgresTargets }) });
+  const registry = firebreakActions(config, { store: () => store, now, datadog: datadog || undefined, ...(options.postgresTargets && { postgresTargets: options.postgresTargets }) });
   // An invalid playbook or template stops start-up with every problem as file:line:col (the caller exits 2).
   const postmortemTemplate = loadPostmortemTemplate(config.file.postmortem_template ?? DEFAULT_POSTMORTEM_TEMPLATE);
   const github = config.github && createGithub(config.github, { log: vendorLog(log.child({ component: "github", vendor: "octokit" })) });
@@ -248,4 +256,46 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
       log.info("Firebreak stopped");
     },
   };
+}
+
+export interface ActionDeps {
+  /** The store, once open (actions only run after it is). */
+  store: () => SqlStore | undefined;
+  now: () => Date;
+  /** Database targets other than the configured ones (the sandbox's embedded database). */
+  postgresTargets?: PostgresTargets;
+  /** The one Datadog client, shared with the change markers; undefined when Datadog is not configured. */
+  datadog: DatadogPort | undefined;
+}
+
+/**
+ * Every action this Firebreak can run. All are always registered, so `firebreak playbooks check`
+ * gives the same answer with or without production credentials; an action whose system is not
+ * configured fails when a step plans it, before anything acts, naming what to set.
+ */
+export function firebreakActions(config: Config, deps: ActionDeps): ActionRegistry {
+  return createActionRegistry([
+    ...builtinActions({
+      addNote: async (incidentId, text) => {
+        const store = deps.store();
+        if (!store) throw new Error("the database is not available");
+        await store.timeline.append({ incidentId, eventAt: deps.now(), kind: "note", text });
+      },
+    }),
+    ...postgresActions(deps.postgresTargets ?? createPostgresTargets(config.targetSecrets.postgres)),
+    ...kubernetesActions({
+      kubernetes: createKubernetesTargets(config.file.targets.kubernetes),
+      trafficTargets: config.file.targets.traffic,
+      trafficTokens: config.targetSecrets.trafficTokens,
+      blastRadius: config.file.blast_radius,
+    }),
+    ...datadogActions(deps.datadog ?? notConfigured("Datadog", "DATADOG_API_KEY, DATADOG_APP_KEY and DATADOG_WEBHOOK_SECRET")),
+  ]);
+}
+
+function notConfigured(vendor: string, settings: string): DatadogPort {
+  const refuse = async (): Promise<never> => {
+    throw new VendorError("datadog", "not_configured", `${vendor} is not configured; set ${settings} to use this step`);
+  };
+  return { queryMetric: refuse, postEvent: refuse };
 }

@@ -11,8 +11,9 @@ import { ResponseContext, type HttpLibrary } from "@datadog/datadog-api-client/d
 import { BaseServerConfiguration } from "@datadog/datadog-api-client/dist/packages/datadog-api-client-common/servers.js";
 import { EventsApi } from "@datadog/datadog-api-client/dist/packages/datadog-api-client-v1/apis/EventsApi.js";
 import { MetricsApi } from "@datadog/datadog-api-client/dist/packages/datadog-api-client-v1/apis/MetricsApi.js";
-import { VendorError } from "../ports/chat.js";
-import type { DatadogConfig, DatadogOptions, DatadogPort, MetricPoint } from "./datadog.js";
+import { VendorError } from "../ports/vendor-error.js";
+import type { DatadogConfig, DatadogOptions } from "./datadog.js";
+import type { DatadogPort, MetricPoint } from "../ports/metrics-events.js";
 
 export function createDatadogClient(config: DatadogConfig, options: DatadogOptions = {}): DatadogPort {
   const timeoutMs = options.requestTimeoutMs ?? 10_000;

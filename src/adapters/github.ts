@@ -4,8 +4,8 @@
 // becomes a VendorError("github", code) with one line an operator can act on.
 import { Octokit, RequestError } from "octokit";
 import type { Config } from "../kernel/config.js";
-import { VendorError } from "../ports/chat.js";
-import type { GithubPort, GithubPull } from "../postmortem/publish.js";
+import { VendorError } from "../ports/vendor-error.js";
+import type { GithubPort, GithubPull } from "../ports/github.js";
 
 type GithubConfig = NonNullable<Config["github"]>;
 

@@ -8,20 +8,23 @@
 // should be answering again before it has loaded what only a playbook step needs.
 import { STATUS_CODES } from "node:http";
 import type {
-  AppsV1Api, ConfigurationOptions, CoreV1Api, CustomObjectsApi, KubeConfig, V1Deployment, V1Pod, V1Scale, V1StatefulSet,
+  AppsV1Api, ConfigurationOptions, CoreV1Api, CustomObjectsApi, KubeConfig, V1Pod, V1Scale,
 } from "@kubernetes/client-node";
 import type { ConfigFile } from "../kernel/config-file.js";
 import { loadOnce } from "../kernel/load-once.js";
+import {
+  httpRoute, KubernetesApiError, type HttpRouteRef, type KubernetesTargets, type PatchKind, type Workload, type WorkloadRef,
+} from "../ports/kubernetes.js";
 
 type KubernetesClient = typeof import("@kubernetes/client-node");
 const kubernetesClient = loadOnce((): Promise<KubernetesClient> => import("@kubernetes/client-node"));
 
-export type { V1Deployment, V1Pod, V1Scale, V1StatefulSet };
 
 export type KubernetesTargetsConfig = ConfigFile["targets"]["kubernetes"];
 export type KubernetesTargetConfig = KubernetesTargetsConfig[string];
 
-export interface KubernetesTargets {
+/** The official clients of each named target, made on first use. */
+interface KubernetesClients {
   names(): string[];
   apps(name: string): Promise<AppsV1Api>;
   custom(name: string): Promise<CustomObjectsApi>;
@@ -33,20 +36,21 @@ export interface KubernetesTargetsOptions {
   loadKubeConfig?: (target: KubernetesTargetConfig, name: string, client: KubernetesClient) => KubeConfig;
 }
 
-/** A failed Kubernetes API call: the HTTP code and the Status `reason` (NotFound, Conflict, Forbidden, ...). */
-export class KubernetesApiError extends Error {
-  constructor(
-    readonly code: number,
-    readonly reason: string | undefined,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = "KubernetesApiError";
-  }
+export function createKubernetesTargets(targets: KubernetesTargetsConfig, options: KubernetesTargetsOptions = {}): KubernetesTargets {
+  const k8s = createKubernetesClients(targets, options);
+  return {
+    names: () => k8s.names(),
+    readWorkload: (ref, signal) => readWorkload(k8s, ref, signal),
+    patchWorkload: (ref, body, patch, signal) => patchWorkload(k8s, ref, body, patch, signal),
+    readScale: (ref, signal) => readScale(k8s, ref, signal),
+    patchScale: (ref, body, signal) => patchScale(k8s, ref, body, signal),
+    listPods: (cluster, namespace, matchLabels, signal) => listPods(k8s, cluster, namespace, matchLabels, signal),
+    readHttpRoute: (ref, signal) => readHttpRoute(k8s, ref, signal),
+    patchHttpRoute: (ref, body, patch, signal) => patchHttpRoute(k8s, ref, body, patch, signal),
+  };
 }
 
-export function createKubernetesTargets(targets: KubernetesTargetsConfig, options: KubernetesTargetsOptions = {}): KubernetesTargets {
+function createKubernetesClients(targets: KubernetesTargetsConfig, options: KubernetesTargetsOptions): KubernetesClients {
   const load = options.loadKubeConfig ?? loadKubeConfig;
   // Loaded on first use, not here: kubeconfigs are credentials, and `firebreak playbooks check`
   // must give the same answer on a machine that has none. A missing file fails the step's plan.
@@ -125,7 +129,7 @@ interface StatusLike {
 }
 
 /** The sentence for a failed call: the server's Status message when there is one. */
-export function kubernetesError(error: unknown, target: string): Error {
+function kubernetesError(error: unknown, target: string): Error {
   if (error instanceof KubernetesApiError) return error;
   const code = (error as { code?: unknown } | null)?.code;
   if (error instanceof Error && typeof code === "number" && "body" in error) {
@@ -158,32 +162,21 @@ function rawText(body: unknown): string {
 
 // ---- Workloads and routes, as the actions use them ----
 
-export type WorkloadKind = "Deployment" | "StatefulSet";
-export type Workload = V1Deployment | V1StatefulSet;
-
-export interface WorkloadRef {
-  cluster: string;
-  namespace: string;
-  kind: WorkloadKind;
-  name: string;
-}
-
 /** Recorded as the field manager of every write, as kubectl records "kubectl-rollout". */
 export const FIELD_MANAGER = "firebreak";
 
 /** The client's PatchStrategy values. */
-export const patchContentTypes = {
+const patchContentTypes: Record<PatchKind, string> = {
   json: "application/json-patch+json",
   merge: "application/merge-patch+json",
   "strategic-merge": "application/strategic-merge-patch+json",
-} as const;
-export type PatchKind = keyof typeof patchContentTypes;
+};
 
 /**
  * Per-call options: the patch's content type (the client sends JSON Patch unless told otherwise)
  * and an AbortSignal, so a cancelled step stops its request rather than waiting for it.
  */
-export async function callOptions({ patch, signal }: { patch?: PatchKind; signal?: AbortSignal } = {}): Promise<ConfigurationOptions> {
+async function callOptions({ patch, signal }: { patch?: PatchKind; signal?: AbortSignal } = {}): Promise<ConfigurationOptions> {
   const { Observable, setHeaderOptions } = await kubernetesClient();
   const withSignal: ConfigurationOptions = signal
     ? {
@@ -202,68 +195,50 @@ export async function callOptions({ patch, signal }: { patch?: PatchKind; signal
   return patch ? setHeaderOptions("Content-Type", patchContentTypes[patch], withSignal) : withSignal;
 }
 
-const plural = (kind: WorkloadKind) => (kind === "Deployment" ? "deployments" : "statefulsets");
-
-/** The REST path of a workload (or its subresource), as plans show it. */
-export function workloadPath(ref: Omit<WorkloadRef, "cluster">, subresource?: "scale"): string {
-  return `/apis/apps/v1/namespaces/${ref.namespace}/${plural(ref.kind)}/${ref.name}${subresource ? `/${subresource}` : ""}`;
-}
-
-export async function readWorkload(k8s: KubernetesTargets, ref: WorkloadRef, signal?: AbortSignal): Promise<Workload> {
+async function readWorkload(k8s: KubernetesClients, ref: WorkloadRef, signal?: AbortSignal): Promise<Workload> {
   const apps = await k8s.apps(ref.cluster);
   const param = { name: ref.name, namespace: ref.namespace };
   const options = await callOptions({ signal });
   return ref.kind === "Deployment" ? apps.readNamespacedDeployment(param, options) : apps.readNamespacedStatefulSet(param, options);
 }
 
-export async function patchWorkload(k8s: KubernetesTargets, ref: WorkloadRef, body: unknown, patch: PatchKind, signal?: AbortSignal): Promise<Workload> {
+async function patchWorkload(k8s: KubernetesClients, ref: WorkloadRef, body: unknown, patch: PatchKind, signal?: AbortSignal): Promise<Workload> {
   const apps = await k8s.apps(ref.cluster);
   const param = { name: ref.name, namespace: ref.namespace, body, fieldManager: FIELD_MANAGER };
   const options = await callOptions({ patch, signal });
   return ref.kind === "Deployment" ? apps.patchNamespacedDeployment(param, options) : apps.patchNamespacedStatefulSet(param, options);
 }
 
-export async function readScale(k8s: KubernetesTargets, ref: WorkloadRef, signal?: AbortSignal): Promise<V1Scale> {
+async function readScale(k8s: KubernetesClients, ref: WorkloadRef, signal?: AbortSignal): Promise<V1Scale> {
   const apps = await k8s.apps(ref.cluster);
   const param = { name: ref.name, namespace: ref.namespace };
   const options = await callOptions({ signal });
   return ref.kind === "Deployment" ? apps.readNamespacedDeploymentScale(param, options) : apps.readNamespacedStatefulSetScale(param, options);
 }
 
-export async function patchScale(k8s: KubernetesTargets, ref: WorkloadRef, body: unknown, signal?: AbortSignal): Promise<V1Scale> {
+async function patchScale(k8s: KubernetesClients, ref: WorkloadRef, body: unknown, signal?: AbortSignal): Promise<V1Scale> {
   const apps = await k8s.apps(ref.cluster);
   const param = { name: ref.name, namespace: ref.namespace, body, fieldManager: FIELD_MANAGER };
   const options = await callOptions({ patch: "merge", signal });
   return ref.kind === "Deployment" ? apps.patchNamespacedDeploymentScale(param, options) : apps.patchNamespacedStatefulSetScale(param, options);
 }
 
-export async function listPods(k8s: KubernetesTargets, cluster: string, namespace: string, matchLabels: Record<string, string>, signal?: AbortSignal): Promise<V1Pod[]> {
+async function listPods(k8s: KubernetesClients, cluster: string, namespace: string, matchLabels: Record<string, string>, signal?: AbortSignal): Promise<V1Pod[]> {
   const labelSelector = Object.entries(matchLabels).map(([key, value]) => `${key}=${value}`).join(",");
   const core = await k8s.core(cluster);
   const list = await core.listNamespacedPod({ namespace, labelSelector }, await callOptions({ signal }));
   return list.items;
 }
 
-export interface HttpRouteRef {
-  cluster: string;
-  namespace: string;
-  name: string;
-}
-
-const httpRoute = { group: "gateway.networking.k8s.io", version: "v1", plural: "httproutes" } as const;
-
-export function httpRoutePath(ref: Omit<HttpRouteRef, "cluster">): string {
-  return `/apis/${httpRoute.group}/${httpRoute.version}/namespaces/${ref.namespace}/${httpRoute.plural}/${ref.name}`;
-}
 
 /** The route as the API returns it; callers parse it, since CustomObjectsApi knows no schema. */
-export async function readHttpRoute(k8s: KubernetesTargets, ref: HttpRouteRef, signal?: AbortSignal): Promise<unknown> {
+async function readHttpRoute(k8s: KubernetesClients, ref: HttpRouteRef, signal?: AbortSignal): Promise<unknown> {
   const custom = await k8s.custom(ref.cluster);
   return custom.getNamespacedCustomObject({ ...httpRoute, namespace: ref.namespace, name: ref.name }, await callOptions({ signal }));
 }
 
 /** Custom resources take JSON Patch or merge patch only; strategic merge needs a built-in schema. */
-export async function patchHttpRoute(k8s: KubernetesTargets, ref: HttpRouteRef, body: unknown, patch: "json" | "merge", signal?: AbortSignal): Promise<unknown> {
+async function patchHttpRoute(k8s: KubernetesClients, ref: HttpRouteRef, body: unknown, patch: "json" | "merge", signal?: AbortSignal): Promise<unknown> {
   const param = { ...httpRoute, namespace: ref.namespace, name: ref.name, body, fieldManager: FIELD_MANAGER };
   const custom = await k8s.custom(ref.cluster);
   return custom.patchNamespacedCustomObject(param, await callOptions({ patch, signal }));

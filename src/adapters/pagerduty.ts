@@ -3,8 +3,8 @@
 import { api } from "@pagerduty/pdjs";
 import { z } from "zod";
 import type { Config } from "../kernel/config.js";
-import type { PagingPort } from "../ports/chat.js";
-import { VendorError } from "../ports/chat.js";
+import type { PagingPort } from "../ports/paging.js";
+import { VendorError } from "../ports/vendor-error.js";
 
 type PagerdutyConfig = NonNullable<Config["pagerduty"]>;
 

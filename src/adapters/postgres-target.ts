@@ -5,20 +5,7 @@
 import pg from "pg";
 import { CodedError } from "../kernel/errors.js";
 import { createScrubber } from "../kernel/log.js";
-
-export interface PostgresClientOptions {
-  /** Upper bound for each statement on this connection. */
-  statementTimeoutMs: number;
-  /** How long a statement may wait for a lock before it gives up, so DDL never queues traffic behind it. */
-  lockTimeoutMs: number;
-  /** Aborting cancels the running statement on the server, not just the wait for it. */
-  signal?: AbortSignal;
-}
-
-export interface PostgresTargets {
-  names(): string[];
-  withClient<T>(name: string, fn: (client: pg.Client) => Promise<T>, options: PostgresClientOptions): Promise<T>;
-}
+import type { PostgresClientOptions, PostgresTargets } from "../ports/postgres-target.js";
 
 export interface PostgresTargetSettings {
   connectTimeoutMs?: number;

@@ -2,8 +2,8 @@
 // Reads and writes go through two clients: a read may be retried in the call, a write never is.
 import { ErrorCode, WebClient, type Logger as SlackLogger, type WebAPICallResult } from "@slack/web-api";
 import type { ChannelInfo, ChatMessage, ChatPort, MessageTag } from "../ports/chat.js";
-import { VendorError } from "../ports/chat.js";
-import { slackTextToPlain } from "../views/slack/mrkdwn.js";
+import { VendorError } from "../ports/vendor-error.js";
+import { slackTextToPlain } from "../ports/chat-text.js";
 
 /** Waits until a call in `bucket` may be made (Slack allows about one message a second per channel). */
 export type Pace = (bucket: string) => Promise<void>;

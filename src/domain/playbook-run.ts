@@ -2,7 +2,7 @@
 // next run, the timeline entries that record the change, and the commands to carry out. The
 // engine persists all three in one transaction before anything acts, so a crash at any line
 // leaves either the old state or the new one — never an action without its record.
-import type { ActionPlan } from "../playbooks/action-registry.js";
+import type { ActionPlan } from "./action-plan.js";
 import { describeEligible, type EligibleSet } from "./approval-policy.js";
 import type { Playbook, PlaybookStep } from "./playbook-schema.js";
 

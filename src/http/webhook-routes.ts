@@ -1,7 +1,7 @@
 // Vendor webhooks: verify on the raw body, parse, record the delivery and its processing job in
 // one transaction, answer. The work happens after, from the database (see process-delivery).
-import type { DeliveryJob, InboundDelivery } from "../adapters/store/deliveries-store.js";
-import type { Store } from "../adapters/store/store.js";
+import type { DeliveryJob, InboundDelivery } from "../ports/store.js";
+import type { Store } from "../ports/store.js";
 import type { Config } from "../kernel/config.js";
 import { CodedError } from "../kernel/errors.js";
 import { DATADOG_DELIVERY_JOB, PAGERDUTY_DELIVERY_JOB } from "../incidents/process-delivery.js";

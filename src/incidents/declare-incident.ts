@@ -1,6 +1,6 @@
 // Declaring an incident: the record, its first timeline entries and the durable job that builds
 // its channel are written in one transaction, so a crash leaves either nothing or all of it.
-import type { Repositories } from "../adapters/store/store.js";
+import type { Repositories } from "../ports/store.js";
 import { humanId, type Incident, type NewIncident } from "../domain/incident.js";
 import { incidentEventMarker } from "../markers/datadog-markers.js";
 import { enqueueMarker } from "../markers/datadog-marker-job.js";

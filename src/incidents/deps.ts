@@ -1,7 +1,8 @@
-import type { Store } from "../adapters/store/store.js";
+import type { Store } from "../ports/store.js";
 import type { ConfigFile } from "../kernel/config-file.js";
 import type { Logger } from "../kernel/log.js";
-import type { ChatPort, PagingPort } from "../ports/chat.js";
+import type { ChatPort } from "../ports/chat.js";
+import type { PagingPort } from "../ports/paging.js";
 
 /** Everything the incident flows use, passed in (tests pass emulator-backed adapters). */
 export interface IncidentDeps {

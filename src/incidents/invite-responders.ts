@@ -2,7 +2,7 @@
 // PagerDuty has on call for the service's escalation policy.
 import type { Incident } from "../domain/incident.js";
 import type { IncidentDeps } from "./deps.js";
-import { VendorError } from "../ports/chat.js";
+import { VendorError } from "../ports/vendor-error.js";
 
 export interface Responders {
   userIds: string[];

@@ -16,7 +16,7 @@ import { incidentAnnouncement, incidentHeader } from "../views/slack/incident-he
 import type { IncidentDeps } from "./deps.js";
 import { findResponders, inviteAll } from "./invite-responders.js";
 import { PAGERDUTY_NOTE_JOB } from "./pagerduty-note.js";
-import { VendorError } from "../ports/chat.js";
+import { VendorError } from "../ports/vendor-error.js";
 import { CLOCK_MARGIN_MS, postOnce } from "./post-once.js";
 import { validateWith } from "../kernel/parse-json.js";
 

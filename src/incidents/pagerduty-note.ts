@@ -4,7 +4,7 @@ import { z } from "zod";
 import { humanId, type Incident } from "../domain/incident.js";
 import type { JobContext } from "../jobs/job-runner.js";
 import type { IncidentDeps } from "./deps.js";
-import type { PagingPort } from "../ports/chat.js";
+import type { PagingPort } from "../ports/paging.js";
 import { validateWith } from "../kernel/parse-json.js";
 
 export const PAGERDUTY_NOTE_JOB = "incident.pagerduty-note";

@@ -1,6 +1,6 @@
 // A PagerDuty event, already recorded as a delivery, applied to the incident record.
 // Every timeline entry is keyed by PagerDuty's event id, so re-processing changes nothing.
-import type { Repositories } from "../adapters/store/store.js";
+import type { Repositories } from "../ports/store.js";
 import { humanId, type Incident } from "../domain/incident.js";
 import { severityFromPriority } from "../domain/severity.js";
 import { slugify } from "../domain/channel-name.js";

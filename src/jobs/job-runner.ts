@@ -2,7 +2,7 @@
 // (SKIP LOCKED + lease) makes sure only one does at a time, and a job whose worker died
 // is picked up again once its lease runs out. Handlers must therefore be safe to re-run.
 import { randomUUID } from "node:crypto";
-import type { Job, JobsStore } from "../adapters/store/jobs-store.js";
+import type { Job, JobsRepository } from "../ports/store.js";
 import type { Logger } from "../kernel/log.js";
 import type { Metrics } from "../kernel/metrics.js";
 import { createPollLoop } from "./poll-loop.js";
@@ -27,7 +27,7 @@ export class DeferJob extends Error {
 export type JobHandler = (payload: unknown, context: JobContext) => Promise<void>;
 
 export interface JobRunnerOptions {
-  jobs: JobsStore;
+  jobs: JobsRepository;
   handlers: Record<string, JobHandler>;
   log: Logger;
   metrics?: Metrics;

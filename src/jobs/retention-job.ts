@@ -6,7 +6,7 @@
 // one of each exist, so replicas sweep once a day between them. It deletes in small batches, each
 // its own short statement that skips locked rows, so intake never waits behind it; a large backlog
 // is worked off in slices (the job defers itself), so shutting down never waits for a long sweep.
-import type { Store } from "../adapters/store/store.js";
+import type { Store } from "../ports/store.js";
 import { DeferJob, type JobHandler } from "./job-runner.js";
 
 export const RETENTION_JOB = "maintenance.retention";

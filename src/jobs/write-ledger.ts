@@ -5,7 +5,7 @@
 // try in the same attempt — first looks at the vendor for what the earlier one may have done.
 // A write that was never tried goes straight out: the fast path makes no extra read.
 import { z } from "zod";
-import type { Job } from "../adapters/store/jobs-store.js";
+import type { Job } from "../ports/store.js";
 
 export interface WriteLedger {
   /** When this job first sent `key` without confirming it, or undefined if it never sent it. */

@@ -2,8 +2,8 @@
 // steps. Enqueued in the same transaction as the change they mark, posted by a durable job, so a
 // Datadog outage delays a marker but never loses it (nor holds up the incident).
 import { z } from "zod";
-import type { DatadogEvent, DatadogPort } from "../adapters/datadog.js";
-import type { Repositories } from "../adapters/store/store.js";
+import type { DatadogEvent, DatadogPort } from "../ports/metrics-events.js";
+import type { Repositories } from "../ports/store.js";
 import type { JobContext } from "../jobs/job-runner.js";
 import { validateWith } from "../kernel/parse-json.js";
 

@@ -1,7 +1,7 @@
 // Datadog events that mark an incident's turning points (declared, severity changed, resolved)
 // and each playbook step's outcome on the dashboards responders watch, so a change in a graph
 // lines up with what was done and on whose approval. Pure: the engine posts what these return.
-import type { DatadogEvent, EventAlertType } from "../adapters/datadog.js";
+import type { DatadogEvent, EventAlertType } from "../ports/metrics-events.js";
 import type { Severity } from "../domain/incident.js";
 
 export interface StepMarkerInput {

@@ -3,15 +3,8 @@
 // the only way a name becomes behaviour.
 import type { z } from "zod";
 import type { Logger } from "../kernel/log.js";
+import type { ActionPlan } from "../domain/action-plan.js";
 import { actionNamePattern } from "../domain/playbook-schema.js";
-
-export interface ActionPlan {
-  summary: string;
-  details: { kind: "sql" | "kubernetes" | "http" | "text"; text: string }[];
-  risk: { irreversible: boolean; blastRadius?: { unit: string; count: number } };
-  /** set when the action would do nothing, with why */
-  noop?: string;
-}
 
 export interface ActionContext {
   log: Logger;

@@ -1,22 +1,5 @@
-// What the incident flows need from the outside world. Adapters implement these over the
-// vendors' SDKs; tests point those adapters at local emulators.
-
-/** A vendor call failed with a code the flows may branch on (Slack's `error`, an HTTP status). */
-export class VendorError extends Error {
-  constructor(
-    readonly vendor: "slack" | "pagerduty" | "datadog" | "github",
-    readonly code: string,
-    message: string,
-    options?: { cause?: unknown; retryAfterMs?: number },
-  ) {
-    super(message, options);
-    this.name = "VendorError";
-    if (options?.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
-  }
-
-  /** How long the vendor asked us to wait (a 429's Retry-After); the job runner honours it. */
-  readonly retryAfterMs?: number;
-}
+// What the flows need from Slack. The adapter (adapters/slack-chat.ts) implements it over Slack's
+// Web API; tests point it at the Slack emulator.
 
 export interface ChatMessage {
   text: string;
@@ -65,19 +48,4 @@ export interface ChatPort {
    * write whose answer was lost may have left behind.
    */
   findTaggedMessage(channelId: string, tag: MessageTag, since: Date): Promise<string | undefined>;
-}
-
-export interface PagingNote {
-  content: string;
-  createdAt: Date;
-}
-
-export interface PagingPort {
-  /** Emails of everyone currently on call for the escalation policy. */
-  oncallEmails(escalationPolicyId: string): Promise<string[]>;
-  addNote(pagerdutyIncidentId: string, content: string): Promise<void>;
-  /** The incident's notes, oldest first: what a retried addNote checks, since PagerDuty has no idempotency key. */
-  notes(pagerdutyIncidentId: string): Promise<PagingNote[]>;
-  /** Acknowledges or resolves the PagerDuty incident (sent with the From header). */
-  setStatus(pagerdutyIncidentId: string, status: "acknowledged" | "resolved"): Promise<void>;
 }

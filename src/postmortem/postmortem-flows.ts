@@ -2,7 +2,7 @@
 // pull request (with an issue per remediation) from a durable job.
 import { humanId, type Incident } from "../domain/incident.js";
 import type { PlaybookRun } from "../domain/playbook-run.js";
-import type { Store } from "../adapters/store/store.js";
+import type { Store } from "../ports/store.js";
 import type { IncidentDeps } from "../incidents/deps.js";
 import { postOnce } from "../incidents/post-once.js";
 import type { WriteLedger } from "../jobs/write-ledger.js";

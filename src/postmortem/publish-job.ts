@@ -3,13 +3,14 @@
 // (their numbers are saved as each one is made) and creates nothing twice.
 import { z } from "zod";
 import { humanId } from "../domain/incident.js";
-import { VendorError } from "../ports/chat.js";
+import { VendorError } from "../ports/vendor-error.js";
 import { syncPagerduty } from "../incidents/lifecycle/side-effects.js";
 import { postOnce } from "../incidents/post-once.js";
 import type { JobContext } from "../jobs/job-runner.js";
 import { draftPostmortem } from "../views/postmortem/draft.js";
 import { postmortemRecord, recordSources, type PostmortemDeps } from "./postmortem-flows.js";
-import { publishPostmortem, type GithubPort } from "./publish.js";
+import { publishPostmortem } from "./publish.js";
+import { type GithubPort } from "../ports/github.js";
 import { validateWith } from "../kernel/parse-json.js";
 
 const payloadSchema = z.object({ incidentId: z.number().int(), userId: z.string() });

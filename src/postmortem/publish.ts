@@ -3,44 +3,12 @@
 // second call with the same input changes nothing and a call after edits updates in place. A
 // call that failed halfway is finished by calling again: issues are reported through onIssue as
 // each is created, and the caller passes their numbers back in so none is opened twice.
-import { VendorError } from "../ports/chat.js";
+import { VendorError } from "../ports/vendor-error.js";
 import { writeOnce, type WriteLedger } from "../jobs/write-ledger.js";
 import type { PublishedIssue } from "../domain/postmortem.js";
+import type { GithubPort, GithubPull } from "../ports/github.js";
 
 export const POSTMORTEM_LABEL = "postmortem";
-
-export interface GithubPull {
-  number: number;
-  url: string;
-  title: string;
-  body: string;
-}
-
-/** What publishing needs from GitHub; src/adapters/github.ts implements it over octokit. */
-export interface GithubPort {
-  /** Web address of the repository (https://github.com/owner/name). */
-  repositoryUrl(): Promise<string>;
-  /** The commit `branch` points at, or undefined when there is no such branch. */
-  getBranchSha(branch: string): Promise<string | undefined>;
-  /** Creates refs/heads/<name> at `sha`; an existing branch is a VendorError "invalid". */
-  createBranch(name: string, sha: string): Promise<void>;
-  /** The file's text and blob sha at `ref`, or undefined when it is not there. */
-  getFile(path: string, ref: string): Promise<{ sha: string; content: string } | undefined>;
-  /**
-   * Commits `content` (creating the file when `sha` is absent). When the blob moved meanwhile
-   * (409) it refetches and retries once; `committed` is false when the file already held `content`.
-   */
-  putFile(file: { path: string; branch: string; content: string; message: string; sha?: string }): Promise<{ committed: boolean }>;
-  findOpenPull(head: string): Promise<GithubPull | undefined>;
-  createPull(pull: { title: string; head: string; base: string; body: string }): Promise<GithubPull>;
-  updatePull(number: number, changes: { title: string; body: string }): Promise<void>;
-  /** Creates the label unless it exists. */
-  ensureLabel(name: string): Promise<void>;
-  createIssue(issue: { title: string; body: string; labels: string[] }): Promise<{ number: number; url: string }>;
-  /** An issue with exactly this title and body, carrying `label`, updated since `since`: one an earlier create may have opened. */
-  findIssue(query: { title: string; body: string; label: string; since: Date }): Promise<{ number: number; url: string } | undefined>;
-  updateIssue(number: number, changes: { title: string; body: string }): Promise<{ number: number; url: string }>;
-}
 
 export interface RemediationIssue {
   followupId: number;

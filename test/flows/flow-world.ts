@@ -2,14 +2,15 @@
 // with chat and paging ports faked here, in memory. No HTTP, no emulators: a test reads what
 // the fakes received and what the database holds. Work is run to completion with `settle()`,
 // which stops only when the job runner and the step worker both report idle from the database.
-import type { Store } from "../../src/adapters/store/store.js";
+import type { SqlStore } from "../../src/adapters/store/store.js";
 import { configFileSchema, type ConfigFile } from "../../src/kernel/config-file.js";
 import { OPEN_CHANNEL_JOB } from "../../src/incidents/declare-incident.js";
 import type { IncidentDeps } from "../../src/incidents/deps.js";
 import { lifecycleJobs } from "../../src/incidents/lifecycle/lifecycle-jobs.js";
 import { openChannelJob } from "../../src/incidents/open-channel.js";
 import { PAGERDUTY_NOTE_JOB, pagerdutyNoteJob } from "../../src/incidents/pagerduty-note.js";
-import type { ChannelInfo, ChatMessage, ChatPort, PagingPort } from "../../src/ports/chat.js";
+import type { ChannelInfo, ChatMessage, ChatPort } from "../../src/ports/chat.js";
+import type { PagingPort } from "../../src/ports/paging.js";
 import { createJobRunner } from "../../src/jobs/job-runner.js";
 import { createLogger } from "../../src/kernel/log.js";
 import { createActionRegistry, type ActionDefinition } from "../../src/playbooks/action-registry.js";
@@ -91,7 +92,7 @@ export function fakePaging(oncall: Record<string, string[]> = {}): FakePaging {
 }
 
 export interface FlowWorld {
-  store: Store;
+  store: SqlStore;
   chat: FakeChat;
   paging: FakePaging;
   deps: IncidentDeps;

@@ -8,7 +8,7 @@ import { migrate } from "../../src/adapters/store/migrate.js";
 import { createPgDriver } from "../../src/adapters/store/pg-driver.js";
 import { createPgliteDriver } from "../../src/adapters/store/pglite-driver.js";
 import type { Sql } from "../../src/adapters/store/sql.js";
-import { createStore, type Store } from "../../src/adapters/store/store.js";
+import { createStore, type SqlStore } from "../../src/adapters/store/store.js";
 import { createDatabase } from "./postgres-server.js";
 
 export function createTestDatabaseUrl(): Promise<string> {
@@ -24,7 +24,7 @@ export type DriverName = "pglite" | "pg";
 export const drivers: DriverName[] = ["pglite", "pg"];
 
 /** A fresh, migrated store on the named driver. */
-export async function openTestStore(driver: DriverName): Promise<Store> {
+export async function openTestStore(driver: DriverName): Promise<SqlStore> {
   let sql: Sql;
   if (driver === "pglite") sql = await createPgliteDriver();
   else sql = createPgDriver({ connectionString: await createTestDatabaseUrl() });

@@ -7,7 +7,7 @@ import { startPagerdutyEmulator, type PagerdutyEmulator } from "../../src/sandbo
 import { createSlackEmulator, type SlackEmulator } from "../../src/sandbox/emulators/slack/slack-emulator.js";
 import { createLogger } from "../../src/kernel/log.js";
 import { createFirebreak, type Firebreak } from "../../src/main.js";
-import type { Store } from "../../src/adapters/store/store.js";
+import type { SqlStore } from "../../src/adapters/store/store.js";
 
 export const SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5";
 export const PD_SECRETS = ["pd-webhook-secret-old", "pd-webhook-secret-new"];
@@ -19,7 +19,7 @@ export interface Harness {
   pagerduty: PagerdutyEmulator;
   datadog: DatadogEmulator;
   github: GithubEmulator;
-  store: Store;
+  store: SqlStore;
   incidentsChannel: string;
   logs: string[];
   /**
@@ -83,7 +83,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
 
   let firebreak: Firebreak;
   let base = "";
-  let store: Store;
+  let store: SqlStore;
   const boot = async () => {
     firebreak = createFirebreak({ config: { ...config, slack: config.slack! }, log, jobs: { pollMs: 50, backoffMs: () => 100 }, ...(options.now && { now: options.now }), ...(options.requestTimeoutMs && { requestTimeoutMs: options.requestTimeoutMs }) });
     const { port } = await firebreak.start();

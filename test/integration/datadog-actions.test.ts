@@ -4,7 +4,8 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createDatadog, type DatadogPort } from "../../src/adapters/datadog.js";
+import { createDatadog } from "../../src/adapters/datadog.js";
+import { type DatadogPort } from "../../src/ports/metrics-events.js";
 import { startDatadogEmulator, type DatadogEmulator, type MetricPoint } from "../../src/sandbox/emulators/datadog/datadog-emulator.js";
 import { stepEventMarker } from "../../src/markers/datadog-markers.js";
 import type { ActionContext, ActionDefinition } from "../../src/playbooks/action-registry.js";

@@ -2,7 +2,7 @@
 // whose action is unavailable — each refused before anything runs, with the reason recorded.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { z } from "zod";
-import type { Store } from "../../src/adapters/store/store.js";
+import type { SqlStore } from "../../src/adapters/store/store.js";
 import { createJobRunner } from "../../src/jobs/job-runner.js";
 import { createLogger } from "../../src/kernel/log.js";
 import { createActionRegistry, defineAction } from "../../src/playbooks/action-registry.js";
@@ -12,7 +12,7 @@ import { playbookSchema } from "../../src/domain/playbook-schema.js";
 import { openTestStore } from "../helpers/databases.js";
 import { recordingChat } from "../helpers/recording-chat.js";
 
-let store: Store;
+let store: SqlStore;
 beforeAll(async () => {
   store = await openTestStore("pglite");
 });

@@ -4,9 +4,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createGithub } from "../../src/adapters/github.js";
 import { startGithubEmulator, type GithubEmulator } from "../../src/sandbox/emulators/github/github-emulator.js";
-import { VendorError } from "../../src/ports/chat.js";
+import { VendorError } from "../../src/ports/vendor-error.js";
 import type { PublishedIssue } from "../../src/domain/postmortem.js";
-import { publishPostmortem, type GithubPort, type PublishRequest } from "../../src/postmortem/publish.js";
+import { publishPostmortem, type PublishRequest } from "../../src/postmortem/publish.js";
+import { type GithubPort } from "../../src/ports/github.js";
 
 const REPO = "acme/postmortems";
 const BRANCH = "postmortem/inc-42";

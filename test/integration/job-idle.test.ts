@@ -2,7 +2,7 @@
 // (by this runner, another replica, or a process that was killed) keeps the queue busy, and
 // waiting for idle runs it rather than giving up after some guess at how long it takes.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Store } from "../../src/adapters/store/store.js";
+import type { SqlStore } from "../../src/adapters/store/store.js";
 import { createJobRunner } from "../../src/jobs/job-runner.js";
 import { untilIdle } from "../../src/jobs/until-idle.js";
 import { createLogger } from "../../src/kernel/log.js";
@@ -11,7 +11,7 @@ import { drivers, openTestStore } from "../helpers/databases.js";
 const log = createLogger({ level: "silent" });
 
 describe.each(drivers)("job runner idle (%s)", (driver) => {
-  let store: Store;
+  let store: SqlStore;
   let clock = new Date("2026-03-08T10:00:00Z");
   const ran: string[] = [];
   beforeAll(async () => {

@@ -2,13 +2,13 @@
 // is not tried again before it, and a write a job noted before sending is still known to a
 // runner started afresh (as after a crash), with the time of its first try.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import type { Store } from "../../src/adapters/store/store.js";
-import { VendorError } from "../../src/ports/chat.js";
+import type { SqlStore } from "../../src/adapters/store/store.js";
+import { VendorError } from "../../src/ports/vendor-error.js";
 import { createJobRunner, type JobContext } from "../../src/jobs/job-runner.js";
 import { createLogger } from "../../src/kernel/log.js";
 import { openTestStore } from "../helpers/databases.js";
 
-let store: Store;
+let store: SqlStore;
 beforeAll(async () => {
   store = await openTestStore("pglite");
 });

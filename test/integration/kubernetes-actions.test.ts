@@ -11,7 +11,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { createKubernetesTargets, type KubernetesTargets } from "../../src/adapters/kubernetes.js";
+import { createKubernetesTargets } from "../../src/adapters/kubernetes.js";
+import type { KubernetesTargets } from "../../src/ports/kubernetes.js";
 import { closeServer } from "../../src/sandbox/emulators/http-kit.js";
 import { startKubernetesEmulator, type KubernetesEmulator } from "../../src/sandbox/emulators/kubernetes/kubernetes-emulator.js";
 import { createLogger } from "../../src/kernel/log.js";
@@ -220,12 +221,12 @@ describe("Kubernetes and traffic actions against the API emulator", () => {
     expect(input.safeParse({ cluster: "staging", namespace: "prod", kind: "Deployment", name: "api" }).success).toBe(false);
     expect(action("traffic.shift").input.safeParse({ switch: "nope", weights: { a: 100 } }).success).toBe(false);
     expect(action("traffic.shift").input.safeParse({ switch: "web", weights: { primary: 60, backup: 30 } }).success).toBe(false);
-    await expect(targets.apps("staging")).rejects.toThrow('unknown Kubernetes target "staging"; firebreak.yaml lists "prod" under targets.kubernetes');
+    await expect(targets.readWorkload({ cluster: "staging", namespace: "prod", kind: "Deployment", name: "api" })).rejects.toThrow('unknown Kubernetes target "staging"; firebreak.yaml lists "prod" under targets.kubernetes');
   });
 
   it("refuses a kubeconfig or context that is not there, when a step first uses the target", async () => {
     const missing = createKubernetesTargets({ prod: { kubeconfig: "/nonexistent/kubeconfig" } });
-    await expect(missing.apps("prod")).rejects.toThrow(
+    await expect(missing.readWorkload({ cluster: "prod", namespace: "prod", kind: "Deployment", name: "api" })).rejects.toThrow(
       'cannot load the kubeconfig /nonexistent/kubeconfig of Kubernetes target "prod" (ENOENT)',
     );
     const dir = mkdtempSync(join(tmpdir(), "firebreak-k8s-"));

@@ -2,7 +2,7 @@
 // shown in Slack with Retry / Skip / Abort, and nothing was run a second time.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createPgDriver } from "../../src/adapters/store/pg-driver.js";
-import { createStore, type Store } from "../../src/adapters/store/store.js";
+import { createStore, type SqlStore } from "../../src/adapters/store/store.js";
 import { createSlackEmulator, type SlackEmulator } from "../../src/sandbox/emulators/slack/slack-emulator.js";
 import { spawnCli, type CliProcess } from "../helpers/cli-process.js";
 import { createTestDatabaseUrl, tempDir } from "../helpers/databases.js";
@@ -14,7 +14,7 @@ import { buttonClick, interaction, viewSubmitted } from "../helpers/slack-payloa
 
 const dir = tempDir();
 let slack: SlackEmulator;
-let store: Store;
+let store: SqlStore;
 let env: Record<string, string>;
 const children: CliProcess[] = [];
 

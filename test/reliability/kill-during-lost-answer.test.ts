@@ -4,7 +4,7 @@
 // channel ends with one header, pinned.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createPgDriver } from "../../src/adapters/store/pg-driver.js";
-import { createStore, type Store } from "../../src/adapters/store/store.js";
+import { createStore, type SqlStore } from "../../src/adapters/store/store.js";
 import { createTestDatabaseUrl } from "../helpers/databases.js";
 import { eventually } from "../helpers/harness.js";
 import { pagerdutyDelivery, pagerdutyEvent } from "../helpers/pagerduty-events.js";
@@ -13,7 +13,7 @@ import { kill, killAll, printLogsOnFailure, serve, type Served } from "./helpers
 import { startVendors, type Vendors } from "./helpers/vendors.js";
 
 let vendors: Vendors;
-let store: Store;
+let store: SqlStore;
 let env: Record<string, string>;
 let served: Served;
 

@@ -5,7 +5,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
 import { createPgDriver } from "../../src/adapters/store/pg-driver.js";
-import { createStore, type Store } from "../../src/adapters/store/store.js";
+import { createStore, type SqlStore } from "../../src/adapters/store/store.js";
 import type { StepRun } from "../../src/domain/playbook-run.js";
 import { createTestDatabaseUrl, tempDir } from "../helpers/databases.js";
 import { eventually } from "../helpers/harness.js";
@@ -21,7 +21,7 @@ const seed = suiteSeed();
 const random = createRandom(seed);
 const dir = tempDir();
 let vendors: Vendors;
-let store: Store;
+let store: SqlStore;
 let env: Record<string, string>;
 let served: Served;
 

@@ -5,7 +5,7 @@
 // anywhere, as is, URL-encoded or JSON-escaped.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createPgDriver } from "../../src/adapters/store/pg-driver.js";
-import { createStore, type Store } from "../../src/adapters/store/store.js";
+import { createStore, type SqlStore } from "../../src/adapters/store/store.js";
 import { spawnCli, type CliProcess } from "../helpers/cli-process.js";
 import { createTestDatabaseUrl, tempDir } from "../helpers/databases.js";
 import { datadogDelivery, renderDatadogPayload } from "../helpers/datadog-events.js";
@@ -35,7 +35,7 @@ const misconfigured = { bot: "SECRET-not-a-bot-token-11", url: "mysql://root:SEC
 
 const dir = tempDir();
 let vendors: Vendors;
-let store: Store;
+let store: SqlStore;
 let env: Record<string, string>;
 let refused: CliProcess | undefined;
 

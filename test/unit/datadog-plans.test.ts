@@ -1,7 +1,7 @@
 // What approvers are shown before a Datadog action runs, what its input accepts, and the markers
 // posted for incidents and steps: golden files, so a change in wording is a reviewed change.
 import { describe, expect, it } from "vitest";
-import type { DatadogPort } from "../../src/adapters/datadog.js";
+import type { DatadogPort } from "../../src/ports/metrics-events.js";
 import { incidentEventMarker, stepEventMarker } from "../../src/markers/datadog-markers.js";
 import { createActionRegistry, type ActionContext } from "../../src/playbooks/action-registry.js";
 import { datadogActions } from "../../src/playbooks/actions/datadog-actions.js";

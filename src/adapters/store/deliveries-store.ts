@@ -1,22 +1,7 @@
+import type { DeliveriesRepository, DeliveryJob, InboundDelivery } from "../../ports/store.js";
 import type { SqlExecutor } from "./sql.js";
 
-export interface InboundDelivery {
-  source: string;
-  /** Unique per source: the vendor's delivery id, or a key derived from the event. */
-  deliveryId: string;
-  body: unknown;
-  /** The vendor incident the delivery is about, to find its events without reading every body. */
-  subject: string | null;
-}
-
-/** The job that processes a delivery; its payload is `{ deliveryId }`. */
-export interface DeliveryJob {
-  kind: string;
-  /** One job per vendor event, however many deliveries carry it. */
-  dedupeKey: string;
-}
-
-export function createDeliveriesStore(sql: SqlExecutor) {
+export function createDeliveriesStore(sql: SqlExecutor): DeliveriesRepository {
   return {
     /** Records an inbound delivery once. `false` means it was seen before: a vendor retry. */
     async record(source: string, deliveryId: string, body: unknown): Promise<boolean> {
@@ -104,4 +89,3 @@ export function createDeliveriesStore(sql: SqlExecutor) {
   };
 }
 
-export type DeliveriesStore = ReturnType<typeof createDeliveriesStore>;

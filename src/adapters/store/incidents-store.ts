@@ -1,27 +1,7 @@
 import type { Incident, NewIncident, Severity, Status } from "../../domain/incident.js";
 import { incidentRow, parseRows } from "./rows.js";
+import type { IncidentChanges, IncidentsRepository } from "../../ports/store.js";
 import type { SqlExecutor } from "./sql.js";
-
-export type IncidentChanges = Partial<
-  Pick<
-    Incident,
-    | "title"
-    | "severity"
-    | "status"
-    | "description"
-    | "services"
-    | "commander"
-    | "channelId"
-    | "channelName"
-    | "channelCreatedAt"
-    | "headerTs"
-    | "announcementTs"
-    | "slackFailure"
-    | "lastUpdateAt"
-    | "archivedAt"
-    | "resolvedAt"
-  >
->;
 
 const columns: Record<keyof IncidentChanges, string> = {
   title: "title",
@@ -41,7 +21,7 @@ const columns: Record<keyof IncidentChanges, string> = {
   resolvedAt: "resolved_at",
 };
 
-export function createIncidentsStore(sql: SqlExecutor) {
+export function createIncidentsStore(sql: SqlExecutor): IncidentsRepository {
   const one = async (text: string, params: unknown[]) => parseRows(incidentRow, await sql.query(text, params))[0];
   return {
     async create(input: NewIncident): Promise<Incident> {
@@ -115,5 +95,3 @@ export function createIncidentsStore(sql: SqlExecutor) {
   };
 }
 
-export type IncidentsStore = ReturnType<typeof createIncidentsStore>;
-export type { Severity, Status };

@@ -1,21 +1,12 @@
 // Durable one-off work (process a delivery, retry a Slack call, send a reminder). Any replica
 // may claim a due job; SKIP LOCKED keeps two from taking the same one, and the lease returns a
 // job to the pool if its worker dies.
-import { jobRow, parseRows, type Job } from "./rows.js";
+import type { Job, JobsRepository, NewJob } from "../../ports/store.js";
+import { jobRow, parseRows } from "./rows.js";
 import type { SqlExecutor } from "./sql.js";
 
-export type { Job };
 
-export interface NewJob {
-  kind: string;
-  payload?: unknown;
-  runAt?: Date;
-  /** A job with the same key is not enqueued twice while the first exists. */
-  dedupeKey?: string;
-  maxAttempts?: number;
-}
-
-export function createJobsStore(sql: SqlExecutor) {
+export function createJobsStore(sql: SqlExecutor): JobsRepository {
   const jobs = async (text: string, params: unknown[]) => parseRows(jobRow, await sql.query(text, params));
   return {
     async enqueue(job: NewJob, now: Date): Promise<{ job: Job; created: boolean }> {
@@ -142,4 +133,3 @@ export function createJobsStore(sql: SqlExecutor) {
   };
 }
 
-export type JobsStore = ReturnType<typeof createJobsStore>;

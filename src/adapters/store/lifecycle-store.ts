@@ -1,6 +1,7 @@
 // Roles, follow-ups, and the changes Firebreak itself sent to PagerDuty.
 import { z } from "zod";
 import type { Followup, Role } from "../../domain/lifecycle.js";
+import type { LifecycleRepository, OutboundKind } from "../../ports/store.js";
 import type { SqlExecutor } from "./sql.js";
 
 const roleRow = z.object({ incident_id: z.coerce.number(), name: z.string(), user_id: z.string(), assigned_by: z.string().nullable(), assigned_at: z.coerce.date() });
@@ -9,9 +10,8 @@ const followupRow = z.object({ id: z.coerce.number(), incident_id: z.coerce.numb
 const toRole = (r: z.infer<typeof roleRow>): Role => ({ incidentId: r.incident_id, name: r.name, userId: r.user_id, assignedBy: r.assigned_by, assignedAt: r.assigned_at });
 const toFollowup = (r: z.infer<typeof followupRow>): Followup => ({ id: r.id, incidentId: r.incident_id, text: r.text, createdBy: r.created_by, createdAt: r.created_at, issueUrl: r.issue_url });
 
-export type OutboundKind = "acknowledged" | "resolved" | "annotated";
 
-export function createLifecycleStore(sql: SqlExecutor) {
+export function createLifecycleStore(sql: SqlExecutor): LifecycleRepository {
   return {
     async setRole(role: Role): Promise<Role | undefined> {
       const [previous] = await sql.query("SELECT * FROM incident_roles WHERE incident_id = $1 AND name = $2", [role.incidentId, role.name]);
@@ -71,4 +71,3 @@ export function createLifecycleStore(sql: SqlExecutor) {
   };
 }
 
-export type LifecycleStore = ReturnType<typeof createLifecycleStore>;

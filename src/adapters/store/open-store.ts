@@ -6,7 +6,7 @@ import { migrate } from "./migrate.js";
 import { createPgDriver } from "./pg-driver.js";
 import { createPgliteDriver } from "./pglite-driver.js";
 import type { Sql } from "./sql.js";
-import { createStore, type Store } from "./store.js";
+import { createStore, type SqlStore } from "./store.js";
 
 export async function openSql(database: Config["database"], log: Logger): Promise<Sql> {
   if (database.kind === "pglite") return createPgliteDriver({ dataDir: database.dataDir });
@@ -25,7 +25,7 @@ export interface OpenStoreOptions {
   maxDelayMs?: number;
 }
 
-export async function openStoreWithRetry(database: Config["database"], options: OpenStoreOptions): Promise<Store> {
+export async function openStoreWithRetry(database: Config["database"], options: OpenStoreOptions): Promise<SqlStore> {
   let delay = options.initialDelayMs ?? 500;
   for (let attempt = 1; ; attempt++) {
     let sql: Sql | undefined;

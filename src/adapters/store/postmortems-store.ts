@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { PostmortemEdits } from "../../domain/postmortem.js";
+import type { PostmortemsRepository, PostmortemState } from "../../ports/store.js";
 import type { SqlExecutor } from "./sql.js";
 
 const editsSchema = z.object({ tldr: z.string(), rootCause: z.string(), remediations: z.string(), wentWell: z.string(), wentPoorly: z.string() }).partial();
@@ -14,17 +15,6 @@ const row = z.object({
   published_at: z.coerce.date().nullable(),
 });
 
-export interface PostmortemState {
-  incidentId: number;
-  edits: PostmortemEdits;
-  previewTs: string | null;
-  /** When the preview was first posted, until its ts is stored (see write-ledger.ts). */
-  previewSentAt: Date | null;
-  branch: string | null;
-  prNumber: number | null;
-  prUrl: string | null;
-  publishedAt: Date | null;
-}
 
 const toState = (r: z.infer<typeof row>): PostmortemState => ({
   incidentId: r.incident_id,
@@ -37,7 +27,7 @@ const toState = (r: z.infer<typeof row>): PostmortemState => ({
   publishedAt: r.published_at,
 });
 
-export function createPostmortemsStore(sql: SqlExecutor) {
+export function createPostmortemsStore(sql: SqlExecutor): PostmortemsRepository {
   return {
     async get(incidentId: number): Promise<PostmortemState> {
       const [found] = await sql.query("SELECT * FROM postmortems WHERE incident_id = $1", [incidentId]);
@@ -81,4 +71,3 @@ export function createPostmortemsStore(sql: SqlExecutor) {
   };
 }
 
-export type PostmortemsStore = ReturnType<typeof createPostmortemsStore>;

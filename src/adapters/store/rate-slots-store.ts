@@ -1,16 +1,11 @@
 // A shared budget for a rate-limited call: reserve a slot before calling. The check and the
 // reservation happen under one advisory lock, so concurrent workers (and replicas) cannot all
 // see room for one more and all go ahead.
+import type { RateSlotsRepository, SlotRequest } from "../../ports/store.js";
 import type { SqlExecutor } from "./sql.js";
 
-export interface SlotRequest {
-  bucket: string;
-  limit: number;
-  windowMs: number;
-  now: Date;
-}
 
-export function createRateSlotsStore(sql: SqlExecutor) {
+export function createRateSlotsStore(sql: SqlExecutor): RateSlotsRepository {
   return {
     /** 0 when a slot was reserved; otherwise how many ms until one frees up. Call inside a transaction. */
     async reserve({ bucket, limit, windowMs, now }: SlotRequest): Promise<number> {

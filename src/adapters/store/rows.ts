@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { incidentSources, severities, statuses, type Incident } from "../../domain/incident.js";
 import type { TimelineEntry } from "../../domain/timeline.js";
+import { jobStatuses, type Job } from "../../ports/store.js";
 
 const id = z.coerce.number().int();
 const date = z.coerce.date();
@@ -103,7 +104,6 @@ export const timelineRow = z
     }),
   );
 
-export const jobStatuses = ["pending", "running", "done", "dead"] as const;
 
 export const jobRow = z
   .object({
@@ -119,7 +119,7 @@ export const jobRow = z
     lease_expires_at: date.nullable(),
     last_error: nullableText,
   })
-  .transform((r) => ({
+  .transform((r): Job => ({
     id: r.id,
     kind: r.kind,
     payload: r.payload,
@@ -133,6 +133,5 @@ export const jobRow = z
     lastError: r.last_error,
   }));
 
-export type Job = z.output<typeof jobRow>;
 
 export const parseRows = <S extends z.ZodType>(schema: S, rows: unknown[]): z.output<S>[] => rows.map((r) => schema.parse(r));

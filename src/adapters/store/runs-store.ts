@@ -4,6 +4,7 @@
 import { z } from "zod";
 import { runStates, stepStates, type Approval, type PlaybookRun, type StepRun } from "../../domain/playbook-run.js";
 import { playbookSchema, type Playbook } from "../../domain/playbook-schema.js";
+import type { RunRecord, RunsRepository, StepRunRecord, ClaimedStep } from "../../ports/store.js";
 import type { SqlExecutor } from "./sql.js";
 
 const id = z.coerce.number().int();
@@ -41,26 +42,7 @@ const stepRow = z.object({
 });
 const approvalRow = z.object({ step_run_id: id, round: id, user_id: z.string(), decision: z.enum(["approve", "deny"]), reason: z.string().nullable(), decided_at: z.coerce.date() });
 
-export interface StepRunRecord extends StepRun {
-  runId: number;
-  slackTs: string | null;
-  progress: string | null;
-}
-
-export interface RunRecord extends PlaybookRun {
-  steps: StepRunRecord[];
-}
-
-export interface ClaimedStep {
-  runId: number;
-  stepRunId: number;
-  position: number;
-  /** "running" for the step's action, "rolling_back" for its rollback. */
-  state: "running" | "rolling_back";
-  attempt: number;
-}
-
-export function createRunsStore(sql: SqlExecutor) {
+export function createRunsStore(sql: SqlExecutor): RunsRepository {
   async function get(runId: number): Promise<RunRecord | undefined> {
     const [row] = await sql.query("SELECT * FROM playbook_runs WHERE id = $1", [runId]);
     if (!row) return undefined;
@@ -195,4 +177,3 @@ export function createRunsStore(sql: SqlExecutor) {
   };
 }
 
-export type RunsStore = ReturnType<typeof createRunsStore>;

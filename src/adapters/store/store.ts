@@ -7,10 +7,11 @@ import { isMigrated } from "./migrate.js";
 import { createPostmortemsStore } from "./postmortems-store.js";
 import { createRateSlotsStore } from "./rate-slots-store.js";
 import { createRunsStore } from "./runs-store.js";
+import type { Repositories, Store } from "../../ports/store.js";
 import type { Sql, SqlExecutor } from "./sql.js";
 import { createTimelineStore } from "./timeline-store.js";
 
-function createRepositories(sql: SqlExecutor) {
+function createRepositories(sql: SqlExecutor): Repositories {
   return {
     incidents: createIncidentsStore(sql),
     timeline: createTimelineStore(sql),
@@ -23,19 +24,13 @@ function createRepositories(sql: SqlExecutor) {
   };
 }
 
-export type Repositories = ReturnType<typeof createRepositories>;
-
-export interface Store extends Repositories {
+/** The store over SQL: the port, plus the driver and connection that set-up, tools and tests use. */
+export interface SqlStore extends Store {
   readonly driver: Sql["driver"];
   readonly sql: Sql;
-  /** Runs fn with repositories bound to one transaction. */
-  transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T>;
-  /** Why the store cannot serve requests, or undefined when it can. */
-  unreadyReason(): Promise<string | undefined>;
-  close(): Promise<void>;
 }
 
-export function createStore(sql: Sql): Store {
+export function createStore(sql: Sql): SqlStore {
   return {
     ...createRepositories(sql),
     driver: sql.driver,

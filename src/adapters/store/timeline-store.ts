@@ -1,8 +1,9 @@
 import type { NewTimelineEntry, TimelineEntry } from "../../domain/timeline.js";
 import { parseRows, timelineRow } from "./rows.js";
+import type { TimelineRepository } from "../../ports/store.js";
 import type { SqlExecutor } from "./sql.js";
 
-export function createTimelineStore(sql: SqlExecutor) {
+export function createTimelineStore(sql: SqlExecutor): TimelineRepository {
   return {
     /**
      * Adds an entry once: an entry with the same sourceKey for the incident is returned instead
@@ -93,4 +94,3 @@ export function createTimelineStore(sql: SqlExecutor) {
   };
 }
 
-export type TimelineStore = ReturnType<typeof createTimelineStore>;

@@ -1,9 +1,9 @@
 // Changes to the incident itself — status, severity, commander, roles, title — each recorded on
 // the timeline and followed by its side effects, all in one transaction.
-import type { Repositories } from "../../adapters/store/store.js";
+import type { Repositories } from "../../ports/store.js";
 import { slugify, MAX_CHANNEL_NAME, incidentChannelName } from "../../domain/channel-name.js";
 import { humanId, type Incident, type Severity, type Status } from "../../domain/incident.js";
-import type { IncidentChanges } from "../../adapters/store/incidents-store.js";
+import type { IncidentChanges } from "../../ports/store.js";
 import { incidentEventMarker } from "../../markers/datadog-markers.js";
 import { enqueueMarker } from "../../markers/datadog-marker-job.js";
 import type { IncidentDeps } from "../deps.js";

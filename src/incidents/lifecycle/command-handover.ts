@@ -3,7 +3,7 @@
 // and recorded on the timeline. How the current commander got command is read back from that
 // record (removed entries included, so correcting the timeline cannot hide a takeover).
 import { z } from "zod";
-import type { Repositories } from "../../adapters/store/store.js";
+import type { Repositories } from "../../ports/store.js";
 import { humanId, type Incident } from "../../domain/incident.js";
 import type { JobHandler } from "../../jobs/job-runner.js";
 import { button } from "../../views/slack/buttons.js";

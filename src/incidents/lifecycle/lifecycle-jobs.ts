@@ -6,7 +6,7 @@ import type { JobContext, JobHandler } from "../../jobs/job-runner.js";
 import { incidentHeader } from "../../views/slack/incident-header.js";
 import type { IncidentDeps } from "../deps.js";
 import { addNoteOnce } from "../pagerduty-note.js";
-import { VendorError } from "../../ports/chat.js";
+import { VendorError } from "../../ports/vendor-error.js";
 import { postOnce } from "../post-once.js";
 import { ANNOUNCE_JOB } from "./record-notes.js";
 import { COMMAND_NOTICE_JOB, commandNoticeJob } from "./command-handover.js";

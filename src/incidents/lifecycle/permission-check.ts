@@ -5,7 +5,7 @@ import { defaultPermissions, type ConfigFile, type PermissionKey, type Permissio
 import { humanId, type Incident } from "../../domain/incident.js";
 import { mayDo, namesIn, refusal, type Person } from "../../domain/permissions.js";
 import { groupsNow } from "../../playbooks/engine/approver-set.js";
-import type { Repositories } from "../../adapters/store/store.js";
+import type { Repositories } from "../../ports/store.js";
 import type { IncidentDeps } from "../deps.js";
 import { refused, type Outcome } from "./outcome.js";
 

@@ -1,6 +1,6 @@
 // What follows a change to an incident, queued in the same transaction as the change: refresh
 // the pinned header, tell PagerDuty, nudge for the next status update, archive when resolved.
-import type { Repositories } from "../../adapters/store/store.js";
+import type { Repositories } from "../../ports/store.js";
 import { defaultUpdateCadence } from "../../domain/lifecycle.js";
 import type { Incident } from "../../domain/incident.js";
 import type { IncidentDeps } from "../deps.js";

@@ -4,8 +4,8 @@
 // Time comes from ctx.now() and waiting from `sleep`, so tests can run a 10-minute gate at once.
 import { setTimeout as delay } from "node:timers/promises";
 import { z } from "zod";
-import type { DatadogPort } from "../../adapters/datadog.js";
-import { VendorError } from "../../ports/chat.js";
+import type { DatadogPort } from "../../ports/metrics-events.js";
+import { VendorError } from "../../ports/vendor-error.js";
 import { defineAction, type ActionContext, type ActionDefinition } from "../action-registry.js";
 import { durationMs, durationSchema } from "../../domain/playbook-schema.js";
 

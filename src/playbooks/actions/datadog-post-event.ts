@@ -1,7 +1,7 @@
 // Posts a Datadog event, typically a change marker ("traffic moved to the backup cluster") that
 // dashboards overlay on the graphs people are watching, so a dip can be matched to its cause.
 import { z } from "zod";
-import type { DatadogEvent, DatadogPort, EventAlertType } from "../../adapters/datadog.js";
+import type { DatadogEvent, DatadogPort, EventAlertType } from "../../ports/metrics-events.js";
 import { defineAction, type ActionDefinition } from "../action-registry.js";
 
 const alertTypes = ["info", "success", "warning", "error"] as const satisfies readonly EventAlertType[];

@@ -1,7 +1,7 @@
 // The Kubernetes and traffic actions, built from firebreak.yaml's targets and limits. Names of
 // clusters and traffic switches become each action's input enum, so a playbook naming a target
 // that is not configured fails `firebreak playbooks check` instead of a step.
-import type { KubernetesTargets } from "../../adapters/kubernetes.js";
+import type { KubernetesTargets } from "../../ports/kubernetes.js";
 import type { ActionDefinition } from "../action-registry.js";
 import { rolloutRestartAction } from "./kubernetes-rollout-restart.js";
 import { scaleAction } from "./kubernetes-scale.js";

@@ -6,7 +6,7 @@
 // Restarting kills in-memory state (the OOM-killed call workers lost every call), so the number
 // of pods touched is the step's blast radius, capped by firebreak.yaml's blast_radius.
 import { z } from "zod";
-import { listPods, patchWorkload, readWorkload, workloadPath, type KubernetesTargets, type Workload, type WorkloadRef } from "../../adapters/kubernetes.js";
+import { workloadPath, type KubernetesTargets, type Workload, type WorkloadRef } from "../../ports/kubernetes.js";
 import { defineAction, type ActionDefinition } from "../action-registry.js";
 
 export interface KubernetesActionDeps {
@@ -74,12 +74,12 @@ export function rolloutRestartAction(deps: KubernetesActionDeps): ActionDefiniti
     input,
     outputs: ["restartedAt", "replicas"],
     plan: async (ref, ctx) => {
-      const workload = await readWorkload(deps.kubernetes, ref, ctx.signal);
+      const workload = await deps.kubernetes.readWorkload(ref, ctx.signal);
       const replicas = desiredReplicas(workload);
       const refusal = refusalOf(workload, ref, deps.blastRadius);
       const patch = restartPatch(rfc3339(ctx.now()));
       const selector = workload.spec?.selector?.matchLabels ?? {};
-      const pods = replicas > 0 && Object.keys(selector).length > 0 ? await listPods(deps.kubernetes, ref.cluster, ref.namespace, selector, ctx.signal) : [];
+      const pods = replicas > 0 && Object.keys(selector).length > 0 ? await deps.kubernetes.listPods(ref.cluster, ref.namespace, selector, ctx.signal) : [];
       const names = pods.map((pod) => pod.metadata?.name ?? "?");
       const listed = names.slice(0, MAX_PODS_LISTED).join(", ") + (names.length > MAX_PODS_LISTED ? `, and ${names.length - MAX_PODS_LISTED} more` : "");
       const ready = workload.status?.readyReplicas ?? 0;
@@ -97,13 +97,13 @@ export function rolloutRestartAction(deps: KubernetesActionDeps): ActionDefiniti
       };
     },
     run: async (ref, ctx) => {
-      const workload = await readWorkload(deps.kubernetes, ref, ctx.signal);
+      const workload = await deps.kubernetes.readWorkload(ref, ctx.signal);
       const replicas = desiredReplicas(workload);
       const refusal = refusalOf(workload, ref, deps.blastRadius);
       if (refusal) throw new Error(refusal);
       const restartedAt = rfc3339(ctx.now());
       ctx.signal.throwIfAborted();
-      await patchWorkload(deps.kubernetes, ref, restartPatch(restartedAt), "strategic-merge", ctx.signal);
+      await deps.kubernetes.patchWorkload(ref, restartPatch(restartedAt), "strategic-merge", ctx.signal);
       ctx.log.info({ cluster: ref.cluster, namespace: ref.namespace, workload: workloadLabel(ref), replicas, restartedAt }, "rollout restart requested");
       return { restartedAt, replicas };
     },

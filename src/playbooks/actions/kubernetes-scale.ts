@@ -3,7 +3,7 @@
 // touches nothing but the replica count, so a concurrent template change is never overwritten.
 // The pods started or stopped are the blast radius, capped by blast_radius["kubernetes.scale"].
 import { z } from "zod";
-import { patchScale, readScale, workloadPath } from "../../adapters/kubernetes.js";
+import { workloadPath } from "../../ports/kubernetes.js";
 import { defineAction, type ActionDefinition } from "../action-registry.js";
 import { blastRadiusRefusal, workloadInputShape, workloadLabel, type KubernetesActionDeps } from "./kubernetes-rollout-restart.js";
 
@@ -21,7 +21,7 @@ export function scaleAction(deps: KubernetesActionDeps): ActionDefinition {
     input,
     outputs: ["from", "to"],
     plan: async ({ replicas: to, ...ref }, ctx) => {
-      const from = (await readScale(deps.kubernetes, ref, ctx.signal)).spec?.replicas ?? 0;
+      const from = (await deps.kubernetes.readScale(ref, ctx.signal)).spec?.replicas ?? 0;
       const refused = refusal(from, to);
       const label = `${workloadLabel(ref)} in ${ref.namespace} on ${ref.cluster}`;
       const patch = { spec: { replicas: to } };
@@ -36,12 +36,12 @@ export function scaleAction(deps: KubernetesActionDeps): ActionDefinition {
       };
     },
     run: async ({ replicas: to, ...ref }, ctx) => {
-      const from = (await readScale(deps.kubernetes, ref, ctx.signal)).spec?.replicas ?? 0;
+      const from = (await deps.kubernetes.readScale(ref, ctx.signal)).spec?.replicas ?? 0;
       if (from === to) return { from, to };
       const refused = refusal(from, to);
       if (refused) throw new Error(refused);
       ctx.signal.throwIfAborted();
-      await patchScale(deps.kubernetes, ref, { spec: { replicas: to } }, ctx.signal);
+      await deps.kubernetes.patchScale(ref, { spec: { replicas: to } }, ctx.signal);
       ctx.log.info({ cluster: ref.cluster, namespace: ref.namespace, workload: workloadLabel(ref), from, to }, "scaled");
       return { from, to };
     },

@@ -5,7 +5,7 @@
 // https://github.com/kubernetes/kubectl/blob/master/pkg/polymorphichelpers/rollout_status.go
 import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
-import { readWorkload, type Workload, type WorkloadKind } from "../../adapters/kubernetes.js";
+import type { Workload, WorkloadKind } from "../../ports/kubernetes.js";
 import { defineAction, type ActionDefinition } from "../action-registry.js";
 import { durationMs, durationSchema } from "../../domain/playbook-schema.js";
 import { desiredReplicas, workloadInputShape, workloadLabel, type KubernetesActionDeps } from "./kubernetes-rollout-restart.js";
@@ -71,7 +71,7 @@ export function waitRolloutAction(deps: WaitRolloutDeps): ActionDefinition {
     input,
     outputs: ["ready", "replicas"],
     plan: async ({ timeout, ...ref }, ctx) => {
-      const state = rolloutState(ref.kind, await readWorkload(deps.kubernetes, ref, ctx.signal));
+      const state = rolloutState(ref.kind, await deps.kubernetes.readWorkload(ref, ctx.signal));
       return {
         summary: `Wait up to ${timeout} for the rollout of ${workloadLabel(ref)} in ${ref.namespace} on ${ref.cluster} to complete`,
         details: [{ kind: "kubernetes", text: `Now: ${state.done ? "complete" : state.text}` }],
@@ -84,7 +84,7 @@ export function waitRolloutAction(deps: WaitRolloutDeps): ActionDefinition {
       let reported = "";
       for (;;) {
         ctx.signal.throwIfAborted();
-        const state = rolloutState(ref.kind, await readWorkload(deps.kubernetes, ref, ctx.signal));
+        const state = rolloutState(ref.kind, await deps.kubernetes.readWorkload(ref, ctx.signal));
         if (state.text !== reported) {
           ctx.progress(state.text);
           reported = state.text;

@@ -1,5 +1,5 @@
 // The PostgreSQL actions, over the databases named under targets.postgres in firebreak.yaml.
-import type { PostgresTargets } from "../../adapters/postgres-target.js";
+import type { PostgresTargets } from "../../ports/postgres-target.js";
 import type { ActionDefinition } from "../action-registry.js";
 import { dropIndexAction } from "./postgres-drop-index.js";
 import { findInvalidIndexesAction } from "./postgres-find-invalid-indexes.js";

@@ -3,11 +3,12 @@
 // replacement was INVALID, and the biggest table was left with no usable index. So a drop is
 // refused unless a VALID and READY index on the same table has the same leading key columns
 // (and, for a unique index, enforces the same uniqueness). The rule is coveringIndexSql.
-import type pg from "pg";
+import type { TargetClient } from "../../ports/postgres-target.js";
 import { z } from "zod";
-import type { PostgresTargets } from "../../adapters/postgres-target.js";
+import type { PostgresTargets } from "../../ports/postgres-target.js";
 import { CodedError } from "../../kernel/errors.js";
-import { defineAction, type ActionPlan } from "../action-registry.js";
+import { defineAction } from "../action-registry.js";
+import { type ActionPlan } from "../../domain/action-plan.js";
 import {
   coveringRule, displayName, indexNameSchema, lookupIndex, lookupTimeouts, notFound, parseIndexName, qualifiedName, sizeOf, targetSchema,
   type IndexName, type IndexRow,
@@ -44,7 +45,7 @@ export function dropIndexAction(targets: PostgresTargets) {
   });
 }
 
-async function prepare(client: pg.Client, name: IndexName): Promise<Prepared> {
+async function prepare(client: TargetClient, name: IndexName): Promise<Prepared> {
   const row = await lookupIndex(client, name);
   if (!row) return { kind: "missing", reason: notFound(name) };
   const display = displayName(row);

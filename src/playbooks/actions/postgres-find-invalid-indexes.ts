@@ -3,7 +3,7 @@
 // by a query, so a table can look indexed in \d while every lookup scans it. Whether a valid
 // index serves the same columns is the question to answer before dropping anything.
 import { z } from "zod";
-import type { PostgresTargets } from "../../adapters/postgres-target.js";
+import type { PostgresTargets } from "../../ports/postgres-target.js";
 import { defineAction } from "../action-registry.js";
 import { coveringIndexSql, identifierSchema, lookupTimeouts, systemSchemasSql, targetSchema } from "./postgres-sql.js";
 

@@ -10,11 +10,12 @@
 // transaction block. A failed build leaves an INVALID index behind (<name>_ccnew for REINDEX,
 // <name>_fb_new for recreate) that must be dropped before trying again.
 import { setTimeout as sleep } from "node:timers/promises";
-import type pg from "pg";
+import type { TargetClient } from "../../ports/postgres-target.js";
 import { z } from "zod";
-import type { PostgresTargets } from "../../adapters/postgres-target.js";
+import type { PostgresTargets } from "../../ports/postgres-target.js";
 import { CodedError } from "../../kernel/errors.js";
-import { defineAction, type ActionContext, type ActionPlan } from "../action-registry.js";
+import { defineAction, type ActionContext } from "../action-registry.js";
+import { type ActionPlan } from "../../domain/action-plan.js";
 import {
   displayName, indexNameSchema, lookupIndex, lookupTimeouts, notFound, parseIndexName, qualifiedName, quoteIdent, sizeOf, targetSchema,
   type IndexName, type IndexRow,
@@ -101,7 +102,7 @@ export function rebuildIndexAction(targets: PostgresTargets, options: RebuildInd
   });
 }
 
-async function prepare(client: pg.Client, name: IndexName, method: Method): Promise<Prepared> {
+async function prepare(client: TargetClient, name: IndexName, method: Method): Promise<Prepared> {
   const row = await lookupIndex(client, name);
   if (!row) return { kind: "missing", reason: notFound(name) };
   const qualified = qualifiedName(row.schema, row.index);

@@ -3,7 +3,7 @@
 // Index names arrive from Slack users and templated playbook params. They are checked against a
 // strict pattern before anything runs, always double-quoted in DDL, and passed to catalog
 // queries as parameters ($1), never concatenated into them.
-import type pg from "pg";
+import type { TargetClient } from "../../ports/postgres-target.js";
 import { z } from "zod";
 import { CodedError } from "../../kernel/errors.js";
 
@@ -135,7 +135,7 @@ export const displayName = (row: { schema: string; index: string }) => `${row.sc
 export const sizeOf = (row: { size: string; size_bytes: number }) => (row.size.endsWith("bytes") ? row.size : `${row.size} (${row.size_bytes} bytes)`);
 
 /** The index named, or undefined when there is none; an unqualified name found in several schemas is refused. */
-export async function lookupIndex(client: pg.Client, index: IndexName): Promise<IndexRow | undefined> {
+export async function lookupIndex(client: TargetClient, index: IndexName): Promise<IndexRow | undefined> {
   const result = await client.query(indexLookupSql, [index.name, index.schema ?? null]);
   const rows = z.array(indexRowSchema).parse(result.rows);
   if (rows.length > 1) {

@@ -2,7 +2,7 @@
 // INVALID looks like an index in \d and serves no query; only indisvalid and indisready together
 // say that the planner may use it and every write keeps it complete.
 import { z } from "zod";
-import type { PostgresTargets } from "../../adapters/postgres-target.js";
+import type { PostgresTargets } from "../../ports/postgres-target.js";
 import { CodedError } from "../../kernel/errors.js";
 import { defineAction } from "../action-registry.js";
 import { displayName, indexLookupSql, indexNameSchema, lookupIndex, lookupTimeouts, notFound, parseIndexName, targetSchema } from "./postgres-sql.js";

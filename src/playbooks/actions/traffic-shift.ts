@@ -5,9 +5,10 @@
 // https://gateway-api.sigs.k8s.io/reference/spec/#httpbackendref
 // An "http" switch is a traffic manager's endpoint: one JSON request to an allow-listed host.
 import { z } from "zod";
-import { httpRoutePath, KubernetesApiError, patchHttpRoute, readHttpRoute, type KubernetesTargets } from "../../adapters/kubernetes.js";
+import { httpRoutePath, KubernetesApiError, type KubernetesTargets } from "../../ports/kubernetes.js";
 import type { ConfigFile } from "../../kernel/config-file.js";
-import { defineAction, type ActionDefinition, type ActionPlan } from "../action-registry.js";
+import { defineAction, type ActionDefinition } from "../action-registry.js";
+import { type ActionPlan } from "../../domain/action-plan.js";
 import { targetNameSchema } from "./kubernetes-rollout-restart.js";
 
 export type TrafficTargets = ConfigFile["targets"]["traffic"];
@@ -103,7 +104,7 @@ export function trafficShiftAction(deps: TrafficShiftDeps): ActionDefinition {
 
   async function readRoute(target: GatewayTarget, signal: AbortSignal) {
     const ref = { cluster: target.cluster, namespace: target.namespace, name: target.route };
-    const parsed = routeSchema.safeParse(await readHttpRoute(deps.kubernetes, ref, signal));
+    const parsed = routeSchema.safeParse(await deps.kubernetes.readHttpRoute(ref, signal));
     if (!parsed.success) throw new Error(`httproute ${target.namespace}/${target.route} does not look like a Gateway API HTTPRoute: ${parsed.error.issues[0]?.message ?? "invalid"}`);
     return { ref, route: parsed.data, label: `httproute ${target.namespace}/${target.route}` };
   }
@@ -132,7 +133,7 @@ export function trafficShiftAction(deps: TrafficShiftDeps): ActionDefinition {
       if (!shift.changed) return { previous: shift.previous, current: weights };
       const patch = { metadata: { resourceVersion: route.metadata.resourceVersion }, spec: { rules: shift.rules } };
       try {
-        await patchHttpRoute(deps.kubernetes, ref, patch, "merge", signal);
+        await deps.kubernetes.patchHttpRoute(ref, patch, "merge", signal);
         return { previous: shift.previous, current: weights };
       } catch (error) {
         if (!(error instanceof KubernetesApiError && error.code === 409) || attempt >= CONFLICT_ATTEMPTS) throw error;

@@ -5,8 +5,8 @@ import { humanId } from "../../domain/incident.js";
 import { decide, InvalidTransition, type RunEvent } from "../../domain/playbook-run.js";
 import { stepEventMarker } from "../../markers/datadog-markers.js";
 import { enqueueMarker } from "../../markers/datadog-marker-job.js";
-import type { RunRecord } from "../../adapters/store/runs-store.js";
-import type { Repositories } from "../../adapters/store/store.js";
+import type { RunRecord } from "../../ports/store.js";
+import type { Repositories } from "../../ports/store.js";
 import { EXPIRE_APPROVAL_JOB, PREPARE_STEP_JOB, RENDER_STEP_JOB, type EngineDeps } from "./engine-deps.js";
 
 export type ApplyResult = { ok: true; run: RunRecord } | { ok: false; reason: string };

@@ -1,4 +1,4 @@
-import type { Store } from "../../adapters/store/store.js";
+import type { Store } from "../../ports/store.js";
 import type { ConfigFile } from "../../kernel/config-file.js";
 import type { ChatPort } from "../../ports/chat.js";
 import type { Logger } from "../../kernel/log.js";

@@ -2,7 +2,7 @@
 // run the same step; the lease is renewed while the action runs, and a worker that dies stops
 // renewing it, which the sweep turns into `interrupted` (or a re-run, for an idempotent step).
 import { randomUUID } from "node:crypto";
-import type { ClaimedStep } from "../../adapters/store/runs-store.js";
+import type { ClaimedStep } from "../../ports/store.js";
 import { createPollLoop } from "../../jobs/poll-loop.js";
 import { durationMs } from "../../domain/playbook-schema.js";
 import { actionContext } from "./action-context.js";

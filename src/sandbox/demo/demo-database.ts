@@ -4,7 +4,7 @@
 // the target "demo-db", through the same queries they send to a real server.
 import { PGlite } from "@electric-sql/pglite";
 import type pg from "pg";
-import type { PostgresTargets } from "../../adapters/postgres-target.js";
+import type { PostgresTargets } from "../../ports/postgres-target.js";
 
 export const DEMO_TARGET = "demo-db";
 export const DEMO_INDEX = "public.orders_email_key";

@@ -3,7 +3,7 @@
 // that asks for the next day's, and replicas sweep once a day between them.
 import { Writable } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Store } from "../../../src/adapters/store/store.js";
+import type { SqlStore } from "../../../src/adapters/store/store.js";
 import { createJobRunner } from "../../../src/jobs/job-runner.js";
 import { RETENTION_JOB, retentionJob, scheduleRetention, type RetentionOptions } from "../../../src/jobs/retention-job.js";
 import { createLogger } from "../../../src/kernel/log.js";
@@ -15,7 +15,7 @@ const daysAgo = (days: number, from = today) => new Date(from.getTime() - days *
 const log = createLogger({ destination: new Writable({ write: (_chunk, _encoding, done) => done() }) });
 
 describe.each(drivers)("retention on %s", (driver) => {
-  let store: Store;
+  let store: SqlStore;
   beforeEach(async () => {
     store = await openTestStore(driver);
   });

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrate, schemaVersion } from "../../../src/adapters/store/migrate.js";
 import { latestVersion } from "../../../src/adapters/store/migrations/index.js";
-import type { Store } from "../../../src/adapters/store/store.js";
+import type { SqlStore } from "../../../src/adapters/store/store.js";
 import { humanId } from "../../../src/domain/incident.js";
 import { drivers, openTestStore } from "../../helpers/databases.js";
 
@@ -10,7 +10,7 @@ const t0 = new Date("2026-03-08T09:05:00Z");
 const at = (minutes: number) => new Date(t0.getTime() + minutes * 60_000);
 
 describe.each(drivers)("store on %s", (driver) => {
-  let store: Store;
+  let store: SqlStore;
   beforeAll(async () => {
     store = await openTestStore(driver);
   });
