@@ -6,6 +6,7 @@
 // person who becomes commander afterwards is not in it, so taking command cannot approve a step
 // that is already waiting. The set is an upper bound: someone eligible only through a group who
 // has since left that group is refused. A new round (expiry, "Re-request approval") recomputes it.
+import { stepEffect, type ActionPlan } from "./action-plan.js";
 import type { Incident } from "./incident.js";
 import type { PlaybookRun, StepRun } from "./playbook-run.js";
 import type { PlaybookStep } from "./playbook-schema.js";
@@ -83,7 +84,7 @@ export function mayDecide(request: DecisionRequest): Verdict {
     if (step.approvalExpiresAt && now >= step.approvalExpiresAt) return refuse("This approval request has expired; it is being asked again in a new message.");
   }
   if (decision === "approve") {
-    if (!def.reversible && userId === run.requestedBy) {
+    if (stepEffect(def.reversible, step.plan) === "irreversible" && userId === run.requestedBy) {
       return refuse(`“${def.title}” cannot be undone, so someone other than the person who started the run (<@${run.requestedBy}>) must approve it.`);
     }
     if (step.approvals.some((a) => a.userId === userId && a.decision === "approve")) {
@@ -147,9 +148,9 @@ export function describeEligible(set: EligibleSet, commanderNow: string | null):
  * they may not approve it themselves) — or nobody at all can — the plain sentence that says so
  * and names the fix; undefined when someone can approve.
  */
-export function unreachableApproval(set: EligibleSet, def: PlaybookStep, requestedBy: string, required: number): string | undefined {
+export function unreachableApproval(set: EligibleSet, def: PlaybookStep, plan: ActionPlan | null, requestedBy: string, required: number): string | undefined {
   const people = eligiblePeople(set);
-  const others = def.reversible ? people : people.filter((u) => u !== requestedBy);
+  const others = stepEffect(def.reversible, plan) !== "irreversible" ? people : people.filter((u) => u !== requestedBy);
   if (others.length >= required) return undefined;
   const who = people.length === 0 ? "Nobody can approve this step" : others.length === 0 ? `Nobody but <@${requestedBy}>, who started the run, can approve this step, and it cannot be undone, so they may not approve it themselves` : `Only ${others.length} of the ${required} approvals this step needs can be given`;
   return `${who}. Add an approver (to the approver group in firebreak.yaml or its Slack user group), or hand over command with \`/incident commander @someone\`, then press *Re-request approval*.`;

@@ -112,7 +112,8 @@ export function decide(run: PlaybookRun, event: RunEvent, now: Date): Decision {
   const d: Decision = { run: { ...run, steps: run.steps.map((s) => ({ ...s, approvals: [...s.approvals] })) }, timeline: [], commands: [] };
   // A step already running when its run stopped still reports what happened to it.
   const reports = ["succeeded", "failed", "lease_expired", "rollback_succeeded", "rollback_failed"];
-  if (run.state !== "running" && !reports.includes(event.type) && !(event.type === "retry")) {
+  // A failed run may be revived by retrying its failed step; an aborted or finished one may not.
+  if (run.state !== "running" && !reports.includes(event.type) && !(event.type === "retry" && run.state === "failed")) {
     throw new InvalidTransition(`the run has ${run.state === "aborted" ? "been aborted" : run.state}`);
   }
   if (event.type === "start") {

@@ -37,7 +37,7 @@ export function builtinActions(deps: BuiltinActionDeps): ActionDefinition[] {
         duration: durationSchema.refine((d) => durationMs(d) <= MAX_WAIT_MS, { error: "at most 1h" }),
       }),
       outputs: [],
-      plan: async ({ duration }) => ({ summary: `Wait ${duration}`, details: [], risk: { irreversible: false } }),
+      plan: async ({ duration }) => ({ summary: `Wait ${duration}`, details: [], risk: { irreversible: false, readOnly: true } }),
       run: async ({ duration }, ctx) => {
         await sleep(durationMs(duration), undefined, { signal: ctx.signal });
       },

@@ -130,13 +130,19 @@ describe("retry, skip and abort", () => {
 describe("a request nobody can answer", () => {
   const irreversible = samplePlaybook().steps[1]!;
   it("says so plainly when only the run's starter is eligible for an irreversible step, and names the fix", () => {
-    expect(unreachableApproval({ commander: "UREQ", users: [], groups: [{ name: "dba", members: [] }] }, irreversible, "UREQ", 1)).toBe(
+    expect(unreachableApproval({ commander: "UREQ", users: [], groups: [{ name: "dba", members: [] }] }, irreversible, null, "UREQ", 1)).toBe(
       "Nobody but <@UREQ>, who started the run, can approve this step, and it cannot be undone, so they may not approve it themselves. Add an approver (to the approver group in firebreak.yaml or its Slack user group), or hand over command with `/incident commander @someone`, then press *Re-request approval*.",
     );
-    expect(unreachableApproval({ commander: null, users: [], groups: [] }, irreversible, "UREQ", 1)).toMatch(/^Nobody can approve this step\. Add an approver/);
-    expect(unreachableApproval(asked, irreversible, "UREQ", 1)).toBeUndefined();
+    expect(unreachableApproval({ commander: null, users: [], groups: [] }, irreversible, null, "UREQ", 1)).toMatch(/^Nobody can approve this step\. Add an approver/);
+    expect(unreachableApproval(asked, irreversible, null, "UREQ", 1)).toBeUndefined();
     // A reversible step may be approved by its starter.
-    expect(unreachableApproval({ commander: "UREQ", users: [], groups: [] }, { ...irreversible, reversible: true }, "UREQ", 1)).toBeUndefined();
+    expect(unreachableApproval({ commander: "UREQ", users: [], groups: [] }, { ...irreversible, reversible: true }, null, "UREQ", 1)).toBeUndefined();
+    // So may a read-only one, whatever the playbook declares: there is nothing to undo.
+    const readOnly = { summary: "Find invalid indexes", details: [], risk: { irreversible: false, readOnly: true } };
+    expect(unreachableApproval({ commander: "UREQ", users: [], groups: [] }, irreversible, readOnly, "UREQ", 1)).toBeUndefined();
+    // And an action that says its change cannot be undone is irreversible even where the playbook declares a rollback.
+    const dropping = { summary: "Drop the index", details: [], risk: { irreversible: true } };
+    expect(unreachableApproval({ commander: "UREQ", users: [], groups: [] }, { ...irreversible, reversible: true }, dropping, "UREQ", 1)).toMatch(/^Nobody but <@UREQ>/);
   });
 });
 

@@ -43,3 +43,43 @@ describe("a step waiting for approval", () => {
     expect(text(render(run, "UREQ").blocks)).toContain(":warning: Nobody but <@UREQ>, who started the run, can approve this step, and it cannot be undone");
   });
 });
+
+describe("the risk a step message shows", () => {
+  function planned(risk: { irreversible: boolean; readOnly?: boolean }, reversible: boolean): PlaybookRun {
+    let run = decide(newRun(), { type: "start" }, now).run;
+    run = { ...run, playbook: { ...run.playbook, steps: run.playbook.steps.map((s, i) => (i === 1 ? { ...s, reversible } : s)) } };
+    run = decide(run, { type: "prepared", position: 0, input: {}, plan: plan(), peakHours: false }, now).run;
+    run = { ...run, steps: run.steps.map((s, i) => (i === 0 ? { ...s, state: "running" as const } : s)) };
+    run = decide(run, { type: "succeeded", position: 0, output: null }, now).run;
+    return decide(run, { type: "prepared", position: 1, input: {}, plan: { ...plan(), risk }, peakHours: false, eligible: { commander: "UCMD", users: [], groups: [] } }, now).run;
+  }
+  const shown = (run: PlaybookRun) => {
+    const blocks = stepMessage(run, run.steps[1]!, "UCMD", "UTC").blocks;
+    const risk = (blocks.find((b) => b.type === "context" && JSON.stringify(b).includes("re-run")) as { elements: { text: string }[] }).elements[0]!.text.split(" · ")[0];
+    const approve = (blocks.find((b) => b.type === "actions") as { elements: { action_id: string; confirm?: unknown }[] } | undefined)?.elements[0];
+    return { risk, confirms: Boolean(approve?.confirm) };
+  };
+
+  it("comes from what the action does: a read-only check is never called irreversible", () => {
+    expect(shown(planned({ irreversible: false, readOnly: true }, false))).toEqual({ risk: ":mag: read-only", confirms: false });
+    expect(shown(planned({ irreversible: false }, true))).toEqual({ risk: "reversible", confirms: false });
+    expect(shown(planned({ irreversible: false }, false))).toEqual({ risk: ":warning: *irreversible*", confirms: true });
+    // The action's own word wins over the playbook's declared rollback.
+    expect(shown(planned({ irreversible: true }, true))).toEqual({ risk: ":warning: *irreversible*", confirms: true });
+  });
+});
+
+describe("a run that can no longer act", () => {
+  it("shows no buttons once aborted, and only Retry on a failed run", () => {
+    let run = decide(newRun(), { type: "start" }, now).run;
+    run = decide(run, { type: "prepared", position: 0, input: {}, plan: plan(), peakHours: false }, now).run;
+    run = { ...run, steps: run.steps.map((s, i) => (i === 0 ? { ...s, state: "running" as const } : s)) };
+    const failed = decide(run, { type: "failed", position: 0, error: "boom" }, now).run;
+    const labels = (r: PlaybookRun) => stepMessage(r, r.steps[0]!, "UCMD", "UTC").blocks.flatMap((b) => (b.type === "actions" ? (b as { elements: { text: { text: string } }[] }).elements.map((e) => e.text.text) : []));
+    expect(failed.state).toBe("failed");
+    expect(labels(failed)).toEqual(["Retry"]);
+    const aborted = { ...failed, state: "aborted" as const };
+    expect(labels(aborted)).toEqual([]);
+    expect(() => decide(aborted, { type: "retry", position: 0, userId: "UCMD" }, now)).toThrow(/aborted/);
+  });
+});

@@ -11,7 +11,7 @@ const id = z.coerce.number().int();
 const planSchema = z.object({
   summary: z.string(),
   details: z.array(z.object({ kind: z.enum(["sql", "kubernetes", "http", "text"]), text: z.string() })),
-  risk: z.object({ irreversible: z.boolean(), blastRadius: z.object({ unit: z.string(), count: z.number() }).optional() }),
+  risk: z.object({ irreversible: z.boolean(), readOnly: z.boolean().optional(), blastRadius: z.object({ unit: z.string(), count: z.number() }).optional() }),
   noop: z.string().optional(),
 });
 

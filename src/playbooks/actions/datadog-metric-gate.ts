@@ -68,7 +68,7 @@ export function metricGateAction(datadog: Pick<DatadogPort, "queryMetric">, opti
         { kind: "text", text: input.query },
         { kind: "text", text: `Each check reads the last ${input.window} and uses the latest point; a check without data counts as not yet.` },
       ],
-      risk: { irreversible: false },
+      risk: { irreversible: false, readOnly: true },
     }),
     run: (input, ctx) => runGate(input, ctx, datadog, sleep),
   });

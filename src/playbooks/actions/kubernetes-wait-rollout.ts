@@ -75,7 +75,7 @@ export function waitRolloutAction(deps: WaitRolloutDeps): ActionDefinition {
       return {
         summary: `Wait up to ${timeout} for the rollout of ${workloadLabel(ref)} in ${ref.namespace} on ${ref.cluster} to complete`,
         details: [{ kind: "kubernetes", text: `Now: ${state.done ? "complete" : state.text}` }],
-        risk: { irreversible: false },
+        risk: { irreversible: false, readOnly: true },
       };
     },
     run: async ({ timeout, ...ref }, ctx) => {

@@ -67,7 +67,7 @@ export function findInvalidIndexesAction(targets: PostgresTargets) {
         { kind: "sql", text: findInvalidIndexesSql },
         { kind: "text", text: `$1 (schema) = ${schema ?? "NULL"}, $2 (table) = ${table ?? "NULL"}` },
       ],
-      risk: { irreversible: false },
+      risk: { irreversible: false, readOnly: true },
     }),
     run: async ({ target, schema, table }, ctx) => {
       const rows = await targets.withClient(

@@ -19,7 +19,7 @@ export function verifyIndexValidAction(targets: PostgresTargets) {
         { kind: "sql", text: indexLookupSql },
         { kind: "text", text: parametersOf(index) },
       ],
-      risk: { irreversible: false },
+      risk: { irreversible: false, readOnly: true },
     }),
     run: async ({ target, index }, ctx) => {
       const name = parseIndexName(index);

@@ -1,6 +1,7 @@
 // One message per playbook step, updated in place as the step moves: what will run (the exact
 // plan), its risk, who may approve, the approvals so far, progress, and the buttons that apply.
 import type { KnownBlock } from "@slack/types";
+import { stepEffect, type StepEffect } from "../../domain/action-plan.js";
 import { describeApprovers, describeEligible, unreachableApproval } from "../../domain/approval-policy.js";
 import type { PlaybookRun, StepRun, StepState } from "../../domain/playbook-run.js";
 import { formatClock } from "../../domain/time-format.js";
@@ -60,7 +61,7 @@ export function stepMessage(run: PlaybookRun, step: StepRun & { progress?: strin
       type: "context",
       elements: [{ type: "mrkdwn", text: `*Approvals ${given.length}/${step.requiredApprovals}*${given.length ? `: ${given.join(", ")}` : ""} · may approve: ${who}${expires}${reason}`.slice(0, 3000) }],
     });
-    const stuck = step.state === "awaiting_approval" && step.eligible ? unreachableApproval(step.eligible, def, run.requestedBy, step.requiredApprovals) : undefined;
+    const stuck = step.state === "awaiting_approval" && step.eligible ? unreachableApproval(step.eligible, def, step.plan, run.requestedBy, step.requiredApprovals) : undefined;
     if (stuck) blocks.push({ type: "section", text: { type: "mrkdwn", text: `:warning: ${stuck}` } });
   }
   if (step.state === "running" && step.progress) blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: `:hourglass: ${escapeMrkdwn(step.progress)}` }] });
@@ -69,26 +70,30 @@ export function stepMessage(run: PlaybookRun, step: StepRun & { progress?: strin
     const output = JSON.stringify(step.output, null, 1);
     blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: `Output: \`${escapeMrkdwn(output.length > 500 ? `${output.slice(0, 500)}…` : output)}\`` }] });
   }
-  const buttons = buttonsFor(run, step, def.reversible);
+  const buttons = buttonsFor(run, step, stepEffect(def.reversible, step.plan));
   if (buttons.length > 0) blocks.push({ type: "actions", block_id: `step_${run.id}_${step.position}`, elements: buttons });
   return { text: `${title}: ${step.state.replace("_", " ")}`, blocks };
 }
 
 function riskLine(run: PlaybookRun, step: StepRun): string {
   const def = run.playbook.steps[step.position]!;
-  const parts = [step.plan?.risk.irreversible || !def.reversible ? ":warning: *irreversible*" : "reversible"];
+  const parts = [effectLabel[stepEffect(def.reversible, step.plan)]];
   if (def.approval && step.requiredApprovals > def.approval.count) parts.push(":clock3: peak hours: one more approval");
   if (step.plan?.risk.blastRadius) parts.push(`blast radius: ${step.plan.risk.blastRadius.count} ${step.plan.risk.blastRadius.unit}`);
   parts.push(def.idempotent ? "safe to re-run" : "not safe to re-run");
   return parts.join(" · ");
 }
 
-function buttonsFor(run: PlaybookRun, step: StepRun, reversible: boolean) {
+const effectLabel: Record<StepEffect, string> = { "read-only": ":mag: read-only", reversible: "reversible", irreversible: ":warning: *irreversible*" };
+
+/** The buttons that can still act: none on a finished or aborted run, and only Retry on a failed one. */
+function buttonsFor(run: PlaybookRun, step: StepRun, effect: StepEffect) {
+  if (run.state === "succeeded" || run.state === "aborted") return [];
   const value = JSON.stringify({ runId: run.id, position: step.position, version: step.version, round: step.round } satisfies StepButtonValue);
   const sure = (text: string) => ({ confirm: { title: "Are you sure?", text } });
   if (run.state === "running" && step.state === "awaiting_approval") {
     return [
-      button("Approve", STEP_ACTIONS.approve, value, { style: "primary", ...(!reversible && sure("This step cannot be undone. Approve it to run exactly the plan above.")) }),
+      button("Approve", STEP_ACTIONS.approve, value, { style: "primary", ...(effect === "irreversible" && sure("This step cannot be undone. Approve it to run exactly the plan above.")) }),
       button("Deny", STEP_ACTIONS.deny, value, { style: "danger" }),
       button("Re-request approval", STEP_ACTIONS.rerequest, value),
     ];
@@ -96,8 +101,7 @@ function buttonsFor(run: PlaybookRun, step: StepRun, reversible: boolean) {
   if (step.state === "interrupted" || (step.state === "failed" && !run.steps.some((s) => s.position > step.position && !["pending", "cancelled"].includes(s.state)))) {
     return [
       button("Retry", STEP_ACTIONS.retry, value, { style: "primary", ...(step.state === "interrupted" && sure("Its outcome is unknown: running it again may do it twice. Check first.")) }),
-      button("Skip", STEP_ACTIONS.skip, value),
-      ...(run.state === "running" ? [button("Abort run", STEP_ACTIONS.abort, value, { style: "danger" })] : []),
+      ...(run.state === "running" ? [button("Skip", STEP_ACTIONS.skip, value), button("Abort run", STEP_ACTIONS.abort, value, { style: "danger" })] : []),
     ];
   }
   return [];
