@@ -5,6 +5,7 @@
 // approval that can be given) live here too, so every parse enforces them.
 import { z } from "zod";
 import { incidentSources, severities } from "./incident.js";
+import { targetKinds, targetNamePattern } from "./targets.js";
 
 export const playbookIdPattern = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
 /** Step ids and param names: snake_case or kebab-case, so templates can name them. */
@@ -58,6 +59,12 @@ export const paramSpecSchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("number"), ...paramBase, default: z.number().optional(), min: z.number().optional(), max: z.number().optional() }).superRefine(bounds),
   z.strictObject({ type: z.literal("boolean"), ...paramBase, default: z.boolean().optional() }),
   z.strictObject({ type: z.literal("enum"), ...paramBase, default: z.string().optional(), values: z.array(z.string()).min(1) }),
+  z.strictObject({
+    type: z.literal("target"),
+    kind: z.enum(targetKinds).describe("Which of firebreak.yaml's targets the value names: offered as a choice of those configured."),
+    ...paramBase,
+    default: z.string().regex(targetNamePattern).optional(),
+  }),
 ]);
 
 export type ParamSpec = z.output<typeof paramSpecSchema>;
@@ -78,6 +85,8 @@ export function paramValueSchema(spec: ParamSpec): z.ZodType {
       return z.boolean();
     case "enum":
       return z.enum(spec.values as [string, ...string[]]);
+    case "target":
+      return z.string().regex(targetNamePattern, `not a ${spec.kind} target name`);
   }
 }
 

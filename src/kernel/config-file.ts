@@ -14,6 +14,8 @@ const serviceSchema = z
     group_within_minutes: z.number().int().positive().optional(),
     /** PagerDuty escalation policy whose on-call responders are invited. */
     escalation_policy: z.string().optional(),
+    /** This service's own targets: what a playbook's target params start with for its incidents. */
+    targets: z.object({ postgres: name.optional(), kubernetes: name.optional(), traffic: name.optional() }).strict().optional(),
   })
   .strict();
 

@@ -1,4 +1,4 @@
-// Regenerates playbooks/playbook.schema.json after a change to playbook-schema.ts:
+// Regenerates playbooks/playbook.schema.json after a change to src/domain/playbook-schema.ts:
 //   node --import tsx src/playbooks/write-json-schema.ts
 // test/unit/playbook-json-schema.test.ts fails while the shipped file is out of date.
 import { writeFileSync } from "node:fs";

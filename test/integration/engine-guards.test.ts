@@ -35,7 +35,7 @@ async function runPlaybook(pods: number) {
   const engine = createPlaybookEngine({
     store, chat, log, now: () => new Date(), timezone: "UTC", playbooks: [playbook],
     registry: createActionRegistry([restart]),
-    file: { peak_hours: undefined, approver_groups: {}, blast_radius: { "test.restart_pods": 20 } },
+    file: { peak_hours: undefined, approver_groups: {}, blast_radius: { "test.restart_pods": 20 }, services: {}, targets: { postgres: {}, kubernetes: {}, traffic: {} } },
     markers: false,
     nudgeJobs: () => undefined,
   });

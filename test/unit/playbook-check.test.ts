@@ -125,7 +125,7 @@ describe("checkPlaybookSource", () => {
       "an unknown param type, and a bad param name",
       `${head}params:\n  db: { type: text }\n  Table: { type: string }\nsteps: [{ id: a, title: A, action: wait }]\n`,
       [
-        "5:9: params.db.type: Invalid discriminator value. Expected 'string' | 'integer' | 'number' | 'boolean' | 'enum'",
+        "5:9: params.db.type: Invalid discriminator value. Expected 'string' | 'integer' | 'number' | 'boolean' | 'enum' | 'target'",
         '6:3: params.Table: a param name uses lowercase letters and digits, separated by "_" or "-"',
       ],
     ],
@@ -282,7 +282,7 @@ describe("builtin actions", () => {
 
   it("wait plans its duration and stops when aborted", async () => {
     const wait = createActionRegistry(builtinActions({ addNote: notRun })).get("wait")!;
-    expect(await wait.plan({ duration: "1h" }, ctx())).toEqual({ summary: "Wait 1h", details: [], risk: { irreversible: false } });
+    expect(await wait.plan({ duration: "1h" }, ctx())).toEqual({ summary: "Wait 1h", details: [], risk: { irreversible: false, readOnly: true } });
     const controller = new AbortController();
     const waiting = wait.run({ duration: "1h" }, ctx(controller.signal));
     controller.abort();

@@ -13,7 +13,7 @@ export interface EngineDeps {
   log: Logger;
   now: () => Date;
   timezone: string;
-  file: Pick<ConfigFile, "peak_hours" | "approver_groups" | "blast_radius"> & Partial<Pick<ConfigFile, "permissions">>;
+  file: Pick<ConfigFile, "peak_hours" | "approver_groups" | "blast_radius" | "targets" | "services"> & Partial<Pick<ConfigFile, "permissions">>;
   /** Post a Datadog change marker for each executed step (Datadog is configured). */
   markers: boolean;
   /** Wakes the job runner (prepare, render, expiry jobs). */

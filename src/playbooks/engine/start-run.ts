@@ -2,6 +2,7 @@
 import type { Incident } from "../../domain/incident.js";
 import { humanId } from "../../domain/incident.js";
 import { paramValueSchema, type Playbook } from "../../domain/playbook-schema.js";
+import { unknownTarget, type TargetNames } from "../../domain/targets.js";
 import { checkPermission } from "../../incidents/lifecycle/permission-check.js";
 import { applyEventIn, type ApplyResult } from "./apply-event.js";
 import type { EngineDeps } from "./engine-deps.js";
@@ -9,7 +10,12 @@ import type { EngineDeps } from "./engine-deps.js";
 export type ParamErrors = Record<string, string>;
 
 /** Raw values (strings from a form) to typed params; every problem keyed by param name. */
-export function coerceParams(playbook: Playbook, raw: Record<string, string | undefined>): { ok: true; params: Record<string, unknown> } | { ok: false; errors: ParamErrors } {
+export function coerceParams(
+  playbook: Playbook,
+  raw: Record<string, string | undefined>,
+  /** The configured targets: a target param must name one of them, checked before the run starts. */
+  targets?: TargetNames,
+): { ok: true; params: Record<string, unknown> } | { ok: false; errors: ParamErrors } {
   const params: Record<string, unknown> = {};
   const errors: ParamErrors = {};
   for (const [name, spec] of Object.entries(playbook.params)) {
@@ -21,8 +27,9 @@ export function coerceParams(playbook: Playbook, raw: Record<string, string | un
     }
     const value = spec.type === "integer" || spec.type === "number" ? Number(text) : spec.type === "boolean" ? text === "true" : text;
     const result = paramValueSchema(spec).safeParse(value);
-    if (result.success) params[name] = result.data;
-    else errors[name] = result.error.issues.map((i) => i.message).join("; ");
+    const notConfigured = result.success && spec.type === "target" && targets ? unknownTarget(spec.kind, text, targets) : undefined;
+    if (result.success && !notConfigured) params[name] = result.data;
+    else errors[name] = notConfigured ?? (result.success ? "" : result.error.issues.map((i) => i.message).join("; "));
   }
   return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, params };
 }

@@ -1,6 +1,7 @@
 // `/incident playbook [all]`, choosing a playbook, and submitting its params.
 import type { App, BlockButtonAction } from "@slack/bolt";
 import { humanId } from "../../domain/incident.js";
+import { targetNames } from "../../domain/targets.js";
 import { coerceParams, startRun } from "../../playbooks/engine/start-run.js";
 import { matchesIncident } from "../../playbooks/suggest-playbooks.js";
 import {
@@ -21,7 +22,7 @@ export async function playbookCommand(deps: AppDeps, channelId: string, all: boo
   if (!incident) return { text: "Run `/incident playbook` in an incident's channel: playbooks run for one incident." };
   const playbooks = deps.engine.playbooks;
   const shown = all ? playbooks : playbooks.filter((p) => matchesIncident(p, incident));
-  return { text: `Playbooks for ${humanId(incident)}`, blocks: playbookList(shown, incident.id, { hidden: playbooks.length - shown.length }) };
+  return { text: `Playbooks for ${humanId(incident)}`, blocks: playbookList(shown, incident.id, { hidden: playbooks.length - shown.length }, incident.services[0]) };
 }
 
 export function registerPlaybookListeners(app: App, deps: ListenerDeps): void {
@@ -43,7 +44,9 @@ export function registerPlaybookListeners(app: App, deps: ListenerDeps): void {
       if (body.channel?.id) await flows?.chat.postEphemeral(body.channel.id, body.user.id, { text: "That playbook is no longer available; run `/incident playbook` again." });
       return;
     }
-    await client.views.open({ trigger_id: body.trigger_id, view: paramsModal(playbook, choice.incidentId) });
+    const file = flows.engine.file;
+    const service = choice.service === undefined ? undefined : file.services[choice.service]?.targets;
+    await client.views.open({ trigger_id: body.trigger_id, view: paramsModal(playbook, choice.incidentId, { targets: targetNames(file.targets), ...(service && { service }) }) });
   });
 
   app.view(PLAYBOOK_PARAMS_CALLBACK, async ({ ack, view, body }) => {
@@ -54,7 +57,7 @@ export function registerPlaybookListeners(app: App, deps: ListenerDeps): void {
     if (!flows || !playbook || !incident) {
       return ack({ response_action: "errors", errors: { [firstBlock(view)]: flows ? "This playbook or incident is no longer available." : DATABASE_UNAVAILABLE } });
     }
-    const params = coerceParams(playbook, readParams(view.state));
+    const params = coerceParams(playbook, readParams(view.state), targetNames(flows.engine.file.targets));
     if (!params.ok) return ack({ response_action: "errors", errors: Object.fromEntries(Object.entries(params.errors).map(([k, v]) => [`param_${k}`, v])) });
     // Recorded before Slack is answered, so a crash cannot lose a submission Slack saw accepted.
     const started = await startRun(flows.engine, { incident, playbook, params: params.params, userId: body.user.id, dedupeKey: view.id });

@@ -2,6 +2,7 @@
 import type { KnownBlock, View } from "@slack/types";
 import { z } from "zod";
 import type { Playbook } from "../../domain/playbook-schema.js";
+import { initialTarget, type ServiceTargets, type TargetNames } from "../../domain/targets.js";
 import { escapeMrkdwn } from "./mrkdwn.js";
 import { clipMrkdwn, clipPlain, escapeAndClip, HEADER_TEXT, SECTION_TEXT } from "./text-limits.js";
 
@@ -14,7 +15,8 @@ export const PLAYBOOK_SHOW_ALL_ACTION = "playbook_show_all";
 export const PLAYBOOK_PARAMS_CALLBACK = "playbook_params";
 export const DENY_REASON_CALLBACK = "step_deny_reason";
 
-export function playbookList(playbooks: readonly Playbook[], incidentId: number, filtered: { hidden: number }): KnownBlock[] {
+/** `service`: the incident's first service, so the params form can start from its targets. */
+export function playbookList(playbooks: readonly Playbook[], incidentId: number, filtered: { hidden: number }, service?: string): KnownBlock[] {
   const blocks: KnownBlock[] = [];
   if (playbooks.length === 0) {
     blocks.push({ type: "section", text: { type: "mrkdwn", text: "No playbook matches this incident." } });
@@ -23,7 +25,7 @@ export function playbookList(playbooks: readonly Playbook[], incidentId: number,
     blocks.push({
       type: "section",
       text: { type: "mrkdwn", text: `*${escapeAndClip(playbook.title, 200)}* (${playbook.steps.length} step${playbook.steps.length === 1 ? "" : "s"})\n${escapeAndClip(playbook.description, 500)}` },
-      accessory: { type: "button", text: { type: "plain_text", text: "Run…" }, action_id: PLAYBOOK_CHOOSE_ACTION, value: JSON.stringify({ incidentId, playbookId: playbook.id }) },
+      accessory: { type: "button", text: { type: "plain_text", text: "Run…" }, action_id: PLAYBOOK_CHOOSE_ACTION, value: JSON.stringify({ incidentId, playbookId: playbook.id, ...(service && { service }) } satisfies PlaybookChoice) },
     });
   }
   if (playbooks.length > MAX_LISTED) {
@@ -38,18 +40,30 @@ export function playbookList(playbooks: readonly Playbook[], incidentId: number,
   return blocks;
 }
 
-export const playbookChoice = z.object({ incidentId: z.number().int(), playbookId: z.string() });
+export const playbookChoice = z.object({ incidentId: z.number().int(), playbookId: z.string(), service: z.string().optional() });
+type PlaybookChoice = z.infer<typeof playbookChoice>;
 
-export function paramsModal(playbook: Playbook, incidentId: number): View {
+/** What the form offers for target params: the configured targets, and the incident's service's own. */
+export interface ParamChoices {
+  targets: TargetNames;
+  service?: ServiceTargets;
+}
+
+const NO_TARGETS: ParamChoices = { targets: { postgres: [], kubernetes: [], traffic: [] } };
+
+export function paramsModal(playbook: Playbook, incidentId: number, choices: ParamChoices = NO_TARGETS): View {
   const blocks: KnownBlock[] = [
     { type: "section", text: { type: "mrkdwn", text: clipMrkdwn(`${escapeMrkdwn(playbook.description)}\n\n*Steps:* ${playbook.steps.map((s, i) => `${i + 1}. ${escapeMrkdwn(s.title)}${s.approval ? " :raised_hand:" : ""}`).join("  ")}`, SECTION_TEXT) } },
   ];
   for (const [name, spec] of Object.entries(playbook.params)) {
     const label = { type: "plain_text" as const, text: name };
-    const hint = spec.description ? { hint: { type: "plain_text" as const, text: spec.description.slice(0, 150) } } : {};
-    const optional = spec.required === false || spec.default !== undefined;
-    const options = spec.type === "enum" ? spec.values : spec.type === "boolean" ? ["true", "false"] : undefined;
-    const initial = spec.default === undefined ? undefined : String(spec.default);
+    const described = spec.type === "target" && choices.targets[spec.kind].length === 0 ? `${spec.description ?? ""} (no ${spec.kind} target is configured in firebreak.yaml)`.trim() : spec.description;
+    const hint = described ? { hint: { type: "plain_text" as const, text: described.slice(0, 150) } } : {};
+    const targets = spec.type === "target" ? choices.targets[spec.kind] : undefined;
+    const initial = spec.type === "target" ? initialTarget(spec.kind, spec.default, choices.targets, choices.service) : spec.default === undefined ? undefined : String(spec.default);
+    const optional = spec.required === false || initial !== undefined;
+    // A select holds at most 100 options (https://docs.slack.dev/reference/block-kit/block-elements/select-menu-element).
+    const options = spec.type === "enum" ? spec.values : spec.type === "boolean" ? ["true", "false"] : targets && targets.length > 0 ? targets.slice(0, 100) : undefined;
     const element = options
       ? {
           type: "static_select" as const,
