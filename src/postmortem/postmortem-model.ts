@@ -8,7 +8,11 @@ import type { TimelineEntry } from "../domain/timeline.js";
 /** Sections a person wrote or corrected; absent means "use the draft". */
 export interface PostmortemEdits {
   tldr?: string;
+  /** What users saw, with a figure where there is one; recorded impacts are the draft. */
+  impact?: string;
   rootCause?: string;
+  /** What was done to resolve it; the resolve summary is the draft. */
+  resolution?: string;
   /** Extra remediation items, one per line (follow-ups recorded in Slack are always included). */
   remediations?: string;
   wentWell?: string;

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { PostmortemEdits } from "../../postmortem/postmortem-model.js";
 import type { SqlExecutor } from "./sql.js";
 
-const editsSchema = z.object({ tldr: z.string(), rootCause: z.string(), remediations: z.string(), wentWell: z.string(), wentPoorly: z.string() }).partial();
+const editsSchema = z.object({ tldr: z.string(), impact: z.string(), rootCause: z.string(), resolution: z.string(), remediations: z.string(), wentWell: z.string(), wentPoorly: z.string() }).partial();
 const row = z.object({
   incident_id: z.coerce.number(),
   edits: editsSchema,
