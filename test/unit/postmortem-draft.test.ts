@@ -1,7 +1,7 @@
 // Post-mortem drafting, checked against golden files so a change in wording is a reviewed change.
 // UPDATE_GOLDEN=1 rewrites them. Records are built the way Firebreak writes them: the same entry
 // texts, and playbook entries produced by the run state machine itself.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -324,6 +324,17 @@ describe("draftPostmortem", () => {
       expect(minutes - said).toBeLessThan(minutes >= 1440 ? 60 : 1);
       expect(model.durations.resolve).toBe(model.impact.duration);
     });
+  });
+
+  it("has no Slack user id, and a TL;DR of at most three sentences, in any golden file (the exported one included)", () => {
+    const files = readdirSync(goldenDir).filter((f) => f.endsWith(".md"));
+    expect(files).toContain("export-slow-burn.md");
+    for (const file of files) {
+      const markdown = readFileSync(join(goldenDir, file), "utf8");
+      expect(markdown, file).not.toMatch(/\bU[A-Z0-9]{8,}\b/);
+      const tldr = /## TL;DR\n\n([\s\S]*?)\n\n## /.exec(markdown)![1]!;
+      expect(tldr.split(/(?<=[.!?…])\s+(?=[A-Z0-9“"])/).length, file).toBeLessThanOrEqual(3);
+    }
   });
 
   it("falls back to the resolve summary when no playbook step mitigated it", () => {
