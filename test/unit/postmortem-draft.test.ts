@@ -70,6 +70,7 @@ function baseIncident(at: (clock: string) => Date, fields: Partial<Incident>): I
   };
 }
 
+const r = (clock: string) => new Date(`2026-01-14T${clock}-08:00`);
 const followup = (id: number, text: string, createdAt: Date, issueUrl: string | null = null): Followup => ({ id, incidentId: 42, text, createdBy: "U0CORA", createdAt, issueUrl });
 
 /** The orders-index outage of January 14, as Firebreak recorded it from PagerDuty and Slack. */
@@ -335,6 +336,31 @@ describe("draftPostmortem", () => {
       const tldr = /## TL;DR\n\n([\s\S]*?)\n\n## /.exec(markdown)![1]!;
       expect(tldr.split(/(?<=[.!?…])\s+(?=[A-Z0-9“"])/).length, file).toBeLessThanOrEqual(3);
     }
+  });
+
+  it("measures between the minutes it shows, so a 9:05 – 9:15 window is 10m, not 9m", () => {
+    const r = recorder("2026-01-14");
+    r.add("09:05:40", "page", "Declared in Slack by <@U0DEV>", { actor: "U0DEV", data: { source: "slack" } });
+    r.add("09:15:10", "resolved", "Resolved by <@U0DEV>: Rolled back", { actor: "U0DEV", data: { status: "resolved", summary: "Rolled back" } });
+    const model = postmortemModel({ ...justDeclared(), timeline: r.entries, incident: { ...justDeclared().incident, status: "resolved", resolvedAt: r.at("09:15:10") } });
+    expect(model.impact.window).toBe("Wednesday, January 14, 2026, 9:05am – 9:15am PT");
+    expect(model.impact.duration).toBe("10m");
+    expect(model.durations.resolve).toBe("10m");
+  });
+
+  it("moves detection, resolution, the window and every duration when the page and resolve entries are corrected", () => {
+    const record = outage();
+    const moved = record.timeline.map((e) =>
+      e.kind === "page" && e.data.source === "pagerduty" ? { ...e, eventAt: r("08:50:00"), editedAt: r("11:00:00"), editedBy: "U0CORA" }
+        : e.kind === "resolved" ? { ...e, eventAt: r("10:40:00"), editedAt: r("11:00:00"), editedBy: "U0CORA" }
+        : e,
+    );
+    const model = postmortemModel({ ...record, timeline: moved });
+    expect(model.detected).toBe("Wed Jan 14, 2026, 8:50am PT");
+    expect(model.resolved).toBe("Wed Jan 14, 2026, 10:40am PT");
+    expect(model.impact).toMatchObject({ window: "Wednesday, January 14, 2026, 8:50am – 10:40am PT", duration: "1h 50m" });
+    expect(model.durations).toMatchObject({ acknowledge: "18m", identify: "22m", mitigate: "1h 10m", resolve: "1h 50m" });
+    expect(model.tldr).toContain(" over 1h 50m (8:50am – 10:40am PT).");
   });
 
   it("falls back to the resolve summary when no playbook step mitigated it", () => {
