@@ -183,7 +183,7 @@ async function printPostmortem(args: string[], io: Io): Promise<number> {
       return 1;
     }
     // Without Slack, people are named as stored when Firebreak first saw them.
-    const record = await postmortemRecord({ store, timeZone: config.timezone, userName: async () => undefined, now: () => new Date() }, incident);
+    const record = await postmortemRecord({ store, timeZone: config.timezone, userName: async () => undefined, now: () => new Date(), services: config.file.services }, incident);
     io.stdout(draftPostmortem(record, template).markdown);
     return 0;
   } finally {

@@ -14,6 +14,8 @@ const serviceSchema = z
     group_within_minutes: z.number().int().positive().optional(),
     /** PagerDuty escalation policy whose on-call responders are invited. */
     escalation_policy: z.string().optional(),
+    /** How documents name the service ("Orders API" for orders-api); the key otherwise. */
+    display_name: z.string().min(1).optional(),
   })
   .strict();
 

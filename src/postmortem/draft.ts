@@ -115,7 +115,8 @@ export function postmortemModel(record: PostmortemRecord): PostmortemModel {
   // Every moment comes from the timeline, so correcting an entry moves everything measured from it.
   const durations = incidentDurations(incident, live);
   const { detectedAt, resolvedAt } = durations;
-  const services = incident.services.join(", ");
+  const serviceNames = incident.services.map((s) => record.serviceNames?.[s] ?? s);
+  const services = serviceNames.join(", ");
   const resolveEntry = live.findLast((e) => e.kind === "resolved");
   const recordedCause = typeof resolveEntry?.data.rootCause === "string" ? resolveEntry.data.rootCause : "";
   const rootCause = text(edits.rootCause ?? recordedCause);
@@ -152,7 +153,7 @@ export function postmortemModel(record: PostmortemRecord): PostmortemModel {
         : assembleTldr({
             impact,
             ...(resolvedAt ? { lasted: `${between(detectedAt, resolvedAt)} (${span(detectedAt, resolvedAt, timeZone, " – ")})` } : { since: formatDateTimeWithYear(detectedAt, timeZone) }),
-            services: incident.services,
+            services: serviceNames,
             title: text(incident.title),
             rootCause,
             fix: resolvedAt || durations.mitigatedAt ? fixSentence(steps, resolveEntry && resolution ? { summary: resolution, by: name(resolveEntry.actor) } : undefined) : "",

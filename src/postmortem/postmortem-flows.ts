@@ -26,9 +26,10 @@ export interface RecordSources {
   /** Display names from Slack, fresher than the stored ones; the CLI export, which has no Slack, answers none. */
   userName: (userId: string) => Promise<string | undefined>;
   now: () => Date;
+  services?: Record<string, { display_name?: string | undefined }>;
 }
 
-export const recordSources = (deps: PostmortemDeps): RecordSources => ({ store: deps.store, timeZone: deps.timezone, userName: (id) => deps.chat.userName(id), now: deps.now });
+export const recordSources = (deps: PostmortemDeps): RecordSources => ({ store: deps.store, timeZone: deps.timezone, userName: (id) => deps.chat.userName(id), now: deps.now, services: deps.services });
 
 /** Everything the post-mortem is written from, read from the store (and Slack, for names). */
 export async function postmortemRecord(sources: RecordSources, incident: Incident): Promise<PostmortemRecord> {
@@ -72,6 +73,7 @@ export async function postmortemRecord(sources: RecordSources, incident: Inciden
     roles,
     edits: state.edits,
     names,
+    serviceNames: Object.fromEntries(Object.entries(sources.services ?? {}).flatMap(([service, s]) => (s.display_name ? [[service, s.display_name]] : []))),
     timeZone: sources.timeZone,
     ...(incident.channelId && { channelUrl: `https://slack.com/app_redirect?channel=${incident.channelId}` }),
     ...(state.prUrl && { pullRequestUrl: state.prUrl }),

@@ -28,6 +28,8 @@ export interface PostmortemRecord {
   edits: PostmortemEdits;
   /** Display names for Slack user ids, so the document reads "Ada Oncall", not "<@U0ADA>". */
   names: Record<string, string>;
+  /** Display names for services (firebreak.yaml `services.<name>.display_name`); the name otherwise. */
+  serviceNames?: Record<string, string>;
   timeZone: string;
   /** Link to the incident's Slack channel, when known. */
   channelUrl?: string;

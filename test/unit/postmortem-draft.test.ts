@@ -244,6 +244,7 @@ function slowBurn(): PostmortemRecord {
     roles: [],
     edits: {},
     names: { U0SUP: "Sue Support", U0ADA: "Ada Oncall", U0DEV: "Dee Developer" },
+    serviceNames: { "call-workers": "Call workers" },
     timeZone: LA,
   };
 }
