@@ -182,8 +182,8 @@ async function printPostmortem(args: string[], io: Io): Promise<number> {
       io.stderr(`firebreak postmortem: there is no INC-${id}`);
       return 1;
     }
-    // Without Slack there are no display names; people appear by their Slack ids.
-    const record = await postmortemRecord({ store, timeZone: config.timezone, userName: async () => undefined }, incident);
+    // Without Slack, people are named as stored when Firebreak first saw them.
+    const record = await postmortemRecord({ store, timeZone: config.timezone, userName: async () => undefined, now: () => new Date(), services: config.file.services }, incident);
     io.stdout(draftPostmortem(record, template).markdown);
     return 0;
   } finally {

@@ -126,7 +126,8 @@ export function createSlackChat(clients: SlackClients, pace: Pace = async () => 
       try {
         const result = await call("users.info", () => client.users.info({ user: userId }));
         const profile = result.user?.profile;
-        return profile?.display_name || profile?.real_name || result.user?.real_name || result.user?.name || undefined;
+        // The full name first: a post-mortem is read outside Slack, where "cora" (a handle) says less than "Cora Commander".
+        return profile?.real_name || result.user?.real_name || profile?.display_name || result.user?.name || undefined;
       } catch (error) {
         if (error instanceof VendorError && error.code === "user_not_found") return undefined;
         throw error;

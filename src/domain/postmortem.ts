@@ -8,7 +8,11 @@ import type { TimelineEntry } from "./timeline.js";
 /** Sections a person wrote or corrected; absent means "use the draft". */
 export interface PostmortemEdits {
   tldr?: string;
+  /** What users saw, with a figure where there is one; recorded impacts are the draft. */
+  impact?: string;
   rootCause?: string;
+  /** What was done to resolve it; the resolve summary is the draft. */
+  resolution?: string;
   /** Extra remediation items, one per line (follow-ups recorded in Slack are always included). */
   remediations?: string;
   wentWell?: string;
@@ -24,6 +28,8 @@ export interface PostmortemRecord {
   edits: PostmortemEdits;
   /** Display names for Slack user ids, so the document reads "Ada Oncall", not "<@U0ADA>". */
   names: Record<string, string>;
+  /** Display names for services (firebreak.yaml `services.<name>.display_name`); the name otherwise. */
+  serviceNames?: Record<string, string>;
   timeZone: string;
   /** Link to the incident's Slack channel, when known. */
   channelUrl?: string;

@@ -26,6 +26,18 @@ export function formatDay(at: Date, timeZone: string): string {
   return `${get("weekday")}, ${get("month")} ${get("day")}`;
 }
 
+/** "Sun Mar 8, 2026, 9:05am PT": for a document read long after, where the year matters. */
+export function formatDateTimeWithYear(at: Date, timeZone: string): string {
+  const get = partsOf(at, timeZone, "shortDayYear");
+  return `${get("weekday")} ${get("month")} ${get("day")}, ${get("year")}, ${formatClock(at, timeZone)}`;
+}
+
+/** "Sunday, March 8, 2026". */
+export function formatDayWithYear(at: Date, timeZone: string): string {
+  const get = partsOf(at, timeZone, "longDayYear");
+  return `${get("weekday")}, ${get("month")} ${get("day")}, ${get("year")}`;
+}
+
 /** "2026-03-08": the local calendar day, for grouping and for the long form of parseClockInput. */
 export function localDate(at: Date, timeZone: string): string {
   const { year, month, day } = wallClock(at.getTime(), timeZone);
@@ -111,6 +123,8 @@ const presets = {
   zone: { timeZoneName: "short" },
   shortDay: { weekday: "short", month: "short", day: "numeric" },
   longDay: { weekday: "long", month: "long", day: "numeric" },
+  shortDayYear: { weekday: "short", month: "short", day: "numeric", year: "numeric" },
+  longDayYear: { weekday: "long", month: "long", day: "numeric", year: "numeric" },
   wallClock: { year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", hourCycle: "h23" },
 } satisfies Record<string, Intl.DateTimeFormatOptions>;
 type Preset = keyof typeof presets;

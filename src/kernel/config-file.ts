@@ -16,6 +16,8 @@ const serviceSchema = z
     escalation_policy: z.string().optional(),
     /** This service's own targets: what a playbook's target params start with for its incidents. */
     targets: z.object({ postgres: name.optional(), kubernetes: name.optional(), traffic: name.optional() }).strict().optional(),
+    /** How documents name the service ("Orders API" for orders-api); the key otherwise. */
+    display_name: z.string().min(1).optional(),
   })
   .strict();
 

@@ -271,6 +271,15 @@ export interface RateSlotsRepository {
   reserve(request: SlotRequest): Promise<number>;
 }
 
+// ---- people's names, for documents read outside Slack ----
+
+export interface PeopleRepository {
+  /** The names known for `userIds`; an id nobody has named is absent. */
+  names(userIds: readonly string[]): Promise<Record<string, string>>;
+  /** Stores a name; a later name for the same person (they renamed themselves) replaces it, first_seen_at stays. */
+  remember(userId: string, displayName: string, at: Date): Promise<void>;
+}
+
 // ---- the store ----
 
 export interface Repositories {
@@ -282,6 +291,7 @@ export interface Repositories {
   lifecycle: LifecycleRepository;
   postmortems: PostmortemsRepository;
   rateSlots: RateSlotsRepository;
+  people: PeopleRepository;
 }
 
 export interface Store extends Repositories {

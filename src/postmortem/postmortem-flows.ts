@@ -23,11 +23,13 @@ export interface PostmortemDeps extends IncidentDeps {
 export interface RecordSources {
   store: Store;
   timeZone: string;
-  /** Display names (from Slack); the CLI export, which has no Slack, shows ids instead. */
+  /** Display names from Slack, fresher than the stored ones; the CLI export, which has no Slack, answers none. */
   userName: (userId: string) => Promise<string | undefined>;
+  now: () => Date;
+  services?: Record<string, { display_name?: string | undefined }>;
 }
 
-export const recordSources = (deps: PostmortemDeps): RecordSources => ({ store: deps.store, timeZone: deps.timezone, userName: (id) => deps.chat.userName(id) });
+export const recordSources = (deps: PostmortemDeps): RecordSources => ({ store: deps.store, timeZone: deps.timezone, userName: (id) => deps.chat.userName(id), now: deps.now, services: deps.services });
 
 /** Everything the post-mortem is written from, read from the store (and Slack, for names). */
 export async function postmortemRecord(sources: RecordSources, incident: Incident): Promise<PostmortemRecord> {
@@ -51,12 +53,16 @@ export async function postmortemRecord(sources: RecordSources, incident: Inciden
   for (const id of [incident.commander, incident.declaredBy, ...roles.map((r) => r.userId), ...runs.flatMap((r) => r.steps.flatMap((s) => s.approvals.map((a) => a.userId)))]) {
     if (id) ids.add(id);
   }
-  const names: Record<string, string> = {};
+  // Names stored when people were first seen; Slack's answer, when there is one, is newer and is kept.
+  const stored = await deps.store.people.names([...ids]);
+  const names: Record<string, string> = { ...stored };
   await Promise.all(
     [...ids].map(async (id) => {
-      // A missing name is not worth failing a post-mortem over: the id is shown instead.
+      // A missing name is not worth failing a post-mortem over: the stored name, or the id, is shown instead.
       const name = await sources.userName(id).catch(() => undefined);
-      if (name) names[id] = name;
+      if (!name) return;
+      names[id] = name;
+      if (stored[id] !== name) await deps.store.people.remember(id, name, sources.now()).catch(() => undefined);
     }),
   );
   return {
@@ -67,6 +73,7 @@ export async function postmortemRecord(sources: RecordSources, incident: Inciden
     roles,
     edits: state.edits,
     names,
+    serviceNames: Object.fromEntries(Object.entries(sources.services ?? {}).flatMap(([service, s]) => (s.display_name ? [[service, s.display_name]] : []))),
     timeZone: sources.timeZone,
     ...(incident.channelId && { channelUrl: `https://slack.com/app_redirect?channel=${incident.channelId}` }),
     ...(state.prUrl && { pullRequestUrl: state.prUrl }),

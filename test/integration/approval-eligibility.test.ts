@@ -150,8 +150,10 @@ describe("approving a waiting step", () => {
 
     // The commander at request time approves; the step runs once.
     await click(a, "step_approve", value, people.cmd, channel);
-    await eventually(() => ran(incident), (n) => n === 1);
+    // The step's note lands before its state is committed as succeeded: wait for the state.
+    await eventually(() => stepRow(incident), (row) => row.state === "succeeded");
     expect(await stepRow(incident)).toMatchObject({ state: "succeeded", approvals: 1 });
+    expect(await ran(incident)).toBe(1);
   });
 
   it("is refused to someone who took command with `/incident role commander`, too", async () => {
@@ -209,8 +211,10 @@ describe("approving a waiting step", () => {
     await click(a, "step_approve", first, people.newdba, channel);
     expect((await refusalsFor(channel, people.newdba, 3))[2]!.text).toContain("This message is out of date");
     await click(a, "step_approve", second, people.newdba, channel);
-    await eventually(() => ran(incident), (n) => n === 1);
+    // The step's note lands before its state is committed as succeeded: wait for the state.
+    await eventually(() => stepRow(incident), (row) => row.state === "succeeded");
     expect(await stepRow(incident)).toMatchObject({ state: "succeeded", round: 2, approvals: 1 });
+    expect(await ran(incident)).toBe(1);
   });
 
   it("says plainly when nobody but the starter could approve an irreversible step, and names the fix", async () => {

@@ -48,6 +48,7 @@ describe("the post-mortem", () => {
       tldr: { value: { type: "plain_text_input", value: tldr } },
       root_cause: { value: { type: "plain_text_input", value: "A migration left the index INVALID & then dropped the valid one" } },
       went_well: { value: { type: "plain_text_input", value: "The rebuild playbook worked first time." } },
+      impact: { value: { type: "plain_text_input", value: "About 2,670 API requests failed" } },
     });
     const emptied = await (await slack(interaction(SIGNING_SECRET, viewSubmitted(modal!, cora, values("  "))))).json();
     expect(emptied).toMatchObject({ response_action: "errors", errors: { tldr: expect.stringContaining("can't be empty") } });
@@ -70,6 +71,7 @@ describe("the post-mortem", () => {
     expect(markdown).toContain("## TL;DR\n\nThe API was degraded for an hour by an invalid index.");
     expect(markdown).toContain(`- [ ] Check index validity before dropping an index ([#${issues[0]!.number}](${issues[0]!.url}))`);
     expect(markdown).toContain("The rebuild playbook worked first time.");
+    expect(markdown).toContain("## Impact\n\nAbout 2,670 API requests failed\n\n- **Window:**");
     expect((await h.store.timeline.list(incident.id)).map((e) => e.text)).toContain(`Post-mortem published by <@${cora}>: ${pull!.url}`);
     await eventually(() => h.pagerduty.incident("PPM")!.notes.map((n) => n.content), (n) => n.includes(`Post-mortem for INC-${incident.id}: ${pull!.url}`));
 
@@ -93,6 +95,9 @@ describe("the post-mortem", () => {
     expect(await cli.exited).toBe(0);
     expect(cli.output()).toContain(`# INC-${incident.id}: API is degraded — Post-mortem`);
     expect(cli.output()).toContain("## Root Cause\n\nA migration left the index INVALID & then dropped the valid one");
+    // People by the names stored when they were first seen: the export has no Slack to ask.
+    expect(cli.output()).toContain("- **Commander:** Cora Commander\n");
+    expect(cli.output()).not.toMatch(/\bU[A-Z0-9]{8,}\b/);
   });
 
   it("updates the preview when a section is 2,900 characters of &, < and >, which escaping makes longer", async () => {

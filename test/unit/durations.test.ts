@@ -24,11 +24,32 @@ describe("incidentDurations", () => {
     expect(incidentDurations(resolved, entries)).toEqual({
       detectedAt,
       acknowledgedAt: new Date("2026-03-08T09:09:00Z"),
+      identifiedAt: new Date("2026-03-08T09:20:00Z"),
       mitigatedAt: new Date("2026-03-08T10:00:00Z"),
       resolvedAt: new Date("2026-03-08T10:15:00Z"),
       timeToAcknowledgeMs: 4 * 60_000,
+      timeToIdentifyMs: 15 * 60_000,
       timeToMitigateMs: 55 * 60_000,
       timeToResolveMs: 70 * 60_000,
+    });
+  });
+
+  it("reads detection and resolution from the timeline, so correcting those entries moves every interval", () => {
+    // Entered the morning after: the page and the resolve were corrected back to when they happened.
+    const entries = [
+      entry("2026-03-06T15:55:00Z", "page", {}, { editedAt: new Date(), editedBy: "U0CMD" }),
+      entry("2026-03-06T16:30:00Z", "status", { status: "identified" }),
+      entry("2026-03-07T02:10:00Z", "mitigated"),
+      entry("2026-03-07T09:00:00Z", "resolved", { status: "resolved" }, { editedAt: new Date(), editedBy: "U0CMD" }),
+    ];
+    const stale = { detectedAt, status: "resolved" as const, resolvedAt: new Date("2026-03-08T10:15:00Z") };
+    expect(incidentDurations(stale, entries)).toMatchObject({
+      detectedAt: new Date("2026-03-06T15:55:00Z"),
+      identifiedAt: new Date("2026-03-06T16:30:00Z"),
+      mitigatedAt: new Date("2026-03-07T02:10:00Z"),
+      resolvedAt: new Date("2026-03-07T09:00:00Z"),
+      timeToIdentifyMs: 35 * 60_000,
+      timeToResolveMs: (17 * 60 + 5) * 60_000,
     });
   });
 
@@ -57,7 +78,7 @@ describe("incidentDurations", () => {
   it("reports no resolution while the incident is open, even if resolvedAt lingers from a reopen", () => {
     const reopened = { detectedAt, status: "investigating" as const, resolvedAt: new Date("2026-03-08T10:15:00Z") };
     expect(incidentDurations(reopened, [])).toEqual({
-      detectedAt, acknowledgedAt: null, mitigatedAt: null, resolvedAt: null, timeToAcknowledgeMs: null, timeToMitigateMs: null, timeToResolveMs: null,
+      detectedAt, acknowledgedAt: null, identifiedAt: null, mitigatedAt: null, resolvedAt: null, timeToAcknowledgeMs: null, timeToIdentifyMs: null, timeToMitigateMs: null, timeToResolveMs: null,
     });
   });
 });

@@ -67,6 +67,40 @@ describe("resolve modal", () => {
       ok: false, errors: { resolution: expect.stringContaining("at least 10 characters") },
     });
   });
+
+  describe("with impact and the times it was mitigated and resolved", () => {
+    const timed = resolveModal(incident, LA);
+    const now = new Date("2026-03-13T21:00:00Z"); // 2pm PDT
+    const values = (mitigated: string, resolved: string) => ({
+      resolution: text("Rolled back to v2.13"), impact: text(" About 2,670 API requests failed "), root_cause: text(""), mitigated_at: text(mitigated), resolved_at: text(resolved),
+    });
+
+    it("defaults both times to now, which means the moment Resolve is pressed", () => {
+      expect(JSON.stringify(timed.blocks)).toContain('"block_id":"mitigated_at"');
+      expect(timed.blocks.filter((b) => b.block_id?.endsWith("_at")).map((b) => (b as { element: { initial_value?: string } }).element.initial_value)).toEqual(["now", "now"]);
+      expect(parseResolve(submit(timed, values("now", "now")), now, LA)).toEqual({ ok: true, value: { incidentId: 42, summary: "Rolled back to v2.13", impact: "About 2,670 API requests failed" } });
+    });
+
+    it("reads the times as `at` does: the latest past occurrence, in the team's zone", () => {
+      expect(parseResolve(submit(timed, values("yesterday 22:05", "9:30am")), now, LA)).toMatchObject({
+        ok: true, value: { mitigatedAt: new Date("2026-03-13T05:05:00Z"), resolvedAt: new Date("2026-03-13T16:30:00Z") },
+      });
+    });
+
+    it("pre-fills Resolved at from `/incident status at … resolved`", () => {
+      const prefilled = resolveModal(incident, LA, new Date("2026-03-13T16:30:00Z"));
+      expect(JSON.stringify(prefilled.blocks)).toContain('"initial_value":"2026-03-13 9:30am"');
+      expect(parseResolve(submit(prefilled, values("now", "2026-03-13 9:30am")), now, LA)).toMatchObject({ ok: true, value: { resolvedAt: new Date("2026-03-13T16:30:00Z") } });
+    });
+
+    it("refuses a time it cannot read, one in the future, and mitigation after resolution", () => {
+      expect(parseResolve(submit(timed, values("soon", "today 23:00")), now, LA)).toEqual({
+        ok: false,
+        errors: { mitigated_at: expect.stringContaining("`9:45am`, `09:45`, `yesterday 13:57` or `2025-03-13 13:57`"), resolved_at: expect.stringContaining("is in the future") },
+      });
+      expect(parseResolve(submit(timed, values("1pm", "12:30")), now, LA)).toEqual({ ok: false, errors: { mitigated_at: expect.stringContaining("no later than") } });
+    });
+  });
 });
 
 describe("add to timeline modal", () => {
@@ -157,12 +191,13 @@ describe("lifecycle help", () => {
     const help = lifecycleHelp();
     expect(help).toMatchSnapshot();
     expect(lifecycleSubcommands.map((s) => s.usage.split(" ")[0])).toEqual([
-      "declare", "status", "severity", "commander", "role", "note", "update", "timeline", "followup", "rename", "resolve", "playbook", "rootcause", "postmortem", "help",
+      "declare", "status", "severity", "commander", "role", "note", "impact", "update", "timeline", "followup", "rename", "resolve", "playbook", "rootcause", "postmortem", "help",
     ]);
     expect(help).toContain("`/incident role &lt;name&gt; @user`");
     expect(help).toContain("`/incident status investigating|identified|monitoring|resolved`");
     expect(help).toContain("`/incident severity SEV1..SEV4`");
     expect(help).toContain("*Add to timeline* message shortcut");
+    expect(help).toContain("`/incident note at 9:45am Failover did not help`; also `at 09:45`, `at yesterday 13:57`, `at 2025-03-13 13:57`");
     expect(lifecycleHelp("I don't know “foo”.")).toMatch(/^I don't know “foo”\.\n\n\*Firebreak commands\*/);
   });
 

@@ -1,7 +1,7 @@
 // Post-mortem drafting, checked against golden files so a change in wording is a reviewed change.
 // UPDATE_GOLDEN=1 rewrites them. Records are built the way Firebreak writes them: the same entry
 // texts, and playbook entries produced by the run state machine itself.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -70,6 +70,7 @@ function baseIncident(at: (clock: string) => Date, fields: Partial<Incident>): I
   };
 }
 
+const r = (clock: string) => new Date(`2026-01-14T${clock}-08:00`);
 const followup = (id: number, text: string, createdAt: Date, issueUrl: string | null = null): Followup => ({ id, incidentId: 42, text, createdBy: "U0CORA", createdAt, issueUrl });
 
 /** The orders-index outage of January 14, as Firebreak recorded it from PagerDuty and Slack. */
@@ -102,6 +103,8 @@ function outage(): PostmortemRecord {
     ["09:15:10", done(2)], ["09:15:15", prepared(3)], ["09:15:45", done(3)],
   ]);
   r.add("09:20:00", "note", "Failover did not help; CPU still 100% — shared database", { actor: "U0ADA" });
+  const impact = "About 2,670 API requests failed and 1 in 3 orders could not be placed";
+  r.add("09:25:00", "impact", `Impact: ${impact}`, { actor: "U0BEN", data: { impact } });
   r.add("09:30:00", "custom", "Wrong channel, ignore", { actor: "U0BEN", removedAt: r.at("09:31:00"), removedBy: "U0CORA" });
   r.add("09:31:00", "edit", "<@U0CORA> removed the 9:30am PT entry: “Wrong channel, ignore”", { actor: "U0CORA" });
   r.add("09:45:00", "pin", "orders_pkey_new is INVALID; the old index was dropped at 9:30 by the migration", { actor: "U0BEN", data: { addedBy: "U0CORA" } });
@@ -142,7 +145,7 @@ function outage(): PostmortemRecord {
   };
 }
 
-/** Declared in Slack a few minutes ago; nobody has written anything yet, and no names are known. */
+/** Declared in Slack a few minutes ago; nobody has written anything yet. */
 function justDeclared(): PostmortemRecord {
   const r = recorder("2026-01-14");
   r.add("14:15:00", "page", "Declared in Slack by <@U0DEV>", { actor: "U0DEV", data: { source: "slack" } });
@@ -151,7 +154,7 @@ function justDeclared(): PostmortemRecord {
   const at = r.at("14:15:00");
   return {
     incident: baseIncident(r.at, { title: "Checkout page is slow for some users", severity: "SEV3", declaredBy: "U0DEV", commander: "U0DEV", detectedAt: at, declaredAt: at }),
-    timeline: r.entries, runs: [], followups: [], roles: [], edits: {}, names: {}, timeZone: LA,
+    timeline: r.entries, runs: [], followups: [], roles: [], edits: {}, names: { U0DEV: "Dee Developer" }, timeZone: LA,
   };
 }
 
@@ -189,17 +192,64 @@ function editedAndPublished(): PostmortemRecord {
     roles: [],
     edits: {
       tldr: "Checkout failed one request in twenty for 50 minutes after v2.14 shipped. Rolling back fixed it.",
+      impact: "One checkout request in twenty failed for 50 minutes: about 1,900 orders.",
       rootCause: "v2.14 set the payments connection pool to 0.\n\nThe config validator accepted it, because 0 meant \"unlimited\" in v2.12.",
       remediations: "- [ ] Validate pool sizes in CI\n\n* Canary every checkout deploy",
       wentWell: "The rollback playbook took 4 minutes from start to finish.",
       wentPoorly: "Nobody saw the deploy start; it was only found by looking back.",
     },
-    names: { U0DEV: "Dee Developer", U0SAM: "Sam Reliability" },
+    names: { U0DEV: "Dee Developer", U0SAM: "Sam Reliability", U0NEW: "Nia Newcomer" },
     timeZone: LA,
     channelUrl: "https://slack.com/app_redirect?channel=C0INC57",
     pullRequestUrl: "https://github.com/acme/postmortems/pull/57",
   };
 }
+
+/**
+ * Workers OOM-killed over two days, reported by customers, and written up the morning after: every
+ * time was given with `at` or corrected, so the record reads as it happened, not as it was typed.
+ */
+function slowBurn(): PostmortemRecord {
+  const r = recorder("2026-02-10");
+  const typedAt = r.at("2026-02-12T19:00:00Z");
+  const late = (clock: string, kind: string, text: string, extra: Partial<TimelineEntry> = {}) => {
+    r.add(clock, kind, text, extra);
+    r.entries.at(-1)!.recordedAt = typedAt;
+  };
+  late("2026-02-09T18:12:00Z", "note", "Worker v3.2 rolled out: per-call buffers doubled", { actor: "U0DEV" });
+  late("09:40:00", "page", "Declared in Slack by <@U0SUP>", { actor: "U0SUP", data: { source: "slack" }, editedAt: typedAt, editedBy: "U0ADA" });
+  late("09:40:00", "declared", "INC-42 declared (SEV3): Calls drop mid-conversation for some customers", { actor: "U0SUP" });
+  late("09:52:00", "note", "Looking at worker logs; nothing stands out yet", { actor: "U0ADA" });
+  const early = "212 calls dropped mid-conversation so far, reported by 9 customers";
+  late("11:00:00", "impact", `Impact: ${early}`, { actor: "U0SUP", data: { impact: early } });
+  late("2026-02-11T20:10:00-08:00", "status", "Status set to identified by <@U0ADA>", { actor: "U0ADA", data: { status: "identified", from: "investigating" } });
+  late("2026-02-11T20:12:00-08:00", "note", "Workers are OOM-killed under evening load; call state lives only in worker memory", { actor: "U0ADA" });
+  late("2026-02-11T21:00:00-08:00", "severity", "Severity changed from SEV3 to SEV2 by <@U0ADA>", { actor: "U0ADA", data: { severity: "SEV2", from: "SEV3" } });
+  const total = "1,705 calls ended abruptly across 214 customers";
+  late("2026-02-11T21:30:00-08:00", "impact", `Impact: ${total}`, { actor: "U0SUP", data: { impact: total } });
+  late("2026-02-11T22:05:00-08:00", "mitigated", "Mitigated, as <@U0ADA> recorded when resolving", { actor: "U0ADA" });
+  const summary = "Raised the worker memory limit to 2 GiB and rolled back the buffer change. No OOM kills in 11 hours.";
+  const rootCause =
+    "Worker v3.2 doubled per-call buffers, so workers ran out of memory under evening load and were OOM-killed. Call state lived only in worker memory, so every call on a killed worker was lost.";
+  late("2026-02-12T09:30:00-08:00", "resolved", `Resolved by <@U0ADA>: ${summary}`, { actor: "U0ADA", data: { status: "resolved", from: "identified", summary, rootCause } });
+  return {
+    incident: baseIncident(r.at, {
+      title: "Calls drop mid-conversation for some customers", severity: "SEV2", status: "resolved", services: ["call-workers"], source: "slack", declaredBy: "U0SUP", commander: "U0ADA",
+      // The incident row keeps the time it was typed; the corrected timeline is what counts.
+      detectedAt: typedAt, declaredAt: typedAt, resolvedAt: typedAt,
+    }),
+    timeline: r.entries,
+    runs: [],
+    followups: [followup(9, "Keep call state in Redis so a killed worker loses no calls", typedAt), followup(10, "Alert on OOM kills per deployment", typedAt)],
+    roles: [],
+    edits: {},
+    names: { U0SUP: "Sue Support", U0ADA: "Ada Oncall", U0DEV: "Dee Developer" },
+    serviceNames: { "call-workers": "Call workers" },
+    timeZone: LA,
+  };
+}
+
+const goldens = { "outage.md": outage, "ongoing.md": justDeclared, "edited-and-published.md": editedAndPublished, "slow-burn.md": slowBurn };
 
 describe("draftPostmortem", () => {
   afterEach(() => {
@@ -211,7 +261,7 @@ describe("draftPostmortem", () => {
     expect(draft.filename).toBe("postmortems/2026-01-14-api-is-degraded-db-cpu-at-100.md");
     expect(draft.title).toBe("INC-42: API is degraded — DB CPU at 100% — Post-mortem");
     expect(draft.model.tldr).toBe(
-      "A SEV1 incident affecting orders-api lasted from 9:05am to 10:10am PT (1h 5m): API is degraded — DB CPU at 100%. " +
+      "About 2,670 API requests failed and 1 in 3 orders could not be placed over 1h 5m (9:05am – 10:10am PT). " +
         "A migration left orders_pkey_new INVALID and then dropped the valid index. " +
         "The step “Rebuild the index concurrently”, approved by Cora Commander, mitigated it.",
     );
@@ -221,7 +271,7 @@ describe("draftPostmortem", () => {
   it("drafts an incident that is still ongoing, with a prompt wherever nothing is known (golden)", () => {
     const draft = draftPostmortem(justDeclared(), template);
     expect(draft.filename).toBe("postmortems/2026-01-14-checkout-page-is-slow-for-some-users.md");
-    expect(draft.sections).toEqual({ tldr: draft.model.tldr, rootCause: "", remediations: "", wentWell: "", wentPoorly: "" });
+    expect(draft.sections).toEqual({ tldr: draft.model.tldr, impact: "", rootCause: "", resolution: "", remediations: "", wentWell: "", wentPoorly: "" });
     expectGolden("ongoing.md", draft.markdown);
   });
 
@@ -232,11 +282,93 @@ describe("draftPostmortem", () => {
     expectGolden("edited-and-published.md", draft.markdown);
   });
 
+  it("drafts a customer-reported slow burn over two days, entered afterwards with its times (golden)", () => {
+    const draft = draftPostmortem(slowBurn(), template);
+    expect(draft.model.tldr).toBe(
+      "1,705 calls ended abruptly across 214 customers over 1d 23h (Tue Feb 10, 2026, 9:40am PT – Thu Feb 12, 2026, 9:30am PT). " +
+        "Worker v3.2 doubled per-call buffers, so workers ran out of memory under evening load and were OOM-killed. " +
+        "Raised the worker memory limit to 2 GiB and rolled back the buffer change (resolved by Ada Oncall).",
+    );
+    expect(draft.model.durations).toEqual({ detect: "23h 28m", acknowledge: "1d 10h", identify: "1d 10h", mitigate: "1d 12h", resolve: "1d 23h" });
+    expectGolden("slow-burn.md", draft.markdown);
+  });
+
+  describe.each(Object.entries(goldens))("the golden %s", (name, record) => {
+    const { model, markdown } = draftPostmortem(record(), template);
+
+    it("names people, never by their Slack ids", () => {
+      expect(markdown).not.toMatch(/\bU[A-Z0-9]{8,}\b/);
+      expect(markdown).not.toMatch(/\bU0[A-Z]{2,}\b/);
+    });
+
+    it("has a TL;DR of at most three sentences, which leads with the impact when there is one", () => {
+      const sentences = model.tldr.split(/(?<=[.!?…])\s+(?=[A-Z0-9“"])/).filter((t) => t.trim());
+      expect(sentences.length).toBeLessThanOrEqual(3);
+      if (model.impact.statement && !record().edits.tldr) expect(model.tldr.startsWith(model.impact.statement.replace(/[.!?…]+$/, ""))).toBe(true);
+      if (model.impact.statement) expect(markdown).toContain(`## Impact\n\n${model.impact.statement}\n\n- **Window:**`);
+    });
+
+    it("reports durations that agree with the window", () => {
+      const window = /\*\*Window:\*\* (.*)/.exec(markdown)![1]!;
+      const times = [...window.matchAll(/(?:\w{3} (\w{3}) (\d+), (\d{4}), )?(\d{1,2}):(\d{2})([ap]m)/g)];
+      if (model.impact.duration === "ongoing") return expect(window).toContain("ongoing");
+      const [day] = /(\w+ \d+, \d{4}),/.exec(window)?.slice(1) ?? [];
+      const instant = (m: RegExpMatchArray) => {
+        const date = m[1] ? `${m[1]} ${m[2]}, ${m[3]}` : day!;
+        const hour = (Number(m[4]) % 12) + (m[6] === "pm" ? 12 : 0);
+        return Date.parse(`${date} ${hour}:${m[5]} UTC`);
+      };
+      const minutes = (instant(times[1]!) - instant(times[0]!)) / 60_000;
+      const shown = /(?:(\d+)d)? ?(?:(\d+)h)? ?(?:(\d+)m)?/.exec(model.impact.duration)!;
+      // Two units at most, rounded down, as formatDuration says it.
+      const said = Number(shown[1] ?? 0) * 1440 + Number(shown[2] ?? 0) * 60 + Number(shown[3] ?? 0);
+      expect(minutes - said).toBeGreaterThanOrEqual(0);
+      expect(minutes - said).toBeLessThan(minutes >= 1440 ? 60 : 1);
+      expect(model.durations.resolve).toBe(model.impact.duration);
+    });
+  });
+
+  it("has no Slack user id, and a TL;DR of at most three sentences, in any golden file (the exported one included)", () => {
+    const files = readdirSync(goldenDir).filter((f) => f.endsWith(".md"));
+    expect(files).toContain("export-slow-burn.md");
+    for (const file of files) {
+      const markdown = readFileSync(join(goldenDir, file), "utf8");
+      expect(markdown, file).not.toMatch(/\bU[A-Z0-9]{8,}\b/);
+      const tldr = /## TL;DR\n\n([\s\S]*?)\n\n## /.exec(markdown)![1]!;
+      expect(tldr.split(/(?<=[.!?…])\s+(?=[A-Z0-9“"])/).length, file).toBeLessThanOrEqual(3);
+    }
+  });
+
+  it("measures between the minutes it shows, so a 9:05 – 9:15 window is 10m, not 9m", () => {
+    const r = recorder("2026-01-14");
+    r.add("09:05:40", "page", "Declared in Slack by <@U0DEV>", { actor: "U0DEV", data: { source: "slack" } });
+    r.add("09:15:10", "resolved", "Resolved by <@U0DEV>: Rolled back", { actor: "U0DEV", data: { status: "resolved", summary: "Rolled back" } });
+    const model = postmortemModel({ ...justDeclared(), timeline: r.entries, incident: { ...justDeclared().incident, status: "resolved", resolvedAt: r.at("09:15:10") } });
+    expect(model.impact.window).toBe("Wednesday, January 14, 2026, 9:05am – 9:15am PT");
+    expect(model.impact.duration).toBe("10m");
+    expect(model.durations.resolve).toBe("10m");
+  });
+
+  it("moves detection, resolution, the window and every duration when the page and resolve entries are corrected", () => {
+    const record = outage();
+    const moved = record.timeline.map((e) =>
+      e.kind === "page" && e.data.source === "pagerduty" ? { ...e, eventAt: r("08:50:00"), editedAt: r("11:00:00"), editedBy: "U0CORA" }
+        : e.kind === "resolved" ? { ...e, eventAt: r("10:40:00"), editedAt: r("11:00:00"), editedBy: "U0CORA" }
+        : e,
+    );
+    const model = postmortemModel({ ...record, timeline: moved });
+    expect(model.detected).toBe("Wed Jan 14, 2026, 8:50am PT");
+    expect(model.resolved).toBe("Wed Jan 14, 2026, 10:40am PT");
+    expect(model.impact).toMatchObject({ window: "Wednesday, January 14, 2026, 8:50am – 10:40am PT", duration: "1h 50m" });
+    expect(model.durations).toMatchObject({ acknowledge: "18m", identify: "22m", mitigate: "1h 10m", resolve: "1h 50m" });
+    expect(model.tldr).toContain(" over 1h 50m (8:50am – 10:40am PT).");
+  });
+
   it("falls back to the resolve summary when no playbook step mitigated it", () => {
     const record = editedAndPublished();
     const model = postmortemModel({ ...record, runs: [], timeline: record.timeline.filter((e) => e.data.runId === undefined), edits: {} });
     expect(model.tldr).toBe(
-      "A SEV1 incident affecting checkout and payments lasted from Tue Jan 20, 11:50pm PT to Wed Jan 21, 12:40am PT (50m): Checkout 5xx above 5%. Resolved: Rolled back to v2.13.",
+      "Checkout 5xx above 5%: checkout and payments were affected for 50m (Tue Jan 20, 2026, 11:50pm PT – Wed Jan 21, 2026, 12:40am PT). Rolled back to v2.13 (resolved by Dee Developer).",
     );
   });
 

@@ -3,7 +3,7 @@ import type { PostmortemEdits } from "../../domain/postmortem.js";
 import type { PostmortemsRepository, PostmortemState } from "../../ports/store.js";
 import type { SqlExecutor } from "./sql.js";
 
-const editsSchema = z.object({ tldr: z.string(), rootCause: z.string(), remediations: z.string(), wentWell: z.string(), wentPoorly: z.string() }).partial();
+const editsSchema = z.object({ tldr: z.string(), impact: z.string(), rootCause: z.string(), resolution: z.string(), remediations: z.string(), wentWell: z.string(), wentPoorly: z.string() }).partial();
 const row = z.object({
   incident_id: z.coerce.number(),
   edits: editsSchema,

@@ -4,6 +4,7 @@ import { createIncidentsStore } from "./incidents-store.js";
 import { createJobsStore } from "./jobs-store.js";
 import { createLifecycleStore } from "./lifecycle-store.js";
 import { isMigrated } from "./migrate.js";
+import { createPeopleStore } from "./people-store.js";
 import { createPostmortemsStore } from "./postmortems-store.js";
 import { createRateSlotsStore } from "./rate-slots-store.js";
 import { createRunsStore } from "./runs-store.js";
@@ -21,6 +22,7 @@ function createRepositories(sql: SqlExecutor): Repositories {
     lifecycle: createLifecycleStore(sql),
     postmortems: createPostmortemsStore(sql),
     rateSlots: createRateSlotsStore(sql),
+    people: createPeopleStore(sql),
   };
 }
 

@@ -12,6 +12,7 @@ import { refused, refuseIfResolved, type Outcome } from "./outcome.js";
 import { refreshHeader, scheduleArchive, scheduleReminder, syncPagerduty } from "./side-effects.js";
 import { enqueueCommandNotice, latestCommandChange, type CommandChange } from "./command-handover.js";
 import { checkPermission } from "./permission-check.js";
+import { impactEntry } from "./record-impact.js";
 
 export interface Actor {
   userId: string;
@@ -44,7 +45,8 @@ export async function changeIncident(
   return refused("The incident is changing too fast to apply this; try again in a moment.");
 }
 
-export function setStatus(deps: IncidentDeps, incidentId: number, status: Status, actor: Actor): Promise<Outcome> {
+/** `at` is when it happened, when someone said (`/incident status at 9:45am identified`); otherwise now. */
+export function setStatus(deps: IncidentDeps, incidentId: number, status: Status, actor: Actor, at?: Date): Promise<Outcome> {
   return changeIncident(deps, incidentId, async (tx, incident, now) => {
     if (status === "resolved") return refused("Use `/incident resolve` to resolve: it asks for a resolution summary.");
     const closed = refuseIfResolved(incident, "change its status");
@@ -56,7 +58,7 @@ export function setStatus(deps: IncidentDeps, incidentId: number, status: Status
       changes: { status },
       outcome: { ok: true, reply: `${humanId(incident)} is now ${status}.` },
       after: async (tx2, updated) => {
-        await tx2.timeline.append({ incidentId: incident.id, eventAt: now, kind: "status", actor: actor.userId, text: `Status set to ${status} by <@${actor.userId}>`, data: { status, from: incident.status } });
+        await tx2.timeline.append({ incidentId: incident.id, eventAt: at ?? now, kind: "status", actor: actor.userId, text: `Status set to ${status} by <@${actor.userId}>`, data: { status, from: incident.status } });
         // Leaving "investigating" means someone is on it: PagerDuty stops escalating.
         if (incident.status === "investigating") await syncPagerduty(tx2, deps, updated, { kind: "acknowledged" }, "acknowledged", now);
       },
@@ -64,7 +66,7 @@ export function setStatus(deps: IncidentDeps, incidentId: number, status: Status
   });
 }
 
-export function setSeverity(deps: IncidentDeps, incidentId: number, severity: Severity, actor: Actor): Promise<Outcome> {
+export function setSeverity(deps: IncidentDeps, incidentId: number, severity: Severity, actor: Actor, at?: Date): Promise<Outcome> {
   return changeIncident(deps, incidentId, async (tx, incident, now) => {
     const closed = refuseIfResolved(incident, "change its severity");
     if (closed) return closed;
@@ -75,8 +77,8 @@ export function setSeverity(deps: IncidentDeps, incidentId: number, severity: Se
       changes: { severity },
       outcome: { ok: true, reply: `${humanId(incident)} is now ${severity}.` },
       after: async (tx2, updated) => {
-        await tx2.timeline.append({ incidentId: incident.id, eventAt: now, kind: "severity", actor: actor.userId, text: `Severity changed from ${incident.severity} to ${severity} by <@${actor.userId}>`, data: { severity, from: incident.severity } });
-        const marker = incidentEventMarker({ incidentHumanId: humanId(updated), title: updated.title, severity, kind: "severity", services: updated.services, at: now });
+        await tx2.timeline.append({ incidentId: incident.id, eventAt: at ?? now, kind: "severity", actor: actor.userId, text: `Severity changed from ${incident.severity} to ${severity} by <@${actor.userId}>`, data: { severity, from: incident.severity } });
+        const marker = incidentEventMarker({ incidentHumanId: humanId(updated), title: updated.title, severity, kind: "severity", services: updated.services, at: at ?? now });
         await enqueueMarker(tx2, deps.markers, now, marker, `severity:${incident.id}:${updated.version}`);
         // A higher severity wants updates more often: count the new cadence from the last update.
         await scheduleReminder(tx2, deps, updated, updated.lastUpdateAt ?? updated.declaredAt, now);
@@ -183,18 +185,28 @@ export async function rename(deps: IncidentDeps, incidentId: number, title: stri
   return outcome;
 }
 
-export function resolve(deps: IncidentDeps, incidentId: number, input: { summary: string; rootCause?: string }, actor: Actor): Promise<Outcome> {
+/**
+ * `resolvedAt` and `mitigatedAt` are the times given in the resolve form (now, unless someone said
+ * otherwise); the post-mortem measures from them. Mitigation earlier than resolution gets its own
+ * entry, and the impact given, if any, is recorded as `/incident impact` would.
+ */
+export function resolve(deps: IncidentDeps, incidentId: number, input: { summary: string; rootCause?: string; impact?: string; mitigatedAt?: Date; resolvedAt?: Date }, actor: Actor): Promise<Outcome> {
   return changeIncident(deps, incidentId, async (tx, incident, now) => {
     if (incident.status === "resolved") return refused(`${humanId(incident)} is already resolved.`);
     const denied = await checkPermission({ ...deps, store: tx }, incident, actor.userId, "resolve");
     if (denied) return denied;
+    const resolvedAt = input.resolvedAt ?? now;
     return {
-      changes: { status: "resolved", resolvedAt: now },
+      changes: { status: "resolved", resolvedAt },
       outcome: { ok: true, reply: `${humanId(incident)} is resolved. The channel will be archived later; \`/incident postmortem\` drafts the post-mortem.` },
       after: async (tx2, updated) => {
-        await tx2.timeline.append({ incidentId: incident.id, eventAt: now, kind: "resolved", actor: actor.userId, text: `Resolved by <@${actor.userId}>: ${input.summary}`, data: { status: "resolved", from: incident.status, summary: input.summary, ...(input.rootCause && { rootCause: input.rootCause }) } });
+        if (input.mitigatedAt && input.mitigatedAt < resolvedAt) {
+          await tx2.timeline.append({ incidentId: incident.id, eventAt: input.mitigatedAt, kind: "mitigated", actor: actor.userId, text: `Mitigated, as <@${actor.userId}> recorded when resolving` });
+        }
+        if (input.impact) await tx2.timeline.append(impactEntry(incident.id, input.impact, actor, resolvedAt));
+        await tx2.timeline.append({ incidentId: incident.id, eventAt: resolvedAt, kind: "resolved", actor: actor.userId, text: `Resolved by <@${actor.userId}>: ${input.summary}`, data: { status: "resolved", from: incident.status, summary: input.summary, ...(input.rootCause && { rootCause: input.rootCause }) } });
         await syncPagerduty(tx2, deps, updated, { kind: "resolved" }, "resolved", now);
-        const marker = incidentEventMarker({ incidentHumanId: humanId(updated), title: updated.title, severity: updated.severity, kind: "resolved", services: updated.services, at: now });
+        const marker = incidentEventMarker({ incidentHumanId: humanId(updated), title: updated.title, severity: updated.severity, kind: "resolved", services: updated.services, at: resolvedAt });
         await enqueueMarker(tx2, deps.markers, now, marker, `resolved:${incident.id}`);
         await scheduleArchive(tx2, deps, updated, now, now);
       },

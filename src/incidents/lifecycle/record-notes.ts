@@ -10,11 +10,12 @@ import { scheduleReminder, syncPagerduty } from "./side-effects.js";
 
 export const ANNOUNCE_JOB = "incident.announce";
 
-export async function addNote(deps: IncidentDeps, incident: Incident, text: string, actor: Actor): Promise<Outcome> {
+/** `at` is when it happened, when someone said (`/incident note at 9:45am …`); otherwise now. */
+export async function addNote(deps: IncidentDeps, incident: Incident, text: string, actor: Actor, at?: Date): Promise<Outcome> {
   if (!text.trim()) return refused("Write the note after the command: `/incident note Failover did not help; CPU still 100%`.");
   const now = deps.now();
   await deps.store.transaction(async (tx) => {
-    const { entry } = await tx.timeline.append({ incidentId: incident.id, eventAt: now, kind: "note", actor: actor.userId, text: text.trim() });
+    const { entry } = await tx.timeline.append({ incidentId: incident.id, eventAt: at ?? now, kind: "note", actor: actor.userId, text: text.trim() });
     await syncPagerduty(tx, deps, incident, { kind: "annotated", content: pagerdutyNote(text.trim(), actor) }, `note:${entry.id}`, now);
   });
   deps.nudge();
@@ -24,12 +25,12 @@ export async function addNote(deps: IncidentDeps, incident: Incident, text: stri
 /** The text of a note as it appears in PagerDuty (and is recognised when its webhook comes back). */
 export const pagerdutyNote = (text: string, actor: Actor) => `${text} (<@${actor.userId}> in Slack, via Firebreak)`;
 
-export async function addFollowup(deps: IncidentDeps, incident: Incident, text: string, actor: Actor): Promise<Outcome> {
+export async function addFollowup(deps: IncidentDeps, incident: Incident, text: string, actor: Actor, at?: Date): Promise<Outcome> {
   if (!text.trim()) return refused("Describe the follow-up: `/incident followup Alert on invalid indexes after migrations`.");
   const now = deps.now();
   const followup = await deps.store.transaction(async (tx) => {
     const created = await tx.lifecycle.addFollowup({ incidentId: incident.id, text: text.trim(), createdBy: actor.userId, createdAt: now });
-    await tx.timeline.append({ incidentId: incident.id, eventAt: now, kind: "followup", actor: actor.userId, text: `Follow-up added by <@${actor.userId}>: ${created.text}`, data: { followupId: created.id } });
+    await tx.timeline.append({ incidentId: incident.id, eventAt: at ?? now, kind: "followup", actor: actor.userId, text: `Follow-up added by <@${actor.userId}>: ${created.text}`, data: { followupId: created.id } });
     return created;
   });
   return { ok: true, reply: `Follow-up #${followup.id} added; it becomes an issue when the post-mortem is published.` };

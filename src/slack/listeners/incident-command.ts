@@ -5,6 +5,7 @@ import { playbookCommand } from "./playbook-listeners.js";
 import { INCIDENT_COMMAND } from "../../views/slack/slack-surface.js";
 import { helpFor, lifecycleCommand, lifecycleSubcommands } from "./lifecycle-commands.js";
 import { DATABASE_UNAVAILABLE, type ListenerDeps } from "./slack-deps.js";
+import { mentionedUserIds, rememberPeople } from "../../incidents/remember-people.js";
 
 export function registerIncidentCommand(app: App, deps: ListenerDeps): void {
   app.command(INCIDENT_COMMAND.command, async ({ command, ack, client, logger }) => {
@@ -42,6 +43,9 @@ export function registerIncidentCommand(app: App, deps: ListenerDeps): void {
       return ack({ response_type: "ephemeral", text: helpFor(`\`${INCIDENT_COMMAND.command} ${sub}\` works inside an incident's channel; this channel is not one. To start one: \`${INCIDENT_COMMAND.command} declare\`.`).text });
     }
     const reply = await lifecycleCommand(sub.toLowerCase(), args, { flows, incident, userId: command.user_id });
+    // Named now, while Slack is at hand, so an export later needs no Slack; not awaited: the answer
+    // does not wait on users.info, and a name missed here is asked for again when drafting.
+    void rememberPeople(flows, [command.user_id, ...mentionedUserIds(args)]).catch((error: unknown) => logger.warn(`could not look up names: ${(error as Error).message}`));
     if (!reply) return ack({ response_type: "ephemeral", text: helpFor(`\`${INCIDENT_COMMAND.command} ${[sub, ...rest].join(" ")}\` is not a Firebreak command.`).text });
     if ("modal" in reply) {
       await ack();

@@ -8,6 +8,8 @@ import type { Outcome } from "../../incidents/lifecycle/outcome.js";
 import { checkPermission } from "../../incidents/lifecycle/permission-check.js";
 import { setRootCause, showPreview } from "../../postmortem/postmortem-flows.js";
 import { addFollowup, addNote } from "../../incidents/lifecycle/record-notes.js";
+import { addImpact } from "../../incidents/lifecycle/record-impact.js";
+import { splitAtTime } from "../../domain/at-time.js";
 import { lifecycleHelp, parseSeverity, parseStatus, parseUserMention } from "../../views/slack/lifecycle-help.js";
 import { resolveModal, statusUpdateModal } from "../../views/slack/lifecycle-modals.js";
 import { slackTextToPlain } from "../../views/slack/mrkdwn.js";
@@ -24,27 +26,33 @@ export interface CommandContext {
   userId: string;
 }
 
-export const lifecycleSubcommands = new Set(["status", "severity", "sev", "commander", "ic", "role", "note", "followup", "follow-up", "rename", "update", "resolve", "timeline", "postmortem", "rootcause", "root-cause"]);
+export const lifecycleSubcommands = new Set(["status", "severity", "sev", "commander", "ic", "role", "note", "followup", "follow-up", "rename", "update", "resolve", "timeline", "postmortem", "rootcause", "root-cause", "impact"]);
+
+/** These take a time first: `/incident note at 9:45am …`. */
+const timedSubcommands = new Set(["status", "severity", "sev", "note", "followup", "follow-up", "impact"]);
 
 /** Handles a lifecycle subcommand; undefined when `sub` is not one. */
 export async function lifecycleCommand(sub: string, rawArgs: string, ctx: CommandContext): Promise<Reply | undefined> {
   const { flows, incident, userId } = ctx;
-  const args = sub === "role" || sub === "commander" || sub === "ic" ? rawArgs : slackTextToPlain(rawArgs);
+  const plainArgs = sub === "role" || sub === "commander" || sub === "ic" ? rawArgs : slackTextToPlain(rawArgs);
   const actor = { userId };
   const answer = (outcome: Outcome): Reply => ({ text: outcome.ok ? (outcome.reply ?? "Done.") : `:no_entry_sign: ${outcome.reason}` });
+  const timed = timedSubcommands.has(sub) ? splitAtTime(plainArgs, flows.now(), flows.timezone) : { ok: true as const, rest: plainArgs };
+  if (!timed.ok) return { text: `:no_entry_sign: ${timed.reason}` };
+  const { at, rest: args } = timed;
   const usage = (form: string, problem: string): Reply => ({ text: `:no_entry_sign: ${problem} Use \`/incident ${form}\`.` });
   switch (sub) {
     case "status": {
       const status = parseStatus(args);
       if (!status) return usage("status investigating|identified|monitoring|resolved", `“${args || "nothing"}” is not a status.`);
-      if (status === "resolved") return { modal: resolveModal(incident) };
-      return answer(await setStatus(flows, incident.id, status, actor));
+      if (status === "resolved") return { modal: resolveModal(incident, flows.timezone, at) };
+      return answer(await setStatus(flows, incident.id, status, actor, at));
     }
     case "severity":
     case "sev": {
       const severity = parseSeverity(args);
       if (!severity) return usage("severity SEV1|SEV2|SEV3|SEV4", `“${args || "nothing"}” is not a severity.`);
-      return answer(await setSeverity(flows, incident.id, severity, actor));
+      return answer(await setSeverity(flows, incident.id, severity, actor, at));
     }
     case "commander":
     case "ic": {
@@ -59,10 +67,12 @@ export async function lifecycleCommand(sub: string, rawArgs: string, ctx: Comman
       return answer(await setRole(flows, incident.id, name.toLowerCase(), user, actor));
     }
     case "note":
-      return answer(await addNote(flows, incident, args, actor));
+      return answer(await addNote(flows, incident, args, actor, at));
+    case "impact":
+      return answer(await addImpact(flows, incident, args, actor, at));
     case "followup":
     case "follow-up":
-      return answer(await addFollowup(flows, incident, args, actor));
+      return answer(await addFollowup(flows, incident, args, actor, at));
     case "rename":
       if (!args) return usage("rename <new title>", "Give the new title.");
       return answer(await rename(flows, incident.id, args, actor));
@@ -71,7 +81,7 @@ export async function lifecycleCommand(sub: string, rawArgs: string, ctx: Comman
       return { modal: statusUpdateModal(incident) };
     case "resolve":
       if (incident.status === "resolved") return { text: `:no_entry_sign: ${humanId(incident)} is already resolved.` };
-      return { modal: resolveModal(incident) };
+      return { modal: resolveModal(incident, flows.timezone) };
     case "timeline":
       return timelineReply(flows, incident, userId);
     case "postmortem":

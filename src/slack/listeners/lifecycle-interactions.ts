@@ -49,7 +49,7 @@ export function registerLifecycleInteractions(app: App, deps: ListenerDeps): voi
     // the incident's id, which the button carries; Update fills in once the incident is read.
     const ref = tryParseJsonWith(incidentRef, action.value, "a header button's value");
     if (ref && action.action_id === HEADER_ACTIONS.note) return void (await client.views.open({ trigger_id: body.trigger_id, view: noteModal({ id: ref.incidentId }) }));
-    if (ref && action.action_id === HEADER_ACTIONS.resolve) return void (await client.views.open({ trigger_id: body.trigger_id, view: resolveModal({ id: ref.incidentId }) }));
+    if (ref && action.action_id === HEADER_ACTIONS.resolve) return void (await client.views.open({ trigger_id: body.trigger_id, view: resolveModal({ id: ref.incidentId }, deps()?.timezone) }));
     if (ref && action.action_id === HEADER_ACTIONS.update) {
       return openThenFill(client, body.trigger_id, noticeModal(`Update INC-${ref.incidentId}`, ":hourglass_flowing_sand: Reading the incident…"), async () => {
         const flows = deps();
@@ -91,11 +91,11 @@ export function registerLifecycleInteractions(app: App, deps: ListenerDeps): voi
 
   app.view("resolve_incident", async ({ ack, view, body }) => {
     const flows = deps();
-    const parsed = parseResolve(view);
-    if (!parsed.ok) return ack({ response_action: "errors", errors: parsed.errors });
     if (!flows) return ack({ response_action: "errors", errors: { resolution: DATABASE_UNAVAILABLE } });
-    const { incidentId, summary, rootCause } = parsed.value;
-    const outcome = await resolve(flows, incidentId, { summary, ...(rootCause && { rootCause }) }, { userId: body.user.id });
+    const parsed = parseResolve(view, flows.now(), flows.timezone);
+    if (!parsed.ok) return ack({ response_action: "errors", errors: parsed.errors });
+    const { incidentId, ...input } = parsed.value;
+    const outcome = await resolve(flows, incidentId, input, { userId: body.user.id });
     if (!outcome.ok) return ack({ response_action: "errors", errors: { resolution: outcome.reason } });
     await ack();
     const incident = await flows.store.incidents.get(incidentId);

@@ -5,8 +5,9 @@ import { slugify } from "../../domain/channel-name.js";
 import { formatDuration, incidentDurations } from "../../domain/durations.js";
 import { humanId } from "../../domain/incident.js";
 import { compareEntries, type TimelineEntry } from "../../domain/timeline.js";
-import { formatClock, formatDateTime, formatDay, formatTimeOfDay, localDate, zoneAbbreviation } from "../../domain/time-format.js";
+import { formatClock, formatDateTimeWithYear, formatDayWithYear, formatTimeOfDay, localDate, zoneAbbreviation } from "../../domain/time-format.js";
 import type { PostmortemEdits, PostmortemRecord } from "../../domain/postmortem.js";
+import { approvedSteps, assembleTldr, fixSentence } from "./postmortem-summary.js";
 import { postmortemTimeline } from "./postmortem-timeline.js";
 import { render, type CompiledTemplate, type TemplateNames } from "./template-engine.js";
 
@@ -30,13 +31,14 @@ export interface PostmortemModel {
   resolved: string;
   links: { slack?: Link; pagerduty?: Link; datadog?: Link; pullRequest?: Link };
   tldr: string;
-  impact: { window: string; duration: string; services: string; pages: number; severity: string };
+  impact: { statement: string; window: string; duration: string; services: string; pages: number; severity: string };
   timeline: { day: string; entries: { time: string; text: string }[] }[];
   rootCause: string;
+  resolution: { summary: string; actions: { time: string; text: string }[] };
   remediations: { text: string; issue?: Link }[];
   wentWell: string;
   wentPoorly: string;
-  durations: { detect: string; acknowledge: string; mitigate: string; resolve: string };
+  durations: { detect: string; acknowledge: string; identify: string; mitigate: string; resolve: string };
 }
 
 export interface PostmortemDraft {
@@ -62,26 +64,32 @@ export const postmortemTemplateNames = {
   declaredBy: "who declared it in Slack (empty for a page or an alert)",
   roles: { role: "a role other than commander, such as Comms", person: "who holds it" },
   services: "the affected services, comma-separated (empty when none were recorded)",
-  detected: "when it was detected: Wed Jan 14, 9:05am PT",
+  detected: "when it was detected: Wed Jan 14, 2026, 9:05am PT",
   resolved: "when it was resolved (empty while it is ongoing)",
   links: { slack: link, pagerduty: link, datadog: link, pullRequest: link },
   tldr: "the summary: the edited one, or one assembled from the record",
   impact: {
+    statement: "what users saw, as recorded with /incident impact or written in Edit (empty until someone says)",
     window: "from detection to resolution",
     duration: "how long that was, or ongoing",
     services: "the affected services, comma-separated",
     pages: "how many pages and alerts were received",
     severity: "the severity, with any changes and when they happened",
   },
-  timeline: { day: "the heading of one local day: Wednesday, January 14", entries: { time: "9:05am PT", text: "what happened, ready for a table cell" } },
+  timeline: { day: "the heading of one local day: Wednesday, January 14, 2026", entries: { time: "9:05am PT", text: "what happened, ready for a table cell" } },
   rootCause: "the root cause as written in Slack (empty until someone writes it)",
+  resolution: {
+    summary: "what was done to resolve it, as written when resolving or in Edit",
+    actions: { time: "9:58am PT", text: "a playbook step that ran on a person's approval, with who approved it" },
+  },
   remediations: { text: "a follow-up, or a remediation line added in the edit form", issue: link },
   wentWell: "as written (empty until someone writes it)",
   wentPoorly: "as written (empty until someone writes it)",
   durations: {
     detect: "from the earliest recorded sign of trouble to detection, when someone recorded one; otherwise —",
     acknowledge: "from detection to the first acknowledgement or status change",
-    mitigate: "from detection to monitoring (or resolution)",
+    identify: "from detection to the status identified (or a later one)",
+    mitigate: "from detection to mitigation: monitoring, the time given when resolving, or resolution",
     resolve: "from detection to resolution",
   },
 } satisfies TemplateNames;
@@ -95,7 +103,7 @@ export function draftPostmortem(record: PostmortemRecord, template: CompiledTemp
     filename: `postmortems/${localDate(incident.detectedAt, timeZone)}-${slug}.md`,
     markdown: render(template, model),
     model,
-    sections: { tldr: model.tldr, rootCause: model.rootCause, remediations: edits.remediations ?? "", wentWell: model.wentWell, wentPoorly: model.wentPoorly },
+    sections: { tldr: model.tldr, impact: model.impact.statement, rootCause: model.rootCause, resolution: model.resolution.summary, remediations: edits.remediations ?? "", wentWell: model.wentWell, wentPoorly: model.wentPoorly },
   };
 }
 
@@ -104,14 +112,23 @@ export function postmortemModel(record: PostmortemRecord): PostmortemModel {
   const live = record.timeline.filter((e) => e.removedAt === null).sort(compareEntries);
   const name = (userId: string | null) => (userId ? (record.names[userId] ?? userId) : "");
   const text = (raw: string) => slackToMarkdown(raw, record.names);
+  // Every moment comes from the timeline, so correcting an entry moves everything measured from it.
   const durations = incidentDurations(incident, live);
-  const resolvedAt = durations.resolvedAt;
-  const services = incident.services.join(", ");
+  const { detectedAt, resolvedAt } = durations;
+  const serviceNames = incident.services.map((s) => record.serviceNames?.[s] ?? s);
+  const services = serviceNames.join(", ");
   const resolveEntry = live.findLast((e) => e.kind === "resolved");
   const recordedCause = typeof resolveEntry?.data.rootCause === "string" ? resolveEntry.data.rootCause : "";
   const rootCause = text(edits.rootCause ?? recordedCause);
+  const recordedImpact = live.findLast((e) => e.kind === "impact" && typeof e.data.impact === "string")?.data.impact as string | undefined;
+  const impact = text(edits.impact ?? recordedImpact ?? "");
+  const recordedSummary = typeof resolveEntry?.data.summary === "string" ? resolveEntry.data.summary : "";
+  const resolution = text(edits.resolution ?? recordedSummary);
   const earliest = live[0]?.eventAt;
-  const since = (ms: number | null) => (ms === null ? "—" : formatDuration(ms));
+  // Shown times are whole minutes, so intervals are too: a window of 9:05 – 9:15 is 10m, not 9m.
+  const between = (from: Date, to: Date) => formatDuration(wholeMinute(to) - wholeMinute(from));
+  const since = (at: Date | null) => (at === null ? "—" : between(detectedAt, at));
+  const steps = approvedSteps(record, live, durations.mitigatedAt ?? resolvedAt);
   return {
     id: humanId(incident),
     title: text(incident.title),
@@ -122,24 +139,36 @@ export function postmortemModel(record: PostmortemRecord): PostmortemModel {
     declaredBy: name(incident.declaredBy),
     roles: record.roles.filter((r) => r.name !== "commander").map((r) => ({ role: r.name.charAt(0).toUpperCase() + r.name.slice(1), person: name(r.userId) })),
     services,
-    detected: formatDateTime(incident.detectedAt, timeZone),
-    resolved: resolvedAt ? formatDateTime(resolvedAt, timeZone) : "",
+    detected: formatDateTimeWithYear(detectedAt, timeZone),
+    resolved: resolvedAt ? formatDateTimeWithYear(resolvedAt, timeZone) : "",
     links: {
       ...(record.channelUrl && { slack: { text: incident.channelName ? `#${incident.channelName}` : "Slack channel", url: record.channelUrl } }),
       ...(incident.pagerdutyIncidentUrl && { pagerduty: { text: incident.pagerdutyIncidentId ?? "PagerDuty incident", url: incident.pagerdutyIncidentUrl } }),
       ...(incident.datadogMonitorUrl && { datadog: { text: incident.datadogMonitorId ? `monitor ${incident.datadogMonitorId}` : "Datadog monitor", url: incident.datadogMonitorUrl } }),
       ...(record.pullRequestUrl && { pullRequest: { text: numbered(record.pullRequestUrl, "pull", "pull request"), url: record.pullRequestUrl } }),
     },
-    tldr: edits.tldr !== undefined ? text(edits.tldr) : assembleTldr(record, live, rootCause, durations.mitigatedAt),
+    tldr:
+      edits.tldr !== undefined
+        ? text(edits.tldr)
+        : assembleTldr({
+            impact,
+            ...(resolvedAt ? { lasted: `${between(detectedAt, resolvedAt)} (${span(detectedAt, resolvedAt, timeZone, " – ")})` } : { since: formatDateTimeWithYear(detectedAt, timeZone) }),
+            services: serviceNames,
+            title: text(incident.title),
+            rootCause,
+            fix: resolvedAt || durations.mitigatedAt ? fixSentence(steps, resolveEntry && resolution ? { summary: resolution, by: name(resolveEntry.actor) } : undefined) : "",
+          }),
     impact: {
-      window: impactWindow(incident.detectedAt, resolvedAt, timeZone),
-      duration: resolvedAt ? formatDuration(resolvedAt.getTime() - incident.detectedAt.getTime()) : "ongoing",
+      statement: impact,
+      window: impactWindow(detectedAt, resolvedAt, timeZone),
+      duration: resolvedAt ? between(detectedAt, resolvedAt) : "ongoing",
       services,
       pages: live.filter((e) => e.kind === "page").length,
       severity: severityWithChanges(incident.severity, live, timeZone),
     },
     timeline: groupByDay(postmortemTimeline(record, live, text), timeZone),
     rootCause,
+    resolution: { summary: resolution, actions: steps.map((s) => ({ time: formatClock(s.at, timeZone), text: `${s.title} (approved by ${s.approvers.join(", ")})` })) },
     remediations: [
       ...record.followups.map((f) => ({ text: text(f.text), ...(f.issueUrl && { issue: { text: numbered(f.issueUrl, "issues", "issue"), url: f.issueUrl } }) })),
       ...text(edits.remediations ?? "").split("\n").map((line) => ({ text: line.replace(/^\s*(?:[-*+]\s+)?(?:\[[ xX]\]\s+)?/, "").trim() })).filter((r) => r.text !== ""),
@@ -149,49 +178,16 @@ export function postmortemModel(record: PostmortemRecord): PostmortemModel {
     durations: {
       // Firebreak only learns of trouble at detection; an earlier entry is one a person added
       // with the time things started going wrong, which is what time to detect measures from.
-      detect: earliest && earliest < incident.detectedAt ? formatDuration(incident.detectedAt.getTime() - earliest.getTime()) : "—",
-      acknowledge: since(durations.timeToAcknowledgeMs),
-      mitigate: since(durations.timeToMitigateMs),
-      resolve: since(durations.timeToResolveMs),
+      detect: earliest && earliest < detectedAt ? between(earliest, detectedAt) : "—",
+      acknowledge: since(durations.acknowledgedAt),
+      identify: since(durations.identifiedAt),
+      mitigate: since(durations.mitigatedAt),
+      resolve: since(resolvedAt),
     },
   };
 }
 
-/** Two to four sentences: what, how bad, how long; then why, and what fixed it, once known. */
-function assembleTldr(record: PostmortemRecord, live: TimelineEntry[], rootCause: string, mitigatedAt: Date | null): string {
-  const { incident, timeZone } = record;
-  const title = slackToMarkdown(incident.title, record.names).replace(/[.!?\s]+$/, "");
-  const affecting = incident.services.length > 0 ? ` affecting ${listOf(incident.services)}` : "";
-  const resolvedAt = incident.status === "resolved" ? incident.resolvedAt : null;
-  const sentences = resolvedAt
-    ? [`A ${incident.severity} incident${affecting} lasted from ${span(incident.detectedAt, resolvedAt, timeZone, " to ")} (${formatDuration(resolvedAt.getTime() - incident.detectedAt.getTime())}): ${title}.`]
-    : [`A ${incident.severity} incident${affecting} has been open since ${formatDateTime(incident.detectedAt, timeZone)}: ${title}.`, `It is ongoing; the status is ${incident.status}.`];
-  if (rootCause) sentences.push(asSentence(rootCause.trim().split("\n")[0]!));
-  const until = mitigatedAt ?? resolvedAt;
-  const fix = until ? mitigation(record, live, until) : undefined;
-  if (fix) sentences.push(fix);
-  return sentences.join(" ");
-}
-
-/**
- * The step that mitigated it: the last playbook step to succeed before mitigation, preferring one
- * a person approved, since checks and waits run without approval and change nothing themselves.
- */
-function mitigation(record: PostmortemRecord, live: TimelineEntry[], until: Date): string | undefined {
-  const succeeded = live
-    .filter((e) => e.kind === "step" && e.eventAt <= until && /^Step “.*” succeeded/.test(e.text))
-    .map((e) => {
-      const run = record.runs.find((r) => r.id === e.data.runId);
-      const stepRun = run?.steps.find((s) => s.stepId === e.data.stepId);
-      const title = run?.playbook.steps.find((s) => s.id === e.data.stepId)?.title ?? /“(.*)”/.exec(e.text)?.[1] ?? "";
-      const approvers = (stepRun?.approvals ?? []).filter((a) => a.decision === "approve").map((a) => record.names[a.userId] ?? a.userId);
-      return { title, approvers };
-    });
-  const step = succeeded.findLast((s) => s.approvers.length > 0) ?? succeeded.at(-1);
-  if (step) return `The step “${step.title}”${step.approvers.length > 0 ? `, approved by ${listOf(step.approvers)},` : ""} mitigated it.`;
-  const summary = live.findLast((e) => e.kind === "resolved")?.data.summary;
-  return typeof summary === "string" && summary.trim() ? `Resolved: ${asSentence(slackToMarkdown(summary.trim(), record.names))}` : undefined;
-}
+const wholeMinute = (at: Date) => Math.floor(at.getTime() / 60_000) * 60_000;
 
 function severityWithChanges(severity: string, live: TimelineEntry[], timeZone: string): string {
   const changes = live
@@ -205,7 +201,7 @@ function groupByDay(lines: { at: Date; text: string }[], timeZone: string): Post
   for (const line of lines) {
     const date = localDate(line.at, timeZone);
     let day = days.at(-1);
-    if (day?.date !== date) days.push((day = { date, day: formatDay(line.at, timeZone), entries: [] }));
+    if (day?.date !== date) days.push((day = { date, day: formatDayWithYear(line.at, timeZone), entries: [] }));
     day.entries.push({ time: formatClock(line.at, timeZone), text: tableCell(line.text) });
   }
   return days.map(({ day, entries }) => ({ day, entries }));
@@ -213,7 +209,7 @@ function groupByDay(lines: { at: Date; text: string }[], timeZone: string): Post
 
 /** "9:05am to 10:10am PT" within a day; with dates when it crosses midnight. */
 function span(from: Date, to: Date, timeZone: string, joiner: string): string {
-  if (localDate(from, timeZone) !== localDate(to, timeZone)) return `${formatDateTime(from, timeZone)}${joiner}${formatDateTime(to, timeZone)}`;
+  if (localDate(from, timeZone) !== localDate(to, timeZone)) return `${formatDateTimeWithYear(from, timeZone)}${joiner}${formatDateTimeWithYear(to, timeZone)}`;
   // Within one day the zone is said once, unless the clocks changed in between.
   const start = zoneAbbreviation(from, timeZone) === zoneAbbreviation(to, timeZone) ? formatTimeOfDay(from, timeZone) : formatClock(from, timeZone);
   return `${start}${joiner}${formatClock(to, timeZone)}`;
@@ -221,9 +217,9 @@ function span(from: Date, to: Date, timeZone: string, joiner: string): string {
 
 /** "Wednesday, January 14, 9:05am – 10:10am PT", or from one date and time to another. */
 function impactWindow(from: Date, to: Date | null, timeZone: string): string {
-  if (!to) return `Since ${formatDateTime(from, timeZone)} (ongoing)`;
+  if (!to) return `Since ${formatDateTimeWithYear(from, timeZone)} (ongoing)`;
   const sameDay = localDate(from, timeZone) === localDate(to, timeZone);
-  return `${sameDay ? `${formatDay(from, timeZone)}, ` : ""}${span(from, to, timeZone, " – ")}`;
+  return `${sameDay ? `${formatDayWithYear(from, timeZone)}, ` : ""}${span(from, to, timeZone, " – ")}`;
 }
 
 /**
@@ -241,10 +237,6 @@ export function slackToMarkdown(text: string, names: Readonly<Record<string, str
 
 /** A pipe would end the cell and a newline the row. */
 const tableCell = (text: string) => text.replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>");
-
-const asSentence = (text: string) => (/[.!?…]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`);
-
-const listOf = (items: string[]) => (items.length <= 1 ? items.join("") : `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`);
 
 /** "#12" from …/issues/12, or `fallback` when the address has no number. */
 const numbered = (url: string, kind: string, fallback: string) => {

@@ -12,6 +12,7 @@ export const lifecycleSubcommands: readonly { usage: string; what: string }[] = 
   { usage: "commander @user", what: "hand the incident commander role to someone" },
   { usage: "role <name> @user", what: "give someone a role, e.g. `role comms @dana` or `role scribe @lee`" },
   { usage: "note <text>", what: "add a note to the timeline" },
+  { usage: "impact <text>", what: "record what users saw, with a figure (“about 2,670 API requests failed”); the post-mortem leads with the latest" },
   { usage: "update", what: "post a status update: status, severity and what is happening, here and in the incidents channel" },
   { usage: "timeline", what: "show the timeline so far, with time to acknowledge, mitigate and resolve" },
   { usage: "followup <text>", what: "record a follow-up action; it becomes an issue when the post-mortem is published" },
@@ -31,6 +32,7 @@ export function lifecycleHelp(problem?: string): string {
     `${intro}*Firebreak commands*`,
     ...lines,
     "",
+    `\`note\`, \`impact\`, \`status\`, \`severity\` and \`followup\` take the time it happened first: \`${COMMAND} note at 9:45am Failover did not help\`; also \`at 09:45\`, \`at yesterday 13:57\`, \`at 2025-03-13 13:57\`. A time alone is its latest past occurrence.`,
     "React with :pushpin: to a message in the incident channel to add it to the timeline; use the *Add to timeline* message shortcut to add one with an edited time.",
     "You can also use the *Declare incident* shortcut on any message.",
   ].join("\n");

@@ -8,6 +8,7 @@ import type { TimelineEntry } from "../../domain/timeline.js";
 import { formatDateTime, formatTimeOfDay, localDate, parseClockInput, zoneAbbreviation } from "../../domain/time-format.js";
 import { link, userMention, slackTextToPlain } from "./mrkdwn.js";
 import { tryParseJsonWith } from "../../kernel/parse-json.js";
+import { parseAtTime } from "../../domain/at-time.js";
 
 export const LIFECYCLE_CALLBACKS = {
   statusUpdate: "status_update",
@@ -121,11 +122,18 @@ export function parseStatusUpdate(view: Submission): Parsed<StatusUpdateSubmissi
 // Resolve -----------------------------------------------------------------------------------------
 
 const MIN_RESOLUTION = 10;
+/** The times' default: the moment Resolve is pressed, not the moment the form opened. */
+const NOW = "now";
 
-export function resolveModal(incident: Pick<Incident, "id">): View {
+/** `resolvedAt` pre-fills "Resolved at" (from `/incident status at 9:45am resolved`). */
+export function resolveModal(incident: Pick<Incident, "id">, timeZone = "UTC", resolvedAt?: Date): View {
+  const timeHint = `“now”, or a time: 9:45am, 09:45, yesterday 13:57 or 2025-03-13 13:57 (${timeZone}).`;
   return modal(LIFECYCLE_CALLBACKS.resolve, `Resolve ${humanId(incident)}`, "Resolve", { incidentId: incident.id }, [
     textField("resolution", "Resolution summary", { multiline: true, placeholder: "What fixed it, and how we know it holds" }),
+    textField("impact", "Impact", { multiline: true, optional: true, placeholder: "What users saw, with a figure: about 2,670 API requests failed", hint: "The post-mortem leads with it." }),
     textField("root_cause", "Root cause", { multiline: true, optional: true, hint: "If known; the post-mortem can settle it later." }),
+    textField("mitigated_at", "Mitigated at", { initial: NOW, hint: `When users stopped being affected: ${timeHint}` }),
+    textField("resolved_at", "Resolved at", { initial: resolvedAt ? `${localDate(resolvedAt, timeZone)} ${formatTimeOfDay(resolvedAt, timeZone)}` : NOW, hint: `When it was over: ${timeHint}` }),
   ]);
 }
 
@@ -133,16 +141,39 @@ export interface ResolveSubmission {
   incidentId: number;
   summary: string;
   rootCause?: string;
+  impact?: string;
+  mitigatedAt?: Date;
+  resolvedAt?: Date;
 }
 
-export function parseResolve(view: Submission): Parsed<ResolveSubmission> {
-  const form = read(view, z.object({ resolution: text, root_cause: text.optional() }), incidentRef);
+/** `now` reads "now" in the time fields; a time is its latest past occurrence, as `at` is in commands. */
+export function parseResolve(view: Submission, now: Date = new Date(), timeZone = "UTC"): Parsed<ResolveSubmission> {
+  const form = read(view, z.object({ resolution: text, root_cause: text.optional(), impact: text.optional(), mitigated_at: text.optional(), resolved_at: text.optional() }), incidentRef);
   if (!form) return outOfDate("resolution");
   const summary = trimmed(form.values.resolution);
-  const rootCause = form.values.root_cause ? trimmed(form.values.root_cause) : "";
+  const optional = (field: z.infer<typeof text> | undefined) => (field ? trimmed(field) : "");
+  const rootCause = optional(form.values.root_cause);
+  const impact = optional(form.values.impact);
   const errors: Record<string, string> = {};
+  const time = (field: string, typed: string): Date | undefined => {
+    if (!typed || typed.toLowerCase() === NOW) return undefined;
+    const parsed = parseAtTime(typed, now, timeZone);
+    if (parsed.ok) return parsed.at;
+    errors[field] = parsed.reason.replace(/`at /g, "`");
+    return undefined;
+  };
+  const mitigatedAt = time("mitigated_at", optional(form.values.mitigated_at));
+  const resolvedAt = time("resolved_at", optional(form.values.resolved_at));
   if (summary.length < MIN_RESOLUTION) errors.resolution = `Say in a sentence how it was resolved (at least ${MIN_RESOLUTION} characters).`;
-  return result(errors, () => ({ incidentId: form.metadata.incidentId, summary, ...(rootCause && { rootCause }) }));
+  if (mitigatedAt && mitigatedAt > (resolvedAt ?? now)) errors.mitigated_at = "Mitigation comes before resolution: give a time no later than “Resolved at”.";
+  return result(errors, () => ({
+    incidentId: form.metadata.incidentId,
+    summary,
+    ...(rootCause && { rootCause }),
+    ...(impact && { impact }),
+    ...(mitigatedAt && { mitigatedAt }),
+    ...(resolvedAt && { resolvedAt }),
+  }));
 }
 
 // Add to timeline (message shortcut) -----------------------------------------------------------------

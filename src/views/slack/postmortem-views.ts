@@ -55,6 +55,7 @@ export function postmortemPreview(incident: Incident, draft: PostmortemDraft, pr
     { type: "header", text: { type: "plain_text", text: clipPlain(`Post-mortem draft: ${humanId(incident)}`, HEADER_TEXT) } },
     { type: "context", elements: [{ type: "mrkdwn", text: `\`${draft.filename}\` · ${entries} timeline entries · durations: acknowledge ${model.durations.acknowledge}, mitigate ${model.durations.mitigate}, resolve ${model.durations.resolve}${prUrl ? ` · ${link(prUrl, "pull request")}` : ""}` }] },
     section("TL;DR", model.tldr, "not written yet"),
+    section("Impact", model.impact.statement, "not written yet: `/incident impact <what users saw>`, or Edit"),
     section("Root cause", model.rootCause, "not written yet: use Edit, or `/incident rootcause <text>`"),
     { type: "section", text: { type: "mrkdwn", text: remediations.length > 0 ? linesThatFit("*Remediations*\n", remediations) : "*Remediations*\n_none yet: `/incident followup <text>` adds one_" } },
     {
@@ -75,7 +76,9 @@ export function postmortemPreview(incident: Incident, draft: PostmortemDraft, pr
 
 const fields: { key: keyof PostmortemEdits; block: string; label: string; required: boolean }[] = [
   { key: "tldr", block: "tldr", label: "TL;DR", required: true },
+  { key: "impact", block: "impact", label: "Impact (what users saw, with a figure: “1,705 calls dropped”)", required: false },
   { key: "rootCause", block: "root_cause", label: "Root cause", required: true },
+  { key: "resolution", block: "resolution", label: "Resolution (what was done to fix it)", required: false },
   { key: "remediations", block: "remediations", label: "More remediations (one per line; follow-ups from Slack are always included)", required: false },
   { key: "wentWell", block: "went_well", label: "What went well", required: false },
   { key: "wentPoorly", block: "went_poorly", label: "What went poorly", required: false },
