@@ -8,6 +8,7 @@ import type { Outcome } from "../../incidents/lifecycle/outcome.js";
 import { checkPermission } from "../../incidents/lifecycle/permission-check.js";
 import { setRootCause, showPreview } from "../../postmortem/postmortem-flows.js";
 import { addFollowup, addNote } from "../../incidents/lifecycle/record-notes.js";
+import { catchUp } from "../../incidents/lifecycle/catchup.js";
 import { lifecycleHelp, parseSeverity, parseStatus, parseUserMention } from "../views/lifecycle-help.js";
 import { resolveModal, statusUpdateModal } from "../views/lifecycle-modals.js";
 import { slackTextToPlain } from "../views/mrkdwn.js";
@@ -24,7 +25,7 @@ export interface CommandContext {
   userId: string;
 }
 
-export const lifecycleSubcommands = new Set(["status", "severity", "sev", "commander", "ic", "role", "note", "followup", "follow-up", "rename", "update", "resolve", "timeline", "postmortem", "rootcause", "root-cause"]);
+export const lifecycleSubcommands = new Set(["status", "severity", "sev", "commander", "ic", "role", "note", "followup", "follow-up", "rename", "update", "resolve", "timeline", "postmortem", "rootcause", "root-cause", "catchup", "catch-up"]);
 
 /** Handles a lifecycle subcommand; undefined when `sub` is not one. */
 export async function lifecycleCommand(sub: string, rawArgs: string, ctx: CommandContext): Promise<Reply | undefined> {
@@ -79,6 +80,9 @@ export async function lifecycleCommand(sub: string, rawArgs: string, ctx: Comman
     case "rootcause":
     case "root-cause":
       return answer(await setRootCause(flows, incident, args, userId));
+    case "catchup":
+    case "catch-up":
+      return catchUp(flows, incident, userId);
     default:
       return undefined;
   }
