@@ -7,7 +7,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Incident } from "../../src/domain/incident.js";
 import { createTestDatabaseUrl, tempDir } from "../helpers/databases.js";
-import { eventually, PD_SECRETS, SIGNING_SECRET, startHarness, type Harness } from "../helpers/harness.js";
+import { datadogDelivery, renderDatadogPayload } from "../helpers/datadog-events.js";
+import { DD_SECRET, eventually, PD_SECRETS, SIGNING_SECRET, startHarness, type Harness } from "../helpers/harness.js";
 import { pagerdutyDelivery, pagerdutyEvent } from "../helpers/pagerduty-events.js";
 import { buttonClick, interaction, slashCommand } from "../helpers/slack-payloads.js";
 
@@ -67,6 +68,22 @@ describe("channel bookmarks", { timeout: 60_000 }, () => {
     await h.drain();
     expect(h.slack.bookmarks(channel).map((b) => b.link)).toEqual([pdUrl, callUrl, pull.url]);
     expect((await bookmarkEntries(incident.id)).at(-1)).toEqual({ kind: "bookmark", key: "slack:bookmark:postmortem", text: `Bookmarked the INC-${incident.id} post-mortem in the channel: ${pull.url}` });
+  });
+
+  it("bookmarks the Datadog monitor of an incident a Datadog alert declared", async () => {
+    const values = {
+      ID: "7337203685477580793", ALERT_ID: "4242", ALERT_CYCLE_KEY: "7337203685477580001", ALERT_TRANSITION: "Triggered",
+      ALERT_TITLE: "[Triggered] Queue depth above 10k", ALERT_PRIORITY: "P2", EVENT_MSG: "Queue backing up",
+      DATE: String(Date.now()), LAST_UPDATED: String(Date.now()), TAGS: "env:prod,service:queue", LINK: "https://app.datadoghq.com/monitors/4242",
+    };
+    expect((await fetch(`${h.base}/webhooks/datadog`, datadogDelivery(renderDatadogPayload(values), DD_SECRET))).status).toBe(202);
+    const found = (await eventually(async () => (await h.store.incidents.list()).find((i) => i.datadogMonitorId === "4242"), Boolean))!;
+    const incident = (await eventually(() => h.store.incidents.get(found.id), (i) => Boolean(i?.headerTs), 20_000))!;
+    await eventually(() => bookmarkEntries(incident.id), (e) => e.length === 2, 20_000);
+    expect(h.slack.bookmarks(incident.channelId!).map((b) => [b.title, b.link])).toEqual([
+      ["Datadog monitor 4242", incident.datadogMonitorUrl],
+      [`INC-${incident.id} call`, `https://meet.example.com/inc-${incident.id}`],
+    ]);
   });
 
   it("adds a bookmark once when Slack adds it and the answer is lost, by looking with bookmarks.list before trying again", async () => {
