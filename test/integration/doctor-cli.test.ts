@@ -104,7 +104,7 @@ describe("firebreak doctor", { timeout: 120_000 }, () => {
       ORDERS_DATABASE_URL: `postgres://firebreak:pw@127.0.0.1:${closedPort}/orders`,
     });
     expect(code).toBe(1);
-    expect(line(lines, /Slack/)).toMatch(/^✗ Slack refused the bot token — fix: the bot token lacks the scopes .*pins:write.*reinstall the app/);
+    expect(line(lines, /Slack/)).toMatch(/^✗ Slack refused the bot token — fix: the bot token lacks the scopes .*bookmarks:write.*pins:write.*reinstall the app/);
     expect(line(lines, /PAGERDUTY_TOKEN/)).toMatch(/^✓/);
     expect(line(lines, /nobody@example\.com/)).toMatch(/^✗ PagerDuty has no user with the email nobody@example\.com.* — fix: set PAGERDUTY_FROM_EMAIL to the email of a PagerDuty user/);
     expect(line(lines, /Datadog/)).toMatch(/^✗ Datadog refused DATADOG_API_KEY .* — fix: copy an API key/);
