@@ -12,6 +12,9 @@ import type { IncidentDeps } from "../deps.js";
 /** Without an earlier catch-up or a recorded join, the catch-up covers this many hours. */
 export const CATCHUP_WINDOW_HOURS = 4;
 
+/** Entries about Firebreak's own channel work, which tell a person nothing about the incident. */
+const PLUMBING = new Set(["channel", "header", "announcement", "posted", "pagerduty-note", "bookmark", "slack-delayed"]);
+
 /** The timeline kind for someone joining the incident channel (its actor is who joined). */
 export const MEMBER_JOINED_KIND = "member-joined";
 
@@ -32,7 +35,7 @@ export async function catchUp(deps: Pick<IncidentDeps, "store" | "now" | "timezo
   // After a catch-up, what is new is what was recorded since (both by the database's clock): a
   // note backdated with `at 9:45` after it is news, though its event time is earlier. Without
   // one, it is what happened since they joined, or in the last hours.
-  const changes = entries.filter((e) => (since.reason === "last-catchup" ? e.recordedAt > since.at : e.eventAt > since.at));
+  const changes = entries.filter((e) => !PLUMBING.has(e.kind) && (since.reason === "last-catchup" ? e.recordedAt > since.at : e.eventAt > since.at));
   const rendered = catchupMessage({ incident, roles, since, changes, runs, followups, timeZone: deps.timezone });
   await deps.store.catchups.record(incident.id, userId, stamp);
   return rendered;
