@@ -19,6 +19,7 @@ const help = `Usage: firebreak <command>
 Commands:
   serve       run the bot: Slack, PagerDuty and Datadog webhooks, health endpoints (npm start)
   migrate     apply database migrations and exit
+  doctor      check each configured integration and target with a harmless call; exit 1 on a failure
   demo [--port N]
               try Firebreak locally in a browser: local Slack, PagerDuty, Datadog and GitHub (npm run demo)
   manifest [--url URL] [--socket-mode]
@@ -50,6 +51,8 @@ export async function runCli(argv: string[], io: Io = defaultIo): Promise<number
       return runDemo(rest, io);
     case "postmortem":
       return printPostmortem(rest, io);
+    case "doctor":
+      return runDoctorCommand(io);
     case undefined:
     case "help":
     case "--help":
@@ -189,6 +192,16 @@ async function printPostmortem(args: string[], io: Io): Promise<number> {
   } finally {
     await sql.close();
   }
+}
+
+async function runDoctorCommand(io: Io): Promise<number> {
+  const config = configure(io, {});
+  if (!config) return 2;
+  const { doctorDeps } = await import("./doctor/doctor-deps.js");
+  const { runDoctor } = await import("./doctor/run-doctor.js");
+  const report = await runDoctor(doctorDeps(config));
+  report.lines.forEach((line) => io.stdout(line));
+  return report.failures > 0 ? 1 : 0;
 }
 
 async function runDemo(args: string[], io: Io): Promise<number> {

@@ -24,6 +24,7 @@ import { OPEN_CHANNEL_JOB } from "./incidents/declare-incident.js";
 import { lifecycleJobs } from "./incidents/lifecycle/lifecycle-jobs.js";
 import { recordSlackEvent, SLACK_EVENT_JOB, slackEventJob } from "./incidents/lifecycle/pin-events.js";
 import { openChannelJob } from "./incidents/open-channel.js";
+import { CHANNEL_BOOKMARKS_JOB, channelBookmarksJob } from "./incidents/channel-bookmarks.js";
 import { PAGERDUTY_NOTE_JOB, pagerdutyNoteJob } from "./incidents/pagerduty-note.js";
 import { DATADOG_DELIVERY_JOB, PAGERDUTY_DELIVERY_JOB, processDeliveryJob } from "./incidents/process-delivery.js";
 import { createJobRunner, type JobRunner, type JobRunnerOptions } from "./jobs/job-runner.js";
@@ -167,6 +168,7 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
       timezone: config.timezone,
       services: config.file.services,
       lifecycle: config.file.lifecycle,
+      ...(config.file.call_url && { callUrl: config.file.call_url }),
       permissions: config.file.permissions,
       approverGroups: config.file.approver_groups,
       postmortemTemplate,
@@ -186,6 +188,7 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
         [PAGERDUTY_DELIVERY_JOB]: processDeliveryJob(appDeps, "pagerduty"),
         [DATADOG_DELIVERY_JOB]: processDeliveryJob(appDeps, "datadog"),
         [OPEN_CHANNEL_JOB]: openChannelJob(appDeps),
+        [CHANNEL_BOOKMARKS_JOB]: channelBookmarksJob(appDeps),
         [PAGERDUTY_NOTE_JOB]: pagerdutyNoteJob(appDeps),
         ...lifecycleJobs(appDeps),
         [SLACK_EVENT_JOB]: slackEventJob(appDeps),

@@ -40,6 +40,7 @@ export function createKubernetesTargets(targets: KubernetesTargetsConfig, option
   const k8s = createKubernetesClients(targets, options);
   return {
     names: () => k8s.names(),
+    verifyAccess: async (cluster, signal) => void (await (await k8s.core(cluster)).getAPIResources(await callOptions({ signal }))),
     readWorkload: (ref, signal) => readWorkload(k8s, ref, signal),
     patchWorkload: (ref, body, patch, signal) => patchWorkload(k8s, ref, body, patch, signal),
     readScale: (ref, signal) => readScale(k8s, ref, signal),

@@ -137,6 +137,15 @@ export function createSlackChat(clients: SlackClients, pace: Pace = async () => 
       const result = await call("usergroups.users.list", () => client.usergroups.users.list({ usergroup: userGroupId }));
       return result.users ?? [];
     },
+    async addBookmark(channelId, bookmark) {
+      await call("bookmarks.add", () =>
+        writes.bookmarks.add({ channel_id: channelId, type: "link", title: bookmark.title, link: bookmark.link, ...(bookmark.emoji && { emoji: bookmark.emoji }) }),
+      );
+    },
+    async bookmarkLinks(channelId) {
+      const result = await call("bookmarks.list", () => client.bookmarks.list({ channel_id: channelId }));
+      return (result.bookmarks ?? []).map((b) => b.link).filter((link): link is string => typeof link === "string");
+    },
     async findTaggedMessage(channelId, tag, since) {
       const bot = await this.botUserId();
       // Metadata comes back only with include_all_metadata (https://api.slack.com/methods/conversations.history);

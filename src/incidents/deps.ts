@@ -19,6 +19,8 @@ export interface IncidentDeps {
   /** firebreak.yaml `approver_groups`, for permissions given to a group. */
   approverGroups?: ConfigFile["approver_groups"];
   incidentsChannel?: string;
+  /** firebreak.yaml `call_url`: the incident call's link, bookmarked in each channel. */
+  callUrl?: string;
   /** Post change markers to Datadog (it is configured). */
   markers: boolean;
   /** Tells the job runner there is work now. */

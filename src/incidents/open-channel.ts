@@ -17,6 +17,8 @@ import type { IncidentDeps } from "./deps.js";
 import { findResponders, inviteAll } from "./invite-responders.js";
 import { PAGERDUTY_NOTE_JOB } from "./pagerduty-note.js";
 import { VendorError } from "../ports/vendor-error.js";
+import { enqueueBookmarks } from "./channel-bookmarks.js";
+import { wantedBookmarks } from "../domain/bookmarks.js";
 import { CLOCK_MARGIN_MS, postOnce } from "./post-once.js";
 import { validateWith } from "../kernel/parse-json.js";
 
@@ -38,6 +40,10 @@ export function openChannelJob(deps: IncidentDeps) {
       incident = await inviteResponders(deps, incident, invite);
       if (!incident.headerTs) incident = await postHeader(deps, incident, context.writes);
       if (deps.incidentsChannel && !incident.announcementTs) incident = await announce(deps, incident, deps.incidentsChannel, context.writes);
+      if (wantedBookmarks(incident, { callUrlTemplate: deps.callUrl }).length > 0) {
+        await enqueueBookmarks(deps.store.jobs, incidentId, "channel", deps.now());
+        deps.nudge();
+      }
       if (incident.pagerdutyIncidentId && deps.paging) {
         await deps.store.jobs.enqueue({ kind: PAGERDUTY_NOTE_JOB, payload: { incidentId, reason: "channel-ready" }, dedupeKey: `pd-note:channel-ready:${incidentId}` }, deps.now());
         deps.nudge();

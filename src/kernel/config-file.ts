@@ -116,6 +116,16 @@ const trafficTarget = z.discriminatedUnion("kind", [
 export const configFileSchema = z
   .object({
     services: z.record(z.string(), serviceSchema).default({}),
+    /**
+     * The incident call's link, bookmarked in each incident channel, e.g.
+     * `https://meet.example.com/{incident_id}`; placeholders: {incident_id} (inc-42),
+     * {incident_number} (42), {channel_name}.
+     */
+    call_url: z
+      .string()
+      .regex(/^https?:\/\/\S+$/, "must be an http(s) link, e.g. https://meet.example.com/{incident_id}")
+      .refine((t) => [...t.matchAll(/\{(\w+)\}/g)].every((m) => ["incident_id", "incident_number", "channel_name"].includes(m[1]!)), "may use only {incident_id}, {incident_number} and {channel_name}")
+      .optional(),
     /** The post-mortem template (default: templates/postmortem.md shipped with Firebreak). */
     postmortem_template: z.string().optional(),
     /** Directories of playbooks to load (default: the playbooks shipped with Firebreak). */

@@ -48,4 +48,8 @@ export interface ChatPort {
    * write whose answer was lost may have left behind.
    */
   findTaggedMessage(channelId: string, tag: MessageTag, since: Date): Promise<string | undefined>;
+  /** Adds a link to the channel's bookmarks (bookmarks.add). */
+  addBookmark(channelId: string, bookmark: { title: string; link: string; emoji?: string }): Promise<void>;
+  /** The links bookmarked in the channel (bookmarks.list): what an add whose answer was lost may have left. */
+  bookmarkLinks(channelId: string): Promise<string[]>;
 }

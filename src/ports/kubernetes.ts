@@ -27,6 +27,12 @@ export type PatchKind = "json" | "merge" | "strategic-merge";
 
 export interface KubernetesTargets {
   names(): string[];
+  /**
+   * Reads the core group's resource list (GET /api/v1), which any authenticated identity may read
+   * under Kubernetes' default RBAC (system:discovery), so it proves a target's credentials without
+   * assuming what its role may list (https://kubernetes.io/docs/reference/access-authn-authz/rbac/#discovery-roles).
+   */
+  verifyAccess(cluster: string, signal?: AbortSignal): Promise<void>;
   readWorkload(ref: WorkloadRef, signal?: AbortSignal): Promise<Workload>;
   patchWorkload(ref: WorkloadRef, body: unknown, patch: PatchKind, signal?: AbortSignal): Promise<Workload>;
   readScale(ref: WorkloadRef, signal?: AbortSignal): Promise<V1Scale>;

@@ -280,6 +280,19 @@ export interface PeopleRepository {
   remember(userId: string, displayName: string, at: Date): Promise<void>;
 }
 
+// ---- catch-ups: when each person last asked what changed ----
+
+export interface CatchupsRepository {
+  last(incidentId: number, userId: string): Promise<Date | undefined>;
+  /**
+   * The database's clock, the one timeline entries' recorded_at is stamped with: a catch-up is
+   * timed by it, so "recorded since my last catch-up" compares like with like.
+   */
+  clock(): Promise<Date>;
+  /** Records a catch-up; a later one replaces it, an earlier one (a slower replica's) never does. */
+  record(incidentId: number, userId: string, at: Date): Promise<void>;
+}
+
 // ---- the store ----
 
 export interface Repositories {
@@ -292,6 +305,7 @@ export interface Repositories {
   postmortems: PostmortemsRepository;
   rateSlots: RateSlotsRepository;
   people: PeopleRepository;
+  catchups: CatchupsRepository;
 }
 
 export interface Store extends Repositories {

@@ -6,6 +6,7 @@ import { humanId } from "../domain/incident.js";
 import { VendorError } from "../ports/vendor-error.js";
 import { syncPagerduty } from "../incidents/lifecycle/side-effects.js";
 import { postOnce } from "../incidents/post-once.js";
+import { enqueueBookmarks } from "../incidents/channel-bookmarks.js";
 import type { JobContext } from "../jobs/job-runner.js";
 import { draftPostmortem } from "../views/postmortem/draft.js";
 import { postmortemRecord, recordSources, type PostmortemDeps } from "./postmortem-flows.js";
@@ -66,6 +67,7 @@ export function publishPostmortemJob(deps: PostmortemDeps, github: GithubPort) {
       await tx.timeline.append({ incidentId: incident.id, eventAt: now, kind: "postmortem", actor: userId, text: `Post-mortem ${wasPublished ? "updated" : "published"} by <@${userId}>: ${result.pullRequest.url}` });
       if (!wasPublished) {
         await syncPagerduty(tx, deps, incident, { kind: "annotated", content: `Post-mortem for ${humanId(incident)}: ${result.pullRequest.url}` }, `postmortem:${result.pullRequest.number}`, now);
+        if (incident.channelId) await enqueueBookmarks(tx.jobs, incident.id, "postmortem", now);
       }
     });
     deps.nudge();

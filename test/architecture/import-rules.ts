@@ -22,7 +22,8 @@ const FLOWS = ["incidents", "playbooks", "postmortem", "markers"];
 /** The layer a file under src/ belongs to, from its path relative to src/. */
 export function layerOf(pathInSrc: string): Layer {
   const top = pathInSrc.includes("/") ? pathInSrc.slice(0, pathInSrc.indexOf("/")) : "";
-  if (top === "") return "root";
+  // The CLI's own commands (doctor) wire adapters as main.ts and cli.ts do.
+  if (top === "" || top === "doctor") return "root";
   if (FLOWS.includes(top)) return "flows";
   const layers: readonly string[] = ["kernel", "domain", "ports", "adapters", "views", "sources", "jobs", "http", "slack", "sandbox"];
   if (layers.includes(top)) return top as Layer;

@@ -69,6 +69,8 @@ export function fakeChat(users: Record<string, string> = {}): FakeChat {
     userName: async () => undefined,
     userGroupMembers: async () => [],
     findTaggedMessage: async () => undefined,
+    addBookmark: async () => undefined,
+    bookmarkLinks: async () => [],
   };
 }
 

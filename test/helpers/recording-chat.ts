@@ -32,5 +32,7 @@ export function recordingChat(): ChatPort & { posted: { channel: string; ts: str
     renameChannel: async () => undefined,
     archiveChannel: async () => undefined,
     findTaggedMessage: async () => undefined,
+    addBookmark: async () => undefined,
+    bookmarkLinks: async () => [],
   };
 }

@@ -137,7 +137,7 @@ it("runs from page to resolve with every command, recording a timeline correct t
     "1:50am PT", "1:52am PT", "1:58am PT", "1:59am PT", "3:01am PT", "3:06am PT", "3:15am PT",
     "acknowledged +2m", "mitigated +16m", "resolved +25m",
   ]) expect(lines).toContain(expected);
-  const entries = (await h.store.timeline.list(declared.id)).filter((e) => !["channel", "responders", "header", "announcement", "pagerduty-note", "posted"].includes(e.kind));
+  const entries = (await h.store.timeline.list(declared.id)).filter((e) => !["channel", "responders", "header", "announcement", "pagerduty-note", "posted", "bookmark"].includes(e.kind));
   expect(entries.map((e) => [e.eventAt.toISOString().slice(11, 16), e.kind])).toEqual([
     ["09:50", "page"],
     ["09:50", "declared"],

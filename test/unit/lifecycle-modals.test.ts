@@ -191,7 +191,7 @@ describe("lifecycle help", () => {
     const help = lifecycleHelp();
     expect(help).toMatchSnapshot();
     expect(lifecycleSubcommands.map((s) => s.usage.split(" ")[0])).toEqual([
-      "declare", "status", "severity", "commander", "role", "note", "impact", "update", "timeline", "followup", "rename", "resolve", "playbook", "rootcause", "postmortem", "help",
+      "declare", "status", "severity", "commander", "role", "note", "impact", "update", "timeline", "catchup", "followup", "rename", "resolve", "playbook", "rootcause", "postmortem", "help",
     ]);
     expect(help).toContain("`/incident role &lt;name&gt; @user`");
     expect(help).toContain("`/incident status investigating|identified|monitoring|resolved`");
@@ -203,7 +203,7 @@ describe("lifecycle help", () => {
 
   it("names every subcommand the command router accepts, aliases aside", () => {
     const helped = new Set(lifecycleSubcommands.map((s) => s.usage.split(" ")[0]));
-    const aliases = new Set(["sev", "ic", "follow-up", "root-cause"]);
+    const aliases = new Set(["sev", "ic", "follow-up", "root-cause", "catch-up"]);
     for (const sub of routedSubcommands) if (!aliases.has(sub)) expect(helped, `help omits ${sub}`).toContain(sub);
   });
 

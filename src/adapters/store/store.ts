@@ -1,4 +1,5 @@
 // The store: every record Firebreak keeps, behind one interface, over either driver.
+import { createCatchupsStore } from "./catchups-store.js";
 import { createDeliveriesStore } from "./deliveries-store.js";
 import { createIncidentsStore } from "./incidents-store.js";
 import { createJobsStore } from "./jobs-store.js";
@@ -23,6 +24,7 @@ function createRepositories(sql: SqlExecutor): Repositories {
     postmortems: createPostmortemsStore(sql),
     rateSlots: createRateSlotsStore(sql),
     people: createPeopleStore(sql),
+    catchups: createCatchupsStore(sql),
   };
 }
 

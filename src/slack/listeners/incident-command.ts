@@ -6,6 +6,7 @@ import { INCIDENT_COMMAND } from "../../views/slack/slack-surface.js";
 import { helpFor, lifecycleCommand, lifecycleSubcommands } from "./lifecycle-commands.js";
 import { DATABASE_UNAVAILABLE, type ListenerDeps } from "./slack-deps.js";
 import { mentionedUserIds, rememberPeople } from "../../incidents/remember-people.js";
+import { catchupElsewhere } from "../../views/slack/catchup-view.js";
 
 export function registerIncidentCommand(app: App, deps: ListenerDeps): void {
   app.command(INCIDENT_COMMAND.command, async ({ command, ack, client, logger }) => {
@@ -39,6 +40,9 @@ export function registerIncidentCommand(app: App, deps: ListenerDeps): void {
     const flows = deps();
     if (!flows) return ack({ response_type: "ephemeral", text: DATABASE_UNAVAILABLE });
     const incident = await flows.store.incidents.byChannel(command.channel_id);
+    if (!incident && (sub.toLowerCase() === "catchup" || sub.toLowerCase() === "catch-up")) {
+      return ack({ response_type: "ephemeral", text: catchupElsewhere(await flows.store.incidents.list({ open: true, limit: 10 })) });
+    }
     if (!incident) {
       return ack({ response_type: "ephemeral", text: helpFor(`\`${INCIDENT_COMMAND.command} ${sub}\` works inside an incident's channel; this channel is not one. To start one: \`${INCIDENT_COMMAND.command} declare\`.`).text });
     }

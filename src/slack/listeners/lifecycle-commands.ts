@@ -8,6 +8,7 @@ import type { Outcome } from "../../incidents/lifecycle/outcome.js";
 import { checkPermission } from "../../incidents/lifecycle/permission-check.js";
 import { setRootCause, showPreview } from "../../postmortem/postmortem-flows.js";
 import { addFollowup, addNote } from "../../incidents/lifecycle/record-notes.js";
+import { catchUp } from "../../incidents/lifecycle/catchup.js";
 import { addImpact } from "../../incidents/lifecycle/record-impact.js";
 import { splitAtTime } from "../../domain/at-time.js";
 import { lifecycleHelp, parseSeverity, parseStatus, parseUserMention } from "../../views/slack/lifecycle-help.js";
@@ -26,7 +27,7 @@ export interface CommandContext {
   userId: string;
 }
 
-export const lifecycleSubcommands = new Set(["status", "severity", "sev", "commander", "ic", "role", "note", "followup", "follow-up", "rename", "update", "resolve", "timeline", "postmortem", "rootcause", "root-cause", "impact"]);
+export const lifecycleSubcommands = new Set(["status", "severity", "sev", "commander", "ic", "role", "note", "followup", "follow-up", "rename", "update", "resolve", "timeline", "postmortem", "rootcause", "root-cause", "impact", "catchup", "catch-up"]);
 
 /** These take a time first: `/incident note at 9:45am …`. */
 const timedSubcommands = new Set(["status", "severity", "sev", "note", "followup", "follow-up", "impact"]);
@@ -89,6 +90,9 @@ export async function lifecycleCommand(sub: string, rawArgs: string, ctx: Comman
     case "rootcause":
     case "root-cause":
       return answer(await setRootCause(flows, incident, args, userId));
+    case "catchup":
+    case "catch-up":
+      return catchUp(flows, incident, userId);
     default:
       return undefined;
   }

@@ -15,6 +15,7 @@ export const lifecycleSubcommands: readonly { usage: string; what: string }[] = 
   { usage: "impact <text>", what: "record what users saw, with a figure (“about 2,670 API requests failed”); the post-mortem leads with the latest" },
   { usage: "update", what: "post a status update: status, severity and what is happening, here and in the incidents channel" },
   { usage: "timeline", what: "show the timeline so far, with time to acknowledge, mitigate and resolve" },
+  { usage: "catchup", what: "a summary only you see: where the incident stands, who holds which role, what changed since your last catch-up, actions and follow-ups" },
   { usage: "followup <text>", what: "record a follow-up action; it becomes an issue when the post-mortem is published" },
   { usage: "rename <new title>", what: "retitle the incident (the channel follows)" },
   { usage: "resolve", what: "resolve the incident: asks for a resolution summary and the root cause if known" },

@@ -32,6 +32,8 @@ export const webApiMethods: Record<string, string[]> = {
   "conversations.archive": ["channels:manage"],
   "reactions.get": ["reactions:read"],
   "users.info": ["users:read"],
+  "bookmarks.add": ["bookmarks:write"],
+  "bookmarks.list": ["bookmarks:read"],
 };
 
 export function botScopes(): string[] {

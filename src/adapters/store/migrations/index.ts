@@ -9,6 +9,7 @@ import * as approvalEligibility from "./008-approval-eligibility.js";
 import * as retentionIndexes from "./009-retention-indexes.js";
 import * as previewSent from "./010-preview-sent.js";
 import * as people from "./011-people.js";
+import * as catchups from "./012-catchups.js";
 
 export interface Migration {
   version: number;
@@ -29,6 +30,7 @@ export const migrations: readonly Migration[] = [
   { version: 9, name: "retention-indexes", up: retentionIndexes.up },
   { version: 10, name: "preview-sent", up: previewSent.up },
   { version: 11, name: "people", up: people.up },
+  { version: 12, name: "catchups", up: catchups.up },
 ];
 
 export const latestVersion = migrations[migrations.length - 1]!.version;

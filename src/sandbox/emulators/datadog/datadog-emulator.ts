@@ -138,6 +138,9 @@ export async function startDatadogEmulator(options: DatadogEmulatorOptions = {})
   function route(method: string, path: string, headers: IncomingHttpHeaders, query: Record<string, string[]>, body: unknown): Reply {
     const hasApiKey = headers["dd-api-key"] === apiKey;
     const hasAppKey = headers["dd-application-key"] === appKey;
+    // Validate API key: https://docs.datadoghq.com/api/latest/authentication/#validate-api-key
+    // (200 {"valid": true}; 403 {"errors": ["Forbidden"]}). No application key is needed.
+    if (method === "GET" && path === "/api/v1/validate") return hasApiKey ? { status: 200, body: { valid: true } } : errors(403, "Forbidden");
     if (method === "GET" && path === "/api/v1/query") return hasApiKey && hasAppKey ? queryMetrics(query) : errors(403, "Forbidden");
     // Posting events needs only the API key; the official client sends no application key for it.
     if (method === "POST" && path === "/api/v1/events") return hasApiKey ? postEvent(body) : errors(403, "Forbidden");

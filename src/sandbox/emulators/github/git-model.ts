@@ -47,6 +47,10 @@ export interface Repo {
   pulls: Map<number, Pull>;
   /** Issues and pull requests share one number sequence on GitHub. */
   nextNumber: number;
+  /** The token's `permissions.push` on this repository. */
+  canPush: boolean;
+  /** `has_issues`: whether the repository has its Issues feature on. */
+  hasIssues: boolean;
 }
 
 const sha1 = (data: string | Buffer) => createHash("sha1").update(data).digest("hex");
@@ -69,7 +73,7 @@ export function createRepo(id: number, owner: string, name: string, defaultBranc
   const repo: Repo = {
     id, owner, name, defaultBranch,
     branches: new Map(), commits: new Map(), blobs: new Map(), labels: new Map(), issues: new Map(), pulls: new Map(),
-    nextNumber: 1,
+    nextNumber: 1, canPush: true, hasIssues: true,
   };
   const readme = Buffer.from(`# ${name}\n`);
   const readmeSha = blobSha(readme);

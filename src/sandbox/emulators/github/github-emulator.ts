@@ -57,7 +57,8 @@ export interface GithubEmulator {
   readonly token: string;
   readonly calls: RecordedCall[];
   /** A repository whose default branch holds one commit (a README). */
-  addRepo(owner: string, name: string, options?: { defaultBranch?: string }): { fullName: string; defaultBranch: string; headSha: string };
+  /** `push: false` gives the token read access only; `hasIssues: false` turns the repository's issues off. */
+  addRepo(owner: string, name: string, options?: { defaultBranch?: string; push?: boolean; hasIssues?: boolean }): { fullName: string; defaultBranch: string; headSha: string };
   branches(repo: string): string[];
   /** The file's text at the tip of `branch`, or undefined. */
   file(repo: string, branch: string, path: string): string | undefined;
@@ -169,8 +170,10 @@ export async function startGithubEmulator(options: GithubEmulatorOptions = {}): 
     url: urls.api,
     token,
     calls,
-    addRepo(owner, name, { defaultBranch = "main" } = {}) {
+    addRepo(owner, name, { defaultBranch = "main", push = true, hasIssues = true } = {}) {
       const repo = createRepo(repos.size + 1, owner, name, defaultBranch, stamp(now()));
+      repo.canPush = push;
+      repo.hasIssues = hasIssues;
       repos.set(key(owner, name), repo);
       return { fullName: `${owner}/${name}`, defaultBranch, headSha: repo.branches.get(defaultBranch) ?? "" };
     },

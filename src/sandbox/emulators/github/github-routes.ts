@@ -44,7 +44,9 @@ export function route(ctx: RouteContext, method: string, rawPath: string, query:
     }
     case "POST labels": return createLabel(ctx, repo, body);
     case "GET issues": return { status: 200, body: listIssues(repo, query).map((i) => issueJson(ctx.urls, repo, i)) };
-    case "POST issues": return createIssue(ctx, repo, body);
+    // "Create an issue": 410 Gone when the repository has issues turned off
+    // (https://docs.github.com/rest/issues/issues#create-an-issue).
+    case "POST issues": return repo.hasIssues ? createIssue(ctx, repo, body) : basicError(410, "Issues are disabled for this repo");
     case "GET issues/:x":
     case "PATCH issues/:x": return issue(ctx, repo, Number(tail), method === "PATCH" ? body : undefined);
     case "GET pulls": return { status: 200, body: listPulls(repo, query).map((p) => pullJson(ctx.urls, repo, p)) };

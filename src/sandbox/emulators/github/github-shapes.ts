@@ -53,7 +53,8 @@ export function repoJson(urls: Urls, repo: Repo) {
     id: repo.id, node_id: nodeId("Repository", repo.id), name: repo.name, full_name: repoPath(repo), private: true,
     owner: { ...userJson(urls), login: repo.owner, url: `${urls.api}/users/${repo.owner}`, html_url: `${urls.web}/${repo.owner}` },
     html_url: `${urls.web}/${repoPath(repo)}`, url: `${urls.api}/repos/${repoPath(repo)}`, fork: false,
-    default_branch: repo.defaultBranch, permissions: { admin: false, maintain: false, push: true, triage: true, pull: true },
+    default_branch: repo.defaultBranch, has_issues: repo.hasIssues,
+    permissions: { admin: false, maintain: false, push: repo.canPush, triage: repo.canPush, pull: true },
   };
 }
 

@@ -115,6 +115,9 @@ const error = (status: number, code: number, message: string, errors?: string[])
   body: { error: { message, code, ...(errors && { errors }) } },
 });
 
+// Abilities are feature names; "teams" is the one the "List abilities" reference names as its example.
+const ABILITIES = ["teams"];
+
 const stamp = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, "Z");
 
 export async function startPagerdutyEmulator(options: PagerdutyEmulatorOptions = {}): Promise<PagerdutyEmulator> {
@@ -185,6 +188,18 @@ export async function startPagerdutyEmulator(options: PagerdutyEmulatorOptions =
     return { status: 200, body: { oncalls, limit, offset, more: offset + limit < matching.length, total } };
   }
 
+  // GET /users ("List users", https://developer.pagerduty.com/api-reference/c96e889522dd6-list-users):
+  // `query` keeps the users whose name or email contains it, case-insensitively; classic pagination.
+  function listUsers(query: Record<string, string[]>): Reply {
+    const wanted = (query.query?.[0] ?? "").toLowerCase();
+    const matching = [...users.values()].filter((u) => u.name.toLowerCase().includes(wanted) || u.email.toLowerCase().includes(wanted));
+    const limit = Math.min(Math.max(Number(query.limit?.[0] ?? 25) || 25, 1), 100);
+    const offset = Math.max(Number(query.offset?.[0] ?? 0) || 0, 0);
+    if (offset + limit > 10_000) return error(400, 2001, "Invalid Input Provided", ["Offset + limit must not exceed 10000"]);
+    const total = query.total?.[0] === "true" ? matching.length : null;
+    return { status: 200, body: { users: matching.slice(offset, offset + limit).map(userJson), limit, offset, more: offset + limit < matching.length, total } };
+  }
+
   // PUT /incidents/{id} and POST /incidents/{id}/notes act as the user named in From.
   function requester(from: string | undefined): EmulatedUser | Reply {
     if (!from) return error(400, 2001, "You must specify a user's email address in the \"From\" header to perform this action");
@@ -225,6 +240,10 @@ export async function startPagerdutyEmulator(options: PagerdutyEmulatorOptions =
 
   function route(method: string, path: string, query: Record<string, string[]>, from: string | undefined, body: unknown): Reply {
     if (method === "GET" && path === "/oncalls") return listOnCalls(query);
+    if (method === "GET" && path === "/users") return listUsers(query);
+    // GET /abilities: the account's abilities, readable with any valid key
+    // (https://developer.pagerduty.com/api-reference/ "List abilities").
+    if (method === "GET" && path === "/abilities") return { status: 200, body: { abilities: ABILITIES } };
     const userId = /^\/users\/([^/]+)$/.exec(path)?.[1];
     const user = userId ? users.get(decodeURIComponent(userId)) : undefined;
     if (method === "GET" && userId) return user ? { status: 200, body: { user: userJson(user) } } : error(404, 2100, "Not Found");

@@ -3,7 +3,7 @@
 import type { EventName, Listener, RecordedCall } from "./emulator-events.js";
 import type { FailureSpec } from "./failure-injection.js";
 import type { RateLimitSettings, RateLimitViolation } from "./rate-limits.js";
-import type { ChannelSeed, ChannelText, EphemeralMessage, SlackMessage, SlackView, UserGroupSeed, UserSeed } from "./workspace-state.js";
+import type { BookmarkRecord, ChannelSeed, ChannelText, EphemeralMessage, SlackMessage, SlackView, UserGroupSeed, UserSeed } from "./workspace-state.js";
 
 export interface SlackEmulatorOptions {
   /** Bot token(s) the emulator accepts; all act as the same bot user. Default "xoxb-firebreak-emulator". */
@@ -84,6 +84,8 @@ export interface SlackEmulator {
   thread(channelId: string, threadTs: string): SlackMessage[];
   ephemerals(channelId?: string): EphemeralMessage[];
   pins(channelId: string): PinSnapshot[];
+  /** The channel's bookmarks, as bookmarks.list returns them. */
+  bookmarks(channelId: string): BookmarkRecord[];
   views(): SlackView[];
   view(id: string): SlackView | undefined;
 

@@ -1,5 +1,5 @@
 // What the emulator announces as it changes, so a sandbox UI can show new messages live.
-import type { EphemeralMessage, SlackMessage, SlackView } from "./workspace-state.js";
+import type { BookmarkRecord, EphemeralMessage, SlackMessage, SlackView } from "./workspace-state.js";
 
 export interface RecordedCall {
   method: string;
@@ -17,6 +17,7 @@ export interface SlackEmulatorEvents {
   view: { action: "open" | "update" | "push"; view: SlackView };
   reaction: { action: "added" | "removed"; channel: string; ts: string; name: string; user: string };
   pin: { action: "added" | "removed"; channel: string; ts: string; user: string };
+  bookmark: { action: "added"; channel: string; bookmark: BookmarkRecord };
   channel: { action: "created" | "archived" | "unarchived" | "renamed" | "topic" | "purpose" | "members"; channel: string };
   call: RecordedCall;
 }

@@ -50,6 +50,10 @@ export const methodArguments: Record<string, Arguments> = {
   "reactions.add": args(["channel", "name", "timestamp"]),
   "reactions.remove": args(["name"], ["file", "file_comment", "channel", "timestamp"]),
   "reactions.get": args([], ["channel", "file", "file_comment", "full", "timestamp"]),
+  // Newer than the spec: https://docs.slack.dev/reference/methods/bookmarks.add and
+  // https://docs.slack.dev/reference/methods/bookmarks.list ("Required arguments").
+  "bookmarks.add": args(["channel_id", "title", "type"], ["link", "emoji", "entity_id", "access_level", "parent_id"]),
+  "bookmarks.list": args(["channel_id"]),
   // The spec marks trigger_id required; the method page (https://docs.slack.dev/reference/methods/views.open)
   // lists it as one of trigger_id or interactivity_pointer, and a call with neither is `invalid_trigger_id`.
   "views.open": args(["view"], ["trigger_id", "interactivity_pointer"]),

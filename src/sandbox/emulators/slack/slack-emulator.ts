@@ -13,6 +13,7 @@ import type { ChannelSnapshot, SlackEmulator, SlackEmulatorOptions } from "./emu
 import { createEmitter, type RecordedCall } from "./emulator-events.js";
 import { createFailureInjector, failureResponse, rateLimitedResponse, type FailureSpec, type InjectedResponse } from "./failure-injection.js";
 import { fail, ok, type MethodHandler, type SlackBody } from "./method-kit.js";
+import { bookmarkMethods } from "./bookmark-methods.js";
 import { pinAndReactionMethods } from "./pin-and-reaction-methods.js";
 import { createRateLimiter, defaultRateLimits } from "./rate-limits.js";
 import { argumentsError } from "./method-arguments.js";
@@ -25,13 +26,14 @@ export type { ChannelSnapshot, PinSnapshot, SlackEmulator, SlackEmulatorOptions 
 export type { RecordedCall, SlackEmulatorEvents } from "./emulator-events.js";
 export type { FailureSpec } from "./failure-injection.js";
 export type { RateLimitSettings, RateLimitViolation } from "./rate-limits.js";
-export type { ChannelSeed, EphemeralMessage, SlackMessage, SlackView, UserGroupSeed, UserSeed } from "./workspace-state.js";
+export type { BookmarkRecord, ChannelSeed, EphemeralMessage, SlackMessage, SlackView, UserGroupSeed, UserSeed } from "./workspace-state.js";
 
 const methods: Record<string, MethodHandler> = {
   ...directoryMethods,
   ...conversationMethods,
   ...chatMethods,
   ...pinAndReactionMethods,
+  ...bookmarkMethods,
   ...viewMethods,
 };
 
@@ -214,6 +216,7 @@ export function createSlackEmulator(options: SlackEmulatorOptions = {}): SlackEm
         message: structuredClone(channel.messages.find((m) => m.ts === pin.ts)),
       }));
     },
+    bookmarks: (channelId) => structuredClone(channelOrThrow(channelId).bookmarks),
     views: () => structuredClone([...workspace.views.values()]),
     view: (id) => structuredClone(workspace.views.get(id)),
 

@@ -70,6 +70,27 @@ export interface ChannelRecord {
   /** Every message posted to the channel, thread replies included, in ts order. */
   messages: SlackMessage[];
   pins: PinRecord[];
+  /** Channel bookmarks (bookmarks.add), in the order they were added. */
+  bookmarks: BookmarkRecord[];
+}
+
+/** A link bookmark, with the fields of bookmarks.add's documented response. */
+export interface BookmarkRecord {
+  id: string;
+  channel_id: string;
+  title: string;
+  link: string;
+  emoji: string | null;
+  icon_url: string | null;
+  type: "link";
+  entity_id: null;
+  date_created: number;
+  date_updated: number;
+  rank: string;
+  last_updated_by_user_id: string;
+  last_updated_by_team_id: string;
+  shortcut_id: null;
+  app_id: null;
 }
 
 export interface EphemeralMessage {
@@ -229,6 +250,7 @@ export function addChannel(workspace: Workspace, seed: ChannelSeed): string {
     previousNames: [],
     messages: [],
     pins: [],
+    bookmarks: [],
   });
   return id;
 }
