@@ -15,6 +15,8 @@ import { healthRoutes } from "./http/health-routes.js";
 import { createHttpServer, type Routes } from "./http/server.js";
 import { isDataError, storable } from "./http/storable.js";
 import { webhookRoutes } from "./http/webhook-routes.js";
+import { alertWebhookRoutes } from "./http/alert-webhook-routes.js";
+import { alertGroupJobs } from "./incidents/alert-group-jobs.js";
 import { DATADOG_MARKER_JOB, datadogMarkerJob } from "./incidents/datadog-marker-job.js";
 import { OPEN_CHANNEL_JOB } from "./incidents/declare-incident.js";
 import { lifecycleJobs } from "./incidents/lifecycle/lifecycle-jobs.js";
@@ -129,6 +131,7 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
   const routes: Routes = {
     ...healthRoutes({ metrics, readiness: { unreadyReason: async () => (store ? store.unreadyReason() : lastDatabaseError) } }),
     ...webhookRoutes({ config, store: () => store, now, nudge }),
+    ...alertWebhookRoutes({ config, store: () => store, now, nudge }),
     "/slack/events": {
       POST: receiver
         ? (req) => receiver.handle(req)
@@ -177,6 +180,7 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
       handlers: {
         [PAGERDUTY_DELIVERY_JOB]: processDeliveryJob(appDeps, "pagerduty"),
         [DATADOG_DELIVERY_JOB]: processDeliveryJob(appDeps, "datadog"),
+        ...alertGroupJobs(appDeps, config.file.sources),
         [OPEN_CHANNEL_JOB]: openChannelJob(appDeps),
         [PAGERDUTY_NOTE_JOB]: pagerdutyNoteJob(appDeps),
         ...lifecycleJobs(appDeps),

@@ -1,4 +1,5 @@
 // The store: every record Firebreak keeps, behind one interface, over either driver.
+import { createAlertGroupsStore } from "./alert-groups-store.js";
 import { createDeliveriesStore } from "./deliveries-store.js";
 import { createIncidentsStore } from "./incidents-store.js";
 import { createJobsStore } from "./jobs-store.js";
@@ -20,6 +21,7 @@ function createRepositories(sql: SqlExecutor) {
     lifecycle: createLifecycleStore(sql),
     postmortems: createPostmortemsStore(sql),
     rateSlots: createRateSlotsStore(sql),
+    alertGroups: createAlertGroupsStore(sql),
   };
 }
 

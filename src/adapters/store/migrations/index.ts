@@ -8,6 +8,7 @@ import * as queueIndexes from "./007-queue-indexes.js";
 import * as approvalEligibility from "./008-approval-eligibility.js";
 import * as retentionIndexes from "./009-retention-indexes.js";
 import * as previewSent from "./010-preview-sent.js";
+import * as alertGroups from "./011-alert-groups.js";
 
 export interface Migration {
   version: number;
@@ -27,6 +28,7 @@ export const migrations: readonly Migration[] = [
   { version: 8, name: "approval-eligibility", up: approvalEligibility.up },
   { version: 9, name: "retention-indexes", up: retentionIndexes.up },
   { version: 10, name: "preview-sent", up: previewSent.up },
+  { version: 11, name: "alert-groups", up: alertGroups.up },
 ];
 
 export const latestVersion = migrations[migrations.length - 1]!.version;

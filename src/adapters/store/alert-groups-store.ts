@@ -1,0 +1,61 @@
+// Which incidents an alert group has had (see migration 011). Lookups go through the group's
+// links, newest incident first; the caller holds the group's lock (lockGroup) inside its
+// transaction, so two deliveries of one group processed at once cannot both declare.
+import type { Incident } from "../../domain/incident.js";
+import { incidentRow, parseRows } from "./rows.js";
+import type { SqlExecutor } from "./sql.js";
+
+export function createAlertGroupsStore(sql: SqlExecutor) {
+  const latest = async (source: string, groupKey: string, openOnly: boolean): Promise<Incident | undefined> =>
+    parseRows(
+      incidentRow,
+      await sql.query(
+        `SELECT i.* FROM alert_groups g JOIN incidents i ON i.id = g.incident_id
+         WHERE g.source = $1 AND g.group_key = $2 ${openOnly ? "AND i.status <> 'resolved'" : ""}
+         ORDER BY i.id DESC LIMIT 1`,
+        [source, groupKey],
+      ),
+    )[0];
+
+  return {
+    /** Serialises work on one group until the transaction ends (every replica, both drivers). */
+    async lockGroup(source: string, groupKey: string): Promise<void> {
+      await sql.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`alert-group:${source}:${groupKey}`]);
+    },
+
+    /** The group's open incident, if any. */
+    openIncident: (source: string, groupKey: string) => latest(source, groupKey, true),
+
+    /** The group's latest incident, open or resolved (a recovery may arrive after a resolve). */
+    latestIncident: (source: string, groupKey: string) => latest(source, groupKey, false),
+
+    async link(source: string, groupKey: string, incidentId: number, at: Date): Promise<void> {
+      await sql.query("INSERT INTO alert_groups (source, group_key, incident_id, linked_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING", [source, groupKey, incidentId, at]);
+    },
+
+    /** Which of these timeline source keys the incident already holds (one query, however many alerts). */
+    async recordedKeys(incidentId: number, sourceKeys: readonly string[]): Promise<Set<string>> {
+      if (sourceKeys.length === 0) return new Set();
+      const rows = await sql.query<{ source_key: string }>(
+        "SELECT source_key FROM timeline_entries WHERE incident_id = $1 AND source_key = ANY($2::text[])",
+        [incidentId, sourceKeys],
+      );
+      return new Set(rows.map((r) => r.source_key));
+    },
+
+    /**
+     * Whether another delivery of this group is recorded and still waiting for its job: a resolved
+     * notification processed before the firing one that declares must wait for it, not be dropped.
+     */
+    async hasOtherPending(source: string, groupKey: string, deliveryId: string): Promise<boolean> {
+      const rows = await sql.query(
+        `SELECT 1 FROM deliveries d JOIN jobs j ON j.payload->>'deliveryId' = d.delivery_id AND j.kind = $4
+         WHERE d.source = $1 AND d.subject = $2 AND d.delivery_id <> $3 AND j.status IN ('pending', 'running') LIMIT 1`,
+        [source, groupKey, deliveryId, `delivery.${source}`],
+      );
+      return rows.length > 0;
+    },
+  };
+}
+
+export type AlertGroupsStore = ReturnType<typeof createAlertGroupsStore>;
