@@ -20,7 +20,8 @@ const MAX_SERVICES = 10;
 const MAX_SERVICE_NAME = 100;
 /** Alerts listed in the description; the rest are counted. */
 const LISTED_ALERTS = 20;
-const MAX_DESCRIPTION = 2800;
+const MAX_DESCRIPTION = 2000;
+const MAX_LISTED_LINE = 160;
 
 const firing = (event: AlertGroupEvent) => event.alerts.filter((a) => a.status === "firing");
 
@@ -59,16 +60,20 @@ export function groupServices(event: AlertGroupEvent, settings: AlertLabelSettin
 
 export function groupDescription(event: AlertGroupEvent): string {
   const alerts = firing(event);
-  const lines = [`${alerts.length} alert${alerts.length === 1 ? "" : "s"} firing${event.truncatedAlerts > 0 ? `, and ${event.truncatedAlerts} more the sender left out (max_alerts)` : ""}.`];
-  for (const alert of alerts.slice(0, LISTED_ALERTS)) lines.push(`• ${alertLine(alert)}`);
-  if (alerts.length > LISTED_ALERTS) lines.push(`…and ${alerts.length - LISTED_ALERTS} more; all are on the timeline.`);
-  for (const link of event.links) lines.push(`${link.title}: ${link.url}`);
-  let text = "";
-  for (const line of lines) {
-    if (text.length + line.length + 1 > MAX_DESCRIPTION) break;
-    text += `${line}\n`;
+  const head = `${alerts.length} alert${alerts.length === 1 ? "" : "s"} firing${event.truncatedAlerts > 0 ? `, and ${event.truncatedAlerts} more the sender left out (max_alerts)` : ""}.`;
+  const links = event.links.map((link) => `${link.title}: ${link.url}`);
+  // Alerts are listed while they fit; the count of the rest always survives.
+  // Counted as Slack will see it, escaped, so the header's clip never cuts the count off.
+  let room = MAX_DESCRIPTION - escapedLength(head) - escapedLength(links.join("\n")) - 60;
+  const listed: string[] = [];
+  for (const alert of alerts.slice(0, LISTED_ALERTS)) {
+    const line = `• ${clip(alertLine(alert), MAX_LISTED_LINE)}`;
+    room -= escapedLength(line) + 1;
+    if (room < 0) break;
+    listed.push(line);
   }
-  return text.trimEnd();
+  const rest = alerts.length - listed.length;
+  return [head, ...listed, ...(rest > 0 ? [`…and ${rest} more; all are on the timeline.`] : []), ...links].join("\n");
 }
 
 export function transitionText(alert: GroupAlert): string {
@@ -88,6 +93,9 @@ function alertLine(alert: GroupAlert): string {
     .join(", ");
   return clip(`${name}${summary}${labels ? ` (${labels})` : ""}`, 300);
 }
+
+/** Length once escaped for mrkdwn: & becomes &amp;, < and > become &lt; and &gt; (slack/views/mrkdwn.ts). */
+const escapedLength = (text: string) => [...text].length + 4 * (text.match(/&/g)?.length ?? 0) + 3 * (text.match(/[<>]/g)?.length ?? 0);
 
 const oneLine = (text: string) => text.replace(/\s+/g, " ").trim();
 
