@@ -115,34 +115,51 @@ describe("an Alertmanager group re-sent every 30 s for an hour", () => {
   });
 });
 
+const file = configFileSchema.parse({});
+/** The flow's dependencies on the harness's store, for calling it directly. */
+const flowDeps = (): IncidentDeps => ({
+  store: h.store,
+  chat: undefined as never,
+  log: createLogger({ level: "silent", secrets: [] }),
+  now: () => new Date(),
+  timezone: "UTC",
+  services: {},
+  lifecycle: file.lifecycle,
+  markers: false,
+  nudge: () => undefined,
+});
+
 describe("the first notifications of a new group, processed at the same moment", () => {
   it("declare one incident: each waits for the group's lock and finds the one the first declared", async () => {
     // Called directly on PostgreSQL, so eight transactions really overlap (the job runner would
     // usually have claimed the first alone).
     const groupKey = '{}:{alertname="ConcurrentFirst"}';
-    const file = configFileSchema.parse({});
-    const deps: IncidentDeps = {
-      store: h.store,
-      chat: undefined as never,
-      log: createLogger({ level: "silent", secrets: [] }),
-      now: () => new Date(),
-      timezone: "UTC",
-      services: {},
-      lifecycle: file.lifecycle,
-      markers: false,
-      nudge: () => undefined,
-    };
     const alert: SimAlert = { fingerprint: "d4d4d4d4d4d4d4d4", instance: "api-9", starts: 0, ends: 99 * minute };
     const events = Array.from({ length: 8 }, (_, i) => {
       const body = notification(groupKey, [alert], 0, `${i}s`);
       (body.commonLabels as Record<string, string>).alertname = "ConcurrentFirst";
       return alertmanagerToGroup(parseAlertmanagerBody(JSON.stringify(body)), new Date());
     });
+    const deps = flowDeps();
     const outcomes = await Promise.all(events.map((event, i) => recordAlertGroup(deps, file.sources.alertmanager, event, `concurrent-${i}`)));
     expect(outcomes.filter((o) => o.outcome === "declared")).toHaveLength(1);
     const incidents = (await h.store.incidents.list()).filter((i) => i.title.startsWith("ConcurrentFirst"));
     expect(incidents).toHaveLength(1);
     expect((await h.store.timeline.list(incidents[0]!.id)).filter((e) => e.kind === "alert")).toHaveLength(1);
+  });
+});
+
+describe("a group's resolution processed before the firing notification that declares it", () => {
+  it("waits for that notification's job instead of being dropped, and is ignored once nothing is left to wait for", async () => {
+    const groupKey = '{}:{alertname="EarlyRecovery"}';
+    const alert: SimAlert = { fingerprint: "e5e5e5e5e5e5e5e5", instance: "api-5", starts: 0, ends: 5 * minute };
+    // The firing notification is recorded, its job not run yet (due in an hour, so the runner leaves it).
+    const firing = notification(groupKey, [alert], 0, "1s");
+    await h.store.deliveries.recordWithJob({ source: "alertmanager", deliveryId: "early-firing", body: firing, subject: groupKey }, { kind: "delivery.alertmanager", dedupeKey: "alertmanager-delivery:early-firing" }, new Date(Date.now() + 3_600_000));
+    const resolved = alertmanagerToGroup(parseAlertmanagerBody(JSON.stringify(notification(groupKey, [alert], 6 * minute, "0s"))), new Date());
+    await expect(recordAlertGroup(flowDeps(), file.sources.alertmanager, resolved, "early-resolved")).rejects.toThrow(/has no incident yet; retrying after its other deliveries/);
+    await h.store.sql.query("UPDATE jobs SET status = 'done' WHERE dedupe_key = 'alertmanager-delivery:early-firing'");
+    expect(await recordAlertGroup(flowDeps(), file.sources.alertmanager, resolved, "early-resolved")).toMatchObject({ outcome: "ignored" });
   });
 });
 

@@ -49,9 +49,10 @@ export function createAlertGroupsStore(sql: SqlExecutor) {
      */
     async hasOtherPending(source: string, groupKey: string, deliveryId: string): Promise<boolean> {
       const rows = await sql.query(
-        `SELECT 1 FROM deliveries d JOIN jobs j ON j.payload->>'deliveryId' = d.delivery_id AND j.kind = $4
+        // Each delivery's job is found by its unique dedupe key (alert-webhook-routes.ts), not by scanning jobs.
+        `SELECT 1 FROM deliveries d JOIN jobs j ON j.dedupe_key = d.source || '-delivery:' || d.delivery_id
          WHERE d.source = $1 AND d.subject = $2 AND d.delivery_id <> $3 AND j.status IN ('pending', 'running') LIMIT 1`,
-        [source, groupKey, deliveryId, `delivery.${source}`],
+        [source, groupKey, deliveryId],
       );
       return rows.length > 0;
     },
