@@ -9,6 +9,7 @@ import { createHash } from "node:crypto";
 import type { Config } from "../config.js";
 import type { ConfigFile } from "../config-file.js";
 import { ALERTMANAGER_DELIVERY_JOB, GENERIC_DELIVERY_JOB, GRAFANA_DELIVERY_JOB } from "../incidents/delivery-jobs.js";
+import { groupDigest } from "../sources/alert-group.js";
 import { parseAlertmanagerBody } from "../sources/alertmanager.js";
 import { parseGenericBody } from "../sources/generic.js";
 import { parseGrafanaBody } from "../sources/grafana.js";
@@ -72,5 +73,5 @@ const grafanaRoute = (handler: Routes[string]["POST"]) => ({ POST: handler, PUT:
 
 function record(deps: AlertWebhookDeps, req: HttpRequest, source: string, kind: string, raw: Buffer, body: unknown, groupKey: string): Promise<HttpResponse> {
   const deliveryId = createHash("sha256").update(raw).digest("hex");
-  return accept(deps, req, { source, deliveryId, body, subject: groupKey }, { kind, dedupeKey: `${source}-delivery:${deliveryId}` });
+  return accept(deps, req, { source, deliveryId, body, subject: groupDigest(groupKey) }, { kind, dedupeKey: `${source}-delivery:${deliveryId}` });
 }

@@ -6,7 +6,7 @@
 // every alert has resolved, that is recorded too and, if configured, resolving is suggested.
 import type { Repositories } from "../adapters/store/store.js";
 import { humanId, sourceNames, type Incident } from "../domain/incident.js";
-import type { AlertGroupEvent } from "../sources/alert-group.js";
+import { groupDigest, type AlertGroupEvent } from "../sources/alert-group.js";
 import { groupDescription, groupId, groupServices, groupSeverity, groupTitle, transitionSourceKey, transitionText, type AlertLabelSettings } from "./alert-group-summary.js";
 import { declareIncident } from "./declare-incident.js";
 import type { IncidentDeps } from "./deps.js";
@@ -21,7 +21,7 @@ export interface AlertGroupSettings extends AlertLabelSettings {
 export async function recordAlertGroup(deps: IncidentDeps, settings: AlertGroupSettings, event: AlertGroupEvent, deliveryId: string): Promise<PageOutcome> {
   let suggested = false;
   const outcome = await deps.store.transaction(async (tx): Promise<PageOutcome> => {
-    await tx.alertGroups.lockGroup(event.source, event.groupKey);
+    await tx.alertGroups.lockGroup(event.source, groupDigest(event.groupKey));
     const found = await findIncident(deps, tx, event, deliveryId);
     if ("outcome" in found) return found;
     const incident = found.incident ?? (await declareOrAttach(deps, tx, settings, event));
@@ -36,15 +36,15 @@ export async function recordAlertGroup(deps: IncidentDeps, settings: AlertGroupS
 type Found = { incident: { outcome: "attached" | "recorded"; incident: Incident } | undefined } | { outcome: "ignored"; reason: string };
 
 async function findIncident(deps: IncidentDeps, tx: Repositories, event: AlertGroupEvent, deliveryId: string): Promise<Found> {
-  const open = await tx.alertGroups.openIncident(event.source, event.groupKey);
+  const open = await tx.alertGroups.openIncident(event.source, groupDigest(event.groupKey));
   if (open) return { incident: { outcome: "recorded", incident: open } };
-  const latest = await tx.alertGroups.latestIncident(event.source, event.groupKey);
+  const latest = await tx.alertGroups.latestIncident(event.source, groupDigest(event.groupKey));
   const firing = event.alerts.filter((a) => a.status === "firing");
   if (firing.length === 0) {
     if (latest) return { incident: { outcome: "recorded", incident: latest } };
     // Deliveries are processed concurrently: the firing notification that declares may still be
     // waiting. Retry after it rather than drop the recovery.
-    if (await tx.alertGroups.hasOtherPending(event.source, event.groupKey, deliveryId)) throw new Error(`alert group ${groupId(event)} has no incident yet; retrying after its other deliveries`);
+    if (await tx.alertGroups.hasOtherPending(event.source, groupDigest(event.groupKey), deliveryId)) throw new Error(`alert group ${groupId(event)} has no incident yet; retrying after its other deliveries`);
     return { outcome: "ignored", reason: `no incident for alert group ${groupId(event)}, and none of its alerts is firing` };
   }
   // The group's incident was resolved while its alerts still fire (Alertmanager repeats a
@@ -65,7 +65,7 @@ async function declareOrAttach(deps: IncidentDeps, tx: Repositories, settings: A
   const window = service ? deps.services[service]!.group_within_minutes! : 0;
   const grouped = service ? await tx.incidents.openForService(service, new Date(deps.now().getTime() - window * 60_000)) : undefined;
   if (grouped) {
-    await tx.alertGroups.link(event.source, event.groupKey, grouped.id, deps.now());
+    await tx.alertGroups.link(event.source, groupDigest(event.groupKey), grouped.id, deps.now());
     await tx.timeline.append({ incidentId: grouped.id, eventAt: detectedAt(event), kind: "page", actor: null, text: `Related ${source} alerts attached to ${humanId(grouped)}: ${title}`, data: { alertGroup: groupId(event) }, sourceKey: `${groupId(event)}:attached` });
     return { outcome: "attached", incident: grouped };
   }
@@ -79,7 +79,7 @@ async function declareOrAttach(deps: IncidentDeps, tx: Repositories, settings: A
     origin: `${source} alert firing: ${title}`,
     sourceKey: `${groupId(event)}:declared`,
   }, deps);
-  await tx.alertGroups.link(event.source, event.groupKey, incident.id, deps.now());
+  await tx.alertGroups.link(event.source, groupDigest(event.groupKey), incident.id, deps.now());
   return { outcome: "declared", incident };
 }
 

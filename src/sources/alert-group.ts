@@ -1,6 +1,7 @@
 // What Alertmanager, Grafana and the generic webhook have in common once parsed: a group of
 // alerts (Alertmanager's groupKey; the generic dedupe_key is a group of one), each alert firing
 // or resolved. One group is one incident; each alert's transition is one timeline entry.
+import { createHash } from "node:crypto";
 import { z } from "zod";
 import { CodedError } from "../errors.js";
 
@@ -55,6 +56,12 @@ export function senderTime(value: string): Date | null {
   const date = new Date(value);
   return date.getUTCFullYear() <= GO_ZERO_YEAR ? null : date;
 }
+
+/**
+ * The group as the database indexes it: a groupKey is the group's labels, which can outgrow what
+ * a B-tree index entry holds (about 2.7 kB), so rows and locks name its SHA-256 instead.
+ */
+export const groupDigest = (groupKey: string) => createHash("sha256").update(groupKey).digest("hex");
 
 /** Label and annotation maps: string values only, as Alertmanager's KV type has them. */
 export const stringMap = z.record(z.string(), z.string());

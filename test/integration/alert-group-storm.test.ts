@@ -13,6 +13,7 @@ import { configFileSchema } from "../../src/config-file.js";
 import type { IncidentDeps } from "../../src/incidents/deps.js";
 import { recordAlertGroup } from "../../src/incidents/record-alert-group.js";
 import { createLogger } from "../../src/log.js";
+import { groupDigest } from "../../src/sources/alert-group.js";
 import { alertmanagerToGroup, parseAlertmanagerBody } from "../../src/sources/alertmanager.js";
 
 let h: Harness;
@@ -155,7 +156,7 @@ describe("a group's resolution processed before the firing notification that dec
     const alert: SimAlert = { fingerprint: "e5e5e5e5e5e5e5e5", instance: "api-5", starts: 0, ends: 5 * minute };
     // The firing notification is recorded, its job not run yet (due in an hour, so the runner leaves it).
     const firing = notification(groupKey, [alert], 0, "1s");
-    await h.store.deliveries.recordWithJob({ source: "alertmanager", deliveryId: "early-firing", body: firing, subject: groupKey }, { kind: "delivery.alertmanager", dedupeKey: "alertmanager-delivery:early-firing" }, new Date(Date.now() + 3_600_000));
+    await h.store.deliveries.recordWithJob({ source: "alertmanager", deliveryId: "early-firing", body: firing, subject: groupDigest(groupKey) }, { kind: "delivery.alertmanager", dedupeKey: "alertmanager-delivery:early-firing" }, new Date(Date.now() + 3_600_000));
     const resolved = alertmanagerToGroup(parseAlertmanagerBody(JSON.stringify(notification(groupKey, [alert], 6 * minute, "0s"))), new Date());
     await expect(recordAlertGroup(flowDeps(), file.sources.alertmanager, resolved, "early-resolved")).rejects.toThrow(/has no incident yet; retrying after its other deliveries/);
     await h.store.sql.query("UPDATE jobs SET status = 'done' WHERE dedupe_key = 'alertmanager-delivery:early-firing'");
@@ -180,7 +181,7 @@ describe("a 1,000-alert group whose labels hold markup", () => {
     expect(JSON.stringify(body).length).toBeLessThan(1024 * 1024);
     expect((await post(alertmanagerDelivery(body))).status).toBe(202);
 
-    const incident = (await eventually(() => h.store.alertGroups.latestIncident("alertmanager", groupKey), Boolean))!;
+    const incident = (await eventually(() => h.store.alertGroups.latestIncident("alertmanager", groupDigest(groupKey)), Boolean))!;
     const ready = (await eventually(() => h.store.incidents.get(incident.id), (i) => Boolean(i?.headerTs && i.announcementTs), 20_000))!;
     // "ticket" is not in severity_map: default_severity.
     expect(ready).toMatchObject({ title: evil, severity: "SEV3", services: ["<!here>storage"] });

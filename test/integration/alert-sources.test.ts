@@ -4,6 +4,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { groupDigest } from "../../src/sources/alert-group.js";
 import { tempDir } from "../helpers/databases.js";
 import { eventually, startHarness, type Harness } from "../helpers/harness.js";
 import {
@@ -45,7 +46,7 @@ afterAll(async () => {
 
 const post = (path: string, init: RequestInit) => fetch(`${h.base}${path}`, init);
 const channelReady = (incidentId: number) => eventually(() => h.store.incidents.get(incidentId), (i) => Boolean(i?.headerTs && i.announcementTs));
-const groupIncident = (source: string, groupKey: string) => eventually(() => h.store.alertGroups.latestIncident(source, groupKey), Boolean);
+const groupIncident = (source: string, groupKey: string) => eventually(() => h.store.alertGroups.latestIncident(source, groupDigest(groupKey)), Boolean);
 const messages = (channel: string) => h.slack.messages(channel).map((m) => m.text ?? "");
 
 describe("Alertmanager", () => {
@@ -79,6 +80,17 @@ describe("Alertmanager", () => {
     expect(suggestion).toEqual([`:large_green_circle: The alert of Alertmanager group "test1" resolved. If INC-${ready.id} is over, run \`/incident resolve\`.`]);
     expect((await h.store.incidents.get(ready.id))!.status).toBe("investigating");
     expect(await h.store.deliveries.count("alertmanager")).toBe(2);
+  });
+});
+
+describe("an Alertmanager group whose key is longer than a database index entry holds", () => {
+  it("is recorded and declared like any other", async () => {
+    const labels = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`label_${i}`, `value-${i}-${"v".repeat(40)}`]));
+    const groupKey = `{}:{${Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(",")}}`;
+    expect(groupKey.length).toBeGreaterThan(5000);
+    const body = { ...fixture("alertmanager/firing.v4.json"), groupKey, groupLabels: labels };
+    expect((await post("/webhooks/alertmanager", alertmanagerDelivery(body))).status).toBe(202);
+    expect(await groupIncident("alertmanager", groupKey)).toMatchObject({ source: "alertmanager", title: "test1" });
   });
 });
 

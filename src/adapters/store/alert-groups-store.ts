@@ -1,4 +1,5 @@
-// Which incidents an alert group has had (see migration 011). Lookups go through the group's
+// Which incidents an alert group has had (see migration 011), the group named by the SHA-256 of
+// its key (sources/alert-group.ts groupDigest). Lookups go through the group's
 // links, newest incident first; the caller holds the group's lock (lockGroup) inside its
 // transaction, so two deliveries of one group processed at once cannot both declare.
 import type { Incident } from "../../domain/incident.js";
@@ -6,31 +7,31 @@ import { incidentRow, parseRows } from "./rows.js";
 import type { SqlExecutor } from "./sql.js";
 
 export function createAlertGroupsStore(sql: SqlExecutor) {
-  const latest = async (source: string, groupKey: string, openOnly: boolean): Promise<Incident | undefined> =>
+  const latest = async (source: string, digest: string, openOnly: boolean): Promise<Incident | undefined> =>
     parseRows(
       incidentRow,
       await sql.query(
         `SELECT i.* FROM alert_groups g JOIN incidents i ON i.id = g.incident_id
          WHERE g.source = $1 AND g.group_key = $2 ${openOnly ? "AND i.status <> 'resolved'" : ""}
          ORDER BY i.id DESC LIMIT 1`,
-        [source, groupKey],
+        [source, digest],
       ),
     )[0];
 
   return {
     /** Serialises work on one group until the transaction ends (every replica, both drivers). */
-    async lockGroup(source: string, groupKey: string): Promise<void> {
-      await sql.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`alert-group:${source}:${groupKey}`]);
+    async lockGroup(source: string, digest: string): Promise<void> {
+      await sql.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`alert-group:${source}:${digest}`]);
     },
 
     /** The group's open incident, if any. */
-    openIncident: (source: string, groupKey: string) => latest(source, groupKey, true),
+    openIncident: (source: string, digest: string) => latest(source, digest, true),
 
     /** The group's latest incident, open or resolved (a recovery may arrive after a resolve). */
-    latestIncident: (source: string, groupKey: string) => latest(source, groupKey, false),
+    latestIncident: (source: string, digest: string) => latest(source, digest, false),
 
-    async link(source: string, groupKey: string, incidentId: number, at: Date): Promise<void> {
-      await sql.query("INSERT INTO alert_groups (source, group_key, incident_id, linked_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING", [source, groupKey, incidentId, at]);
+    async link(source: string, digest: string, incidentId: number, at: Date): Promise<void> {
+      await sql.query("INSERT INTO alert_groups (source, group_key, incident_id, linked_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING", [source, digest, incidentId, at]);
     },
 
     /** Which of these timeline source keys the incident already holds (one query, however many alerts). */
@@ -47,12 +48,12 @@ export function createAlertGroupsStore(sql: SqlExecutor) {
      * Whether another delivery of this group is recorded and still waiting for its job: a resolved
      * notification processed before the firing one that declares must wait for it, not be dropped.
      */
-    async hasOtherPending(source: string, groupKey: string, deliveryId: string): Promise<boolean> {
+    async hasOtherPending(source: string, digest: string, deliveryId: string): Promise<boolean> {
       const rows = await sql.query(
         // Each delivery's job is found by its unique dedupe key (alert-webhook-routes.ts), not by scanning jobs.
         `SELECT 1 FROM deliveries d JOIN jobs j ON j.dedupe_key = d.source || '-delivery:' || d.delivery_id
          WHERE d.source = $1 AND d.subject = $2 AND d.delivery_id <> $3 AND j.status IN ('pending', 'running') LIMIT 1`,
-        [source, groupKey, deliveryId],
+        [source, digest, deliveryId],
       );
       return rows.length > 0;
     },

@@ -8,7 +8,7 @@ ALTER TABLE incidents ADD CONSTRAINT incidents_source_check
 
 CREATE TABLE alert_groups (
   source       text NOT NULL,
-  group_key    text NOT NULL,
+  group_key    text NOT NULL,  -- SHA-256 hex of the groupKey or dedupe_key: keys can outgrow an index entry
   incident_id  integer NOT NULL REFERENCES incidents(id),
   linked_at    timestamptz NOT NULL,
   PRIMARY KEY (source, group_key, incident_id)
