@@ -1,6 +1,7 @@
 // Issue 17: Alertmanager, Grafana and signed generic webhooks become incidents. Real HTTP, each
 // request authenticated exactly as its sender does it, the senders' published example payloads,
 // a real store and the strict Slack emulator.
+import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -85,7 +86,8 @@ describe("Alertmanager", () => {
 
 describe("an Alertmanager group whose key is longer than a database index entry holds", () => {
   it("is recorded and declared like any other", async () => {
-    const labels = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`label_${i}`, `value-${i}-${"v".repeat(40)}`]));
+    // Random values: PostgreSQL compresses a repetitive key enough to fit, so it would prove nothing.
+    const labels = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`label_${i}`, randomBytes(36).toString("base64")]));
     const groupKey = `{}:{${Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(",")}}`;
     expect(groupKey.length).toBeGreaterThan(5000);
     const body = { ...fixture("alertmanager/firing.v4.json"), groupKey, groupLabels: labels };
