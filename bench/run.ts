@@ -15,9 +15,11 @@ import { draft } from "./draft.js";
 import { memory } from "./memory.js";
 import { pageToChannel } from "./page-to-channel.js";
 import { webhookAck } from "./webhook-ack.js";
+import { alertmanagerAck } from "./alertmanager-ack.js";
 
 const benchmarks: [string, Benchmark][] = [
   ["webhook-ack", webhookAck],
+  ["alertmanager-ack", alertmanagerAck],
   ["page-to-channel", pageToChannel],
   ["alert-storm", alertStorm],
   ["memory", memory],

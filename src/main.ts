@@ -20,6 +20,8 @@ import { createHttpServer, type Routes } from "./http/server.js";
 import { isDataError, storable } from "./http/storable.js";
 import { webhookRoutes } from "./http/webhook-routes.js";
 import { DATADOG_MARKER_JOB, datadogMarkerJob } from "./markers/datadog-marker-job.js";
+import { alertWebhookRoutes } from "./http/alert-webhook-routes.js";
+import { alertGroupJobs } from "./incidents/alert-group-jobs.js";
 import { OPEN_CHANNEL_JOB } from "./incidents/declare-incident.js";
 import { lifecycleJobs } from "./incidents/lifecycle/lifecycle-jobs.js";
 import { recordSlackEvent, SLACK_EVENT_JOB, slackEventJob } from "./incidents/lifecycle/pin-events.js";
@@ -138,6 +140,7 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
   const routes: Routes = {
     ...healthRoutes({ metrics, readiness: { unreadyReason: async () => (store ? store.unreadyReason() : lastDatabaseError) } }),
     ...webhookRoutes({ config, store: () => store, now, nudge }),
+    ...alertWebhookRoutes({ config, store: () => store, now, nudge }),
     "/slack/events": {
       POST: receiver
         ? (req) => receiver.handle(req)
@@ -187,6 +190,7 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
       handlers: {
         [PAGERDUTY_DELIVERY_JOB]: processDeliveryJob(appDeps, "pagerduty"),
         [DATADOG_DELIVERY_JOB]: processDeliveryJob(appDeps, "datadog"),
+        ...alertGroupJobs(appDeps, config.file.sources),
         [OPEN_CHANNEL_JOB]: openChannelJob(appDeps),
         [CHANNEL_BOOKMARKS_JOB]: channelBookmarksJob(appDeps),
         [PAGERDUTY_NOTE_JOB]: pagerdutyNoteJob(appDeps),

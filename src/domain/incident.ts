@@ -5,8 +5,18 @@ export type Severity = (typeof severities)[number];
 export const statuses = ["investigating", "identified", "monitoring", "resolved"] as const;
 export type Status = (typeof statuses)[number];
 
-export const incidentSources = ["pagerduty", "datadog", "slack"] as const;
+export const incidentSources = ["pagerduty", "datadog", "slack", "alertmanager", "grafana", "generic"] as const;
 export type IncidentSource = (typeof incidentSources)[number];
+
+/** How each source is named to people. */
+export const sourceNames: Record<IncidentSource, string> = {
+  pagerduty: "PagerDuty",
+  datadog: "Datadog",
+  slack: "Slack",
+  alertmanager: "Alertmanager",
+  grafana: "Grafana",
+  generic: "Webhook",
+};
 
 export interface Incident {
   id: number;

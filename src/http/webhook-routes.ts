@@ -50,8 +50,8 @@ export function webhookRoutes(deps: WebhookDeps): Routes {
   return routes;
 }
 
-async function accept(
-  deps: WebhookDeps,
+export async function accept(
+  deps: Pick<WebhookDeps, "store" | "now" | "nudge">,
   req: HttpRequest,
   delivery: InboundDelivery,
   job: DeliveryJob,
@@ -69,13 +69,13 @@ async function accept(
   return { status: 202, body: { ok: true, duplicate: !recorded } };
 }
 
-function off(vendor: string, settings: string) {
+export function off(vendor: string, settings: string) {
   return async (): Promise<HttpResponse> => {
     throw new CodedError("integration_off", `The ${vendor} integration is off; set ${settings} to turn it on.`);
   };
 }
 
-function header(req: HttpRequest, name: string): string | undefined {
+export function header(req: HttpRequest, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
 }

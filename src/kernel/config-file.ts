@@ -113,6 +113,34 @@ const trafficTarget = z.discriminatedUnion("kind", [
     .strict(),
 ]);
 
+const severity = z.enum(["SEV1", "SEV2", "SEV3", "SEV4"]);
+const headerName = z.string().regex(/^[A-Za-z0-9-]{1,100}$/, "must be an HTTP header name");
+
+/** How an alert group's labels become an incident (Alertmanager and Grafana). */
+const alertLabelsSchema = {
+  /** The label naming the affected service. */
+  service_label: z.string().min(1).default("service"),
+  /** The label whose value severity_map translates. */
+  severity_label: z.string().min(1).default("severity"),
+  /** Label value → severity; the most severe of a group's firing alerts wins. */
+  severity_map: z.record(z.string(), severity).default({ critical: "SEV2", error: "SEV3", warning: "SEV3", info: "SEV4" }),
+  /** For alerts whose label is missing or not in severity_map. */
+  default_severity: severity.default("SEV3"),
+  /** When every alert of a group has resolved, also suggest `/incident resolve` in the channel. */
+  resolve_suggestion: z.boolean().default(false),
+};
+const alertmanagerSourceSchema = z.object(alertLabelsSchema).strict();
+const grafanaSourceSchema = z
+  .object({
+    ...alertLabelsSchema,
+    /** The contact point's HMAC signature header. */
+    signature_header: headerName.default("X-Grafana-Alerting-Signature"),
+    /** The contact point's HMAC timestamp header, if it sets one (Grafana has no default). */
+    timestamp_header: headerName.optional(),
+  })
+  .strict();
+const genericSourceSchema = z.object({ resolve_suggestion: z.boolean().default(false) }).strict();
+
 export const configFileSchema = z
   .object({
     services: z.record(z.string(), serviceSchema).default({}),
@@ -152,6 +180,15 @@ export const configFileSchema = z
     peak_hours: peakHoursSchema.optional(),
     /** Per-action limits on what one step may touch, e.g. `kubernetes.rollout_restart: 50` (pods). */
     blast_radius: z.record(z.string(), z.number().int().positive()).default({}),
+    /** Alert sources other than PagerDuty and Datadog; see README "Alertmanager, Grafana and generic webhooks". */
+    sources: z
+      .object({
+        alertmanager: alertmanagerSourceSchema.default(alertmanagerSourceSchema.parse({})),
+        grafana: grafanaSourceSchema.default(grafanaSourceSchema.parse({})),
+        generic: genericSourceSchema.default(genericSourceSchema.parse({})),
+      })
+      .strict()
+      .default({ alertmanager: alertmanagerSourceSchema.parse({}), grafana: grafanaSourceSchema.parse({}), generic: genericSourceSchema.parse({}) }),
     targets: z
       .object({
         kubernetes: z.record(name, kubernetesTarget).default({}),
@@ -164,6 +201,7 @@ export const configFileSchema = z
   .strict();
 
 export type ConfigFile = z.infer<typeof configFileSchema>;
+export type AlertSourcesConfig = ConfigFile["sources"];
 export type Weekday = (typeof weekdays)[number];
 
 export function loadConfigFile(path: string | undefined, readFile: (p: string) => string = (p) => readFileSync(p, "utf8")): ConfigFile {

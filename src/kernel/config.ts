@@ -20,6 +20,10 @@ export const settings = {
   DATADOG_SITE: "your Datadog site, e.g. datadoghq.com or datadoghq.eu (default datadoghq.com).",
   DATADOG_API_URL: "optional Datadog API base URL overriding DATADOG_SITE (for tests and proxies).",
   DATADOG_WEBHOOK_SECRET: "a shared secret Datadog webhooks must send (X-Firebreak-Token header or basic auth password).",
+  ALERTMANAGER_WEBHOOK_TOKEN: "a token (16+ characters) Alertmanager sends as Bearer credentials or the basic-auth password.",
+  GRAFANA_WEBHOOK_TOKEN: "a token (16+ characters) Grafana's webhook contact point sends as Bearer credentials or the basic-auth password.",
+  GRAFANA_WEBHOOK_SECRET: "the HMAC secret (16+ characters) set on Grafana's webhook contact point.",
+  GENERIC_WEBHOOK_SECRETS: "comma-separated secrets (16+ characters each) that sign generic webhooks (several during rotation).",
   GITHUB_TOKEN: "a GitHub token that can push branches and open pull requests and issues in POSTMORTEM_REPO.",
   GITHUB_API_URL: "GitHub REST base URL (default https://api.github.com).",
   POSTMORTEM_REPO: "owner/name of the repository post-mortems are published to.",
@@ -34,12 +38,18 @@ export type SettingName = keyof typeof settings;
 type Env = Record<string, string | undefined>;
 
 const url = z.url({ protocol: /^https?$/ });
+// A shared secret short enough to guess, or holding spaces (a paste gone wrong), is refused at start.
+const webhookSecret = z.string().regex(/^\S{16,}$/, "must be at least 16 characters without spaces (e.g. the output of `openssl rand -hex 32`)");
 
 const integrations = {
   slack: { required: ["SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"], optional: ["SLACK_APP_TOKEN", "SLACK_INCIDENTS_CHANNEL"] },
   pagerduty: { required: ["PAGERDUTY_TOKEN", "PAGERDUTY_FROM_EMAIL", "PAGERDUTY_WEBHOOK_SECRETS"], optional: [] },
   datadog: { required: ["DATADOG_API_KEY", "DATADOG_APP_KEY", "DATADOG_WEBHOOK_SECRET"], optional: [] },
   github: { required: ["GITHUB_TOKEN", "POSTMORTEM_REPO"], optional: [] },
+  alertmanager: { required: ["ALERTMANAGER_WEBHOOK_TOKEN"], optional: [] },
+  // Either a token, an HMAC secret or both: when both are set, both are checked.
+  grafana: { required: [], optional: ["GRAFANA_WEBHOOK_TOKEN", "GRAFANA_WEBHOOK_SECRET"] },
+  generic: { required: ["GENERIC_WEBHOOK_SECRETS"], optional: [] },
 } as const satisfies Record<string, { required: readonly SettingName[]; optional: readonly SettingName[] }>;
 
 export type IntegrationName = keyof typeof integrations;
@@ -58,6 +68,10 @@ const checks: Partial<Record<SettingName, z.ZodType<unknown>>> = {
   POSTMORTEM_REPO: z.string().regex(/^[\w.-]+\/[\w.-]+$/, "must be owner/name"),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL"),
   FIREBREAK_TIMEZONE: z.string().refine(isTimeZone, "is not an IANA time zone such as America/Los_Angeles"),
+  ALERTMANAGER_WEBHOOK_TOKEN: webhookSecret,
+  GRAFANA_WEBHOOK_TOKEN: webhookSecret,
+  GRAFANA_WEBHOOK_SECRET: webhookSecret,
+  GENERIC_WEBHOOK_SECRETS: z.string().refine((v) => v.split(",").every((s) => webhookSecret.safeParse(s.trim()).success), "must be secrets of at least 16 characters without spaces, separated by commas"),
 };
 
 export interface Config {
@@ -69,6 +83,9 @@ export interface Config {
   pagerduty?: { token: string; fromEmail: string; webhookSecrets: string[]; apiUrl: string };
   datadog?: { apiKey: string; appKey: string; site: string; apiUrl: string; webhookSecret: string };
   github?: { token: string; apiUrl: string; owner: string; repo: string; baseBranch: string };
+  alertmanager?: { webhookToken: string };
+  grafana?: { webhookToken?: string; webhookSecret?: string };
+  generic?: { webhookSecrets: string[] };
   file: ConfigFile;
   /** Credentials of firebreak.yaml targets, read from the environment variables the file names. */
   targetSecrets: { postgres: Record<string, { url: string }>; trafficTokens: Record<string, string> };
@@ -197,6 +214,14 @@ export function loadConfig(env: Env, options: LoadOptions = {}): Config {
       baseBranch: value("POSTMORTEM_BRANCH") ?? "main",
     };
   }
+  if (enabled.has("alertmanager")) config.alertmanager = { webhookToken: get("ALERTMANAGER_WEBHOOK_TOKEN") };
+  if (enabled.has("grafana")) {
+    config.grafana = {
+      ...(value("GRAFANA_WEBHOOK_TOKEN") && { webhookToken: get("GRAFANA_WEBHOOK_TOKEN") }),
+      ...(value("GRAFANA_WEBHOOK_SECRET") && { webhookSecret: get("GRAFANA_WEBHOOK_SECRET") }),
+    };
+  }
+  if (enabled.has("generic")) config.generic = { webhookSecrets: get("GENERIC_WEBHOOK_SECRETS").split(",").map((s) => s.trim()).filter(Boolean) };
   config.secrets = collectSecrets(config);
   return config;
 }
@@ -206,7 +231,7 @@ export function describeIntegrations(config: Config): { name: IntegrationName; e
   return (Object.keys(integrations) as IntegrationName[]).map((name) => ({
     name,
     enabled: config[name] !== undefined,
-    hint: `set ${integrations[name].required.join(", ")} to turn it on`,
+    hint: `set ${integrations[name].required.length > 0 ? integrations[name].required.join(", ") : integrations[name].optional.join(" or ")} to turn it on`,
   }));
 }
 
@@ -221,6 +246,10 @@ function collectSecrets(config: Config): string[] {
     config.datadog?.appKey,
     config.datadog?.webhookSecret,
     config.github?.token,
+    config.alertmanager?.webhookToken,
+    config.grafana?.webhookToken,
+    config.grafana?.webhookSecret,
+    ...(config.generic?.webhookSecrets ?? []),
     config.database.kind === "pg" ? passwordOf(config.database.url) : undefined,
     ...Object.values(config.targetSecrets.postgres).map((t) => passwordOf(t.url)),
     ...Object.values(config.targetSecrets.trafficTokens),
@@ -240,6 +269,7 @@ function passwordOf(connectionUrl: string): string | undefined {
 const secretSettings = new Set<string>([
   "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "PAGERDUTY_TOKEN", "PAGERDUTY_WEBHOOK_SECRETS",
   "DATADOG_API_KEY", "DATADOG_APP_KEY", "DATADOG_WEBHOOK_SECRET", "GITHUB_TOKEN", "DATABASE_URL",
+  "ALERTMANAGER_WEBHOOK_TOKEN", "GRAFANA_WEBHOOK_TOKEN", "GRAFANA_WEBHOOK_SECRET", "GENERIC_WEBHOOK_SECRETS",
 ]);
 
 function redactForMessage(name: string, raw: string): string {

@@ -293,6 +293,25 @@ export interface CatchupsRepository {
   record(incidentId: number, userId: string, at: Date): Promise<void>;
 }
 
+// ---- alert groups (Alertmanager, Grafana, generic): one incident per group ----
+
+export interface AlertGroupsRepository {
+  /** Serialises work on one group until the transaction ends (every replica, both drivers). */
+  lockGroup(source: string, digest: string): Promise<void>;
+  /** The group's open incident, if any. */
+  openIncident(source: string, digest: string): Promise<Incident | undefined>;
+  /** The group's latest incident, open or resolved (a recovery may arrive after a resolve). */
+  latestIncident(source: string, digest: string): Promise<Incident | undefined>;
+  link(source: string, digest: string, incidentId: number, at: Date): Promise<void>;
+  /** Which of these timeline source keys the incident already holds (one query, however many alerts). */
+  recordedKeys(incidentId: number, sourceKeys: readonly string[]): Promise<Set<string>>;
+  /**
+   * Whether another delivery of this group is recorded and still waiting for its job: a resolved
+   * notification processed before the firing one that declares must wait for it, not be dropped.
+   */
+  hasOtherPending(source: string, digest: string, deliveryId: string): Promise<boolean>;
+}
+
 // ---- the store ----
 
 export interface Repositories {
@@ -306,6 +325,7 @@ export interface Repositories {
   rateSlots: RateSlotsRepository;
   people: PeopleRepository;
   catchups: CatchupsRepository;
+  alertGroups: AlertGroupsRepository;
 }
 
 export interface Store extends Repositories {

@@ -18,6 +18,9 @@ import { hostileDatadogPayload, hostilePagerdutyEnvelope, invalidDatadogPayload,
 import { rawRequest, type RawResponse } from "./helpers/raw-http.js";
 import { brokenCommand, brokenEventCallback, brokenInteraction } from "./helpers/slack-interaction-arbitraries.js";
 import { rowCounts } from "./helpers/row-counts.js";
+import { alertSourcesEnv, AM_TOKEN, GENERIC_SECRETS, GRAFANA_SECRET, GRAFANA_TOKEN } from "../helpers/alert-sources.js";
+import { signGenericBody } from "../../src/http/generic-signature.js";
+import { signGrafanaBody } from "../../src/http/grafana-signature.js";
 import { printSeedOnFailure, suiteSeed } from "./helpers/seed.js";
 import { isAlive, kill, killAll, serve, type Served } from "./helpers/serve-process.js";
 import { startVendors, type Vendors } from "./helpers/vendors.js";
@@ -33,7 +36,7 @@ beforeAll(async () => {
   vendors = await startVendors();
   const databaseUrl = await createTestDatabaseUrl();
   sql = createPgDriver({ connectionString: databaseUrl, max: 2 });
-  env = { ...vendors.env, DATABASE_URL: databaseUrl };
+  env = { ...vendors.env, ...alertSourcesEnv, DATABASE_URL: databaseUrl };
   served = await serve(env);
 });
 // One request that kills the process must not hide what the other properties would find.
@@ -134,6 +137,28 @@ describe("requests that fail verification: 401 (413 when too big), and nothing w
     );
     await stillServing();
   });
+
+  it("POST /webhooks/alertmanager, /grafana and /generic, without their credential or with a forged one", async () => {
+    const now = () => Math.floor(Date.now() / 1000);
+    const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+    const forgeries: [string, (bytes: Buffer) => Record<string, string>][] = [
+      ["/webhooks/alertmanager", () => ({})],
+      ["/webhooks/alertmanager", () => bearer(`${AM_TOKEN}x`)],
+      ["/webhooks/alertmanager", () => ({ authorization: `Basic ${Buffer.from(`${AM_TOKEN}:`).toString("base64")}` })],
+      ["/webhooks/grafana", (bytes) => ({ ...bearer("wrong-token-0123456789"), "x-grafana-alerting-signature": signGrafanaBody(bytes, GRAFANA_SECRET, now()), "x-grafana-alerting-timestamp": String(now()) })],
+      ["/webhooks/grafana", (bytes) => ({ ...bearer(GRAFANA_TOKEN), "x-grafana-alerting-signature": signGrafanaBody(bytes, "forged-secret-0123456789") })],
+      ["/webhooks/generic", () => ({})],
+      ["/webhooks/generic", (bytes) => ({ "x-firebreak-signature": signGenericBody(bytes, "forged-secret-0123456789", now()) })],
+      ["/webhooks/generic", (bytes) => ({ "x-firebreak-signature": signGenericBody(bytes, GENERIC_SECRETS[0]!, now() - 3_600) })],
+    ];
+    await fc.assert(
+      fc.asyncProperty(anyBody({ withHuge: true }), contentType, fc.constantFrom(...forgeries), async (body, type, [path, forge]) => {
+        await checked(() => post(path, body, forge(body.bytes), type), (s) => s === 401 || (tooBig(body) && s === 413), { overLimit: tooBig(body) });
+      }),
+      options(20),
+    );
+    await stillServing();
+  });
 });
 
 describe("correctly signed bodies that are not a payload Firebreak understands: 400, and nothing written", () => {
@@ -171,6 +196,24 @@ describe("correctly signed bodies that are not a payload Firebreak understands: 
         await checked(() => post("/webhooks/datadog", body, { "x-firebreak-token": secret().datadogWebhookSecret }), (s) => s === 400);
       }),
       options(6),
+    );
+    await stillServing();
+  });
+
+  it("POST /webhooks/alertmanager, /grafana and /generic: not their payload", async () => {
+    const garbage = anyBody({ withHuge: false }).filter((b) => !/"alerts"|"dedupe_key"/.test(b.bytes.toString("utf8")));
+    const now = () => Math.floor(Date.now() / 1000);
+    const authenticated: [string, (bytes: Buffer) => Record<string, string>][] = [
+      ["/webhooks/alertmanager", () => ({ authorization: `Bearer ${AM_TOKEN}` })],
+      // No timestamp header is configured here, so Grafana signs the body alone.
+      ["/webhooks/grafana", (bytes) => ({ authorization: `Bearer ${GRAFANA_TOKEN}`, "x-grafana-alerting-signature": signGrafanaBody(bytes, GRAFANA_SECRET) })],
+      ["/webhooks/generic", (bytes) => ({ "x-firebreak-signature": signGenericBody(bytes, GENERIC_SECRETS[1]!, now()) })],
+    ];
+    await fc.assert(
+      fc.asyncProperty(garbage, fc.constantFrom(...authenticated), async (body, [path, sign]) => {
+        await checked(() => post(path, body, sign(body.bytes)), (s) => s === 400);
+      }),
+      options(21),
     );
     await stillServing();
   });

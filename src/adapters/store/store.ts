@@ -1,5 +1,6 @@
 // The store: every record Firebreak keeps, behind one interface, over either driver.
 import { createCatchupsStore } from "./catchups-store.js";
+import { createAlertGroupsStore } from "./alert-groups-store.js";
 import { createDeliveriesStore } from "./deliveries-store.js";
 import { createIncidentsStore } from "./incidents-store.js";
 import { createJobsStore } from "./jobs-store.js";
@@ -25,6 +26,7 @@ function createRepositories(sql: SqlExecutor): Repositories {
     rateSlots: createRateSlotsStore(sql),
     people: createPeopleStore(sql),
     catchups: createCatchupsStore(sql),
+    alertGroups: createAlertGroupsStore(sql),
   };
 }
 

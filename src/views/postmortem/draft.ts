@@ -3,7 +3,7 @@
 // rebuilt from the timeline each time, so a late entry or a corrected time shows up on redraft.
 import { slugify } from "../../domain/channel-name.js";
 import { formatDuration, incidentDurations } from "../../domain/durations.js";
-import { humanId } from "../../domain/incident.js";
+import { humanId, sourceNames } from "../../domain/incident.js";
 import { compareEntries, type TimelineEntry } from "../../domain/timeline.js";
 import { formatClock, formatDateTimeWithYear, formatDayWithYear, formatTimeOfDay, localDate, zoneAbbreviation } from "../../domain/time-format.js";
 import type { PostmortemEdits, PostmortemRecord } from "../../domain/postmortem.js";
@@ -134,7 +134,7 @@ export function postmortemModel(record: PostmortemRecord): PostmortemModel {
     title: text(incident.title),
     severity: incident.severity,
     status: incident.status,
-    source: { pagerduty: "PagerDuty", datadog: "Datadog", slack: "Slack" }[incident.source],
+    source: sourceNames[incident.source],
     commander: name(incident.commander),
     declaredBy: name(incident.declaredBy),
     roles: record.roles.filter((r) => r.name !== "commander").map((r) => ({ role: r.name.charAt(0).toUpperCase() + r.name.slice(1), person: name(r.userId) })),

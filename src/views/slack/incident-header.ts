@@ -1,6 +1,6 @@
 // The pinned header at the top of an incident channel, and the announcement in the incidents channel.
 import type { KnownBlock } from "@slack/types";
-import { humanId, type Incident } from "../../domain/incident.js";
+import { humanId, sourceNames, type Incident } from "../../domain/incident.js";
 import type { IncidentDurations } from "../../domain/durations.js";
 import { headerActions, headerDurations } from "./header-actions.js";
 import { link, userMention } from "./mrkdwn.js";
@@ -58,7 +58,7 @@ export function incidentHeader(incident: Incident, extras?: HeaderExtras): Rende
 export function incidentAnnouncement(incident: Incident): Rendered {
   const id = humanId(incident);
   const where = incident.channelId ? `<#${incident.channelId}>` : "its channel is being created";
-  const by = incident.declaredBy ? ` by ${userMention(incident.declaredBy)}` : ` from ${incident.source === "pagerduty" ? "PagerDuty" : "Datadog"}`;
+  const by = incident.declaredBy ? ` by ${userMention(incident.declaredBy)}` : ` from ${sourceNames[incident.source]}`;
   const text = `:rotating_light: *${id}* (${incident.severity}) declared${by}: ${escapeAndClip(incident.title, TITLE_IN_TEXT)} — join ${where}`;
   const blocks: KnownBlock[] = [{ type: "section", text: { type: "mrkdwn", text } }];
   const linkLine = links(incident);

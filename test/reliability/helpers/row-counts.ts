@@ -2,7 +2,7 @@
 import type { SqlExecutor } from "../../../src/adapters/store/sql.js";
 import { RETENTION_JOB } from "../../../src/jobs/retention-job.js";
 
-export const DURABLE_TABLES = ["deliveries", "jobs", "incidents", "timeline_entries", "playbook_runs", "approvals"] as const;
+export const DURABLE_TABLES = ["deliveries", "jobs", "incidents", "timeline_entries", "playbook_runs", "approvals", "alert_groups"] as const;
 export type RowCounts = Record<(typeof DURABLE_TABLES)[number], number>;
 
 // The daily retention sweep is the process's own housekeeping: it runs (and books the next day's)

@@ -10,6 +10,7 @@ import * as retentionIndexes from "./009-retention-indexes.js";
 import * as previewSent from "./010-preview-sent.js";
 import * as people from "./011-people.js";
 import * as catchups from "./012-catchups.js";
+import * as alertGroups from "./013-alert-groups.js";
 
 export interface Migration {
   version: number;
@@ -31,6 +32,7 @@ export const migrations: readonly Migration[] = [
   { version: 10, name: "preview-sent", up: previewSent.up },
   { version: 11, name: "people", up: people.up },
   { version: 12, name: "catchups", up: catchups.up },
+  { version: 13, name: "alert-groups", up: alertGroups.up },
 ];
 
 export const latestVersion = migrations[migrations.length - 1]!.version;
