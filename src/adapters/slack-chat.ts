@@ -91,6 +91,11 @@ export function createSlackChat(clients: SlackClients, pace: Pace = async () => 
     async postEphemeral(channelId, userId, message) {
       await call("chat.postEphemeral", () => writes.chat.postEphemeral({ channel: channelId, user: userId, ...asArgs(message) }));
     },
+    async postDirect(userId, message) {
+      // A user's ID as the channel opens the bot's DM with them if it isn't open already; chat:write
+      // is all it needs (https://docs.slack.dev/reference/methods/chat.postMessage, "Channels").
+      await call("chat.postMessage", () => writes.chat.postMessage({ channel: userId, ...asArgs(message) }));
+    },
     async pin(channelId, ts) {
       try {
         await call("pins.add", () => writes.pins.add({ channel: channelId, timestamp: ts }));

@@ -31,6 +31,8 @@ export interface ChatPort {
   postMessage(channelId: string, message: ChatMessage): Promise<{ ts: string }>;
   updateMessage(channelId: string, ts: string, message: ChatMessage): Promise<void>;
   postEphemeral(channelId: string, userId: string, message: ChatMessage): Promise<void>;
+  /** A direct message from the bot to the person (Slack opens the conversation on first use). */
+  postDirect(userId: string, message: ChatMessage): Promise<void>;
   pin(channelId: string, ts: string): Promise<void>;
   permalink(channelId: string, ts: string): Promise<string | undefined>;
   /** One message (a thread reply too) with its text as written (unescaped), or undefined if it is gone. */

@@ -6,19 +6,17 @@ import { INCIDENT_COMMAND } from "../../views/slack/slack-surface.js";
 import { helpFor, lifecycleCommand, lifecycleSubcommands } from "./lifecycle-commands.js";
 import { DATABASE_UNAVAILABLE, type ListenerDeps } from "./slack-deps.js";
 
+// A command's answer is its ack: Slack shows it to the person who typed it, member or not. What
+// fails after the ack (a form Slack would not open) reaches them through the error boundary.
 export function registerIncidentCommand(app: App, deps: ListenerDeps): void {
-  app.command(INCIDENT_COMMAND.command, async ({ command, ack, client, logger }) => {
+  app.command(INCIDENT_COMMAND.command, async ({ command, ack, client }) => {
     const [sub = "", ...rest] = command.text.trim().split(/\s+/);
     const args = command.text.trim().slice(sub.length).trim();
     switch (sub.toLowerCase()) {
       case "declare": {
         if (!deps()) return ack({ response_type: "ephemeral", text: DATABASE_UNAVAILABLE });
         await ack();
-        try {
-          await client.views.open({ trigger_id: command.trigger_id, view: declareModal({ title: args }, { channelId: command.channel_id }) });
-        } catch (error) {
-          logger.warn(`views.open failed for /incident declare: ${(error as Error).message}`);
-        }
+        await client.views.open({ trigger_id: command.trigger_id, view: declareModal({ title: args }, { channelId: command.channel_id }) });
         return;
       }
       case "playbook":
@@ -45,7 +43,7 @@ export function registerIncidentCommand(app: App, deps: ListenerDeps): void {
     if (!reply) return ack({ response_type: "ephemeral", text: helpFor(`\`${INCIDENT_COMMAND.command} ${[sub, ...rest].join(" ")}\` is not a Firebreak command.`).text });
     if ("modal" in reply) {
       await ack();
-      await client.views.open({ trigger_id: command.trigger_id, view: reply.modal }).catch((error: unknown) => logger.warn(`views.open failed: ${(error as Error).message}`));
+      await client.views.open({ trigger_id: command.trigger_id, view: reply.modal });
       return;
     }
     return ack({ response_type: "ephemeral", text: reply.text, ...(reply.blocks && { blocks: reply.blocks as never }) });
