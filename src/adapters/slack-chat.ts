@@ -141,16 +141,19 @@ export function createSlackChat(clients: SlackClients, pace: Pace = async () => 
       const result = await call("usergroups.users.list", () => client.usergroups.users.list({ usergroup: userGroupId }));
       return result.users ?? [];
     },
-    async findTaggedMessage(channelId, tag, since) {
+    async findTaggedMessage(channelId, tag, since, threadTs) {
       const bot = await this.botUserId();
       // Metadata comes back only with include_all_metadata (https://api.slack.com/methods/conversations.history);
       // `oldest` bounds the read to the time of the write, however busy the channel has been since.
+      // History holds no thread replies; a reply is looked for in its thread
+      // (https://docs.slack.dev/reference/methods/conversations.replies).
       const oldest = slackTs(since);
       let cursor: string | undefined;
       do {
-        const page = await call("conversations.history", () =>
-          client.conversations.history({ channel: channelId, oldest, include_all_metadata: true, limit: 200, ...(cursor && { cursor }) }),
-        );
+        const args = { channel: channelId, oldest, include_all_metadata: true, limit: 200, ...(cursor && { cursor }) };
+        const page = threadTs
+          ? await call("conversations.replies", () => client.conversations.replies({ ...args, ts: threadTs }))
+          : await call("conversations.history", () => client.conversations.history(args));
         const found = page.messages?.find((m) => isTagged(m.metadata, tag) && (!bot || m.user === bot || Boolean(m.bot_id)));
         if (found?.ts) return found.ts;
         cursor = page.response_metadata?.next_cursor || undefined;
@@ -170,6 +173,7 @@ function asArgs(message: ChatMessage) {
   return {
     text: message.text,
     ...(message.blocks && { blocks: message.blocks as never }),
+    ...(message.threadTs && { thread_ts: message.threadTs }),
     ...(message.tag && { metadata: { event_type: MESSAGE_EVENT_TYPE, event_payload: { incident: message.tag.incident, part: message.tag.part } } }),
   };
 }

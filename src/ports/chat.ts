@@ -4,6 +4,8 @@
 export interface ChatMessage {
   text: string;
   blocks?: unknown[];
+  /** Posts the message as a reply in the thread of this message. */
+  threadTs?: string;
   /** Marks the message as this incident's `part` (sent as Slack message metadata), so it can be found again. */
   tag?: MessageTag;
 }
@@ -46,8 +48,8 @@ export interface ChatPort {
   /** Members of a Slack user group (S…). */
   userGroupMembers(userGroupId: string): Promise<string[]>;
   /**
-   * The ts of the bot's message tagged `tag` posted in the channel since `since`, if any: what a
-   * write whose answer was lost may have left behind.
+   * The ts of the bot's message tagged `tag` posted in the channel (or, with `threadTs`, in that
+   * thread) since `since`, if any: what a write whose answer was lost may have left behind.
    */
-  findTaggedMessage(channelId: string, tag: MessageTag, since: Date): Promise<string | undefined>;
+  findTaggedMessage(channelId: string, tag: MessageTag, since: Date, threadTs?: string): Promise<string | undefined>;
 }
