@@ -134,7 +134,7 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
       });
     },
   });
-  registerListeners(slackApp.app, () => deps);
+  registerListeners(slackApp.app, () => deps, { chat, log: log.child({ component: "slack-answers" }) });
   const receiver = slackApp.receiver;
 
   const routes: Routes = {

@@ -91,6 +91,11 @@ export function createSlackChat(clients: SlackClients, pace: Pace = async () => 
     async postEphemeral(channelId, userId, message) {
       await call("chat.postEphemeral", () => writes.chat.postEphemeral({ channel: channelId, user: userId, ...asArgs(message) }));
     },
+    async postDirect(userId, message) {
+      // A user's ID as the channel opens the bot's DM with them if it isn't open already; chat:write
+      // is all it needs (https://docs.slack.dev/reference/methods/chat.postMessage, "Channels").
+      await call("chat.postMessage", () => writes.chat.postMessage({ channel: userId, ...asArgs(message) }));
+    },
     async pin(channelId, ts) {
       try {
         await call("pins.add", () => writes.pins.add({ channel: channelId, timestamp: ts }));
@@ -146,16 +151,19 @@ export function createSlackChat(clients: SlackClients, pace: Pace = async () => 
       const result = await call("bookmarks.list", () => client.bookmarks.list({ channel_id: channelId }));
       return (result.bookmarks ?? []).map((b) => b.link).filter((link): link is string => typeof link === "string");
     },
-    async findTaggedMessage(channelId, tag, since) {
+    async findTaggedMessage(channelId, tag, since, threadTs) {
       const bot = await this.botUserId();
       // Metadata comes back only with include_all_metadata (https://api.slack.com/methods/conversations.history);
       // `oldest` bounds the read to the time of the write, however busy the channel has been since.
+      // History holds no thread replies; a reply is looked for in its thread
+      // (https://docs.slack.dev/reference/methods/conversations.replies).
       const oldest = slackTs(since);
       let cursor: string | undefined;
       do {
-        const page = await call("conversations.history", () =>
-          client.conversations.history({ channel: channelId, oldest, include_all_metadata: true, limit: 200, ...(cursor && { cursor }) }),
-        );
+        const args = { channel: channelId, oldest, include_all_metadata: true, limit: 200, ...(cursor && { cursor }) };
+        const page = threadTs
+          ? await call("conversations.replies", () => client.conversations.replies({ ...args, ts: threadTs }))
+          : await call("conversations.history", () => client.conversations.history(args));
         const found = page.messages?.find((m) => isTagged(m.metadata, tag) && (!bot || m.user === bot || Boolean(m.bot_id)));
         if (found?.ts) return found.ts;
         cursor = page.response_metadata?.next_cursor || undefined;
@@ -175,6 +183,7 @@ function asArgs(message: ChatMessage) {
   return {
     text: message.text,
     ...(message.blocks && { blocks: message.blocks as never }),
+    ...(message.threadTs && { thread_ts: message.threadTs }),
     ...(message.tag && { metadata: { event_type: MESSAGE_EVENT_TYPE, event_payload: { incident: message.tag.incident, part: message.tag.part } } }),
   };
 }

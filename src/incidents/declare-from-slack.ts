@@ -1,4 +1,5 @@
 // A person declared in Slack: they command it until they hand it over.
+import { answerPerson } from "./answer-person.js";
 import { humanId, type Incident } from "../domain/incident.js";
 import type { DeclareSubmission } from "../views/slack/declare-modal.js";
 import { declareIncident } from "./declare-incident.js";
@@ -24,12 +25,7 @@ export async function declareFromSlack(deps: IncidentDeps, input: DeclareSubmiss
   if (!incident) return undefined;
   deps.nudge();
   deps.log.info({ incidentId: incident.id }, `${humanId(incident)} declared in Slack`);
-  const channel = input.metadata.channelId;
-  if (channel) {
-    // A courtesy, not part of the record: it must not hold up the answer to Slack.
-    void deps.chat
-      .postEphemeral(channel, input.userId, { text: `${humanId(incident)} declared. Opening its channel now; you'll be invited as commander.` })
-      .catch(() => undefined);
-  }
+  // A courtesy, not part of the record: it must not hold up the answer to Slack.
+  if (input.metadata.channelId) void answerPerson(deps, { userId: input.userId, channelId: input.metadata.channelId }, `${humanId(incident)} declared. Opening its channel now; you'll be invited as commander.`);
   return incident;
 }

@@ -18,7 +18,7 @@ export function postOnce(deps: Pick<IncidentDeps, "chat">, writes: WriteLedger, 
   return writeOnce(
     writes,
     postOnceKey(channelId, message.tag),
-    (since) => deps.chat.findTaggedMessage(channelId, message.tag, new Date(since.getTime() - CLOCK_MARGIN_MS)),
+    (since) => deps.chat.findTaggedMessage(channelId, message.tag, new Date(since.getTime() - CLOCK_MARGIN_MS), message.threadTs),
     async () => (await deps.chat.postMessage(channelId, message)).ts,
   );
 }

@@ -4,6 +4,8 @@
 export interface ChatMessage {
   text: string;
   blocks?: unknown[];
+  /** Posts the message as a reply in the thread of this message. */
+  threadTs?: string;
   /** Marks the message as this incident's `part` (sent as Slack message metadata), so it can be found again. */
   tag?: MessageTag;
 }
@@ -31,6 +33,8 @@ export interface ChatPort {
   postMessage(channelId: string, message: ChatMessage): Promise<{ ts: string }>;
   updateMessage(channelId: string, ts: string, message: ChatMessage): Promise<void>;
   postEphemeral(channelId: string, userId: string, message: ChatMessage): Promise<void>;
+  /** A direct message from the bot to the person (Slack opens the conversation on first use). */
+  postDirect(userId: string, message: ChatMessage): Promise<void>;
   pin(channelId: string, ts: string): Promise<void>;
   permalink(channelId: string, ts: string): Promise<string | undefined>;
   /** One message (a thread reply too) with its text as written (unescaped), or undefined if it is gone. */
@@ -44,10 +48,10 @@ export interface ChatPort {
   /** Members of a Slack user group (S…). */
   userGroupMembers(userGroupId: string): Promise<string[]>;
   /**
-   * The ts of the bot's message tagged `tag` posted in the channel since `since`, if any: what a
-   * write whose answer was lost may have left behind.
+   * The ts of the bot's message tagged `tag` posted in the channel (or, with `threadTs`, in that
+   * thread) since `since`, if any: what a write whose answer was lost may have left behind.
    */
-  findTaggedMessage(channelId: string, tag: MessageTag, since: Date): Promise<string | undefined>;
+  findTaggedMessage(channelId: string, tag: MessageTag, since: Date, threadTs?: string): Promise<string | undefined>;
   /** Adds a link to the channel's bookmarks (bookmarks.add). */
   addBookmark(channelId: string, bookmark: { title: string; link: string; emoji?: string }): Promise<void>;
   /** The links bookmarked in the channel (bookmarks.list): what an add whose answer was lost may have left. */

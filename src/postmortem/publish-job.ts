@@ -7,6 +7,7 @@ import { VendorError } from "../ports/vendor-error.js";
 import { syncPagerduty } from "../incidents/lifecycle/side-effects.js";
 import { postOnce } from "../incidents/post-once.js";
 import { enqueueBookmarks } from "../incidents/channel-bookmarks.js";
+import { answerPerson } from "../incidents/answer-person.js";
 import type { JobContext } from "../jobs/job-runner.js";
 import { draftPostmortem } from "../views/postmortem/draft.js";
 import { postmortemRecord, recordSources, type PostmortemDeps } from "./postmortem-flows.js";
@@ -27,7 +28,8 @@ export function publishPostmortemJob(deps: PostmortemDeps, github: GithubPort) {
     const draftWith = (issues: readonly { followupId: number; url: string }[]) =>
       draftPostmortem({ ...record, followups: record.followups.map((f) => ({ ...f, issueUrl: issues.find((i) => i.followupId === f.id)?.url ?? f.issueUrl })) }, deps.postmortemTemplate);
     const first = draftWith([]);
-    const tell = (text: string) => (incident.channelId ? deps.chat.postEphemeral(incident.channelId, userId, { text }).catch(() => undefined) : undefined);
+    // Long after the click, there is no response_url: in the channel if they are in it, else a DM.
+    const tell = (text: string) => answerPerson(deps, { userId, channelId: incident.channelId }, text);
     let result;
     try {
       result = await publishPostmortem(github, {

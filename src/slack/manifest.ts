@@ -12,6 +12,9 @@ export function slackManifest(options: { baseUrl: string; socketMode: boolean; n
       background_color: "#b3261e",
     },
     features: {
+      // Answers that cannot be shown in a channel come as a DM, in the app's Messages tab; read-only,
+      // since Firebreak reads no DMs (https://docs.slack.dev/reference/app-manifest, features.app_home).
+      app_home: { home_tab_enabled: false, messages_tab_enabled: true, messages_tab_read_only_enabled: true },
       bot_user: { display_name: options.name ?? "Firebreak", always_online: true },
       slash_commands: commands.map((c) => ({ command: c.command, description: c.description, usage_hint: c.usageHint, should_escape: true, ...url })),
       shortcuts: messageShortcuts.map((s) => ({ name: s.name, type: "message", callback_id: s.callbackId, description: s.description })),

@@ -60,6 +60,8 @@ export function fakeChat(users: Record<string, string> = {}): FakeChat {
       existing.message = message;
     },
     postEphemeral: async (channel, user, message) => void ephemeral.push({ channel, user, text: message.text }),
+    // A DM is the bot's conversation with the person: recorded as a post to their user id.
+    postDirect: async (user, message) => void posted.push({ channel: user, ts: `1700000000.${String(++n).padStart(6, "0")}`, message }),
     pin: async (channel, ts) => void pinned.push({ channel, ts }),
     permalink: async (channel, ts) => `https://acme.slack.com/archives/${channel}/p${ts.replace(".", "")}`,
     message: async () => undefined,

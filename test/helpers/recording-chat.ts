@@ -23,6 +23,8 @@ export function recordingChat(): ChatPort & { posted: { channel: string; ts: str
       if (existing) existing.message = message;
     },
     postEphemeral: async (channel, user, message) => void ephemeral.push({ channel, user, text: message.text }),
+    // A DM is the bot's conversation with the person: recorded as a post to their user id.
+    postDirect: async (user, message) => void posted.push({ channel: user, ts: `1700000000.${String(++n).padStart(6, "0")}`, message }),
     pin: async () => undefined,
     permalink: async () => undefined,
     userGroupMembers: async () => [],

@@ -13,6 +13,7 @@ import { refreshHeader, scheduleArchive, scheduleReminder, syncPagerduty } from 
 import { enqueueCommandNotice, latestCommandChange, type CommandChange } from "./command-handover.js";
 import { checkPermission } from "./permission-check.js";
 import { impactEntry } from "./record-impact.js";
+import { enqueueChangeAnnouncement } from "./announce-change.js";
 
 export interface Actor {
   userId: string;
@@ -58,7 +59,8 @@ export function setStatus(deps: IncidentDeps, incidentId: number, status: Status
       changes: { status },
       outcome: { ok: true, reply: `${humanId(incident)} is now ${status}.` },
       after: async (tx2, updated) => {
-        await tx2.timeline.append({ incidentId: incident.id, eventAt: at ?? now, kind: "status", actor: actor.userId, text: `Status set to ${status} by <@${actor.userId}>`, data: { status, from: incident.status } });
+        const { entry } = await tx2.timeline.append({ incidentId: incident.id, eventAt: at ?? now, kind: "status", actor: actor.userId, text: `Status set to ${status} by <@${actor.userId}>`, data: { status, from: incident.status } });
+        await enqueueChangeAnnouncement(tx2, entry, now);
         // Leaving "investigating" means someone is on it: PagerDuty stops escalating.
         if (incident.status === "investigating") await syncPagerduty(tx2, deps, updated, { kind: "acknowledged" }, "acknowledged", now);
       },
@@ -77,7 +79,8 @@ export function setSeverity(deps: IncidentDeps, incidentId: number, severity: Se
       changes: { severity },
       outcome: { ok: true, reply: `${humanId(incident)} is now ${severity}.` },
       after: async (tx2, updated) => {
-        await tx2.timeline.append({ incidentId: incident.id, eventAt: at ?? now, kind: "severity", actor: actor.userId, text: `Severity changed from ${incident.severity} to ${severity} by <@${actor.userId}>`, data: { severity, from: incident.severity } });
+        const { entry } = await tx2.timeline.append({ incidentId: incident.id, eventAt: at ?? now, kind: "severity", actor: actor.userId, text: `Severity changed from ${incident.severity} to ${severity} by <@${actor.userId}>`, data: { severity, from: incident.severity } });
+        await enqueueChangeAnnouncement(tx2, entry, now);
         const marker = incidentEventMarker({ incidentHumanId: humanId(updated), title: updated.title, severity, kind: "severity", services: updated.services, at: at ?? now });
         await enqueueMarker(tx2, deps.markers, now, marker, `severity:${incident.id}:${updated.version}`);
         // A higher severity wants updates more often: count the new cadence from the last update.
@@ -117,8 +120,10 @@ export async function setCommander(deps: IncidentDeps, incidentId: number, userI
           : takeover ? `<@${userId}> is now incident commander${was}, taken over by <@${actor.userId}> without <@${from}> handing over`
           : `<@${userId}> is now incident commander${was}, set by <@${actor.userId}>`;
         const data = { role: "commander", userId, from, takeover, revert } satisfies CommandChange;
-        await tx2.timeline.append({ incidentId: incident.id, eventAt: now, kind: "role", actor: actor.userId, text, data });
+        const { entry } = await tx2.timeline.append({ incidentId: incident.id, eventAt: now, kind: "role", actor: actor.userId, text, data });
+        // A takeover and its revert have their own notice (with Revert); a handover is announced plainly.
         if ((takeover || revert) && from) await enqueueCommandNotice(tx2, { incidentId: incident.id, actor: actor.userId, to: userId, from, revert }, updated.version, now);
+        else await enqueueChangeAnnouncement(tx2, entry, now);
       },
     };
   });
@@ -205,6 +210,8 @@ export function resolve(deps: IncidentDeps, incidentId: number, input: { summary
         }
         if (input.impact) await tx2.timeline.append(impactEntry(incident.id, input.impact, actor, resolvedAt));
         await tx2.timeline.append({ incidentId: incident.id, eventAt: resolvedAt, kind: "resolved", actor: actor.userId, text: `Resolved by <@${actor.userId}>: ${input.summary}`, data: { status: "resolved", from: incident.status, summary: input.summary, ...(input.rootCause && { rootCause: input.rootCause }) } });
+        const { entry } = await tx2.timeline.append({ incidentId: incident.id, eventAt: now, kind: "resolved", actor: actor.userId, text: `Resolved by <@${actor.userId}>: ${input.summary}`, data: { status: "resolved", from: incident.status, summary: input.summary, ...(input.rootCause && { rootCause: input.rootCause }) } });
+        await enqueueChangeAnnouncement(tx2, entry, now);
         await syncPagerduty(tx2, deps, updated, { kind: "resolved" }, "resolved", now);
         const marker = incidentEventMarker({ incidentHumanId: humanId(updated), title: updated.title, severity: updated.severity, kind: "resolved", services: updated.services, at: resolvedAt });
         await enqueueMarker(tx2, deps.markers, now, marker, `resolved:${incident.id}`);

@@ -10,6 +10,7 @@ import { VendorError } from "../../ports/vendor-error.js";
 import { postOnce } from "../post-once.js";
 import { ANNOUNCE_JOB } from "./record-notes.js";
 import { COMMAND_NOTICE_JOB, commandNoticeJob } from "./command-handover.js";
+import { ANNOUNCE_CHANGE_JOB, announceChangeJob } from "./announce-change.js";
 import { ARCHIVE_JOB, PAGERDUTY_SYNC_JOB, REFRESH_HEADER_JOB, REMINDER_JOB, scheduleReminder, updateCadenceMinutes } from "./side-effects.js";
 import { incidentDurations } from "../../domain/durations.js";
 import { validateWith } from "../../kernel/parse-json.js";
@@ -25,6 +26,7 @@ export function lifecycleJobs(deps: IncidentDeps): Record<string, JobHandler> {
 
   return {
     [COMMAND_NOTICE_JOB]: commandNoticeJob(deps),
+    [ANNOUNCE_CHANGE_JOB]: announceChangeJob(deps),
 
     [REFRESH_HEADER_JOB]: async (payload) => {
       // Refreshes run concurrently and retries come late, so an update rendered from an older

@@ -3,28 +3,21 @@ import type { App, MessageShortcut } from "@slack/bolt";
 import { DECLARE_SHORTCUT } from "../../views/slack/slack-surface.js";
 import { declareModal } from "../../views/slack/declare-modal.js";
 import { slackTextToPlain } from "../../views/slack/mrkdwn.js";
+import { answerTo, type AnswerDeps } from "../answer.js";
 import { DATABASE_UNAVAILABLE, type ListenerDeps } from "./slack-deps.js";
 
-
-export function registerDeclareShortcut(app: App, deps: ListenerDeps): void {
-  app.shortcut<MessageShortcut>({ callback_id: DECLARE_SHORTCUT.callbackId, type: "message_action" }, async ({ shortcut, ack, client, logger }) => {
+export function registerDeclareShortcut(app: App, deps: ListenerDeps, answers: AnswerDeps): void {
+  app.shortcut<MessageShortcut>({ callback_id: DECLARE_SHORTCUT.callbackId, type: "message_action" }, async ({ shortcut, ack, client, body, respond }) => {
     await ack();
     const text = slackTextToPlain(shortcut.message.text ?? "");
     const firstLine = text.split("\n")[0]?.trim() ?? "";
-    try {
-      if (!deps()) {
-        await client.chat.postEphemeral({ channel: shortcut.channel.id, user: shortcut.user.id, text: DATABASE_UNAVAILABLE });
-        return;
-      }
-      await client.views.open({
-        trigger_id: shortcut.trigger_id,
-        view: declareModal(
-          { title: firstLine.slice(0, 150), description: text },
-          { channelId: shortcut.channel.id, sourceMessageUrl: `https://slack.com/app_redirect?channel=${shortcut.channel.id}&message_ts=${shortcut.message_ts}` },
-        ),
-      });
-    } catch (error) {
-      logger.warn(`could not open the declare modal from a shortcut: ${(error as Error).message}`);
-    }
+    if (!deps()) return void (await answerTo(answers, body, respond)(DATABASE_UNAVAILABLE));
+    await client.views.open({
+      trigger_id: shortcut.trigger_id,
+      view: declareModal(
+        { title: firstLine.slice(0, 150), description: text },
+        { channelId: shortcut.channel.id, sourceMessageUrl: `https://slack.com/app_redirect?channel=${shortcut.channel.id}&message_ts=${shortcut.message_ts}` },
+      ),
+    });
   });
 }

@@ -8,19 +8,17 @@ import { DATABASE_UNAVAILABLE, type ListenerDeps } from "./slack-deps.js";
 import { mentionedUserIds, rememberPeople } from "../../incidents/remember-people.js";
 import { catchupElsewhere } from "../../views/slack/catchup-view.js";
 
+// A command's answer is its ack: Slack shows it to the person who typed it, member or not. What
+// fails after the ack (a form Slack would not open) reaches them through the error boundary.
 export function registerIncidentCommand(app: App, deps: ListenerDeps): void {
-  app.command(INCIDENT_COMMAND.command, async ({ command, ack, client, logger }) => {
+  app.command(INCIDENT_COMMAND.command, async ({ command, ack, client }) => {
     const [sub = "", ...rest] = command.text.trim().split(/\s+/);
     const args = command.text.trim().slice(sub.length).trim();
     switch (sub.toLowerCase()) {
       case "declare": {
         if (!deps()) return ack({ response_type: "ephemeral", text: DATABASE_UNAVAILABLE });
         await ack();
-        try {
-          await client.views.open({ trigger_id: command.trigger_id, view: declareModal({ title: args }, { channelId: command.channel_id }) });
-        } catch (error) {
-          logger.warn(`views.open failed for /incident declare: ${(error as Error).message}`);
-        }
+        await client.views.open({ trigger_id: command.trigger_id, view: declareModal({ title: args }, { channelId: command.channel_id }) });
         return;
       }
       case "playbook":
@@ -49,11 +47,11 @@ export function registerIncidentCommand(app: App, deps: ListenerDeps): void {
     const reply = await lifecycleCommand(sub.toLowerCase(), args, { flows, incident, userId: command.user_id });
     // Named now, while Slack is at hand, so an export later needs no Slack; not awaited: the answer
     // does not wait on users.info, and a name missed here is asked for again when drafting.
-    void rememberPeople(flows, [command.user_id, ...mentionedUserIds(args)]).catch((error: unknown) => logger.warn(`could not look up names: ${(error as Error).message}`));
+    void rememberPeople(flows, [command.user_id, ...mentionedUserIds(args)]).catch((error: unknown) => flows.log.warn({ err: error }, "could not look up names"));
     if (!reply) return ack({ response_type: "ephemeral", text: helpFor(`\`${INCIDENT_COMMAND.command} ${[sub, ...rest].join(" ")}\` is not a Firebreak command.`).text });
     if ("modal" in reply) {
       await ack();
-      await client.views.open({ trigger_id: command.trigger_id, view: reply.modal }).catch((error: unknown) => logger.warn(`views.open failed: ${(error as Error).message}`));
+      await client.views.open({ trigger_id: command.trigger_id, view: reply.modal });
       return;
     }
     return ack({ response_type: "ephemeral", text: reply.text, ...(reply.blocks && { blocks: reply.blocks as never }) });

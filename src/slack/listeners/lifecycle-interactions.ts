@@ -26,24 +26,22 @@ import {
 import { TIMELINE_EDIT_ACTION } from "../../views/slack/timeline-edit-picker.js";
 import { timelineReply } from "./lifecycle-commands.js";
 import { noticeModal, openThenFill } from "./open-modal.js";
+import { answerTo, type AnswerDeps } from "../answer.js";
 import { DATABASE_UNAVAILABLE, type AppDeps, type ListenerDeps } from "./slack-deps.js";
 import { tryParseJsonWith } from "../../kernel/parse-json.js";
 
 const incidentRef = z.object({ incidentId: z.number().int() });
 const entryRef = z.object({ incidentId: z.number().int(), entryId: z.number().int() });
 
-export function registerLifecycleInteractions(app: App, deps: ListenerDeps): void {
+export function registerLifecycleInteractions(app: App, deps: ListenerDeps, answers: AnswerDeps): void {
   const incidentFrom = async (flows: AppDeps | undefined, raw: string | undefined): Promise<Incident | undefined> => {
     const ref = tryParseJsonWith(incidentRef, raw, "an incident button's value");
     return ref && flows ? flows.store.incidents.get(ref.incidentId) : undefined;
   };
-  const tell = async (flows: AppDeps, channel: string | undefined, user: string, outcome: Outcome) => {
-    if (!channel) return;
-    await flows.chat.postEphemeral(channel, user, { text: outcome.ok ? (outcome.reply ?? "Done.") : `:no_entry_sign: ${outcome.reason}` }).catch(() => undefined);
-  };
+  const say = (outcome: Outcome) => (outcome.ok ? (outcome.reply ?? "Done.") : `:no_entry_sign: ${outcome.reason}`);
 
   // Header buttons.
-  app.action<BlockButtonAction>(new RegExp(`^(${Object.values(HEADER_ACTIONS).join("|")})$`), async ({ ack, body, action, client }) => {
+  app.action<BlockButtonAction>(new RegExp(`^(${Object.values(HEADER_ACTIONS).join("|")})$`), async ({ ack, body, action, client, respond }) => {
     await ack();
     // Modals open before anything is read: the trigger_id lasts 3 s. Note and Resolve need only
     // the incident's id, which the button carries; Update fills in once the incident is read.
@@ -59,24 +57,21 @@ export function registerLifecycleInteractions(app: App, deps: ListenerDeps): voi
     }
     const flows = deps();
     const incident = await incidentFrom(flows, action.value);
-    const channel = body.channel?.id;
-    if (!flows || !incident) return void (channel && (await deps()?.chat.postEphemeral(channel, body.user.id, { text: DATABASE_UNAVAILABLE })));
-    if (channel) {
-      const reply = await timelineReply(flows, incident, body.user.id);
-      await flows.chat.postEphemeral(channel, body.user.id, { text: reply.text, blocks: reply.blocks });
-    }
+    const answer = answerTo(answers, body, respond);
+    if (!flows || !incident) return void (await answer(flows ? "That incident no longer exists." : DATABASE_UNAVAILABLE));
+    const reply = await timelineReply(flows, incident, body.user.id);
+    await answer({ text: reply.text, blocks: reply.blocks });
   });
 
   // Revert on a takeover announcement: the displaced commander takes command back.
-  app.action<BlockButtonAction>(REVERT_COMMAND_ACTION, async ({ ack, body, action }) => {
+  app.action<BlockButtonAction>(REVERT_COMMAND_ACTION, async ({ ack, body, action, respond }) => {
     await ack();
     const flows = deps();
-    const channel = body.channel?.id;
+    const answer = answerTo(answers, body, respond);
     const change = tryParseJsonWith(revertValue, action.value, "a Revert button's value");
-    if (!flows) return void (channel && (await deps()?.chat.postEphemeral(channel, body.user.id, { text: DATABASE_UNAVAILABLE })));
-    if (!change) return tell(flows, channel, body.user.id, { ok: false, reason: "This button is not one Firebreak can read; use `/incident commander @someone` instead." });
-    const outcome = await revertTakeover(flows, change, { userId: body.user.id });
-    await tell(flows, channel, body.user.id, outcome);
+    if (!flows) return void (await answer(DATABASE_UNAVAILABLE));
+    if (!change) return void (await answer(say({ ok: false, reason: "This button is not one Firebreak can read; use `/incident commander @someone` instead." })));
+    await answer(say(await revertTakeover(flows, change, { userId: body.user.id })));
   });
 
   app.view("status_update", async ({ ack, view, body }) => {
@@ -99,7 +94,7 @@ export function registerLifecycleInteractions(app: App, deps: ListenerDeps): voi
     if (!outcome.ok) return ack({ response_action: "errors", errors: { resolution: outcome.reason } });
     await ack();
     const incident = await flows.store.incidents.get(incidentId);
-    await tell(flows, incident?.channelId ?? undefined, body.user.id, outcome);
+    await answerTo(answers, body, undefined, incident?.channelId)(say(outcome));
   });
 
   app.view("add_note", async ({ ack, view, body }) => {
@@ -135,10 +130,10 @@ export function registerLifecycleInteractions(app: App, deps: ListenerDeps): voi
     await ack();
     const { at, text, author } = parsed.value;
     const outcome = await addMessage(flows, incident, { at, text, author, kind: "custom", addedBy: body.user.id, sourceKey: `added:${view.id}` });
-    await tell(flows, incident.channelId ?? undefined, body.user.id, outcome);
+    await answerTo(answers, body, undefined, incident.channelId)(say(outcome));
   });
 
-  app.action<BlockStaticSelectAction>(TIMELINE_EDIT_ACTION, async ({ ack, body, action, client }) => {
+  app.action<BlockStaticSelectAction>(TIMELINE_EDIT_ACTION, async ({ ack, body, action, client, respond }) => {
     await ack();
     const flows = deps();
     const ref = tryParseJsonWith(entryRef, action.selected_option?.value, "a timeline entry choice");
@@ -146,11 +141,7 @@ export function registerLifecycleInteractions(app: App, deps: ListenerDeps): voi
     const entry = ref && flows ? await flows.store.timeline.get(ref.entryId) : undefined;
     if (!flows || !incident || !entry) return;
     const denied = await checkPermission(flows, incident, body.user.id, "timeline");
-    if (denied) {
-      const channel = body.channel?.id ?? incident.channelId;
-      await tell(flows, channel ?? undefined, body.user.id, denied);
-      return;
-    }
+    if (denied) return void (await answerTo(answers, body, respond, body.channel?.id ?? incident.channelId)(say(denied)));
     await client.views.open({ trigger_id: body.trigger_id, view: editEntryModal(entry, flows.timezone) });
   });
 

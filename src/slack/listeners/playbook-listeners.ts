@@ -13,6 +13,7 @@ import {
   playbookList,
   readParams,
 } from "../../views/slack/playbook-views.js";
+import { answerTo, type AnswerDeps } from "../answer.js";
 import { DATABASE_UNAVAILABLE, type AppDeps, type ListenerDeps } from "./slack-deps.js";
 import { tryParseJsonWith } from "../../kernel/parse-json.js";
 
@@ -25,24 +26,24 @@ export async function playbookCommand(deps: AppDeps, channelId: string, all: boo
   return { text: `Playbooks for ${humanId(incident)}`, blocks: playbookList(shown, incident.id, { hidden: playbooks.length - shown.length }, incident.services[0]) };
 }
 
-export function registerPlaybookListeners(app: App, deps: ListenerDeps): void {
+export function registerPlaybookListeners(app: App, deps: ListenerDeps, answers: AnswerDeps): void {
   app.action<BlockButtonAction>(PLAYBOOK_SHOW_ALL_ACTION, async ({ ack, body, respond }) => {
     await ack();
     const flows = deps();
     const channelId = body.channel?.id;
-    if (!flows || !channelId) return void (await respond({ response_type: "ephemeral", replace_original: false, text: DATABASE_UNAVAILABLE }));
+    if (!flows || !channelId) return void (await answerTo(answers, body, respond)(flows ? "Run `/incident playbook all` in the incident's channel." : DATABASE_UNAVAILABLE));
     const answer = await playbookCommand(flows, channelId, true);
+    // Replaces the list it was clicked on, which only the response_url can do.
     await respond({ response_type: "ephemeral", replace_original: true, text: answer.text, ...(answer.blocks && { blocks: answer.blocks as never }) });
   });
 
-  app.action<BlockButtonAction>(PLAYBOOK_CHOOSE_ACTION, async ({ ack, body, action, client }) => {
+  app.action<BlockButtonAction>(PLAYBOOK_CHOOSE_ACTION, async ({ ack, body, action, client, respond }) => {
     await ack();
     const flows = deps();
     const choice = tryParseJsonWith(playbookChoice, action.value, "a playbook button's value");
     const playbook = choice ? flows?.engine.playbooks.find((p) => p.id === choice.playbookId) : undefined;
     if (!flows || !choice || !playbook) {
-      if (body.channel?.id) await flows?.chat.postEphemeral(body.channel.id, body.user.id, { text: "That playbook is no longer available; run `/incident playbook` again." });
-      return;
+      return void (await answerTo(answers, body, respond)(flows ? "That playbook is no longer available; run `/incident playbook` again." : DATABASE_UNAVAILABLE));
     }
     const file = flows.engine.file;
     const service = choice.service === undefined ? undefined : file.services[choice.service]?.targets;
@@ -62,7 +63,8 @@ export function registerPlaybookListeners(app: App, deps: ListenerDeps): void {
     // Recorded before Slack is answered, so a crash cannot lose a submission Slack saw accepted.
     const started = await startRun(flows.engine, { incident, playbook, params: params.params, userId: body.user.id, dedupeKey: view.id });
     await ack();
-    if (!started.ok && !("duplicate" in started) && incident.channelId) await flows.chat.postEphemeral(incident.channelId, body.user.id, { text: started.reason });
+    // A form's submission carries no channel and no response_url: the incident's channel, else a DM.
+    if (!started.ok && !("duplicate" in started)) await answerTo(answers, body, undefined, incident.channelId)(started.reason);
   });
 }
 

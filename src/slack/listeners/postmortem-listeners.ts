@@ -5,12 +5,13 @@ import { z } from "zod";
 import type { Outcome } from "../../incidents/lifecycle/outcome.js";
 import { draftFor, regenerate, requestPublish, saveEdits, showPreview } from "../../postmortem/postmortem-flows.js";
 import { parsePostmortemEdit, POSTMORTEM_ACTIONS, POSTMORTEM_EDIT_CALLBACK, postmortemEditModal, postmortemLoadingModal } from "../../views/slack/postmortem-views.js";
+import { answerTo, type AnswerDeps } from "../answer.js";
 import { DATABASE_UNAVAILABLE, type ListenerDeps } from "./slack-deps.js";
 import { tryParseJsonWith } from "../../kernel/parse-json.js";
 
 const ref = z.object({ incidentId: z.number().int() });
 
-export function registerPostmortemListeners(app: App, deps: ListenerDeps): void {
+export function registerPostmortemListeners(app: App, deps: ListenerDeps, answers: AnswerDeps): void {
   // Edit opens its modal before anything else: the trigger_id expires 3 s after the click, and
   // drafting waits on the database and on Slack (users.info, which may be rate limited).
   app.action<BlockButtonAction>(POSTMORTEM_ACTIONS.edit, async ({ ack, body, action, client }) => {
@@ -31,15 +32,13 @@ export function registerPostmortemListeners(app: App, deps: ListenerDeps): void 
   });
 
   const others = Object.values(POSTMORTEM_ACTIONS).filter((a) => a !== POSTMORTEM_ACTIONS.edit);
-  app.action<BlockButtonAction>(new RegExp(`^(${others.join("|")})$`), async ({ ack, body, action }) => {
+  app.action<BlockButtonAction>(new RegExp(`^(${others.join("|")})$`), async ({ ack, body, action, respond }) => {
     await ack();
     const flows = deps();
     const parsed = tryParseJsonWith(ref, action.value, "a post-mortem button's value");
     const incident = parsed && flows ? await flows.store.incidents.get(parsed.incidentId) : undefined;
-    const channel = body.channel?.id;
-    const tell = async (outcome: Outcome) => {
-      if (channel) await flows?.chat.postEphemeral(channel, body.user.id, { text: outcome.ok ? (outcome.reply ?? "Done.") : `:no_entry_sign: ${outcome.reason}` }).catch(() => undefined);
-    };
+    const answer = answerTo(answers, body, respond);
+    const tell = async (outcome: Outcome) => void (await answer(outcome.ok ? (outcome.reply ?? "Done.") : `:no_entry_sign: ${outcome.reason}`));
     if (!flows || !incident) return tell({ ok: false, reason: flows ? "That incident no longer exists." : DATABASE_UNAVAILABLE });
     switch (action.action_id) {
       case POSTMORTEM_ACTIONS.regenerate:

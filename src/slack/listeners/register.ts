@@ -1,4 +1,6 @@
 import type { App } from "@slack/bolt";
+import type { AnswerDeps } from "../answer.js";
+import { withErrorBoundary } from "../error-boundary.js";
 import { registerDeclareShortcut } from "./declare-shortcut.js";
 import { registerDeclareSubmission } from "./declare-submission.js";
 import { registerEventDedupe } from "./dedupe-events.js";
@@ -9,13 +11,16 @@ import { registerPostmortemListeners } from "./postmortem-listeners.js";
 import { registerStepListeners } from "./step-listeners.js";
 import type { ListenerDeps } from "./slack-deps.js";
 
-export function registerListeners(app: App, deps: ListenerDeps): void {
+/** Registers every listener; each answers the person through `answers` and fails into a sentence for them. */
+export function registerListeners(app: App, deps: ListenerDeps, answers: AnswerDeps): void {
+  // Middleware stays outside the boundary: an event it cannot record must fail so Slack retries it.
   registerEventDedupe(app, deps);
-  registerIncidentCommand(app, deps);
-  registerDeclareShortcut(app, deps);
-  registerDeclareSubmission(app, deps);
-  registerPlaybookListeners(app, deps);
-  registerStepListeners(app, deps);
-  registerLifecycleInteractions(app, deps);
-  registerPostmortemListeners(app, deps);
+  const guarded = withErrorBoundary(app, answers);
+  registerIncidentCommand(guarded, deps);
+  registerDeclareShortcut(guarded, deps, answers);
+  registerDeclareSubmission(guarded, deps);
+  registerPlaybookListeners(guarded, deps, answers);
+  registerStepListeners(guarded, deps, answers);
+  registerLifecycleInteractions(guarded, deps, answers);
+  registerPostmortemListeners(guarded, deps, answers);
 }

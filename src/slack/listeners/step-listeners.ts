@@ -1,5 +1,6 @@
 // Approve / Deny / Retry / Skip / Abort on a step message. Thin: parse the button, hand the
-// decision to the engine, tell the person privately if it was refused.
+// decision to the engine, tell the person privately if it was refused (in the channel if they are
+// in it, else by the click's response_url: an approver need not have joined the channel).
 import type { App, BlockButtonAction } from "@slack/bolt";
 import { z } from "zod";
 import type { StepDecision } from "../../domain/approval-policy.js";
@@ -9,11 +10,15 @@ import { STEP_ACTIONS } from "../../views/slack/step-message.js";
 import { noticeModal, openThenFill } from "./open-modal.js";
 import { DATABASE_UNAVAILABLE, type ListenerDeps } from "./slack-deps.js";
 import { tryParseJsonWith } from "../../kernel/parse-json.js";
+import { CodedError } from "../../kernel/errors.js";
+import { answerTo, type AnswerDeps } from "../answer.js";
 
 const buttonValue = z.object({ runId: z.number().int(), position: z.number().int().min(0), version: z.number().int(), round: z.number().int() });
 const STALE = "This button is not one Firebreak can read (the message may be from an older version). Use the latest step message in the channel.";
 
-export function registerStepListeners(app: App, deps: ListenerDeps): void {
+const OUTSIDE_CHANNEL = "Step buttons work on the step's message in the incident channel.";
+
+export function registerStepListeners(app: App, deps: ListenerDeps, answers: AnswerDeps): void {
   const decisions: [string, StepDecision][] = [
     [STEP_ACTIONS.approve, "approve"],
     [STEP_ACTIONS.retry, "retry"],
@@ -21,38 +26,33 @@ export function registerStepListeners(app: App, deps: ListenerDeps): void {
     [STEP_ACTIONS.abort, "abort"],
   ];
   for (const [actionId, decision] of decisions) {
-    app.action<BlockButtonAction>(actionId, async ({ ack, body, action }) => {
+    app.action<BlockButtonAction>(actionId, async ({ ack, body, action, respond }) => {
       const flows = deps();
       const channelId = body.channel?.id;
-      if (!channelId || !flows) {
-        // Not recorded: Slack shows the person an error, and they can press again.
-        throw new Error(flows ? "a step button outside a channel" : "database unavailable");
-      }
+      // Not recorded: the person is told why, and can press again.
+      if (!channelId || !flows) throw new CodedError(flows ? "invalid_payload" : "not_ready", flows ? OUTSIDE_CHANNEL : DATABASE_UNAVAILABLE);
       const shown = tryParseJsonWith(buttonValue, action.value, "a step button's value");
       // The decision is saved before Slack hears back, so a crash cannot lose a click it saw accepted.
       const result = shown ? await decideStep(flows.engine, { decision, userId: body.user.id, shown: shown }) : { ok: false as const, reason: STALE };
       await ack();
-      if (!result.ok) await flows.chat.postEphemeral(channelId, body.user.id, { text: `:no_entry_sign: ${result.reason}` });
+      if (!result.ok) await answerTo(answers, body, respond)(`:no_entry_sign: ${result.reason}`);
     });
   }
 
-  app.action<BlockButtonAction>(STEP_ACTIONS.rerequest, async ({ ack, body, action }) => {
+  app.action<BlockButtonAction>(STEP_ACTIONS.rerequest, async ({ ack, body, action, respond }) => {
     const flows = deps();
     const channelId = body.channel?.id;
-    if (!channelId || !flows) throw new Error(flows ? "a step button outside a channel" : "database unavailable");
+    if (!channelId || !flows) throw new CodedError(flows ? "invalid_payload" : "not_ready", flows ? OUTSIDE_CHANNEL : DATABASE_UNAVAILABLE);
     const shown = tryParseJsonWith(buttonValue, action.value, "a step button's value");
     const result = shown ? await rerequestApproval(flows.engine, { userId: body.user.id, shown: shown }) : { ok: false as const, reason: STALE };
     await ack();
-    if (!result.ok) await flows.chat.postEphemeral(channelId, body.user.id, { text: `:no_entry_sign: ${result.reason}` });
+    if (!result.ok) await answerTo(answers, body, respond)(`:no_entry_sign: ${result.reason}`);
   });
 
-  app.action<BlockButtonAction>(STEP_ACTIONS.deny, async ({ ack, body, action, client }) => {
+  app.action<BlockButtonAction>(STEP_ACTIONS.deny, async ({ ack, body, action, client, respond }) => {
     await ack();
     const shown = tryParseJsonWith(buttonValue, action.value, "a step button's value");
-    if (!shown) {
-      if (body.channel?.id) await deps()?.chat.postEphemeral(body.channel.id, body.user.id, { text: STALE });
-      return;
-    }
+    if (!shown) return void (await answerTo(answers, body, respond)(STALE));
     // The step's title is in the database; the trigger_id lasts 3 s, so the modal opens first.
     await openThenFill(client, body.trigger_id, noticeModal("Deny step", ":hourglass_flowing_sand: Reading the step…"), async () => {
       const flows = deps();

@@ -5,7 +5,7 @@ import { invalidBlocks } from "./block-kit/block-kit-errors.js";
 import { MAX_MESSAGE_TEXT } from "./block-kit/limits.js";
 import { slackLength, validateBlocks } from "./block-kit/validate-blocks.js";
 import { attachments, blocks, fail, flag, json, method, ok, type MethodContext, type MethodHandler, type SlackBody } from "./method-kit.js";
-import { findMessage, visibleChannel, type ChannelRecord, type SlackMessage, type Workspace } from "./workspace-state.js";
+import { directMessage, findMessage, visibleChannel, type ChannelRecord, type SlackMessage, type Workspace } from "./workspace-state.js";
 
 const content = {
   text: z.string().optional(),
@@ -49,7 +49,7 @@ export const chatMethods: Record<string, MethodHandler> = {
     }),
     (context, args) => {
       const { workspace, emit } = context;
-      const channel = visibleChannel(workspace, args.channel);
+      const channel = visibleChannel(workspace, args.channel) ?? dmChannel(workspace, args.channel);
       if (!channel) return fail("channel_not_found");
       if (channel.isArchived) return fail("is_archived");
       if (notMember(context, channel)) return fail("not_in_channel");
@@ -134,6 +134,13 @@ export const chatMethods: Record<string, MethodHandler> = {
     return ok({ channel: channel.id, permalink: permalink(workspace, channel.id, message) });
   }),
 };
+
+/** A user's ID (`U…`/`W…`) or the ID of an open DM (`D…`) as chat.postMessage's channel: the bot's DM with them. */
+function dmChannel(workspace: Workspace, id: string | undefined): ChannelRecord | undefined {
+  if (!id) return undefined;
+  if (/^[UW]/.test(id)) return directMessage(workspace, id);
+  return [...workspace.ims.values()].find((im) => im.id === id);
+}
 
 /** Slack's permalink format: the ts without its dot, and the thread for a reply. */
 export function permalink(workspace: Workspace, channelId: string, message: SlackMessage): string {

@@ -143,13 +143,15 @@ export const conversationMethods: Record<string, MethodHandler> = {
     },
   ),
 
-  "conversations.replies": method(channelArg.extend({ ...page, ts: z.string().optional() }), ({ workspace }, args) => {
+  "conversations.replies": method(channelArg.extend({ ...page, ts: z.string().optional(), include_all_metadata: flag.optional() }), ({ workspace }, args) => {
     const channel = visibleChannel(workspace, args.channel);
     if (!channel) return fail("channel_not_found");
     const parent = channel.messages.find((m) => m.ts === args.ts);
     if (!parent) return fail("thread_not_found");
     const thread = channel.messages.filter((m) => m === parent || (m.thread_ts === parent.ts && m.ts !== parent.ts));
-    const { page: messages, hasMore, response_metadata } = paginate(thread, args);
+    const { page, hasMore, response_metadata } = paginate(thread, args);
+    // As in history, metadata only with include_all_metadata (https://docs.slack.dev/reference/methods/conversations.replies).
+    const messages = args.include_all_metadata ? page : page.map(({ metadata: _hidden, ...m }) => m);
     return ok({ messages, has_more: hasMore, response_metadata });
   }),
 

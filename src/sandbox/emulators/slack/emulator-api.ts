@@ -3,7 +3,7 @@
 import type { EventName, Listener, RecordedCall } from "./emulator-events.js";
 import type { FailureSpec } from "./failure-injection.js";
 import type { RateLimitSettings, RateLimitViolation } from "./rate-limits.js";
-import type { BookmarkRecord, ChannelSeed, ChannelText, EphemeralMessage, SlackMessage, SlackView, UserGroupSeed, UserSeed } from "./workspace-state.js";
+import type { BookmarkRecord, ChannelSeed, ChannelText, EphemeralMessage, ResponsePost, SlackMessage, SlackView, UserGroupSeed, UserSeed } from "./workspace-state.js";
 
 export interface SlackEmulatorOptions {
   /** Bot token(s) the emulator accepts; all act as the same bot user. Default "xoxb-firebreak-emulator". */
@@ -71,6 +71,11 @@ export interface SlackEmulator {
    * the bot, valid for views.open or views.push once and for 3 s by the emulator's clock.
    */
   issueTrigger(): string;
+  /**
+   * A response_url for an interaction `user` is about to make (in `channel`, if any), served by
+   * the emulator: up to five posts within 30 minutes, each recorded in responses().
+   */
+  issueResponseUrl(to: { user: string; channel?: string; kind?: "actions" | "commands" }): string;
   /** Fills a modal's `state.values`, as a person typing into it would. */
   setViewState(viewId: string, values: Record<string, unknown>): void;
 
@@ -83,6 +88,10 @@ export interface SlackEmulator {
   /** A thread's parent and its replies, oldest first. */
   thread(channelId: string, threadTs: string): SlackMessage[];
   ephemerals(channelId?: string): EphemeralMessage[];
+  /** What the bot posted to response_urls, for everyone or for one user. */
+  responses(userId?: string): ResponsePost[];
+  /** The bot's direct messages to a user (chat.postMessage with their ID as the channel), oldest first. */
+  directMessages(userId: string): SlackMessage[];
   pins(channelId: string): PinSnapshot[];
   /** The channel's bookmarks, as bookmarks.list returns them. */
   bookmarks(channelId: string): BookmarkRecord[];

@@ -17,7 +17,8 @@ import { bookmarkMethods } from "./bookmark-methods.js";
 import { pinAndReactionMethods } from "./pin-and-reaction-methods.js";
 import { createRateLimiter, defaultRateLimits } from "./rate-limits.js";
 import { argumentsError } from "./method-arguments.js";
-import { parseRequest, type ParsedRequest } from "./request-args.js";
+import { parseRequest, readBody, type ParsedRequest } from "./request-args.js";
+import { isResponseUrlPath, issueResponseUrl, postToResponseUrl } from "./response-urls.js";
 import { userShape } from "./slack-shapes.js";
 import { viewMethods } from "./view-methods.js";
 import { addChannel, addUser, addUserGroup, channelByName, createWorkspace, issueTrigger, type ChannelRecord, type Workspace } from "./workspace-state.js";
@@ -26,7 +27,7 @@ export type { ChannelSnapshot, PinSnapshot, SlackEmulator, SlackEmulatorOptions 
 export type { RecordedCall, SlackEmulatorEvents } from "./emulator-events.js";
 export type { FailureSpec } from "./failure-injection.js";
 export type { RateLimitSettings, RateLimitViolation } from "./rate-limits.js";
-export type { BookmarkRecord, ChannelSeed, EphemeralMessage, SlackMessage, SlackView, UserGroupSeed, UserSeed } from "./workspace-state.js";
+export type { BookmarkRecord, ChannelSeed, EphemeralMessage, ResponsePost, SlackMessage, SlackView, UserGroupSeed, UserSeed } from "./workspace-state.js";
 
 const methods: Record<string, MethodHandler> = {
   ...directoryMethods,
@@ -91,7 +92,30 @@ export function createSlackEmulator(options: SlackEmulatorOptions = {}): SlackEm
     return { response: injected ? failureResponse(injected) : response, ...lost };
   }
 
+  async function handleResponseUrl(req: IncomingMessage, res: ServerResponse, path: string) {
+    let raw: Buffer;
+    try {
+      raw = await readBody(req);
+    } catch {
+      res.writeHead(413, { connection: "close" }).end();
+      return;
+    }
+    if (latencyMs > 0) await sleep(latencyMs);
+    const answer = postToResponseUrl({ workspace, strict }, `${origin()}${path}`, path, raw.toString("utf8"));
+    const payload = JSON.stringify(answer.body);
+    if (res.destroyed) return;
+    res.writeHead(answer.status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(payload) });
+    res.end(payload);
+  }
+
+  const origin = () => {
+    if (!url) throw new Error("Start the Slack emulator before issuing response_urls.");
+    return url.replace(/\/api\/$/, "");
+  };
+
   async function handle(req: IncomingMessage, res: ServerResponse) {
+    const path = new URL(req.url ?? "/", "http://localhost").pathname;
+    if (req.method === "POST" && isResponseUrlPath(path)) return handleResponseUrl(req, res, path);
     let parsed: ParsedRequest;
     try {
       parsed = await parseRequest(req);
@@ -189,6 +213,7 @@ export function createSlackEmulator(options: SlackEmulatorOptions = {}): SlackEm
       return structuredClone(message);
     },
     issueTrigger: () => issueTrigger(workspace),
+    issueResponseUrl: (to) => issueResponseUrl(workspace, origin(), to),
     setViewState(viewId, values) {
       const view = workspace.views.get(viewId);
       if (!view) throw new Error(`Unknown view ${viewId}.`);
@@ -207,6 +232,8 @@ export function createSlackEmulator(options: SlackEmulatorOptions = {}): SlackEm
       return structuredClone(messages.filter((m) => m.ts === threadTs || m.thread_ts === threadTs));
     },
     ephemerals: (channelId) => structuredClone(workspace.ephemerals.filter((e) => channelId === undefined || e.channel === channelId)),
+    responses: (userId) => structuredClone(workspace.responses.filter((r) => userId === undefined || r.user === userId)),
+    directMessages: (userId) => structuredClone(workspace.ims.get(userId)?.messages ?? []),
     pins(channelId) {
       const channel = channelOrThrow(channelId);
       return channel.pins.map((pin) => ({

@@ -103,6 +103,27 @@ export interface EphemeralMessage {
   thread_ts: string | undefined;
 }
 
+/** A response_url handed out with an interaction: who it answers, and how much of it is used. */
+export interface ResponseUrlRecord {
+  user: string;
+  channel: string | undefined;
+  issuedAtMs: number;
+  uses: number;
+}
+
+/** What the bot posted to a response_url, as the person it answers sees it. */
+export interface ResponsePost {
+  url: string;
+  user: string;
+  channel: string | undefined;
+  at: number;
+  text: string | undefined;
+  blocks: unknown[] | undefined;
+  response_type: "ephemeral" | "in_channel";
+  replace_original: boolean;
+  delete_original: boolean;
+}
+
 /** A modal view as views.open returns it. */
 export type SlackView = Record<string, unknown> & {
   id: string;
@@ -133,6 +154,11 @@ export interface Workspace {
   userGroups: Map<string, UserGroupRecord>;
   channels: Map<string, ChannelRecord>;
   ephemerals: EphemeralMessage[];
+  /** The bot's direct-message conversations (`D…`), by the user they are with. */
+  ims: Map<string, ChannelRecord>;
+  /** Every response_url handed out, by its path. */
+  responseUrls: Map<string, ResponseUrlRecord>;
+  responses: ResponsePost[];
   views: Map<string, SlackView>;
   /** Every trigger_id handed out with an interaction, by when it was issued (the workspace clock). */
   triggers: Map<string, TriggerRecord>;
@@ -155,6 +181,9 @@ export function createWorkspace(identity: WorkspaceIdentity, now: () => number):
     userGroups: new Map(),
     channels: new Map(),
     ephemerals: [],
+    ims: new Map(),
+    responseUrls: new Map(),
+    responses: [],
     views: new Map(),
     triggers: new Map(),
     nextId,
@@ -293,6 +322,24 @@ export function visibleChannel(workspace: Workspace, id: unknown): ChannelRecord
   if (!channel) return undefined;
   if (channel.isPrivate && !channel.members.includes(workspace.bot.userId)) return undefined;
   return channel;
+}
+
+/**
+ * The bot's DM with `userId`, opened on first use: chat.postMessage takes a user's ID as its
+ * channel and opens the direct message if it isn't open already, with no scope beyond chat:write
+ * (https://docs.slack.dev/reference/methods/chat.postMessage, "Channels"). Undefined for an
+ * unknown user or the bot itself.
+ */
+export function directMessage(workspace: Workspace, userId: string): ChannelRecord | undefined {
+  const user = workspace.users.get(userId);
+  if (!user || user.id === workspace.bot.userId) return undefined;
+  let im = workspace.ims.get(userId);
+  if (!im) {
+    const empty: ChannelText = { value: "", creator: "", last_set: 0 };
+    im = { id: workspace.nextId("D"), name: userId, isPrivate: true, isArchived: false, created: unixSeconds(workspace), creator: workspace.bot.userId, members: [workspace.bot.userId, userId], topic: empty, purpose: { ...empty }, previousNames: [], messages: [], pins: [], bookmarks: [] };
+    workspace.ims.set(userId, im);
+  }
+  return im;
 }
 
 export function findMessage(channel: ChannelRecord, ts: string): SlackMessage | undefined {
