@@ -41,6 +41,7 @@ import { publishPostmortemJob } from "./postmortem/publish-job.js";
 import type { StepWorker, StepWorkerOptions } from "./playbooks/engine/step-worker.js";
 import { createActionRegistry, type ActionRegistry } from "./playbooks/action-registry.js";
 import { datadogActions } from "./playbooks/actions/datadog-actions.js";
+import type { MetricGateOptions } from "./playbooks/actions/datadog-metric-gate.js";
 import { kubernetesActions } from "./playbooks/actions/kubernetes-actions.js";
 import { postgresActions } from "./playbooks/actions/postgres-actions.js";
 import { builtinActions } from "./playbooks/builtin-actions.js";
@@ -63,6 +64,8 @@ export interface FirebreakOptions {
   steps?: StepWorkerOptions;
   /** Database targets for the PostgreSQL actions, instead of those in firebreak.yaml (the sandbox). */
   postgresTargets?: PostgresTargets;
+  /** The metric gate's clock and sleep (the sandbox fast-forwards its waits). */
+  metricGate?: MetricGateOptions;
   /** Clock for Slack signature timestamps (default: the real one, whatever `now` says). */
   signatureClock?: () => number;
   /** How long a Slack or PagerDuty API call may take (default 10 s; tests of lost answers shorten it). */
@@ -115,7 +118,7 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
   if (config.datadog) routeDatadogLogs(vendorLog(log.child({ component: "datadog", vendor: "datadog-api-client" })), log.level);
   const datadog = config.datadog && createDatadog(config.datadog);
   const nudge = () => runner?.nudge();
-  const registry = firebreakActions(config, { store: () => store, now, datadog: datadog || undefined, ...(options.postgresTargets && { postgresTargets: options.postgresTargets }) });
+  const registry = firebreakActions(config, { store: () => store, now, datadog: datadog || undefined, ...(options.postgresTargets && { postgresTargets: options.postgresTargets }), ...(options.metricGate && { metricGate: options.metricGate }) });
   // An invalid playbook or template stops start-up with every problem as file:line:col (the caller exits 2).
   const postmortemTemplate = loadPostmortemTemplate(config.file.postmortem_template ?? DEFAULT_POSTMORTEM_TEMPLATE);
   const github = config.github && createGithub(config.github, { log: vendorLog(log.child({ component: "github", vendor: "octokit" })) });
@@ -273,6 +276,7 @@ export interface ActionDeps {
   postgresTargets?: PostgresTargets;
   /** The one Datadog client, shared with the change markers; undefined when Datadog is not configured. */
   datadog: DatadogPort | undefined;
+  metricGate?: MetricGateOptions;
 }
 
 /**
@@ -296,7 +300,7 @@ export function firebreakActions(config: Config, deps: ActionDeps): ActionRegist
       trafficTokens: config.targetSecrets.trafficTokens,
       blastRadius: config.file.blast_radius,
     }),
-    ...datadogActions(deps.datadog ?? notConfigured("Datadog", "DATADOG_API_KEY, DATADOG_APP_KEY and DATADOG_WEBHOOK_SECRET")),
+    ...datadogActions(deps.datadog ?? notConfigured("Datadog", "DATADOG_API_KEY, DATADOG_APP_KEY and DATADOG_WEBHOOK_SECRET"), deps.metricGate),
   ]);
 }
 

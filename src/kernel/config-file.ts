@@ -21,14 +21,19 @@ const serviceSchema = z
   })
   .strict();
 
-/** Who may approve for `approval: { group: <name> }`: a Slack user group, listed users, or both. */
+/**
+ * Who may approve for `approval: { group: <name> }`: a Slack user group, listed users, the
+ * incident's responders (`responders: true`: those invited when its channel opened and its role
+ * holders), or any mix. `oncall` is `{ responders: true }` unless defined here.
+ */
 const approverGroupSchema = z
   .object({
     usergroup: z.string().regex(/^S[A-Z0-9]+$/, "must be a Slack user group ID such as S0123ABCD").optional(),
     users: z.array(z.string().regex(/^[UW][A-Z0-9]+$/, "must be a Slack user ID such as U0123ABCD")).optional(),
+    responders: z.boolean().optional(),
   })
   .strict()
-  .refine((g) => g.usergroup || g.users?.length, { error: "list a usergroup, users, or both" });
+  .refine((g) => g.usergroup || g.users?.length || g.responders, { error: "list a usergroup, users, responders: true, or a mix" });
 
 /**
  * Who may do one thing in an incident: `anyone` (in its channel), `commander` (the incident

@@ -104,10 +104,30 @@ describe("Datadog actions against the local Datadog API", () => {
     const { gate } = actions(datadog, time.sleep);
     scriptValues(dd, [99.1, 98.4, 97.2, 97.5, 97.2]);
     const error = await failure(gate.run(gate.input.parse({ query: QUERY, below: 80, within: "2m" }), time.ctx));
-    expect(error.message).toBe(`metric gate failed: ${QUERY} stayed at 97.2 (needs < 80) for 2m; values seen: 99.1, 98.4, 97.2, 97.5, 97.2`);
+    expect(error.message).toBe(`metric gate failed: ${QUERY} stayed at 97.2 (needs < 80) for 2m, down from 99.1 at the first check; values seen: 99.1, 98.4, 97.2, 97.5, 97.2`);
     expect(time.progress.at(-1)).toBe(`${QUERY}: 97.2 (needs < 80) — 5 checks, 0s left`);
     expect(time.elapsedSec()).toBe(120);
     expect(dd.calls).toHaveLength(5);
+  });
+
+  it("says so when the metric did not improve at all: the step did not treat the cause", async () => {
+    const time = fakeTime();
+    const { gate } = actions(datadog, time.sleep);
+    scriptValues(dd, [38.2, 39, 38.6]);
+    const error = await failure(gate.run(gate.input.parse({ query: "sum:trace.http.request.errors{service:api}.as_rate()", below: 5, within: "2m" }), time.ctx));
+    expect(error.message).toBe("metric gate failed: sum:trace.http.request.errors{service:api}.as_rate() stayed at 38.6 (needs < 5) for 2m, no improvement since the first check (38.2); values seen: 38.2, 39, 38.6, 38.6, 38.6");
+  });
+
+  it("runs on its own clock when given one, so the sandbox can fast-forward a 10-minute gate", async () => {
+    let now = t0.getTime();
+    const slept: number[] = [];
+    const [gate] = datadogActions(datadog, { now: () => new Date(now), sleep: async (ms) => void (slept.push(ms), (now += ms)) });
+    scriptValues(dd, [38.2]);
+    // The step's own clock stands still: only the gate's clock decides when it gives up.
+    const stepClock = { ...fakeTime().ctx, now: () => t0 };
+    const error = await failure(gate!.run(gate!.input.parse({ query: QUERY, below: 5, within: "10m", every: "1m" }), stepClock));
+    expect(error.message).toContain("for 10m, no improvement");
+    expect(slept).toEqual(Array(10).fill(60_000));
   });
 
   it("caps the list of values in a long failure to where it started and where it ended", async () => {
@@ -116,7 +136,7 @@ describe("Datadog actions against the local Datadog API", () => {
     scriptValues(dd, Array.from({ length: 21 }, (_, i) => 99 - i / 10));
     const error = await failure(gate.run(gate.input.parse({ query: QUERY, below: 80, within: "10m" }), time.ctx));
     expect(error.message).toBe(
-      `metric gate failed: ${QUERY} stayed at 97 (needs < 80) for 10m; values seen: 99, 98.9, …, 97.7, 97.6, 97.5, 97.4, 97.3, 97.2, 97.1, 97 (21 in all)`,
+      `metric gate failed: ${QUERY} stayed at 97 (needs < 80) for 10m, down from 99 at the first check; values seen: 99, 98.9, …, 97.7, 97.6, 97.5, 97.4, 97.3, 97.2, 97.1, 97 (21 in all)`,
     );
   });
 

@@ -171,3 +171,15 @@ describe("firebreak.yaml retention_days", () => {
     expect(() => withFile("retention_days: 2\n")).toThrow(/retention_days: must be at least 3: PagerDuty retries a delivery for up to 48 hours/);
   });
 });
+
+describe("firebreak.yaml approver groups", () => {
+  const withFile = (text: string) => loadConfig({ ...slack, FIREBREAK_CONFIG: "/etc/firebreak.yaml" }, { require: ["slack"], readFile: () => text });
+
+  it("take the incident's responders alone or mixed with users", () => {
+    expect(withFile("approver_groups:\n  oncall: { responders: true }\n  sre: { users: [U0SRE], responders: true }\n").file.approver_groups).toEqual({ oncall: { responders: true }, sre: { users: ["U0SRE"], responders: true } });
+  });
+
+  it("refuse a group that names nobody", () => {
+    expect(() => withFile("approver_groups:\n  oncall: { responders: false }\n")).toThrow(/list a usergroup, users, responders: true, or a mix/);
+  });
+});

@@ -10,7 +10,7 @@ import type { IncidentDeps } from "../deps.js";
 import { refused, type Outcome } from "./outcome.js";
 
 /** `store` may be a transaction's repositories: the check then reads roles inside it. */
-export type PermissionDeps = Pick<IncidentDeps, "chat" | "permissions" | "approverGroups"> & { store: Pick<Repositories, "lifecycle"> };
+export type PermissionDeps = Pick<IncidentDeps, "chat" | "permissions" | "approverGroups"> & { store: Pick<Repositories, "lifecycle" | "timeline"> };
 
 export const permissionsOf = (deps: Pick<IncidentDeps, "permissions">): Permissions => deps.permissions ?? (defaultPermissions as unknown as Permissions);
 
@@ -18,7 +18,7 @@ export const permissionsOf = (deps: Pick<IncidentDeps, "permissions">): Permissi
 export async function personIn(deps: PermissionDeps, incident: Incident, userId: string, key: PermissionKey): Promise<Person> {
   const wanted = namesIn(permissionsOf(deps)[key]);
   const roles = wanted.roles.length > 0 ? (await deps.store.lifecycle.roles(incident.id)).filter((r) => r.userId === userId).map((r) => r.name) : [];
-  const groups = wanted.groups.length > 0 ? await groupsNow({ chat: deps.chat, file: { approver_groups: deps.approverGroups ?? ({} as ConfigFile["approver_groups"]) } }, userId, wanted.groups) : [];
+  const groups = wanted.groups.length > 0 ? await groupsNow({ chat: deps.chat, store: deps.store, file: { approver_groups: deps.approverGroups ?? ({} as ConfigFile["approver_groups"]) } }, userId, wanted.groups, incident.id) : [];
   return { userId, commander: incident.commander, roles, groups };
 }
 

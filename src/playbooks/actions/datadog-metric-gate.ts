@@ -12,6 +12,8 @@ import { durationMs, durationSchema } from "../../domain/playbook-schema.js";
 export interface MetricGateOptions {
   /** Waits `ms` or rejects when `signal` aborts; tests pass one that advances a fake clock. */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** The gate's own clock (default the step's); the sandbox pairs it with `sleep` to fast-forward waits. */
+  now?: () => Date;
 }
 
 export interface MetricGateOutput {
@@ -70,7 +72,7 @@ export function metricGateAction(datadog: Pick<DatadogPort, "queryMetric">, opti
       ],
       risk: { irreversible: false, readOnly: true },
     }),
-    run: (input, ctx) => runGate(input, ctx, datadog, sleep),
+    run: (input, ctx) => runGate(input, options.now ? { ...ctx, now: options.now } : ctx, datadog, sleep),
   });
 }
 
@@ -130,7 +132,18 @@ function failureMessage(input: MetricGateInput, needs: string, values: number[],
     const last = formatValue(values.at(-1) as number);
     return `${head} was last seen at ${last} (${needs}) and had no data at the end of ${input.within}; values seen: ${listValues(values)}`;
   }
-  return `${head} stayed at ${formatValue(lastValue)} (${needs}) for ${input.within}; values seen: ${listValues(values)}`;
+  return `${head} stayed at ${formatValue(lastValue)} (${needs}) for ${input.within}${trend(input, values)}; values seen: ${listValues(values)}`;
+}
+
+/**
+ * Whether the metric moved toward the threshold at all: "no improvement" is what tells a
+ * commander the step treated the wrong cause (the failover that could not fix a shared database).
+ */
+function trend(input: MetricGateInput, values: number[]): string {
+  const [first, last] = [values[0] as number, values.at(-1) as number];
+  const better = input.below !== undefined ? last < first : last > first;
+  if (better) return `, ${input.below !== undefined ? "down" : "up"} from ${formatValue(first)} at the first check`;
+  return `, no improvement since the first check (${formatValue(first)})`;
 }
 
 /** The first two and the last ones, so a long run shows where it started and where it ended. */

@@ -29,7 +29,7 @@ export async function decideStep(deps: EngineDeps, input: StepDecisionInput): Pr
   // that made this person eligible is looked up again (someone removed since is refused).
   let userGroups: string[];
   try {
-    userGroups = step.eligible ? await groupsNow(deps, userId, groupsToRecheck(step.eligible, userId)) : [];
+    userGroups = step.eligible ? await groupsNow(deps, userId, groupsToRecheck(step.eligible, userId), incident.id) : [];
   } catch {
     return { ok: false, reason: "Firebreak could not check your approver group membership with Slack just now, so nothing was recorded. Try again in a minute." };
   }
@@ -74,7 +74,7 @@ export async function rerequestApproval(deps: EngineDeps, input: { userId: strin
   }
   let eligible;
   try {
-    eligible = await currentEligibleSet(deps, def, incident.commander);
+    eligible = await currentEligibleSet(deps, def, incident.commander, incident.id);
   } catch {
     return { ok: false, reason: "Firebreak could not look up the approver groups with Slack just now, so nothing was re-requested. Try again in a minute." };
   }

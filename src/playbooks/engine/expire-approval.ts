@@ -23,7 +23,7 @@ export function expireApprovalJob(deps: EngineDeps) {
     // Someone who took command themselves never becomes an approver of a step that was already
     // waiting, not even by outwaiting its request: the commander slot keeps the earlier commander.
     const commander = (await commanderTookOver(deps.store, incident)) ? (step.eligible?.commander ?? null) : incident.commander;
-    const eligible = await currentEligibleSet(deps, run.playbook.steps[position]!, commander);
+    const eligible = await currentEligibleSet(deps, run.playbook.steps[position]!, commander, incident.id);
     await applyEvent(deps, runId, { type: "approval_expired", position, round, eligible, commander });
   };
 }

@@ -25,7 +25,7 @@ export function prepareStepJob(deps: EngineDeps) {
     const log = context.log.child({ runId, stepId: def.id });
     // Outside the try: if Slack cannot say who is in a group now, the job is tried again later
     // rather than the step failing.
-    const eligible = def.approval ? await currentEligibleSet(deps, def, incident.commander) : undefined;
+    const eligible = def.approval ? await currentEligibleSet(deps, def, incident.commander, incident.id) : undefined;
     let event;
     try {
       if (!action) throw new Error(`the action "${def.action}" is not available in this Firebreak (is its integration configured?)`);

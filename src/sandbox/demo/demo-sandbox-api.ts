@@ -241,11 +241,16 @@ export async function createSandboxApi(handles: DemoHandles, options: { baseUrl:
       const channel = slack.channel(channelId);
       if (!channel) return [];
       const messages = slack.messages(channelId).map((m) => ({ ts: m.ts, user: m.user, bot: m.bot_id !== undefined, text: m.text, blocks: m.blocks ?? [], thread_ts: m.thread_ts, pinned: (m.pinned_to ?? []).length > 0, edited: m.edited !== undefined, reactions: reactionsOf(channelId, m) }));
-      return [{ id: channel.id, name: channel.name, is_archived: channel.is_archived, is_private: channel.is_private, member: channel.members.includes(user), topic: channel.topic.value, messages }];
+      return [{ id: channel.id, name: channel.name, is_archived: channel.is_archived, is_private: channel.is_private, member: channel.members.includes(user), members: channel.members, topic: channel.topic.value, messages }];
     });
     const stack = modals.get(user) ?? [];
     const viewId = stack.at(-1);
-    const everyone = new Map<string, { id: string; name: string; role: string; bot: boolean }>(handles.users.map((u) => [u.id, { ...u, bot: false }]));
+    // Each person's role as Firebreak has it now (commander, a role given with /incident role),
+    // after what they are in the workspace (on call, DBA); a failed read shows the latter alone.
+    const incidentRoles = await handles.incidentRoles().catch(() => ({}) as Record<string, string[]>);
+    const everyone = new Map<string, { id: string; name: string; role: string; bot: boolean }>(
+      handles.users.map((u) => [u.id, { ...u, role: [u.role, ...(incidentRoles[u.id] ?? [])].join(", "), bot: false }]),
+    );
     for (const mentioned of new Set(JSON.stringify(channels).match(/\bU[A-Z0-9]{6,}/g) ?? [])) {
       const found = everyone.has(mentioned) ? undefined : slack.user(mentioned);
       const profile = (found?.profile ?? {}) as { display_name?: string };

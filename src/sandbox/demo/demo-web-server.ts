@@ -1,11 +1,14 @@
 // The sandbox's web page, served locally: the static page, its JSON API (demo-sandbox-api.ts),
-// and a server-sent event stream that tells the page to refetch whenever the workspace changes.
+// a server-sent event stream that tells the page to refetch whenever the workspace changes, and
+// the vendors' stand-in pages that links in Slack messages open (demo-vendor-pages.ts).
+//
+// It listens before the sandbox starts the rest, because its address is the base of those links.
 import { readFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { z } from "zod";
 import type { DemoHandles } from "./demo-handles.js";
-import { createSandboxApi, type Reply } from "./demo-sandbox-api.js";
+import { createSandboxApi, type Reply, type SandboxApi } from "./demo-sandbox-api.js";
 
 // tsc copies no assets to dist/, so both src/sandbox/demo and dist/sandbox/demo read the page from the sources.
 const WEB_DIR = new URL("../../../src/sandbox/demo/web/", import.meta.url);
@@ -13,9 +16,21 @@ const ASSET = /^\/([a-z0-9-]+\.(html|js|css))$/;
 const TYPES: Record<string, string> = { html: "text/html", js: "text/javascript", css: "text/css" };
 const MAX_BODY = 1024 * 1024;
 
-export async function startDemoWebServer(handles: DemoHandles, port: number): Promise<{ url: string; close(): Promise<void> }> {
+export interface DemoWebServer {
+  /** http://127.0.0.1:<port>/ */
+  url: string;
+  /** The same without the trailing slash, the base of the stand-in pages' links. */
+  base: string;
+  /** Starts answering the page's API; until then it answers 503. */
+  serve(handles: DemoHandles): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startDemoWebServer(port: number): Promise<DemoWebServer> {
   const streams = new Set<ServerResponse>();
   let base = "";
+  let handles: DemoHandles | undefined;
+  let api: SandboxApi | undefined;
   // A burst of emulator events (a channel, its members, a header, a pin) is one refetch.
   let timer: NodeJS.Timeout | undefined;
   const changed = () => {
@@ -24,12 +39,17 @@ export async function startDemoWebServer(handles: DemoHandles, port: number): Pr
       for (const stream of streams) stream.write("event: changed\ndata: {}\n\n");
     }, 50);
   };
-  const api = await createSandboxApi(handles, { baseUrl: () => base, changed });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://localhost");
     const route = url.pathname;
+    if (!api || !handles) return send(res, { status: 503, body: { error: "The sandbox is still starting; reload in a moment." } });
     if (req.method === "GET" && route === "/api/events") return stream(res);
+    const vendor = req.method === "GET" ? handles.vendorPage(route) : undefined;
+    if (vendor !== undefined) {
+      res.writeHead(200, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" }).end(vendor);
+      return;
+    }
     if (req.method === "GET" && route === "/api/state") return send(res, { status: 200, body: await api.state(url.searchParams.get("user") ?? "") });
     if (req.method === "GET") return serveAsset(res, route === "/" ? "/index.html" : route);
     if (req.method !== "POST") return send(res, { status: 405, body: { error: "Use GET or POST." } });
@@ -63,7 +83,7 @@ export async function startDemoWebServer(handles: DemoHandles, port: number): Pr
   const close = async () => {
     clearInterval(keepAlive);
     clearTimeout(timer);
-    api.close();
+    api?.close();
     streams.forEach((s) => s.end());
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
@@ -77,11 +97,18 @@ export async function startDemoWebServer(handles: DemoHandles, port: number): Pr
     });
   } catch (error) {
     clearInterval(keepAlive);
-    api.close();
     throw error;
   }
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { url: `${base}/`, close };
+  return {
+    url: `${base}/`,
+    base,
+    async serve(ready) {
+      api = await createSandboxApi(ready, { baseUrl: () => base, changed });
+      handles = ready;
+    },
+    close,
+  };
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {

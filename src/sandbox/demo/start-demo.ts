@@ -1,9 +1,11 @@
 // `firebreak demo`: Firebreak on its embedded database, with local stand-ins for Slack,
-// PagerDuty, Datadog and GitHub, and a web page that works like a Slack workspace. No account
-// anywhere; every request the bot gets is signed exactly as the real vendor signs it.
+// PagerDuty, Datadog, GitHub and two Kubernetes clusters, and a web page that works like a Slack
+// workspace. No account anywhere; every request the bot gets is signed exactly as the real
+// vendor signs it.
 import { randomBytes, randomUUID } from "node:crypto";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { setTimeout as delay } from "node:timers/promises";
 import { loadConfig } from "../../kernel/config.js";
 import { startDatadogEmulator } from "../emulators/datadog/datadog-emulator.js";
 import { startGithubEmulator } from "../emulators/github/github-emulator.js";
@@ -14,14 +16,18 @@ import { createLogger, type Logger } from "../../kernel/log.js";
 import { createFirebreak } from "../../main.js";
 import { createDemoDatabase } from "./demo-database.js";
 import type { DemoHandles } from "./demo-handles.js";
-import { mirrorToGit, readRepository } from "./demo-repository.js";
+import { startDemoClusters } from "./demo-clusters.js";
+import { demoConfigFile } from "./demo-config-file.js";
+import { createDemoMetrics, fastForwardGates } from "./demo-metrics.js";
+import { createRepositoryMirror, readRepository } from "./demo-repository.js";
+import { vendorPage, VENDOR_PATHS } from "./demo-vendor-pages.js";
 import { startDemoWebServer } from "./demo-web-server.js";
 import { demoPage } from "./demo-page.js";
 
 export interface DemoOptions {
   /** Port of the web page (0: any free one). */
   port?: number;
-  /** Where the sandbox keeps its database and the post-mortem repository (wiped at start). */
+  /** Where the sandbox keeps its database, kubeconfigs and the post-mortem repository (wiped at start). */
   dataDir?: string;
   log?: Logger;
 }
@@ -29,6 +35,8 @@ export interface DemoOptions {
 export interface Demo {
   url: string;
   handles: DemoHandles;
+  /** The emulated clusters, for tests to check what the playbooks did to them. */
+  clusters: Awaited<ReturnType<typeof startDemoClusters>>;
   stop(): Promise<void>;
 }
 
@@ -45,53 +53,57 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   };
 
   try {
+    // First, because its address is where the vendors' links point.
+    const web = await startDemoWebServer(options.port ?? 8080);
+    stops.push(() => web.close());
+
     const database = await createDemoDatabase();
     stops.push(() => database.close());
 
     const slack = createSlackEmulator({ teamName: "Acme" });
     const { url: slackUrl } = await slack.start();
     stops.push(() => slack.stop());
+    // Alex and Dev are on call for the Orders API (PagerDuty invites both); Cora is a DBA, not on
+    // call, so she is not in the incident channel until someone brings her in.
     const alex = slack.addUser({ name: "alex", realName: "Alex Rivera", email: "alex@acme.test" });
     const cora = slack.addUser({ name: "cora", realName: "Cora Chen", email: "cora@acme.test" });
     const dev = slack.addUser({ name: "dev", realName: "Dev Patel", email: "dev@acme.test" });
     const incidentsChannel = slack.addChannel({ name: "incidents", members: [alex, cora, dev] });
     slack.addChannel({ name: "general", members: [alex, cora, dev] });
+    const dbaGroup = slack.addUserGroup({ handle: "dba", name: "DBAs", users: [cora] });
 
-    const pagerduty = await startPagerdutyEmulator({ token: "pd-demo-token" });
+    const pagerduty = await startPagerdutyEmulator({ token: "pd-demo-token", webUrl: web.base + VENDOR_PATHS.pagerduty });
     stops.push(() => pagerduty.close());
     pagerduty.addUser({ id: "PALEX", name: "Alex Rivera", email: "alex@acme.test" });
+    pagerduty.addUser({ id: "PDEV", name: "Dev Patel", email: "dev@acme.test" });
     pagerduty.addUser({ id: "PFIREBREAK", name: "Firebreak", email: "firebreak@acme.test" });
-    pagerduty.addOnCall({ escalationPolicyId: "PDEMOEP", userId: "PALEX" });
+    pagerduty.addOnCall({ escalationPolicyId: "PDEMOEP", userId: "PALEX", escalationLevel: 1 });
+    pagerduty.addOnCall({ escalationPolicyId: "PDEMOEP", userId: "PDEV", escalationLevel: 2 });
 
-    // Database CPU stays pegged while the index is invalid and falls once it is rebuilt.
-    let cpu = 99.3;
-    const datadog = await startDatadogEmulator({
-      apiKey: "dd-demo-api",
-      appKey: "dd-demo-app",
-      metrics: (_query, _from, to) => [[to * 1000, cpu]],
-    });
+    const metrics = createDemoMetrics();
+    const datadog = await startDatadogEmulator({ apiKey: "dd-demo-api", appKey: "dd-demo-app", metrics: metrics.script, appUrl: web.base + VENDOR_PATHS.datadog });
     stops.push(() => datadog.close());
-    const readCpu = () => database.indexIsValid().then((valid) => void (cpu = valid ? 31.4 : 99.3), () => undefined);
     // Read after every database action, so the gate that follows the rebuild sees the new value.
+    const readIndex = () => database.indexIsValid().then(metrics.setIndexValid, () => undefined);
     const postgresTargets = {
       names: () => database.targets.names(),
       withClient: <T>(name: string, fn: Parameters<typeof database.targets.withClient<T>>[1], o: Parameters<typeof database.targets.withClient<T>>[2]) =>
-        database.targets.withClient(name, fn, o).finally(readCpu),
+        database.targets.withClient(name, fn, o).finally(readIndex),
     };
 
-    const github = await startGithubEmulator({ token: "ghp_demo_token" });
+    const github = await startGithubEmulator({ token: "ghp_demo_token", webUrl: web.base + VENDOR_PATHS.github });
     stops.push(() => github.close());
     github.addRepo(REPO.owner, REPO.name, { defaultBranch: "main" });
     const repoDir = join(dataDir, "postmortems-repo");
-    // One git command at a time: the page may ask for the repository while a mirror is running.
-    let mirrored: Promise<unknown> = Promise.resolve();
+    const mirror = createRepositoryMirror(github, `${REPO.owner}/${REPO.name}`, repoDir);
+
+    const clusters = await startDemoClusters(join(dataDir, "kube"));
+    stops.push(() => clusters.close());
 
     const signingSecret = randomBytes(16).toString("hex");
     const pagerdutySecret = randomBytes(16).toString("base64");
     const configFile = join(dataDir, "firebreak.yaml");
-    // Cora and Dev are the DBAs: the shipped rebuild playbook asks the commander or the dba group.
-    const dbaGroup = slack.addUserGroup({ handle: "dba", name: "DBAs", users: [cora, dev] });
-    writeFileSync(configFile, `lifecycle:\n  archive_after_minutes: 1440\napprover_groups:\n  dba: { usergroup: ${dbaGroup} }\n`);
+    writeFileSync(configFile, demoConfigFile({ dbaGroup, kubeconfigs: clusters.kubeconfigs }));
     const config = loadConfig(
       {
         PORT: "0",
@@ -116,10 +128,17 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       },
       { require: ["slack"] },
     );
-    const firebreak = createFirebreak({ config: { ...config, slack: config.slack! }, log, postgresTargets, jobs: { pollMs: 200 }, steps: { pollMs: 200 } });
+    const firebreak = createFirebreak({
+      config: { ...config, slack: config.slack! },
+      log,
+      postgresTargets,
+      metricGate: fastForwardGates(delay),
+      jobs: { pollMs: 200 },
+      steps: { pollMs: 200 },
+    });
     const { port: botPort } = await firebreak.start();
     stops.push(() => firebreak.stop());
-    await firebreak.ready();
+    const store = await firebreak.ready();
     const botUrl = `http://127.0.0.1:${botPort}`;
 
     const handles: DemoHandles = {
@@ -129,12 +148,21 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       users: [
         { id: alex, name: "Alex Rivera", role: "on call" },
         { id: cora, name: "Cora Chen", role: "DBA" },
-        { id: dev, name: "Dev Patel", role: "DBA" },
+        { id: dev, name: "Dev Patel", role: "on call" },
       ],
+      async incidentRoles() {
+        const roles: Record<string, string[]> = {};
+        const add = (user: string | null, what: string) => void (user && (roles[user] ??= []).push(what));
+        for (const incident of await store.incidents.list({ open: true })) {
+          add(incident.commander, `commander of INC-${incident.id}`);
+          for (const role of await store.lifecycle.roles(incident.id)) add(role.userId, `${role.name} of INC-${incident.id}`);
+        }
+        return roles;
+      },
       async page() {
         const incidentId = `PDEMO${randomUUID().slice(0, 6).toUpperCase()}`;
         pagerduty.addIncident({ id: incidentId, title: "API is degraded — DB CPU at 100%", escalationPolicyId: "PDEMOEP", serviceName: "Orders API" });
-        const body = JSON.stringify(demoPage(incidentId));
+        const body = JSON.stringify(demoPage(incidentId, web.base + VENDOR_PATHS.pagerduty));
         const response = await fetch(`${botUrl}/webhooks/pagerduty`, {
           method: "POST",
           body,
@@ -143,18 +171,12 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
         if (!response.ok) throw new Error(`Firebreak answered the page with ${response.status}`);
       },
       repoDir,
-      repository() {
-        const next = mirrored.catch(() => undefined).then(async () => {
-          await mirrorToGit(github, `${REPO.owner}/${REPO.name}`, repoDir);
-          return readRepository(repoDir);
-        });
-        mirrored = next;
-        return next;
-      },
+      // Commits only what a Publish pushed since the last look (see demo-repository.ts), then reads.
+      repository: () => mirror.sync().then(() => readRepository(repoDir)),
+      vendorPage: (path) => vendorPage({ pagerduty, github, datadog }, path),
     };
-    const web = await startDemoWebServer(handles, options.port ?? 8080);
-    stops.push(() => web.close());
-    return { url: web.url, handles, stop };
+    await web.serve(handles);
+    return { url: web.url, handles, clusters, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -75,12 +75,15 @@ function render() {
   const me = state.users.find((u) => u.id === app.me);
   const channel = state.channels.find((c) => c.id === app.channel);
   $("team-name").textContent = state.team;
-  draw("users", [state.users, app.me], () => {
+  // Each person's role as Firebreak has it (commander of INC-1, …) and whether they are in the
+  // open channel: who can see and answer what there.
+  draw("users", [state.users, app.me, channel?.id, channel?.members], () => {
+    const where = (u) => (channel ? ` · ${channel.members.includes(u.id) ? "in" : "not in"} #${channel.name}` : "");
     const switcher = $("user-switcher");
-    switcher.replaceChildren(...state.users.filter((u) => !u.bot && u.role).map((u) => h("option", { value: u.id, selected: u.id === app.me }, `${u.name} — ${u.role}`)));
+    switcher.replaceChildren(...state.users.filter((u) => !u.bot && u.role).map((u) => h("option", { value: u.id, selected: u.id === app.me }, `${u.name} — ${u.role}${where(u)}`)));
     $("me-avatar").textContent = initials(me?.name);
     $("me-name").textContent = me?.name ?? "";
-    $("me-role").textContent = me?.role ?? "";
+    $("me-role").textContent = me ? `${me.role}${where(me)}` : "";
   });
   draw("channels", [state.channels.map((c) => [c.id, c.name, c.is_archived, c.member]), app.channel], () => {
     $("channel-list").replaceChildren(

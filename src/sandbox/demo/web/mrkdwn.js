@@ -48,6 +48,8 @@ export function mrkdwn(text, lookup = {}) {
   source = source.replace(/```([\s\S]*?)```/g, (_, body) => hold(`<pre class="code-block">${escapeHtml(decodeEntities(body.replace(/^\n/, "")))}</pre>`));
   source = source.replace(/`([^`]+)`/g, (_, body) => hold(`<code>${escapeHtml(decodeEntities(body))}</code>`));
   source = source.replace(/<([^<>\n]+)>/g, (_, inner) => hold(controlSequence(inner, lookup)));
+  // Slack links a bare URL in a message's text as if it were <url>.
+  source = source.replace(/\bhttps?:\/\/[^\s<>\u0001\u0002]+[^\s<>.,;:!?)\u0001\u0002]/g, (url) => hold(controlSequence(url, lookup)));
 
   let html = escapeHtml(decodeEntities(source));
   html = html

@@ -1,6 +1,7 @@
 // The pieces around the conversation: the post-mortem repository on the right, Block Kit's
 // confirmation dialog, and a short notice for anything that went wrong.
 import { h, textHtml } from "./blocks.js";
+import { renderMarkdown } from "./markdown.js";
 import { plainText } from "./mrkdwn.js";
 
 /** Branches of the local post-mortem repository, last name first (inc-2 above inc-1), each file as written. */
@@ -20,7 +21,14 @@ export function renderRepository(branches, error) {
           "details",
           { class: "repo-file", open: index === 0 && file.path.endsWith(".md") },
           h("summary", { "data-testid": "repo-file", "data-path": file.path }, file.path),
-          h("pre", { class: "repo-content", "data-testid": "repo-file-content", "data-path": file.path }, file.content),
+          // Markdown is shown as GitHub would show it, with its source one click away.
+          file.path.endsWith(".md") ? h("div", { class: "markdown", "data-testid": "repo-file-rendered", "data-path": file.path, html: renderMarkdown(file.content) }) : null,
+          h(
+            file.path.endsWith(".md") ? "details" : "div",
+            { class: "repo-source" },
+            file.path.endsWith(".md") ? h("summary", {}, "Source") : null,
+            h("pre", { class: "repo-content", "data-testid": "repo-file-content", "data-path": file.path }, file.content),
+          ),
         ),
       ),
     ),
