@@ -83,7 +83,12 @@ describe("the sandbox page", () => {
       await page.getByTestId("confirm-ok").click();
     };
     const fillForm = async (fields: Record<string, string>) => {
-      for (const [blockId, value] of Object.entries(fields)) await page.getByTestId("modal").getByTestId(`input-${blockId}`).fill(value);
+      for (const [blockId, value] of Object.entries(fields)) {
+        // Targets are offered as a choice of those in firebreak.yaml; everything else is typed.
+        const field = page.getByTestId("modal").getByTestId(`input-${blockId}`);
+        if ((await field.evaluate((node) => node.tagName)) === "SELECT") await field.selectOption(value);
+        else await field.fill(value);
+      }
       await page.getByTestId("modal-submit").click();
       await page.getByTestId("modal").waitFor({ state: "detached", ...WAIT });
     };
