@@ -5,6 +5,7 @@ import { routeDatadogLogs } from "./adapters/datadog-log.js";
 import { createKubernetesTargets } from "./adapters/kubernetes.js";
 import { createPostgresTargets } from "./adapters/postgres-target.js";
 import type { DatadogPort } from "./ports/metrics-events.js";
+import { targetNames, type TargetNames } from "./domain/targets.js";
 import type { PostgresTargets } from "./ports/postgres-target.js";
 import { VendorError } from "./ports/vendor-error.js";
 import { createGithub } from "./adapters/github.js";
@@ -118,7 +119,10 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
   if (config.datadog) routeDatadogLogs(vendorLog(log.child({ component: "datadog", vendor: "datadog-api-client" })), log.level);
   const datadog = config.datadog && createDatadog(config.datadog);
   const nudge = () => runner?.nudge();
-  const registry = firebreakActions(config, { store: () => store, now, datadog: datadog || undefined, ...(options.postgresTargets && { postgresTargets: options.postgresTargets }), ...(options.metricGate && { metricGate: options.metricGate }) });
+  const postgresTargets = options.postgresTargets ?? createPostgresTargets(config.targetSecrets.postgres);
+  const registry = firebreakActions(config, { store: () => store, now, datadog: datadog || undefined, postgresTargets, ...(options.metricGate && { metricGate: options.metricGate }) });
+  // What the params form offers: the targets the actions were really given (the sandbox's own database too).
+  const targets: TargetNames = { ...targetNames(config.file.targets), postgres: postgresTargets.names().sort() };
   // An invalid playbook or template stops start-up with every problem as file:line:col (the caller exits 2).
   const postmortemTemplate = loadPostmortemTemplate(config.file.postmortem_template ?? DEFAULT_POSTMORTEM_TEMPLATE);
   const github = config.github && createGithub(config.github, { log: vendorLog(log.child({ component: "github", vendor: "octokit" })) });
@@ -161,7 +165,7 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
   }).then((opened) => {
     store = opened;
     const engine = createPlaybookEngine(
-      { store: opened, registry, playbooks, chat, log: log.child({ component: "playbooks" }), now, timezone: config.timezone, file: config.file, markers: Boolean(datadog), nudgeJobs: nudge },
+      { store: opened, registry, playbooks, chat, log: log.child({ component: "playbooks" }), now, timezone: config.timezone, file: config.file, targetNames: targets, markers: Boolean(datadog), nudgeJobs: nudge },
       options.steps,
     );
     const appDeps: AppDeps = {

@@ -1,5 +1,6 @@
 import type { Store } from "../../ports/store.js";
 import type { ConfigFile } from "../../kernel/config-file.js";
+import type { TargetNames } from "../../domain/targets.js";
 import type { ChatPort } from "../../ports/chat.js";
 import type { Logger } from "../../kernel/log.js";
 import type { ActionRegistry } from "../action-registry.js";
@@ -14,6 +15,8 @@ export interface EngineDeps {
   now: () => Date;
   timezone: string;
   file: Pick<ConfigFile, "peak_hours" | "approver_groups" | "blast_radius" | "targets" | "services"> & Partial<Pick<ConfigFile, "permissions">>;
+  /** The targets steps can act on, by kind, as the actions were given them (default: firebreak.yaml's). */
+  targetNames?: TargetNames;
   /** Post a Datadog change marker for each executed step (Datadog is configured). */
   markers: boolean;
   /** Wakes the job runner (prepare, render, expiry jobs). */

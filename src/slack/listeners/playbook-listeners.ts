@@ -47,7 +47,7 @@ export function registerPlaybookListeners(app: App, deps: ListenerDeps, answers:
     }
     const file = flows.engine.file;
     const service = choice.service === undefined ? undefined : file.services[choice.service]?.targets;
-    await client.views.open({ trigger_id: body.trigger_id, view: paramsModal(playbook, choice.incidentId, { targets: targetNames(file.targets), ...(service && { service }) }) });
+    await client.views.open({ trigger_id: body.trigger_id, view: paramsModal(playbook, choice.incidentId, { targets: flows.engine.targetNames ?? targetNames(file.targets), ...(service && { service }) }) });
   });
 
   app.view(PLAYBOOK_PARAMS_CALLBACK, async ({ ack, view, body }) => {
@@ -58,7 +58,7 @@ export function registerPlaybookListeners(app: App, deps: ListenerDeps, answers:
     if (!flows || !playbook || !incident) {
       return ack({ response_action: "errors", errors: { [firstBlock(view)]: flows ? "This playbook or incident is no longer available." : DATABASE_UNAVAILABLE } });
     }
-    const params = coerceParams(playbook, readParams(view.state), targetNames(flows.engine.file.targets));
+    const params = coerceParams(playbook, readParams(view.state), flows.engine.targetNames ?? targetNames(flows.engine.file.targets));
     if (!params.ok) return ack({ response_action: "errors", errors: Object.fromEntries(Object.entries(params.errors).map(([k, v]) => [`param_${k}`, v])) });
     // Recorded before Slack is answered, so a crash cannot lose a submission Slack saw accepted.
     const started = await startRun(flows.engine, { incident, playbook, params: params.params, userId: body.user.id, dedupeKey: view.id });
