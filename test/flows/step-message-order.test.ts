@@ -2,7 +2,7 @@
 // its states at once, so the next step's first render can be claimed before the check's own
 // message is posted; that render waits for it (deferred, no attempt spent) instead of posting
 // the later step's message above the earlier one.
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it, vi } from "vitest";
 import { z } from "zod";
 import type { Incident } from "../../src/domain/incident.js";
 import { playbookSchema } from "../../src/domain/playbook-schema.js";
@@ -70,9 +70,13 @@ it("posts the second step's message only after the first step's", async () => {
   await expect(render!(changeRender.payload, context)).rejects.toBeInstanceOf(DeferJob);
   expect(w.chat.posted.filter((p) => p.channel === "CORDER" && p.message.text.startsWith("Step "))).toEqual([]);
 
-  await w.settle();
-  const titles = w.chat.posted.filter((p) => p.channel === "CORDER" && p.message.text.startsWith("Step ")).map((p) => p.message.text.split(":")[0]);
-  expect(titles).toEqual(["Step 1/2 · Check the thing", "Step 2/2 · Change the thing"]);
+  // A render that waited is due again a moment later (pacing, not idleness): settle until it has run.
+  const titles = () => w.chat.posted.filter((p) => p.channel === "CORDER" && p.message.text.startsWith("Step ")).map((p) => p.message.text.split(":")[0]);
+  await vi.waitFor(async () => {
+    await w.settle();
+    expect(titles()).toHaveLength(2);
+  }, { timeout: 20_000, interval: 300 });
+  expect(titles()).toEqual(["Step 1/2 · Check the thing", "Step 2/2 · Change the thing"]);
   // The check is labelled for what it does: it only reads, so it is not irreversible.
   const blocks = JSON.stringify(w.chat.posted.find((p) => p.message.text.startsWith("Step 1/2"))!.message.blocks);
   expect(blocks).toContain(":mag: read-only");
