@@ -106,11 +106,13 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
     ...(options.requestTimeoutMs && { timeoutMs: options.requestTimeoutMs }),
   });
   // Messages are paced per channel through the database, so replicas share Slack's budget too.
+  // Slack counts in real time, and so does the wait below: the pace ignores the injected clock
+  // (a clock that stands still would otherwise never free a slot).
   const chat = createSlackChat(slackClients, async (bucket) => {
     for (;;) {
       const current = store;
       if (!current) return;
-      const wait = await current.transaction((tx) => tx.rateSlots.reserve({ bucket, limit: 1, windowMs: 1_000, now: now() }));
+      const wait = await current.transaction((tx) => tx.rateSlots.reserve({ bucket, limit: 1, windowMs: 1_000, now: new Date() }));
       if (wait === 0) return;
       await new Promise((resolve) => setTimeout(resolve, wait));
     }

@@ -209,8 +209,7 @@ export function resolve(deps: IncidentDeps, incidentId: number, input: { summary
           await tx2.timeline.append({ incidentId: incident.id, eventAt: input.mitigatedAt, kind: "mitigated", actor: actor.userId, text: `Mitigated, as <@${actor.userId}> recorded when resolving` });
         }
         if (input.impact) await tx2.timeline.append(impactEntry(incident.id, input.impact, actor, resolvedAt));
-        await tx2.timeline.append({ incidentId: incident.id, eventAt: resolvedAt, kind: "resolved", actor: actor.userId, text: `Resolved by <@${actor.userId}>: ${input.summary}`, data: { status: "resolved", from: incident.status, summary: input.summary, ...(input.rootCause && { rootCause: input.rootCause }) } });
-        const { entry } = await tx2.timeline.append({ incidentId: incident.id, eventAt: now, kind: "resolved", actor: actor.userId, text: `Resolved by <@${actor.userId}>: ${input.summary}`, data: { status: "resolved", from: incident.status, summary: input.summary, ...(input.rootCause && { rootCause: input.rootCause }) } });
+        const { entry } = await tx2.timeline.append({ incidentId: incident.id, eventAt: resolvedAt, kind: "resolved", actor: actor.userId, text: `Resolved by <@${actor.userId}>: ${input.summary}`, data: { status: "resolved", from: incident.status, summary: input.summary, ...(input.rootCause && { rootCause: input.rootCause }) } });
         await enqueueChangeAnnouncement(tx2, entry, now);
         await syncPagerduty(tx2, deps, updated, { kind: "resolved" }, "resolved", now);
         const marker = incidentEventMarker({ incidentHumanId: humanId(updated), title: updated.title, severity: updated.severity, kind: "resolved", services: updated.services, at: resolvedAt });
