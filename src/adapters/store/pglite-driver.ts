@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PGlite, types } from "@electric-sql/pglite";
+import { holdDataDir } from "./data-dir-holder.js";
 import { readPgliteTemplate } from "./pglite-template.js";
 import type { Sql } from "./sql.js";
 
@@ -21,6 +22,7 @@ export async function createPgliteDriver(options: PgliteDriverOptions = {}): Pro
     parsers: { [types.INT8]: (v: string) => Number(v) },
   });
   if (creating) rmSync(join(options.dataDir!, CREATING_MARKER));
+  const release = options.dataDir === undefined ? undefined : holdDataDir(options.dataDir);
   return {
     driver: "pglite",
     query: async (text, params) => (await db.query(text, params as unknown[] | undefined)).rows as never[],
@@ -32,7 +34,10 @@ export async function createPgliteDriver(options: PgliteDriverOptions = {}): Pro
           exec: async (script) => void (await tx.exec(script)),
         }),
       ),
-    close: () => db.close(),
+    close: async () => {
+      await db.close();
+      release?.();
+    },
   };
 }
 
