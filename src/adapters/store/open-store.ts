@@ -12,6 +12,7 @@ export async function openSql(database: Config["database"], log: Logger): Promis
   if (database.kind === "pglite") return createPgliteDriver({ dataDir: database.dataDir });
   return createPgDriver({
     connectionString: database.url,
+    ...(database.poolMax !== undefined && { max: database.poolMax }),
     onIdleError: (error) => log.warn({ err: error }, "database connection dropped; it will be replaced on next use"),
   });
 }
