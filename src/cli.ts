@@ -6,7 +6,6 @@ import { DEFAULT_POSTMORTEM_TEMPLATE, loadPostmortemTemplate } from "./postmorte
 import { draftPostmortem } from "./postmortem/draft.js";
 import { postmortemRecord } from "./postmortem/postmortem-flows.js";
 import { openSql } from "./adapters/store/open-store.js";
-import { backupEmbedded, BackupError, describeBackup, postgresBackupAdvice, restoreEmbedded } from "./adapters/store/pglite-backup.js";
 import { ConfigError, loadConfig, type LoadOptions } from "./config.js";
 import { createLogger } from "./log.js";
 import { createFirebreak } from "./main.js";
@@ -208,6 +207,7 @@ async function runBackup(command: "backup" | "restore", args: string[], io: Io):
   }
   const config = configure(io, {});
   if (!config) return 2;
+  const { backupEmbedded, BackupError, describeBackup, postgresBackupAdvice, restoreEmbedded } = await import("./adapters/store/pglite-backup.js");
   if (config.database.kind === "pg") {
     io.stderr(postgresBackupAdvice(command));
     return 2;

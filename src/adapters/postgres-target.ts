@@ -2,9 +2,14 @@
 // Firebreak's own store. Each use gets a fresh connection with its own timeouts and closes it:
 // a pooled connection could carry a `SET` or an open transaction from one action into the next,
 // and `REINDEX CONCURRENTLY` fails inside a transaction block.
-import pg from "pg";
+import type pg from "pg";
+import { loadOnce } from "../load-once.js";
 import { CodedError } from "../errors.js";
 import { createScrubber } from "../log.js";
+
+// Loaded on the first action that connects: start-up does not, and on the embedded database
+// nothing else needs pg.
+const loadPg = loadOnce(async () => (await import("pg")).default);
 
 export interface PostgresClientOptions {
   /** Upper bound for each statement on this connection. */
@@ -51,7 +56,8 @@ export function createPostgresTargets(targets: Record<string, { url: string }>, 
   };
 
   const open = async (name: string, url: string, options: Omit<PostgresClientOptions, "signal">): Promise<{ client: pg.Client; pid: number }> => {
-    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: connectTimeoutMs, application_name: "firebreak" });
+    const { Client } = await loadPg();
+    const client = new Client({ connectionString: url, connectionTimeoutMillis: connectTimeoutMs, application_name: "firebreak" });
     // Without a listener, a server that goes away between statements would crash the process.
     client.on("error", () => undefined);
     try {

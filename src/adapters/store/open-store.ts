@@ -3,13 +3,13 @@
 import type { Config } from "../../config.js";
 import type { Logger } from "../../log.js";
 import { migrate } from "./migrate.js";
-import { createPgDriver } from "./pg-driver.js";
-import { createPgliteDriver } from "./pglite-driver.js";
 import type { Sql } from "./sql.js";
 import { createStore, type Store } from "./store.js";
 
+/** Only the driver in use is loaded: start-up time is spent on what readiness needs. */
 export async function openSql(database: Config["database"], log: Logger): Promise<Sql> {
-  if (database.kind === "pglite") return createPgliteDriver({ dataDir: database.dataDir });
+  if (database.kind === "pglite") return (await import("./pglite-driver.js")).createPgliteDriver({ dataDir: database.dataDir });
+  const { createPgDriver } = await import("./pg-driver.js");
   return createPgDriver({
     connectionString: database.url,
     ...(database.poolMax !== undefined && { max: database.poolMax }),
