@@ -8,8 +8,13 @@ import { CodedError } from "../errors.js";
 import { createScrubber } from "../log.js";
 
 // Loaded on the first action that connects: start-up does not, and on the embedded database
-// nothing else needs pg.
-const loadPg = loadOnce(async () => (await import("pg")).default);
+// nothing else needs pg. int8 comes back as a number, as it always has (the store's pg driver sets
+// the same parser, and pg's parsers are global), whichever database Firebreak itself runs on.
+const loadPg = loadOnce(async () => {
+  const pg = (await import("pg")).default;
+  pg.types.setTypeParser(20, (v) => Number(v));
+  return pg;
+});
 
 export interface PostgresClientOptions {
   /** Upper bound for each statement on this connection. */
