@@ -55,9 +55,10 @@ describe("the embedded database: firebreak backup and restore", () => {
     written = await databaseContents(sql);
     await sql.close();
     expectWritten(written);
-  }, 60_000);
+    // Without a built template (tests run from src/) this creates the cluster itself: slow on a busy host.
+  }, 180_000);
 
-  it("writes a backup that restores into a fresh data dir with every row and sequence as they were", { timeout: 90_000 }, async () => {
+  it("writes a backup that restores into a fresh data dir with every row and sequence as they were", { timeout: 180_000 }, async () => {
     const backup = await cli(["backup", file], { FIREBREAK_DATA_DIR: dataDir });
     expect(backup.output).toMatch(/^Wrote .*firebreak\.tar\.gz \([\d.]+ [KM]?B\): the embedded database in .*data, schema version \d+, 3 incidents, 6 timeline entries\.\n$/);
     expect(backup.code).toBe(0);
@@ -71,7 +72,7 @@ describe("the embedded database: firebreak backup and restore", () => {
     expect(await contentsOf(() => createPgliteDriver({ dataDir }))).toEqual(written);
   });
 
-  it("refuses to restore over a data dir that holds data, unless --force, which replaces it", { timeout: 90_000 }, async () => {
+  it("refuses to restore over a data dir that holds data, unless --force, which replaces it", { timeout: 180_000 }, async () => {
     const target = join(scratch.path, "in-use-later");
     const sql = await createPgliteDriver({ dataDir: target });
     await migrate(sql);
@@ -88,7 +89,7 @@ describe("the embedded database: firebreak backup and restore", () => {
     expect(await contentsOf(() => createPgliteDriver({ dataDir: target }))).toEqual(written);
   });
 
-  it("refuses to back up or restore a data dir another process has open, naming that process", { timeout: 90_000 }, async () => {
+  it("refuses to back up or restore a data dir another process has open, naming that process", { timeout: 180_000 }, async () => {
     // This test process holds it, as `firebreak serve` would.
     const held = await createPgliteDriver({ dataDir });
     try {
@@ -106,7 +107,7 @@ describe("the embedded database: firebreak backup and restore", () => {
     }
   });
 
-  it("checks that a file is a backup before it removes anything", { timeout: 60_000 }, async () => {
+  it("checks that a file is a backup before it removes anything", { timeout: 120_000 }, async () => {
     const junk = join(scratch.path, "not-a-backup.tar.gz");
     writeFileSync(junk, "this is not a tarball\n");
     const target = join(scratch.path, "restored");
@@ -117,7 +118,7 @@ describe("the embedded database: firebreak backup and restore", () => {
     expect(readdirSync(target).sort()).toEqual(before);
   });
 
-  it("points to pg_dump and pg_restore when the data is in PostgreSQL", async () => {
+  it("points to pg_dump and pg_restore when the data is in PostgreSQL", { timeout: 120_000 }, async () => {
     const env = { DATABASE_URL: "postgres://firebreak@127.0.0.1:9/firebreak" };
     const backup = await cli(["backup", file], env);
     expect(backup.code).toBe(2);
@@ -129,7 +130,7 @@ describe("the embedded database: firebreak backup and restore", () => {
 });
 
 describe("PostgreSQL: pg_dump and pg_restore, as README says", () => {
-  it("restores a migrated database with data into an empty one with every row and sequence as they were", { timeout: 60_000 }, async () => {
+  it("restores a migrated database with data into an empty one with every row and sequence as they were", { timeout: 120_000 }, async () => {
     const source = await createTestDatabaseUrl();
     const sql = createPgDriver({ connectionString: source, max: 2 });
     await migrate(sql);
