@@ -2,13 +2,20 @@
 // bin/firebreak.js, as `npm start` runs it) to the first 200 from /readyz, which needs the database
 // open and migrated. Readiness is polled every 5 ms over fresh connections.
 // Reference: spawning Node on an empty script (`node -e ""`), which no server can beat.
+// Targets (issue 18: restarts and rolling deploys wait on this) were set in seconds — 1.0 s on an
+// existing embedded dir, 1.5 s on a fresh one, 0.5 s on PostgreSQL — on a machine where
+// `node -e ""` took 72 ms (1.3 s was 18× it). They are judged as those ratios to `node -e ""`
+// measured in the same run, so a slower or busier machine moves both sides alike.
 import { spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createDatabase, freePort, getStatus, median, round, sleep, spawnServe, startVendors, waitReady, type Benchmark, type BenchContext, type Figure } from "./bench-kit.js";
 
-const RUNS = 3;
-const TARGET_MS = 1_500;
+const RUNS = 5;
+/** `node -e ""` where the targets were set in seconds. */
+const TARGET_MACHINE_NODE_MS = 72;
+const targetRatio = (seconds: number) => (seconds * 1000) / TARGET_MACHINE_NODE_MS;
+const TARGETS = { existing: targetRatio(1.0), fresh: targetRatio(1.5), postgres: targetRatio(0.5) };
 
 function timeExit(args: string[]): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -21,6 +28,17 @@ function timeExit(args: string[]): Promise<number> {
 
 /** When /healthz first answers (code loaded, port open) is kept too, to split the time. */
 const listening: Record<string, number[]> = {};
+/**
+ * CPU time (user + system) the process used up to readiness: on a busy host, wall time swells with
+ * other work's, CPU time much less, so it is the figure to compare changes by.
+ */
+const cpu: Record<string, number[]> = {};
+
+/** utime + stime of a live process, in ms (/proc/<pid>/stat fields 14 and 15, in clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /, "").split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
 
 async function timeReady(ctx: BenchContext, env: Record<string, string>, label: string, series?: string): Promise<number> {
   const port = await freePort();
@@ -32,7 +50,9 @@ async function timeReady(ctx: BenchContext, env: Record<string, string>, label: 
       await sleep(5);
     }
     if (series) (listening[series] ??= []).push(performance.now() - start);
-    return (await waitReady(child)) - start;
+    const ready = (await waitReady(child)) - start;
+    if (series) (cpu[series] ??= []).push(cpuMs(child.pid));
+    return ready;
   } finally {
     await child.stop();
   }
@@ -69,19 +89,20 @@ export const coldStart: Benchmark = async (ctx) => {
 
     const nodeStart = median(bare);
     const reference = { value: round(nodeStart), what: 'node -e ""' };
-    const figure = (name: string, times: number[], target: boolean, note: string, series?: string): Figure => ({
+    const figure = (name: string, times: number[], target: number, note: string, series?: string): Figure => ({
       name,
       value: round(median(times)),
       unit: "ms",
       reference,
       ratio: median(times) / nodeStart,
-      ...(target && { target: `≤ ${TARGET_MS} ms`, met: median(times) <= TARGET_MS }),
-      note: `${note}; median of ${times.length}, range ${Math.round(Math.min(...times))}–${Math.round(Math.max(...times))} ms${series && listening[series] ? `; /healthz first answered at ${Math.round(median(listening[series]))} ms (median)` : ""}`,
+      target: `≤ ${target.toFixed(1)}× (${Math.round((target * TARGET_MACHINE_NODE_MS) / 100) / 10} s at ${TARGET_MACHINE_NODE_MS} ms)`,
+      met: median(times) / nodeStart <= target,
+      note: `${note}; median of ${times.length}, range ${Math.round(Math.min(...times))}–${Math.round(Math.max(...times))} ms${series && listening[series] ? `; /healthz first answered at ${Math.round(median(listening[series]))} ms, CPU time to ready ${Math.round(median(cpu[series] ?? []))} ms (medians)` : ""}`,
     });
     return [
-      figure("cold start → /readyz, embedded, fresh dir", fresh, true, "spawn to first 200 from /readyz; creates and migrates the PGlite database", "fresh"),
-      figure("cold start → /readyz, embedded, existing dir", existing, true, "the same data dir, already migrated", "existing"),
-      figure("cold start → /readyz, PostgreSQL", postgres, false, `an already migrated database (the first start, which migrated it, took ${Math.round(migrating)} ms)`, "postgres"),
+      figure("cold start → /readyz, embedded, fresh dir", fresh, TARGETS.fresh, "spawn to first 200 from /readyz; creates and migrates the PGlite database", "fresh"),
+      figure("cold start → /readyz, embedded, existing dir", existing, TARGETS.existing, "the same data dir, already migrated", "existing"),
+      figure("cold start → /readyz, PostgreSQL", postgres, TARGETS.postgres, `an already migrated database (the first start, which migrated it, took ${Math.round(migrating)} ms)`, "postgres"),
     ];
   } finally {
     await vendors.stop();

@@ -28,6 +28,10 @@ Commands:
               print an incident's post-mortem draft as markdown
   playbooks check [paths...]
               check playbook files and directories (default ./playbooks) and exit
+  backup <file>
+              write the embedded database (FIREBREAK_DATA_DIR) to file; on PostgreSQL, use pg_dump
+  restore <file> [--force]
+              load a backup into the embedded data dir; --force replaces what is there
   help        show this help
 
 Configuration comes from environment variables (see .env.example) and, optionally,
@@ -53,6 +57,9 @@ export async function runCli(argv: string[], io: Io = defaultIo): Promise<number
       return printPostmortem(rest, io);
     case "doctor":
       return runDoctorCommand(io);
+    case "backup":
+    case "restore":
+      return runBackup(command, rest, io);
     case undefined:
     case "help":
     case "--help":
@@ -202,6 +209,33 @@ async function runDoctorCommand(io: Io): Promise<number> {
   const report = await runDoctor(doctorDeps(config));
   report.lines.forEach((line) => io.stdout(line));
   return report.failures > 0 ? 1 : 0;
+}
+
+async function runBackup(command: "backup" | "restore", args: string[], io: Io): Promise<number> {
+  const force = args.includes("--force");
+  const [file, ...extra] = args.filter((a) => a !== "--force");
+  if (!file || extra.length > 0 || file.startsWith("-")) {
+    io.stderr(`firebreak ${command}: give one file, e.g. \`firebreak ${command} firebreak-backup.tar.gz\``);
+    return 2;
+  }
+  const config = configure(io, {});
+  if (!config) return 2;
+  const { backupEmbedded, BackupError, describeBackup, postgresBackupAdvice, restoreEmbedded } = await import("./adapters/store/pglite-backup.js");
+  if (config.database.kind === "pg") {
+    io.stderr(postgresBackupAdvice(command));
+    return 2;
+  }
+  try {
+    const summary = command === "backup"
+      ? await backupEmbedded(config.database.dataDir, file, { force })
+      : await restoreEmbedded(file, config.database.dataDir, { force });
+    io.stdout(describeBackup(command, summary));
+    return 0;
+  } catch (error) {
+    if (!(error instanceof BackupError)) throw error;
+    io.stderr(`firebreak ${command}: ${error.message}`);
+    return 1;
+  }
 }
 
 async function runDemo(args: string[], io: Io): Promise<number> {

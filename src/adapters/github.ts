@@ -2,8 +2,11 @@
 // and network failures a bounded number of times; its throttle plugin spaces writes as GitHub
 // asks of integrations and waits out a rate limit only when the reset is near. Every failure
 // becomes a VendorError("github", code) with one line an operator can act on.
-import { Octokit, RequestError } from "octokit";
+// octokit is loaded on first use: it is one of the heaviest imports, and start-up (readiness on a
+// restart or a rolling deploy) does not need it.
+import type { Octokit, RequestError } from "octokit";
 import type { Config } from "../kernel/config.js";
+import { loadOnce } from "../kernel/load-once.js";
 import { VendorError } from "../ports/vendor-error.js";
 import type { GithubPort, GithubPull } from "../ports/github.js";
 
@@ -40,12 +43,14 @@ export function createGithub(config: GithubConfig, options: GithubClientOptions 
   const { owner, repo } = config;
   const maxWait = options.maxRateLimitWaitSeconds ?? 60;
   const timeoutMs = options.timeoutMs ?? 30_000;
-  const waitOnce = (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
+  const waitOnce = (retryAfter: number, request: { method: string; url: string }, octokit: Octokit, retryCount: number) => {
     const retry = retryCount < 1 && retryAfter <= maxWait;
     octokit.log.warn(`GitHub rate limit on ${request.method} ${request.url}: ${retry ? `retrying in ${retryAfter} s` : `resets in ${retryAfter} s, not waiting`}`);
     return retry;
   };
-  const octokit: Octokit = new Octokit({
+  const client = loadOnce(async () => {
+    const { Octokit } = await import("octokit");
+    return new Octokit({
     auth: config.token,
     baseUrl: config.apiUrl,
     ...(options.log && { log: options.log }),
@@ -53,6 +58,7 @@ export function createGithub(config: GithubConfig, options: GithubClientOptions 
     throttle: options.throttle === false ? { enabled: false } : { onRateLimit: waitOnce, onSecondaryRateLimit: waitOnce },
     // A fresh timeout per attempt: a signal made once would stay aborted for the retries.
     request: { fetch: (url: string, init?: RequestInit) => fetch(url, { ...init, signal: init?.signal ?? AbortSignal.timeout(timeoutMs) }) },
+    });
   });
 
   const fail = (error: unknown, action: string) => toVendorError(error, action, config);
@@ -63,7 +69,7 @@ export function createGithub(config: GithubConfig, options: GithubClientOptions 
       throw fail(error, action);
     }
   };
-  const statusOf = (error: unknown) => (error instanceof RequestError && error.response ? error.status : undefined);
+  const statusOf = (error: unknown) => (isRequestError(error) && error.response ? error.status : undefined);
   const orUndefinedOn404 = async <T>(action: string, run: () => Promise<T>): Promise<T | undefined> => {
     try {
       return await run();
@@ -79,7 +85,7 @@ export function createGithub(config: GithubConfig, options: GithubClientOptions 
   let repositoryUrl: string | undefined;
   const getFile: GithubPort["getFile"] = (path, ref) =>
     orUndefinedOn404(`read ${path} on ${ref}`, async () => {
-      const { data } = await octokit.rest.repos.getContent({ owner, repo, path, ref });
+      const { data } = await (await client()).rest.repos.getContent({ owner, repo, path, ref });
       if (Array.isArray(data) || data.type !== "file" || !("content" in data)) {
         throw new VendorError("github", "invalid", `${path} in ${owner}/${repo} is not a file; choose another post-mortem path.`);
       }
@@ -90,20 +96,20 @@ export function createGithub(config: GithubConfig, options: GithubClientOptions 
 
   return {
     async repositoryUrl() {
-      repositoryUrl ??= await call("read the repository", async () => (await octokit.rest.repos.get({ owner, repo })).data.html_url);
+      repositoryUrl ??= await call("read the repository", async () => (await (await client()).rest.repos.get({ owner, repo })).data.html_url);
       return repositoryUrl;
     },
     getBranchSha: (branch) =>
-      orUndefinedOn404(`read branch ${branch}`, async () => (await octokit.rest.git.getRef({ owner, repo, ref: `heads/${branch}` })).data.object.sha),
+      orUndefinedOn404(`read branch ${branch}`, async () => (await (await client()).rest.git.getRef({ owner, repo, ref: `heads/${branch}` })).data.object.sha),
     createBranch: (name, sha) =>
       call(`create branch ${name}`, async () => {
-        await octokit.rest.git.createRef({ owner, repo, ref: `refs/heads/${name}`, sha });
+        await (await client()).rest.git.createRef({ owner, repo, ref: `refs/heads/${name}`, sha });
       }),
     getFile,
     async putFile({ path, branch, content, message, sha }) {
       const action = `commit ${path} to ${branch}`;
-      const put = (blob: string | undefined) =>
-        octokit.rest.repos.createOrUpdateFileContents({
+      const put = async (blob: string | undefined) =>
+        (await client()).rest.repos.createOrUpdateFileContents({
           owner, repo, path, branch, message, content: Buffer.from(content, "utf8").toString("base64"), ...(blob !== undefined && { sha: blob }),
         });
       try {
@@ -121,21 +127,21 @@ export function createGithub(config: GithubConfig, options: GithubClientOptions 
     },
     findOpenPull: (head) =>
       call(`find the pull request for ${head}`, async () => {
-        const { data } = await octokit.rest.pulls.list({ owner, repo, state: "open", head: `${owner}:${head}`, per_page: 10 });
+        const { data } = await (await client()).rest.pulls.list({ owner, repo, state: "open", head: `${owner}:${head}`, per_page: 10 });
         const [pull] = data;
         return pull ? toPull(pull) : undefined;
       }),
-    createPull: (pull) => call(`open a pull request from ${pull.head}`, async () => toPull((await octokit.rest.pulls.create({ owner, repo, ...pull })).data)),
+    createPull: (pull) => call(`open a pull request from ${pull.head}`, async () => toPull((await (await client()).rest.pulls.create({ owner, repo, ...pull })).data)),
     updatePull: (number, { title, body }) =>
       call(`update pull request #${number}`, async () => {
-        await octokit.rest.pulls.update({ owner, repo, pull_number: number, title, body });
+        await (await client()).rest.pulls.update({ owner, repo, pull_number: number, title, body });
       }),
     async ensureLabel(name) {
       const action = `create the ${name} label`;
-      const exists = await orUndefinedOn404(action, async () => (await octokit.rest.issues.getLabel({ owner, repo, name })).data);
+      const exists = await orUndefinedOn404(action, async () => (await (await client()).rest.issues.getLabel({ owner, repo, name })).data);
       if (exists) return;
       try {
-        await octokit.rest.issues.createLabel({ owner, repo, name, color: "5319e7", description: "Follow-up from an incident post-mortem" });
+        await (await client()).rest.issues.createLabel({ owner, repo, name, color: "5319e7", description: "Follow-up from an incident post-mortem" });
       } catch (error) {
         if (!(statusOf(error) === 422 && validationCodes(error).includes("already_exists"))) throw fail(error, action);
       }
@@ -143,14 +149,14 @@ export function createGithub(config: GithubConfig, options: GithubClientOptions 
     createIssue: ({ title, body, labels }) =>
       call(`open issue "${title}"`, async () => {
         // Not retried: a 5xx on create can still have opened the issue, and a retry would open a second.
-        const { data } = await octokit.rest.issues.create({ owner, repo, title, body, labels, request: { retries: 0 } });
+        const { data } = await (await client()).rest.issues.create({ owner, repo, title, body, labels, request: { retries: 0 } });
         return { number: data.number, url: data.html_url };
       }),
     findIssue: ({ title, body, label, since }) =>
       call(`look for the issue "${title}"`, async () => {
         // Pull requests are issues too in this listing; they carry `pull_request`.
         for (let page = 1; ; page++) {
-          const { data } = await octokit.rest.issues.listForRepo({ owner, repo, labels: label, state: "all", since: since.toISOString(), per_page: 100, page });
+          const { data } = await (await client()).rest.issues.listForRepo({ owner, repo, labels: label, state: "all", since: since.toISOString(), per_page: 100, page });
           const found = data.find((i) => !i.pull_request && i.title === title && (i.body ?? "") === body);
           if (found) return { number: found.number, url: found.html_url };
           if (data.length < 100) return undefined;
@@ -158,14 +164,19 @@ export function createGithub(config: GithubConfig, options: GithubClientOptions 
       }),
     updateIssue: (number, { title, body }) =>
       call(`update issue #${number}`, async () => {
-        const { data } = await octokit.rest.issues.update({ owner, repo, issue_number: number, title, body });
+        const { data } = await (await client()).rest.issues.update({ owner, repo, issue_number: number, title, body });
         return { number: data.number, url: data.html_url };
       }),
   };
 }
 
+/** octokit's RequestError, recognised without loading octokit (it names itself HttpError). */
+function isRequestError(error: unknown): error is RequestError {
+  return error instanceof Error && error.name === "HttpError" && typeof (error as { status?: unknown }).status === "number";
+}
+
 function validationCodes(error: unknown): string[] {
-  const data = error instanceof RequestError ? (error.response?.data as { errors?: { code?: unknown }[] } | undefined) : undefined;
+  const data = isRequestError(error) ? (error.response?.data as { errors?: { code?: unknown }[] } | undefined) : undefined;
   return (data?.errors ?? []).map((e) => String(e.code));
 }
 
@@ -182,7 +193,7 @@ export function toVendorError(error: unknown, action: string, config: GithubConf
   const where = `${config.owner}/${config.repo}`;
   const scrub = (text: string) => text.replace(/\s+/g, " ").trim().split(config.token).join("[redacted]");
   const make = (code: string, message: string) => new VendorError("github", code, scrub(message), { cause: error });
-  if (!(error instanceof RequestError) || !error.response) {
+  if (!(isRequestError(error)) || !error.response) {
     const reason = error instanceof Error ? error.message : String(error);
     return make("unreachable", `Could not reach GitHub at ${config.apiUrl} to ${action}: ${reason}. Check GITHUB_API_URL and the network.`);
   }

@@ -1,6 +1,6 @@
 // The paging port over @pagerduty/pdjs. pdjs resolves non-2xx responses instead of rejecting,
 // so every status is checked here; changes carry the From header PagerDuty requires.
-import { api } from "@pagerduty/pdjs";
+import { loadOnce } from "../kernel/load-once.js";
 import { z } from "zod";
 import type { Config } from "../kernel/config.js";
 import type { PagingPort } from "../ports/paging.js";
@@ -27,12 +27,15 @@ interface PdResponse {
   response?: { status: number; ok: boolean };
 }
 
+// Loaded on first use: start-up (readiness) never calls PagerDuty.
+const pdjs = loadOnce(() => import("@pagerduty/pdjs"));
+
 export function createPagerdutyPaging(config: PagerdutyConfig, options: { timeoutMs?: number } = {}): PagingPort {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const request = async (method: "GET" | "POST" | "PUT", path: string, options: { data?: unknown; query?: Record<string, string | string[]> } = {}) => {
     let result: PdResponse;
     try {
-      result = (await api({
+      result = (await (await pdjs()).api({
         token: config.token,
         // pdjs builds https://<server>/<endpoint>; a full url lets tests and proxies use any base.
         url: `${config.apiUrl}${path}`,

@@ -2,10 +2,20 @@
 // Firebreak's own store. Each use gets a fresh connection with its own timeouts and closes it:
 // a pooled connection could carry a `SET` or an open transaction from one action into the next,
 // and `REINDEX CONCURRENTLY` fails inside a transaction block.
-import pg from "pg";
+import type pg from "pg";
+import { loadOnce } from "../kernel/load-once.js";
 import { CodedError } from "../kernel/errors.js";
 import { createScrubber } from "../kernel/log.js";
 import type { PostgresClientOptions, PostgresTargets } from "../ports/postgres-target.js";
+
+// Loaded on the first action that connects: start-up does not, and on the embedded database
+// nothing else needs pg. int8 comes back as a number, as it always has (the store's pg driver sets
+// the same parser, and pg's parsers are global), whichever database Firebreak itself runs on.
+const loadPg = loadOnce(async () => {
+  const pg = (await import("pg")).default;
+  pg.types.setTypeParser(20, (v) => Number(v));
+  return pg;
+});
 
 export interface PostgresTargetSettings {
   connectTimeoutMs?: number;
@@ -38,7 +48,8 @@ export function createPostgresTargets(targets: Record<string, { url: string }>, 
   };
 
   const open = async (name: string, url: string, options: Omit<PostgresClientOptions, "signal">): Promise<{ client: pg.Client; pid: number }> => {
-    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: connectTimeoutMs, application_name: "firebreak" });
+    const { Client } = await loadPg();
+    const client = new Client({ connectionString: url, connectionTimeoutMillis: connectTimeoutMs, application_name: "firebreak" });
     // Without a listener, a server that goes away between statements would crash the process.
     client.on("error", () => undefined);
     try {

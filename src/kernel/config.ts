@@ -29,6 +29,7 @@ export const settings = {
   POSTMORTEM_REPO: "owner/name of the repository post-mortems are published to.",
   POSTMORTEM_BRANCH: "the base branch post-mortem pull requests target (default main).",
   DATABASE_URL: "a PostgreSQL connection URL; unset uses the embedded database in FIREBREAK_DATA_DIR.",
+  DATABASE_POOL_MAX: "the most connections one Firebreak process opens to DATABASE_URL, a whole number of 1 or more (default 10).",
   FIREBREAK_DATA_DIR: "directory of the embedded database (default ./.firebreak).",
   FIREBREAK_TIMEZONE: "IANA time zone used to render times, e.g. America/Los_Angeles (default UTC).",
   FIREBREAK_CONFIG: "path to firebreak.yaml (targets, approver groups, peak hours).",
@@ -67,6 +68,7 @@ const checks: Partial<Record<SettingName, z.ZodType<unknown>>> = {
   GITHUB_API_URL: url,
   POSTMORTEM_REPO: z.string().regex(/^[\w.-]+\/[\w.-]+$/, "must be owner/name"),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL"),
+  DATABASE_POOL_MAX: z.string().regex(/^\d+$/, "is not a whole number").transform(Number).pipe(z.number().min(1, "must be at least 1")),
   FIREBREAK_TIMEZONE: z.string().refine(isTimeZone, "is not an IANA time zone such as America/Los_Angeles"),
   ALERTMANAGER_WEBHOOK_TOKEN: webhookSecret,
   GRAFANA_WEBHOOK_TOKEN: webhookSecret,
@@ -78,7 +80,8 @@ export interface Config {
   port: number;
   logLevel: string;
   timezone: string;
-  database: { kind: "pg"; url: string } | { kind: "pglite"; dataDir: string };
+  /** poolMax: DATABASE_POOL_MAX, the pg driver's connection budget per process (its default when unset). */
+  database: { kind: "pg"; url: string; poolMax?: number } | { kind: "pglite"; dataDir: string };
   slack?: { botToken: string; signingSecret: string; appToken?: string; apiUrl: string; incidentsChannel?: string };
   pagerduty?: { token: string; fromEmail: string; webhookSecrets: string[]; apiUrl: string };
   datadog?: { apiKey: string; appKey: string; site: string; apiUrl: string; webhookSecret: string };
@@ -171,7 +174,7 @@ export function loadConfig(env: Env, options: LoadOptions = {}): Config {
     logLevel: value("LOG_LEVEL") ?? "info",
     timezone: value("FIREBREAK_TIMEZONE") ?? "UTC",
     database: value("DATABASE_URL")
-      ? { kind: "pg", url: get("DATABASE_URL") }
+      ? { kind: "pg", url: get("DATABASE_URL"), ...(value("DATABASE_POOL_MAX") && { poolMax: Number(get("DATABASE_POOL_MAX")) }) }
       : { kind: "pglite", dataDir: value("FIREBREAK_DATA_DIR") ?? "./.firebreak" },
     file,
     targetSecrets,

@@ -84,9 +84,14 @@ describe("firebreak serve", () => {
   it("keeps running with an unreachable database: /readyz says 503 with the reason", async () => {
     const deadPort = await freePort();
     const { cli, base } = await serve({ DATABASE_URL: `postgres://firebreak:hunter2-db-pass@127.0.0.1:${deadPort}/firebreak` });
-    const ready = await eventually(() => fetch(`${base}/readyz`), (r) => r.status === 503);
+    // Until the first attempt fails, the reason is "database: connecting"; wait for that failure.
+    const readyz = async () => {
+      const r = await fetch(`${base}/readyz`);
+      return { status: r.status, reason: ((await r.json()) as { reason?: string }).reason ?? "" };
+    };
+    const ready = await eventually(readyz, (r) => /unreachable/.test(r.reason));
     expect(ready.status).toBe(503);
-    expect(((await ready.json()) as { reason: string }).reason).toMatch(/database unreachable: .*ECONNREFUSED/);
+    expect(ready.reason).toMatch(/database unreachable: .*ECONNREFUSED/);
     await cli.waitFor(/database not available; retrying[\s\S]*database not available; retrying/);
     expect(cli.child.exitCode).toBeNull();
     expect((await fetch(`${base}/healthz`)).status).toBe(200);

@@ -84,6 +84,15 @@ describe("configuration", () => {
     expect(() => loadConfig({ ...slack, FIREBREAK_CONFIG: "missing.yaml" }, { readFile })).toThrow(/cannot read missing\.yaml \(ENOENT\)/);
   });
 
+  it("takes DATABASE_POOL_MAX as a whole number of connections, 1 or more", () => {
+    const pg = { ...slack, DATABASE_URL: "postgres://fb@db:5432/fb" };
+    expect(loadConfig({ ...pg, DATABASE_POOL_MAX: "4" }).database).toEqual({ kind: "pg", url: "postgres://fb@db:5432/fb", poolMax: 4 });
+    expect(loadConfig(pg).database).toEqual({ kind: "pg", url: "postgres://fb@db:5432/fb" });
+    for (const bad of ["0", "2.5", "ten", "-1"]) {
+      expect(() => loadConfig({ ...pg, DATABASE_POOL_MAX: bad })).toThrow(/DATABASE_POOL_MAX=.* (must be at least 1|is not a whole number); set it to the most connections/);
+    }
+  });
+
   it("is documented: every setting appears in .env.example and README.md", () => {
     const example = readFileSync(".env.example", "utf8");
     const readme = readFileSync("README.md", "utf8");

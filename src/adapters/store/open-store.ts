@@ -3,15 +3,16 @@
 import type { Config } from "../../kernel/config.js";
 import type { Logger } from "../../kernel/log.js";
 import { migrate } from "./migrate.js";
-import { createPgDriver } from "./pg-driver.js";
-import { createPgliteDriver } from "./pglite-driver.js";
 import type { Sql } from "./sql.js";
 import { createStore, type SqlStore } from "./store.js";
 
+/** Only the driver in use is loaded: start-up time is spent on what readiness needs. */
 export async function openSql(database: Config["database"], log: Logger): Promise<Sql> {
-  if (database.kind === "pglite") return createPgliteDriver({ dataDir: database.dataDir });
+  if (database.kind === "pglite") return (await import("./pglite-driver.js")).createPgliteDriver({ dataDir: database.dataDir });
+  const { createPgDriver } = await import("./pg-driver.js");
   return createPgDriver({
     connectionString: database.url,
+    ...(database.poolMax !== undefined && { max: database.poolMax }),
     onIdleError: (error) => log.warn({ err: error }, "database connection dropped; it will be replaced on next use"),
   });
 }

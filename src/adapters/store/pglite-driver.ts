@@ -1,6 +1,8 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { PGlite, types } from "@electric-sql/pglite";
+import { PGlite } from "@electric-sql/pglite";
+import { holdDataDir } from "./data-dir-holder.js";
+import { pgliteParsers, sqlOverPglite } from "./pglite-sql.js";
 import { readPgliteTemplate } from "./pglite-template.js";
 import type { Sql } from "./sql.js";
 
@@ -17,23 +19,14 @@ export async function createPgliteDriver(options: PgliteDriverOptions = {}): Pro
   const db = await PGlite.create({
     ...(options.dataDir && { dataDir: options.dataDir }),
     ...(template && { loadDataDir: template }),
-    // Match the pg driver: int8 as JS numbers.
-    parsers: { [types.INT8]: (v: string) => Number(v) },
+    parsers: pgliteParsers,
   });
   if (creating) rmSync(join(options.dataDir!, CREATING_MARKER));
-  return {
-    driver: "pglite",
-    query: async (text, params) => (await db.query(text, params as unknown[] | undefined)).rows as never[],
-    exec: async (script) => void (await db.exec(script)),
-    transaction: (fn) =>
-      db.transaction((tx) =>
-        fn({
-          query: async (text, params) => (await tx.query(text, params as unknown[] | undefined)).rows as never[],
-          exec: async (script) => void (await tx.exec(script)),
-        }),
-      ),
-    close: () => db.close(),
-  };
+  const release = options.dataDir === undefined ? undefined : holdDataDir(options.dataDir);
+  return sqlOverPglite(db, async () => {
+    await db.close();
+    release?.();
+  });
 }
 
 /** Present in a data dir while its cluster is being created; removed once the cluster is whole. */

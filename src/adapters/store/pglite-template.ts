@@ -1,9 +1,13 @@
-// A new embedded database starts from a template: an empty PGlite cluster made once, when
-// Firebreak is built, and unpacked into the data dir on first start. Creating a cluster from
-// scratch (initdb, in WebAssembly) takes well over a second; unpacking one takes a fraction of it.
+// A new embedded database starts from a template: a PGlite cluster made once, when Firebreak is
+// built, and unpacked into the data dir on first start. Creating a cluster from scratch (initdb,
+// in WebAssembly) takes well over a second; unpacking one takes a fraction of it. The template is
+// already migrated to this build's schema, so a first start has nothing left to migrate either
+// (schema_migrations says the build applied them); a data dir from an older build migrates as usual.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
+import { migrate } from "./migrate.js";
+import { pgliteParsers, sqlOverPglite } from "./pglite-sql.js";
 
 /** Beside the compiled code (dist/); running from source has none and creates clusters itself. */
 export const builtTemplateFile = fileURLToPath(new URL("../../pglite-template.tar.gz", import.meta.url));
@@ -13,10 +17,11 @@ export function readPgliteTemplate(file = builtTemplateFile): Blob | undefined {
   return existsSync(file) ? new Blob([readFileSync(file)]) : undefined;
 }
 
-/** Run by `npm run build`: the same cluster PGlite would create, packed as PGlite unpacks it. */
+/** Run by `npm run build`: the cluster PGlite would create, migrated, packed as PGlite unpacks it. */
 export async function writePgliteTemplate(file = builtTemplateFile): Promise<string> {
-  const db = await PGlite.create();
+  const db = await PGlite.create({ parsers: pgliteParsers });
   try {
+    await migrate(sqlOverPglite(db));
     const tarball = await db.dumpDataDir("gzip");
     writeFileSync(file, Buffer.from(await tarball.arrayBuffer()));
     return file;

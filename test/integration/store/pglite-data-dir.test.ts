@@ -13,7 +13,8 @@ import { tempDir } from "../../helpers/databases.js";
 
 const scratch = tempDir();
 const templateFile = join(scratch.path, "template.tar.gz");
-beforeAll(() => writePgliteTemplate(templateFile), 30_000);
+// initdb and the migrations, in WebAssembly: seconds alone, much longer on a host busy with other work.
+beforeAll(() => writePgliteTemplate(templateFile), 120_000);
 afterAll(() => scratch.remove());
 
 async function declareAndClose(dataDir: string): Promise<number> {
