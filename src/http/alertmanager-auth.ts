@@ -5,9 +5,8 @@
 // config/http_config.go; test/fixtures/alertmanager/README.md). Grafana's contact point sends the
 // same two forms. Either is accepted: the bearer credentials, or a basic-auth password (the
 // username is not checked), equal to the configured token. Pure: headers and token passed in.
-import { createHash, timingSafeEqual } from "node:crypto";
 import { CodedError } from "../kernel/errors.js";
-import type { HeaderBag } from "./datadog-auth.js";
+import { bearerOrBasic, headerValue, sameSecret, type HeaderBag } from "./header-credentials.js";
 
 export interface WebhookTokenInput {
   headers: HeaderBag;
@@ -19,9 +18,8 @@ export interface WebhookTokenInput {
 
 /** Throws a CodedError (401) unless Authorization carries the token as Bearer credentials or a basic-auth password. */
 export function verifyWebhookToken(input: WebhookTokenInput): void {
-  const given = credentialOf(authorization(input.headers));
-  // Both sides are hashed to 32 bytes, so the comparison takes the same time whatever the lengths.
-  const valid = given !== undefined && input.token.length > 0 && timingSafeEqual(sha256(given), sha256(input.token));
+  const given = bearerOrBasic(headerValue(input.headers, "authorization"));
+  const valid = given !== undefined && sameSecret(given, input.token);
   if (!valid) {
     throw new CodedError(
       "unauthorized",
@@ -29,23 +27,3 @@ export function verifyWebhookToken(input: WebhookTokenInput): void {
     );
   }
 }
-
-/** The Bearer credentials or the basic-auth password in an Authorization header. */
-function credentialOf(header: string | undefined): string | undefined {
-  const match = /^(Bearer|Basic)\s+(\S+)\s*$/i.exec(header ?? "");
-  if (!match?.[1] || !match[2]) return undefined;
-  if (match[1].toLowerCase() === "bearer") return match[2];
-  const decoded = Buffer.from(match[2], "base64").toString("utf8");
-  const colon = decoded.indexOf(":");
-  return colon < 0 ? undefined : decoded.slice(colon + 1);
-}
-
-function authorization(headers: HeaderBag): string | undefined {
-  for (const [key, value] of Object.entries(headers)) {
-    if (key.toLowerCase() !== "authorization" || value === undefined) continue;
-    return typeof value === "string" ? value : value[0];
-  }
-  return undefined;
-}
-
-const sha256 = (text: string) => createHash("sha256").update(text, "utf8").digest();

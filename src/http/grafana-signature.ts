@@ -9,7 +9,7 @@
 // Pure: the raw body, headers, secret and clock are passed in.
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { CodedError } from "../kernel/errors.js";
-import type { HeaderBag } from "./datadog-auth.js";
+import { headerValue, type HeaderBag } from "./header-credentials.js";
 
 export const GRAFANA_SIGNATURE_HEADER = "X-Grafana-Alerting-Signature";
 export const GRAFANA_TOLERANCE_SECONDS = 300;
@@ -31,13 +31,13 @@ export function signGrafanaBody(body: Buffer | string, secret: string, timestamp
 
 /** Throws a CodedError (401) unless the signature header matches the body (and a fresh timestamp, when one is configured). */
 export function verifyGrafanaSignature(input: GrafanaSignatureInput): void {
-  const given = header(input.headers, input.signatureHeader)?.trim();
+  const given = headerValue(input.headers, input.signatureHeader)?.trim();
   if (!given || !/^[0-9a-f]{64}$/i.test(given)) {
     throw new CodedError("bad_signature", `${input.signatureHeader} is missing or is not a hex HMAC-SHA256; set the contact point's HMAC secret to GRAFANA_WEBHOOK_SECRET.`);
   }
   let timestamp: string | undefined;
   if (input.timestampHeader) {
-    timestamp = header(input.headers, input.timestampHeader)?.trim();
+    timestamp = headerValue(input.headers, input.timestampHeader)?.trim();
     if (!timestamp || !/^\d{1,12}$/.test(timestamp)) {
       throw new CodedError("bad_signature", `${input.timestampHeader} is missing; set the contact point's HMAC Timestamp Header to ${input.timestampHeader}.`);
     }
@@ -54,13 +54,4 @@ function digest(body: Buffer | string, secret: string, timestamp: string | undef
   const hmac = createHmac("sha256", secret);
   if (timestamp !== undefined) hmac.update(`${timestamp}:`);
   return hmac.update(body).digest();
-}
-
-function header(headers: HeaderBag, name: string): string | undefined {
-  const wanted = name.toLowerCase();
-  for (const [key, value] of Object.entries(headers)) {
-    if (key.toLowerCase() !== wanted || value === undefined) continue;
-    return typeof value === "string" ? value : value[0];
-  }
-  return undefined;
 }

@@ -6,7 +6,7 @@ import type { CodedError } from "../../src/kernel/errors.js";
 import { verifyWebhookToken } from "../../src/http/alertmanager-auth.js";
 import { signGenericBody, verifyGenericSignature } from "../../src/http/generic-signature.js";
 import { signGrafanaBody, verifyGrafanaSignature } from "../../src/http/grafana-signature.js";
-import type { HeaderBag } from "../../src/http/datadog-auth.js";
+import type { HeaderBag } from "../../src/http/header-credentials.js";
 
 const code = (fn: () => void) => {
   try {
