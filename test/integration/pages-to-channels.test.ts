@@ -156,7 +156,9 @@ describe("a PagerDuty incident.triggered", () => {
     // Deliveries are processed concurrently, so wait for the last of them rather than the resolve.
     const resolved = await eventually(() => h.store.incidents.get(incident.id), (i) => i?.status === "resolved" && i.severity === "SEV1");
     expect(resolved).toMatchObject({ severity: "SEV1", status: "resolved" });
-    const texts = (await h.store.timeline.list(incident.id)).map((e) => e.text);
+    // The note is processed beside the others, not before them: wait for the entries asserted.
+    const entries = await eventually(() => h.store.timeline.list(incident.id), (list) => list.some((e) => e.text.startsWith("Note in PagerDuty")));
+    const texts = entries.map((e) => e.text);
     expect(texts).toEqual(expect.arrayContaining([
       "Acknowledged in PagerDuty by Tenex Engineer",
       "PagerDuty priority set to P1 by Tenex Engineer",
