@@ -1,11 +1,12 @@
 import { defineConfig } from "vitest/config";
+import { slowSuites } from "./vitest.suites.js";
 
-// `npm test` runs everything but the end-to-end suites, which build and install a release or drive
-// a browser and take minutes; `npm run test:e2e` runs those (see vitest.e2e.config.ts).
+// `npm test` runs everything but the slow suites listed in vitest.suites.ts; `npm run test:e2e`
+// runs those (see vitest.e2e.config.ts).
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
-    exclude: ["test/e2e/**", "**/node_modules/**"],
+    exclude: [...slowSuites, "**/node_modules/**"],
     globalSetup: ["test/helpers/global-setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -1,10 +1,11 @@
 import { defineConfig } from "vitest/config";
+import { slowSuites } from "./vitest.suites.js";
 
-// The end-to-end suites: the packed release installed and run as users run it, and the sandbox in
-// Chromium. Slow by nature, so apart from `npm test`.
+// The slow suites (vitest.suites.ts): the packed release installed and run as users run it, the
+// sandbox in Chromium, and the durability suites that kill, restart and back up whole servers.
 export default defineConfig({
   test: {
-    include: ["test/e2e/**/*.test.ts"],
+    include: slowSuites,
     globalSetup: ["test/helpers/global-setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
