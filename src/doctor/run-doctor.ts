@@ -8,6 +8,7 @@ import { checkDatadog } from "./check-datadog.js";
 import { checkGithub } from "./check-github.js";
 import { checkPagerduty } from "./check-pagerduty.js";
 import { checkSlack } from "./check-slack.js";
+import { checkStatuspage } from "./check-statuspage.js";
 import { checkKubernetesTarget, checkPostgresTarget } from "./check-targets.js";
 import type { CheckLine, Fetch } from "./doctor-check.js";
 
@@ -31,6 +32,7 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorReport> {
   if (config.pagerduty) checks.push(checkPagerduty(config.pagerduty, deps.fetch));
   if (config.datadog) checks.push(checkDatadog(config.datadog, deps.fetch));
   if (config.github) checks.push(checkGithub(config.github, deps.fetch));
+  if (config.statuspage) checks.push(checkStatuspage(config.statuspage, deps.fetch));
   const kubernetes = Object.keys(config.file.targets.kubernetes);
   if (kubernetes.length > 0) {
     const targets = deps.kubernetes();

@@ -28,6 +28,9 @@ export const settings = {
   GITHUB_API_URL: "GitHub REST base URL (default https://api.github.com).",
   POSTMORTEM_REPO: "owner/name of the repository post-mortems are published to.",
   POSTMORTEM_BRANCH: "the base branch post-mortem pull requests target (default main).",
+  STATUSPAGE_API_KEY: "an Atlassian Statuspage API key (your profile → API info on manage.statuspage.io).",
+  STATUSPAGE_PAGE_ID: "the id of the Statuspage page public updates are posted to (in its API info, or its manage URL).",
+  STATUSPAGE_API_URL: "Statuspage REST base URL (default https://api.statuspage.io/v1).",
   DATABASE_URL: "a PostgreSQL connection URL; unset uses the embedded database in FIREBREAK_DATA_DIR.",
   DATABASE_POOL_MAX: "the most connections one Firebreak process opens to DATABASE_URL, a whole number of 1 or more (default 10).",
   FIREBREAK_DATA_DIR: "directory of the embedded database (default ./.firebreak).",
@@ -51,6 +54,7 @@ const integrations = {
   // Either a token, an HMAC secret or both: when both are set, both are checked.
   grafana: { required: [], optional: ["GRAFANA_WEBHOOK_TOKEN", "GRAFANA_WEBHOOK_SECRET"] },
   generic: { required: ["GENERIC_WEBHOOK_SECRETS"], optional: [] },
+  statuspage: { required: ["STATUSPAGE_API_KEY", "STATUSPAGE_PAGE_ID"], optional: ["STATUSPAGE_API_URL"] },
 } as const satisfies Record<string, { required: readonly SettingName[]; optional: readonly SettingName[] }>;
 
 export type IntegrationName = keyof typeof integrations;
@@ -66,6 +70,8 @@ const checks: Partial<Record<SettingName, z.ZodType<unknown>>> = {
   PAGERDUTY_API_URL: url,
   DATADOG_API_URL: url,
   GITHUB_API_URL: url,
+  STATUSPAGE_API_URL: url,
+  STATUSPAGE_PAGE_ID: z.string().regex(/^[a-z0-9]+$/i, "must be a page id such as gytm4qzbx9t6"),
   POSTMORTEM_REPO: z.string().regex(/^[\w.-]+\/[\w.-]+$/, "must be owner/name"),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL"),
   DATABASE_POOL_MAX: z.string().regex(/^\d+$/, "is not a whole number").transform(Number).pipe(z.number().min(1, "must be at least 1")),
@@ -89,6 +95,7 @@ export interface Config {
   alertmanager?: { webhookToken: string };
   grafana?: { webhookToken?: string; webhookSecret?: string };
   generic?: { webhookSecrets: string[] };
+  statuspage?: { apiKey: string; pageId: string; apiUrl: string };
   file: ConfigFile;
   /** Credentials of firebreak.yaml targets, read from the environment variables the file names. */
   targetSecrets: { postgres: Record<string, { url: string }>; trafficTokens: Record<string, string> };
@@ -225,6 +232,13 @@ export function loadConfig(env: Env, options: LoadOptions = {}): Config {
     };
   }
   if (enabled.has("generic")) config.generic = { webhookSecrets: get("GENERIC_WEBHOOK_SECRETS").split(",").map((s) => s.trim()).filter(Boolean) };
+  if (enabled.has("statuspage")) {
+    config.statuspage = {
+      apiKey: get("STATUSPAGE_API_KEY"),
+      pageId: get("STATUSPAGE_PAGE_ID"),
+      apiUrl: withoutTrailingSlash(value("STATUSPAGE_API_URL") ?? "https://api.statuspage.io/v1"),
+    };
+  }
   config.secrets = collectSecrets(config);
   return config;
 }
@@ -253,6 +267,7 @@ function collectSecrets(config: Config): string[] {
     config.grafana?.webhookToken,
     config.grafana?.webhookSecret,
     ...(config.generic?.webhookSecrets ?? []),
+    config.statuspage?.apiKey,
     config.database.kind === "pg" ? passwordOf(config.database.url) : undefined,
     ...Object.values(config.targetSecrets.postgres).map((t) => passwordOf(t.url)),
     ...Object.values(config.targetSecrets.trafficTokens),
@@ -273,6 +288,7 @@ const secretSettings = new Set<string>([
   "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "PAGERDUTY_TOKEN", "PAGERDUTY_WEBHOOK_SECRETS",
   "DATADOG_API_KEY", "DATADOG_APP_KEY", "DATADOG_WEBHOOK_SECRET", "GITHUB_TOKEN", "DATABASE_URL",
   "ALERTMANAGER_WEBHOOK_TOKEN", "GRAFANA_WEBHOOK_TOKEN", "GRAFANA_WEBHOOK_SECRET", "GENERIC_WEBHOOK_SECRETS",
+  "STATUSPAGE_API_KEY",
 ]);
 
 function redactForMessage(name: string, raw: string): string {

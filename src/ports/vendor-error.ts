@@ -4,7 +4,7 @@
 /** A vendor call failed with a code the flows may branch on (Slack's `error`, an HTTP status). */
 export class VendorError extends Error {
   constructor(
-    readonly vendor: "slack" | "pagerduty" | "datadog" | "github",
+    readonly vendor: "slack" | "pagerduty" | "datadog" | "github" | "statuspage",
     readonly code: string,
     message: string,
     options?: { cause?: unknown; retryAfterMs?: number },
