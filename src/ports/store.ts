@@ -314,6 +314,20 @@ export interface AlertGroupsRepository {
 
 // ---- the store ----
 
+// ---- Statuspage sync: the Statuspage incident of each incident, and the public updates applied ----
+
+export interface StatusSyncRepository {
+  /** The Statuspage incident linked to `incidentId` (as the sync job names it), if any. */
+  linkedIncident(incidentId: string): Promise<string | undefined>;
+  /** Links once: the first link recorded wins and is returned. */
+  link(incidentId: string, statuspageIncidentId: string, at: Date): Promise<string>;
+  isApplied(publicUpdateId: string): Promise<boolean>;
+  /** The Statuspage incident updates already accounted for by applied public updates of `incidentId`. */
+  claimedUpdateIds(incidentId: string): Promise<string[]>;
+  /** Records a public update as applied (once; a second record changes nothing). */
+  recordApplied(entry: { publicUpdateId: string; incidentId: string; statuspageUpdateId: string | undefined; at: Date }): Promise<void>;
+}
+
 export interface Repositories {
   incidents: IncidentsRepository;
   timeline: TimelineRepository;
@@ -326,6 +340,7 @@ export interface Repositories {
   people: PeopleRepository;
   catchups: CatchupsRepository;
   alertGroups: AlertGroupsRepository;
+  statusSync: StatusSyncRepository;
 }
 
 export interface Store extends Repositories {

@@ -10,6 +10,7 @@ import { createPeopleStore } from "./people-store.js";
 import { createPostmortemsStore } from "./postmortems-store.js";
 import { createRateSlotsStore } from "./rate-slots-store.js";
 import { createRunsStore } from "./runs-store.js";
+import { createStatusSyncStore } from "./status-sync-store.js";
 import type { Repositories, Store } from "../../ports/store.js";
 import type { Sql, SqlExecutor } from "./sql.js";
 import { createTimelineStore } from "./timeline-store.js";
@@ -27,6 +28,7 @@ function createRepositories(sql: SqlExecutor): Repositories {
     people: createPeopleStore(sql),
     catchups: createCatchupsStore(sql),
     alertGroups: createAlertGroupsStore(sql),
+    statusSync: createStatusSyncStore(sql),
   };
 }
 
