@@ -10,6 +10,7 @@ import type { PostgresTargets } from "./ports/postgres-target.js";
 import { VendorError } from "./ports/vendor-error.js";
 import { createGithub } from "./adapters/github.js";
 import { createPagerdutyPaging } from "./adapters/pagerduty.js";
+import { createStatuspage } from "./adapters/statuspage.js";
 import { createSlackChat, createSlackClients } from "./adapters/slack-chat.js";
 import { slackLogger, vendorLog } from "./adapters/vendor-logs.js";
 import { openStoreWithRetry } from "./adapters/store/open-store.js";
@@ -29,6 +30,8 @@ import { recordSlackEvent, SLACK_EVENT_JOB, slackEventJob } from "./incidents/li
 import { openChannelJob } from "./incidents/open-channel.js";
 import { CHANNEL_BOOKMARKS_JOB, channelBookmarksJob } from "./incidents/channel-bookmarks.js";
 import { PAGERDUTY_NOTE_JOB, pagerdutyNoteJob } from "./incidents/pagerduty-note.js";
+import { statuspageComponentIds } from "./incidents/status-sync/component-ids.js";
+import { STATUSPAGE_SYNC_JOB, statuspageSyncJob } from "./incidents/status-sync/statuspage-sync-job.js";
 import { DATADOG_DELIVERY_JOB, PAGERDUTY_DELIVERY_JOB, processDeliveryJob } from "./incidents/process-delivery.js";
 import { createJobRunner, type JobRunner, type JobRunnerOptions } from "./jobs/job-runner.js";
 import { RETENTION_JOB, retentionJob, scheduleRetention } from "./jobs/retention-job.js";
@@ -128,6 +131,16 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
   // An invalid playbook or template stops start-up with every problem as file:line:col (the caller exits 2).
   const postmortemTemplate = loadPostmortemTemplate(config.file.postmortem_template ?? DEFAULT_POSTMORTEM_TEMPLATE);
   const github = config.github && createGithub(config.github, { log: vendorLog(log.child({ component: "github", vendor: "octokit" })) });
+  // Statuspage allows a key "1 request / second"; the slot is shared through the database by every replica.
+  const statuspage = config.statuspage && createStatuspage(config.statuspage, {
+    pace: async () => {
+      for (;;) {
+        const wait = store ? await store.transaction((tx) => tx.rateSlots.reserve({ bucket: "statuspage", limit: 1, windowMs: 1_000, now: new Date() })) : 0;
+        if (wait === 0) return;
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+    },
+  });
   const playbooks = (config.file.playbook_dirs ?? [SHIPPED_PLAYBOOKS]).flatMap((dir) => loadPlaybooks(dir, registry));
 
   const slackApp = createSlackApp({
@@ -187,6 +200,7 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
       ...(config.github && { github: { owner: config.github.owner, repo: config.github.repo, baseBranch: config.github.baseBranch } }),
       ...(config.slack.incidentsChannel && { incidentsChannel: config.slack.incidentsChannel }),
       markers: Boolean(datadog),
+      statuspageEnabled: () => Boolean(statuspage),
       nudge,
     };
     deps = appDeps;
@@ -208,6 +222,9 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
         ...(github && { [PUBLISH_POSTMORTEM_JOB]: publishPostmortemJob(appDeps, github) }),
         ...engine.jobHandlers,
         ...(datadog && { [DATADOG_MARKER_JOB]: datadogMarkerJob(datadog) }),
+        ...(statuspage && {
+          [STATUSPAGE_SYNC_JOB]: statuspageSyncJob({ store: opened, statusSync: statuspage, componentIds: statuspageComponentIds(config.file), log: log.child({ component: "statuspage" }), now }),
+        }),
         [RETENTION_JOB]: retentionJob({ store: opened, retentionDays: config.file.retention_days }),
       },
     });

@@ -23,6 +23,8 @@ export interface IncidentDeps {
   callUrl?: string;
   /** Post change markers to Datadog (it is configured). */
   markers: boolean;
+  /** Whether approved public updates are mirrored to Atlassian Statuspage (STATUSPAGE_* are set). */
+  statuspageEnabled?: () => boolean;
   /** Tells the job runner there is work now. */
   nudge: () => void;
 }
