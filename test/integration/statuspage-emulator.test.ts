@@ -39,7 +39,7 @@ describe("authentication", () => {
   ])("refuses %s with 401", async (_name, auth) => {
     const response = await call("GET", `/pages/${pageId}`, { auth: auth.replace("KEY", sp.apiKey) });
     expect(response.status).toBe(401);
-    expect(Object.keys(await response.json())).toEqual(errorKeys);
+    expect(Object.keys((await response.json()) as object)).toEqual(errorKeys);
   });
 
   it("accepts the OAuth scheme and answers the page", async () => {
