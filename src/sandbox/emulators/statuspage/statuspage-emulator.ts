@@ -4,8 +4,8 @@
 // wants `Authorization: OAuth <key>` (or the documented `?api_key=` query) and answers 401
 // otherwise, and it limits each key to "1 request / second as measured on a 60 second rolling
 // window", refusing with 420 ("Error codes 420 or 429 indicate that you have exceeded the rate
-// limit and the request has been rejected"). Every request is recorded; failNext() and
-// loseNextAnswer() script failures. Bodies are read as JSON only (the API also takes forms).
+// limit and the request has been rejected"). Every request is recorded; failNext(),
+// loseNextAnswer() and holdNextAnswer() script failures. Bodies are read as JSON only (the API also takes forms).
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { closeServer, parseBody, patternMatcher, type RecordedCall } from "../http-kit.js";
@@ -35,6 +35,8 @@ export interface StatuspageEmulator {
   failNext(pattern: string | RegExp, status: number, times?: number): void;
   /** The next `times` matching requests are carried out, then the connection drops before the answer. */
   loseNextAnswer(pattern: string | RegExp, times?: number): void;
+  /** The next `times` matching requests are carried out and never answered: the caller is stuck mid-call (until it gives up or dies). */
+  holdNextAnswer(pattern: string | RegExp, times?: number): void;
   close(): Promise<void>;
 }
 
@@ -46,6 +48,7 @@ export async function startStatuspageEmulator(options: StatuspageEmulatorOptions
   const calls: RecordedCall[] = [];
   const failures: { match: (call: string) => boolean; status: number; times: number }[] = [];
   const lostAnswers: { match: (call: string) => boolean; times: number }[] = [];
+  const heldAnswers: { match: (call: string) => boolean; times: number }[] = [];
   const recent: number[] = [];
   const ctx = { page: (id: string) => pages.get(id), now: () => now().toISOString(), webUrl: "https://stspg.io" };
 
@@ -98,6 +101,11 @@ export async function startStatuspageEmulator(options: StatuspageEmulatorOptions
       res.socket?.destroy();
       return;
     }
+    const held = heldAnswers.find((h) => h.times > 0 && h.match(call));
+    if (held && reply.status < 400) {
+      held.times -= 1;
+      return;
+    }
     res.writeHead(reply.status, { "content-type": "application/json; charset=utf-8", ...reply.headers });
     res.end(reply.body === undefined ? undefined : JSON.stringify(reply.body));
   }
@@ -141,6 +149,9 @@ export async function startStatuspageEmulator(options: StatuspageEmulatorOptions
     },
     loseNextAnswer(pattern, times = 1) {
       lostAnswers.push({ match: patternMatcher(pattern), times });
+    },
+    holdNextAnswer(pattern, times = 1) {
+      heldAnswers.push({ match: patternMatcher(pattern), times });
     },
     close: () => closeServer(server),
   };
