@@ -62,6 +62,15 @@ describe("configuration", () => {
     expect(config.github).toMatchObject({ owner: "acme", repo: "postmortems", baseBranch: "main" });
   });
 
+  it("turns the Statuspage sync on with a key and a page id, its key kept out of logs and messages", () => {
+    expect(problems({ ...slack, STATUSPAGE_API_KEY: "sp-key-123456" })).toEqual(["STATUSPAGE_PAGE_ID"]);
+    expect(problems({ ...slack, STATUSPAGE_PAGE_ID: "gytm4qzbx9t6", STATUSPAGE_API_KEY: "k", STATUSPAGE_API_URL: "ftp://x" })).toEqual(["STATUSPAGE_API_URL"]);
+    const config = loadConfig({ ...slack, STATUSPAGE_API_KEY: "sp-key-123456", STATUSPAGE_PAGE_ID: "gytm4qzbx9t6" });
+    expect(config.statuspage).toEqual({ apiKey: "sp-key-123456", pageId: "gytm4qzbx9t6", apiUrl: "https://api.statuspage.io/v1" });
+    expect(config.secrets).toContain("sp-key-123456");
+    expect(loadConfig(slack).statuspage).toBeUndefined();
+  });
+
   it("treats empty values as unset", () => {
     expect(problems({ ...slack, PAGERDUTY_TOKEN: "", DATABASE_URL: " " })).toEqual([]);
   });
