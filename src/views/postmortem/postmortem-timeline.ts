@@ -14,7 +14,7 @@ export interface TimelineLine {
 
 /** Records of how Firebreak did its job rather than of the incident. */
 // The post-mortem's own history (published, root cause recorded) is about the document, not the incident.
-const plumbingKinds = new Set(["channel", "responders", "header", "announcement", "posted", "pagerduty-note", "pagerduty", "archived", "slack-delayed", "edit", "postmortem", "rootcause", "bookmark", "bookmark-refused"]);
+const plumbingKinds = new Set(["channel", "responders", "header", "announcement", "posted", "pagerduty-note", "pagerduty", "archived", "slack-delayed", "edit", "postmortem", "rootcause", "bookmark", "bookmark-refused", "statuspage"]);
 const approvalKinds = new Set(["approval-request", "approval", "denial", "approval-expired"]);
 /** Re-triggers closer together than this are one alarm still ringing, not a new one. */
 const PAGE_FOLD_MS = 5 * 60_000;
