@@ -18,6 +18,20 @@ export const defaultPostmortemNorms: PostmortemNorms = {
   approvalWaitMinutes: 5,
 };
 
+/** firebreak.yaml's `postmortem_norms`, over the defaults. */
+export function postmortemNorms(configured?: {
+  identify_minutes?: Partial<Record<Severity, number>> | undefined;
+  mitigate_minutes?: Partial<Record<Severity, number>> | undefined;
+  approval_wait_minutes?: number | undefined;
+}): PostmortemNorms {
+  const d = defaultPostmortemNorms;
+  return {
+    identifyMinutes: { ...d.identifyMinutes, ...configured?.identify_minutes },
+    mitigateMinutes: { ...d.mitigateMinutes, ...configured?.mitigate_minutes },
+    approvalWaitMinutes: configured?.approval_wait_minutes ?? d.approvalWaitMinutes,
+  };
+}
+
 /** The most severe of `current` and every severity the incident passed through. */
 export function highestSeverity(current: Severity, seen: readonly unknown[]): Severity {
   const all = [current, ...seen.filter((s): s is Severity => severities.includes(s as Severity))];

@@ -8,6 +8,7 @@ import { postOnce } from "../incidents/post-once.js";
 import type { WriteLedger } from "../jobs/write-ledger.js";
 import type { Outcome } from "../incidents/lifecycle/outcome.js";
 import type { PostmortemEdits, PostmortemRecord } from "../domain/postmortem.js";
+import type { PostmortemNorms } from "../domain/postmortem-norms.js";
 import { draftPostmortem } from "../views/postmortem/draft.js";
 import type { CompiledTemplate } from "../views/postmortem/template-engine.js";
 import { postmortemPreview } from "../views/slack/postmortem-views.js";
@@ -16,6 +17,8 @@ export const PUBLISH_POSTMORTEM_JOB = "postmortem.publish";
 
 export interface PostmortemDeps extends IncidentDeps {
   postmortemTemplate: CompiledTemplate;
+  /** firebreak.yaml `postmortem_norms`, for the suggested "went well / poorly" items. */
+  postmortemNorms?: PostmortemNorms;
   /** Set when GitHub publishing is configured. */
   github?: { owner: string; repo: string; baseBranch: string };
 }
@@ -27,9 +30,10 @@ export interface RecordSources {
   userName: (userId: string) => Promise<string | undefined>;
   now: () => Date;
   services?: Record<string, { display_name?: string | undefined }>;
+  norms?: PostmortemNorms;
 }
 
-export const recordSources = (deps: PostmortemDeps): RecordSources => ({ store: deps.store, timeZone: deps.timezone, userName: (id) => deps.chat.userName(id), now: deps.now, services: deps.services });
+export const recordSources = (deps: PostmortemDeps): RecordSources => ({ store: deps.store, timeZone: deps.timezone, userName: (id) => deps.chat.userName(id), now: deps.now, services: deps.services, ...(deps.postmortemNorms && { norms: deps.postmortemNorms }) });
 
 /** Everything the post-mortem is written from, read from the store (and Slack, for names). */
 export async function postmortemRecord(sources: RecordSources, incident: Incident): Promise<PostmortemRecord> {
@@ -75,6 +79,7 @@ export async function postmortemRecord(sources: RecordSources, incident: Inciden
     names,
     serviceNames: Object.fromEntries(Object.entries(sources.services ?? {}).flatMap(([service, s]) => (s.display_name ? [[service, s.display_name]] : []))),
     timeZone: sources.timeZone,
+    ...(sources.norms && { norms: sources.norms }),
     ...(incident.channelId && { channelUrl: `https://slack.com/app_redirect?channel=${incident.channelId}` }),
     ...(state.prUrl && { pullRequestUrl: state.prUrl }),
   };

@@ -10,16 +10,19 @@ import { scheduleReminder, syncPagerduty } from "./side-effects.js";
 
 export const ANNOUNCE_JOB = "incident.announce";
 
-/** `at` is when it happened, when someone said (`/incident note at 9:45am …`); otherwise now. */
-export async function addNote(deps: IncidentDeps, incident: Incident, text: string, actor: Actor, at?: Date): Promise<Outcome> {
+/**
+ * `at` is when it happened, when someone said (`/incident note at 9:45am …`); otherwise now.
+ * `trigger` marks the note as the start of trouble (`/incident note trigger at 3:55pm …`).
+ */
+export async function addNote(deps: IncidentDeps, incident: Incident, text: string, actor: Actor, at?: Date, trigger = false): Promise<Outcome> {
   if (!text.trim()) return refused("Write the note after the command: `/incident note Failover did not help; CPU still 100%`.");
   const now = deps.now();
   await deps.store.transaction(async (tx) => {
-    const { entry } = await tx.timeline.append({ incidentId: incident.id, eventAt: at ?? now, kind: "note", actor: actor.userId, text: text.trim() });
+    const { entry } = await tx.timeline.append({ incidentId: incident.id, eventAt: at ?? now, kind: "note", actor: actor.userId, text: text.trim(), ...(trigger && { data: { trigger: true } }) });
     await syncPagerduty(tx, deps, incident, { kind: "annotated", content: pagerdutyNote(text.trim(), actor) }, `note:${entry.id}`, now);
   });
   deps.nudge();
-  return { ok: true, reply: `Noted on ${humanId(incident)}'s timeline.` };
+  return { ok: true, reply: `Noted on ${humanId(incident)}'s timeline${trigger ? ", as the start of trouble" : ""}.` };
 }
 
 /** The text of a note as it appears in PagerDuty (and is recognised when its webhook comes back). */
@@ -78,7 +81,7 @@ const updateText = (incident: Incident, summary: string, actor: Actor) =>
 export async function addMessage(
   deps: IncidentDeps,
   incident: Incident,
-  input: { at: Date; text: string; author: string | null; sourceKey: string; kind: "pin" | "custom"; addedBy: string },
+  input: { at: Date; text: string; author: string | null; sourceKey: string; kind: "pin" | "custom"; addedBy: string; trigger?: boolean },
 ): Promise<Outcome> {
   const { entry, created } = await deps.store.timeline.append({
     incidentId: incident.id,
@@ -86,7 +89,7 @@ export async function addMessage(
     kind: input.kind,
     actor: input.author,
     text: input.text,
-    data: { addedBy: input.addedBy },
+    data: { addedBy: input.addedBy, ...(input.trigger && { trigger: true }) },
     sourceKey: input.sourceKey,
   });
   // Pinned again after it was unpinned: bring the same entry back.
