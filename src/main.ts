@@ -38,6 +38,7 @@ import { createMetrics } from "./kernel/metrics.js";
 import { createPlaybookEngine } from "./playbooks/engine/create-engine.js";
 import { DEFAULT_POSTMORTEM_TEMPLATE, loadPostmortemTemplate } from "./postmortem/load-template.js";
 import { postmortemNorms } from "./domain/postmortem-norms.js";
+import { REFRESH_PREVIEW_JOB, refreshPreviewJob } from "./postmortem/refresh-preview.js";
 import { PUBLISH_POSTMORTEM_JOB } from "./postmortem/postmortem-flows.js";
 import { publishPostmortemJob } from "./postmortem/publish-job.js";
 import type { StepWorker, StepWorkerOptions } from "./playbooks/engine/step-worker.js";
@@ -208,6 +209,7 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
         ...lifecycleJobs(appDeps),
         [SLACK_EVENT_JOB]: slackEventJob(appDeps),
         ...(github && { [PUBLISH_POSTMORTEM_JOB]: publishPostmortemJob(appDeps, github) }),
+        [REFRESH_PREVIEW_JOB]: refreshPreviewJob(appDeps),
         ...engine.jobHandlers,
         ...(datadog && { [DATADOG_MARKER_JOB]: datadogMarkerJob(datadog) }),
         [RETENTION_JOB]: retentionJob({ store: opened, retentionDays: config.file.retention_days }),

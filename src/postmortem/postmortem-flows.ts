@@ -12,6 +12,8 @@ import type { PostmortemNorms } from "../domain/postmortem-norms.js";
 import { draftPostmortem } from "../views/postmortem/draft.js";
 import type { CompiledTemplate } from "../views/postmortem/template-engine.js";
 import { postmortemPreview } from "../views/slack/postmortem-views.js";
+import { publishGaps } from "../views/slack/publish-confirmation.js";
+import { enqueuePreviewRefresh } from "./refresh-preview.js";
 
 export const PUBLISH_POSTMORTEM_JOB = "postmortem.publish";
 
@@ -95,7 +97,8 @@ export async function setRootCause(deps: PostmortemDeps, incident: Incident, tex
   if (!text.trim()) return { ok: false, reason: "Write the root cause after the command: `/incident rootcause A migration left the index INVALID`." };
   await deps.store.transaction(async (tx) => {
     await tx.postmortems.saveEdits(incident.id, { rootCause: text.trim() });
-    await tx.timeline.append({ incidentId: incident.id, eventAt: deps.now(), kind: "rootcause", actor: userId, text: `Root cause recorded by <@${userId}>: ${text.trim()}` });
+    const { entry } = await tx.timeline.append({ incidentId: incident.id, eventAt: deps.now(), kind: "rootcause", actor: userId, text: `Root cause recorded by <@${userId}>: ${text.trim()}` });
+    await enqueuePreviewRefresh(tx, incident.id, `entry:${entry.id}`, deps.now());
   });
   return { ok: true, reply: `Root cause recorded for ${humanId(incident)}'s post-mortem.` };
 }
@@ -117,6 +120,12 @@ export async function saveEdits(deps: PostmortemDeps, incident: Incident, submit
 /** Regenerate: redraw from the record; `discardEdits` also forgets what people wrote. */
 export async function regenerate(deps: PostmortemDeps, incident: Incident, discardEdits: boolean): Promise<void> {
   if (discardEdits) await deps.store.postmortems.saveEdits(incident.id, {}, { replace: true });
+}
+
+/** What a reader would find unfinished (placeholder Root Cause, empty Impact): Publish asks first. */
+export async function publishGapsFor(deps: PostmortemDeps, incident: Incident): Promise<string[]> {
+  const { draft } = await draftFor(deps, incident);
+  return publishGaps(draft.model);
 }
 
 /** Queues publishing, after checking what can be checked without GitHub. */
