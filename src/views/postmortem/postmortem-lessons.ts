@@ -33,10 +33,16 @@ export function draftLessons(record: PostmortemRecord, live: TimelineEntry[], du
   // Who found it: a person declaring it means no alert caught it.
   const page = live.find((e) => durations.moments.detected === e.id);
   const detectedBy = detectionSource(page, incident);
-  if (detectedBy.person) poorly.push(`Detected by a person (${name(detectedBy.person)} declared it in Slack), not by an alert.`);
-  else if (detectedBy.alert) well.push(`Detected by an alert (${detectedBy.alert})${durations.troubleStartedAt ? ` ${formatDuration(wholeMinutes(durations.detectedAt.getTime() - durations.troubleStartedAt.getTime()))} after the trouble started` : ""}.`);
-  if (detectedBy.person && durations.troubleStartedAt) {
-    poorly.push(`Users were affected for ${formatDuration(wholeMinutes(durations.detectedAt.getTime() - durations.troubleStartedAt.getTime()))} before it was detected.`);
+  const toDetect = durations.troubleStartedAt ? wholeMinutes(durations.detectedAt.getTime()) - wholeMinutes(durations.troubleStartedAt.getTime()) : null;
+  const detectNorm = norms.detectMinutes[severity] * MINUTE;
+  if (detectedBy.person) {
+    poorly.push(`Detected by a person (${name(detectedBy.person)} declared it in Slack), not by an alert.`);
+    if (toDetect !== null) poorly.push(`Users were affected for ${formatDuration(toDetect)} before it was detected.`);
+  } else if (detectedBy.alert) {
+    // An alert that fired long after users were hurt is no credit to the alerting.
+    if (toDetect === null) well.push(`Detected by an alert (${detectedBy.alert}).`);
+    else if (toDetect <= detectNorm) well.push(`Detected by an alert (${detectedBy.alert}) ${formatDuration(toDetect)} after the trouble started, within the ${severity} norm of ${formatDuration(detectNorm)}.`);
+    else poorly.push(`The alert (${detectedBy.alert}) came ${formatDuration(toDetect)} after the trouble started, above the ${severity} norm of ${formatDuration(detectNorm)}.`);
   }
 
   const judge = (ms: number | null, normMinutes: number, what: string) => {
