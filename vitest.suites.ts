@@ -7,4 +7,6 @@ export const slowSuites = [
   "test/integration/store/backup-restore.test.ts",
   "test/integration/store/pglite-data-dir.test.ts",
   "test/integration/store/crash-durability.test.ts",
+  // Two whole incidents driven through the running bot and exported by the CLI, each against a golden file.
+  "test/integration/postmortem-times.test.ts",
 ];

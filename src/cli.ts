@@ -3,6 +3,7 @@ import { migrate, isMigrated } from "./adapters/store/migrate.js";
 import { createStore } from "./adapters/store/store.js";
 import { parseHumanId } from "./domain/incident.js";
 import { DEFAULT_POSTMORTEM_TEMPLATE, loadPostmortemTemplate } from "./postmortem/load-template.js";
+import { postmortemNorms } from "./domain/postmortem-norms.js";
 import { draftPostmortem } from "./views/postmortem/draft.js";
 import { postmortemRecord } from "./postmortem/postmortem-flows.js";
 import { openSql } from "./adapters/store/open-store.js";
@@ -193,7 +194,7 @@ async function printPostmortem(args: string[], io: Io): Promise<number> {
       return 1;
     }
     // Without Slack, people are named as stored when Firebreak first saw them.
-    const record = await postmortemRecord({ store, timeZone: config.timezone, userName: async () => undefined, now: () => new Date(), services: config.file.services }, incident);
+    const record = await postmortemRecord({ store, timeZone: config.timezone, userName: async () => undefined, now: () => new Date(), services: config.file.services, norms: postmortemNorms(config.file.postmortem_norms) }, incident);
     io.stdout(draftPostmortem(record, template).markdown);
     return 0;
   } finally {

@@ -40,6 +40,8 @@ import type { Logger } from "./kernel/log.js";
 import { createMetrics } from "./kernel/metrics.js";
 import { createPlaybookEngine } from "./playbooks/engine/create-engine.js";
 import { DEFAULT_POSTMORTEM_TEMPLATE, loadPostmortemTemplate } from "./postmortem/load-template.js";
+import { postmortemNorms } from "./domain/postmortem-norms.js";
+import { REFRESH_PREVIEW_JOB, refreshPreviewJob } from "./postmortem/refresh-preview.js";
 import { PUBLISH_POSTMORTEM_JOB } from "./postmortem/postmortem-flows.js";
 import { publishPostmortemJob } from "./postmortem/publish-job.js";
 import type { StepWorker, StepWorkerOptions } from "./playbooks/engine/step-worker.js";
@@ -197,6 +199,7 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
       permissions: config.file.permissions,
       approverGroups: config.file.approver_groups,
       postmortemTemplate,
+      postmortemNorms: postmortemNorms(config.file.postmortem_norms),
       ...(config.github && { github: { owner: config.github.owner, repo: config.github.repo, baseBranch: config.github.baseBranch } }),
       ...(config.slack.incidentsChannel && { incidentsChannel: config.slack.incidentsChannel }),
       markers: Boolean(datadog),
@@ -220,6 +223,7 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
         ...lifecycleJobs(appDeps),
         [SLACK_EVENT_JOB]: slackEventJob(appDeps),
         ...(github && { [PUBLISH_POSTMORTEM_JOB]: publishPostmortemJob(appDeps, github) }),
+        [REFRESH_PREVIEW_JOB]: refreshPreviewJob(appDeps),
         ...engine.jobHandlers,
         ...(datadog && { [DATADOG_MARKER_JOB]: datadogMarkerJob(datadog) }),
         ...(statuspage && {

@@ -8,6 +8,8 @@ import { compareEntries, type TimelineEntry } from "./timeline.js";
 
 export interface IncidentDurations {
   detectedAt: Date;
+  /** When trouble started: the earliest entry someone marked as the trigger, if it came before detection. */
+  troubleStartedAt: Date | null;
   acknowledgedAt: Date | null;
   identifiedAt: Date | null;
   mitigatedAt: Date | null;
@@ -16,27 +18,48 @@ export interface IncidentDurations {
   timeToIdentifyMs: number | null;
   timeToMitigateMs: number | null;
   timeToResolveMs: number | null;
+  /** The entries those moments were read from, so the timeline can mark them. */
+  moments: KeyMoments;
 }
+
+export type KeyMoment = "trigger" | "detected" | "acknowledged" | "identified" | "mitigated" | "resolved";
+export type KeyMoments = Partial<Record<KeyMoment, number>>;
+
+/** `/incident note trigger at 3:55pm …` or the Add-to-timeline checkbox: the start of trouble. */
+export const isTrigger = (e: Pick<TimelineEntry, "data">) => e.data.trigger === true;
 
 export function incidentDurations(incident: Pick<Incident, "detectedAt" | "status" | "resolvedAt">, entries: TimelineEntry[]): IncidentDurations {
   const live = entries.filter((e) => e.removedAt === null).sort(compareEntries);
-  const first = (test: (e: TimelineEntry) => boolean) => live.find(test)?.eventAt ?? null;
+  const firstEntry = (test: (e: TimelineEntry) => boolean) => live.find(test);
   const status = (e: TimelineEntry, ...wanted: string[]) => e.kind === "status" && wanted.includes(String(e.data.status));
   // The page (or the declaration in Slack, which is recorded as one) is when Firebreak learned of it.
-  const detectedAt = first((e) => e.kind === "page") ?? incident.detectedAt;
+  const page = firstEntry((e) => e.kind === "page");
+  const detectedAt = page?.eventAt ?? incident.detectedAt;
+  // Context before detection (the deploy that caused it) is background; only an entry marked as
+  // the trigger says when users started to be hurt, which is what time to detect measures from.
+  const trigger = firstEntry((e) => isTrigger(e) && e.eventAt < detectedAt);
   // Any status change is a person taking the incident on, even if nobody pressed "acknowledge".
-  const acknowledgedAt = first((e) => e.kind === "acknowledged" || e.kind === "status");
+  const acknowledged = firstEntry((e) => e.kind === "acknowledged" || e.kind === "status");
+  const acknowledgedAt = acknowledged?.eventAt ?? null;
   // A team that went straight to monitoring (or resolved) had identified the cause by then.
-  const identifiedAt = first((e) => status(e, "identified", "monitoring", "resolved") || e.kind === "mitigated" || e.kind === "resolved");
+  const identified = firstEntry((e) => status(e, "identified", "monitoring", "resolved") || e.kind === "mitigated" || e.kind === "resolved");
+  const identifiedAt = identified?.eventAt ?? null;
   // Monitoring means the fix is in and we are watching it hold; "mitigated" is the time given when
   // resolving. A "resolved" entry (PagerDuty's, say) also counts, and the earliest wins, so
   // mitigation never comes after a resolve.
-  const mitigatedAt = first((e) => status(e, "monitoring", "resolved") || e.kind === "mitigated" || e.kind === "resolved");
+  const mitigated = firstEntry((e) => status(e, "monitoring", "resolved") || e.kind === "mitigated" || e.kind === "resolved");
+  const mitigatedAt = mitigated?.eventAt ?? null;
   // Reopened and resolved again: the last resolution is the one that held.
-  const resolvedAt = incident.status === "resolved" ? (live.findLast((e) => e.kind === "resolved")?.eventAt ?? incident.resolvedAt) : null;
+  const resolved = incident.status === "resolved" ? live.findLast((e) => e.kind === "resolved") : undefined;
+  const resolvedAt = incident.status === "resolved" ? (resolved?.eventAt ?? incident.resolvedAt) : null;
   const since = (at: Date | null) => (at ? at.getTime() - detectedAt.getTime() : null);
+  const moments: KeyMoments = {};
+  for (const [moment, entry] of [["trigger", trigger], ["detected", page], ["acknowledged", acknowledged], ["identified", identified], ["mitigated", mitigated], ["resolved", resolved]] as const) {
+    if (entry) moments[moment] = entry.id;
+  }
   return {
     detectedAt,
+    troubleStartedAt: trigger?.eventAt ?? null,
     acknowledgedAt,
     identifiedAt,
     mitigatedAt,
@@ -45,6 +68,7 @@ export function incidentDurations(incident: Pick<Incident, "detectedAt" | "statu
     timeToIdentifyMs: since(identifiedAt),
     timeToMitigateMs: since(mitigatedAt),
     timeToResolveMs: since(resolvedAt),
+    moments,
   };
 }
 

@@ -3,6 +3,7 @@
 import type { Incident } from "./incident.js";
 import type { Followup, Role } from "./lifecycle.js";
 import type { PlaybookRun } from "./playbook-run.js";
+import type { PostmortemNorms } from "./postmortem-norms.js";
 import type { TimelineEntry } from "./timeline.js";
 
 /** Sections a person wrote or corrected; absent means "use the draft". */
@@ -31,6 +32,8 @@ export interface PostmortemRecord {
   /** Display names for services (firebreak.yaml `services.<name>.display_name`); the name otherwise. */
   serviceNames?: Record<string, string>;
   timeZone: string;
+  /** What the suggested "went well / poorly" items are judged against; the defaults otherwise. */
+  norms?: PostmortemNorms;
   /** Link to the incident's Slack channel, when known. */
   channelUrl?: string;
   /** Where the post-mortem was published, when it was. */

@@ -173,6 +173,20 @@ export const configFileSchema = z
       })
       .strict()
       .default({ update_every_minutes: {}, archive_after_minutes: 1440 }),
+    /**
+     * What the post-mortem's suggested "went well / poorly" items are judged against (README
+     * "Post-mortems"): minutes to detect, identify and mitigate per severity, and how long an approval
+     * may wait before it counts as one that waited. Unset values keep the defaults.
+     */
+    postmortem_norms: z
+      .object({
+        detect_minutes: z.object({ SEV1: z.number().int().positive(), SEV2: z.number().int().positive(), SEV3: z.number().int().positive(), SEV4: z.number().int().positive() }).partial().strict().optional(),
+        identify_minutes: z.object({ SEV1: z.number().int().positive(), SEV2: z.number().int().positive(), SEV3: z.number().int().positive(), SEV4: z.number().int().positive() }).partial().strict().optional(),
+        mitigate_minutes: z.object({ SEV1: z.number().int().positive(), SEV2: z.number().int().positive(), SEV3: z.number().int().positive(), SEV4: z.number().int().positive() }).partial().strict().optional(),
+        approval_wait_minutes: z.number().int().positive().optional(),
+      })
+      .strict()
+      .optional(),
     /** Who may do what in an incident; see README "Permissions". */
     permissions: permissionsSchema.default(permissionsSchema.parse({})),
     /**

@@ -8,14 +8,19 @@ import { postOnce } from "../incidents/post-once.js";
 import type { WriteLedger } from "../jobs/write-ledger.js";
 import type { Outcome } from "../incidents/lifecycle/outcome.js";
 import type { PostmortemEdits, PostmortemRecord } from "../domain/postmortem.js";
+import type { PostmortemNorms } from "../domain/postmortem-norms.js";
 import { draftPostmortem } from "../views/postmortem/draft.js";
 import type { CompiledTemplate } from "../views/postmortem/template-engine.js";
 import { postmortemPreview } from "../views/slack/postmortem-views.js";
+import { publishGaps } from "../views/slack/publish-confirmation.js";
+import { enqueuePreviewRefresh } from "./refresh-preview.js";
 
 export const PUBLISH_POSTMORTEM_JOB = "postmortem.publish";
 
 export interface PostmortemDeps extends IncidentDeps {
   postmortemTemplate: CompiledTemplate;
+  /** firebreak.yaml `postmortem_norms`, for the suggested "went well / poorly" items. */
+  postmortemNorms?: PostmortemNorms;
   /** Set when GitHub publishing is configured. */
   github?: { owner: string; repo: string; baseBranch: string };
 }
@@ -27,9 +32,10 @@ export interface RecordSources {
   userName: (userId: string) => Promise<string | undefined>;
   now: () => Date;
   services?: Record<string, { display_name?: string | undefined }>;
+  norms?: PostmortemNorms;
 }
 
-export const recordSources = (deps: PostmortemDeps): RecordSources => ({ store: deps.store, timeZone: deps.timezone, userName: (id) => deps.chat.userName(id), now: deps.now, services: deps.services });
+export const recordSources = (deps: PostmortemDeps): RecordSources => ({ store: deps.store, timeZone: deps.timezone, userName: (id) => deps.chat.userName(id), now: deps.now, services: deps.services, ...(deps.postmortemNorms && { norms: deps.postmortemNorms }) });
 
 /** Everything the post-mortem is written from, read from the store (and Slack, for names). */
 export async function postmortemRecord(sources: RecordSources, incident: Incident): Promise<PostmortemRecord> {
@@ -75,6 +81,7 @@ export async function postmortemRecord(sources: RecordSources, incident: Inciden
     names,
     serviceNames: Object.fromEntries(Object.entries(sources.services ?? {}).flatMap(([service, s]) => (s.display_name ? [[service, s.display_name]] : []))),
     timeZone: sources.timeZone,
+    ...(sources.norms && { norms: sources.norms }),
     ...(incident.channelId && { channelUrl: `https://slack.com/app_redirect?channel=${incident.channelId}` }),
     ...(state.prUrl && { pullRequestUrl: state.prUrl }),
   };
@@ -90,7 +97,8 @@ export async function setRootCause(deps: PostmortemDeps, incident: Incident, tex
   if (!text.trim()) return { ok: false, reason: "Write the root cause after the command: `/incident rootcause A migration left the index INVALID`." };
   await deps.store.transaction(async (tx) => {
     await tx.postmortems.saveEdits(incident.id, { rootCause: text.trim() });
-    await tx.timeline.append({ incidentId: incident.id, eventAt: deps.now(), kind: "rootcause", actor: userId, text: `Root cause recorded by <@${userId}>: ${text.trim()}` });
+    const { entry } = await tx.timeline.append({ incidentId: incident.id, eventAt: deps.now(), kind: "rootcause", actor: userId, text: `Root cause recorded by <@${userId}>: ${text.trim()}` });
+    await enqueuePreviewRefresh(tx, incident.id, `entry:${entry.id}`, deps.now());
   });
   return { ok: true, reply: `Root cause recorded for ${humanId(incident)}'s post-mortem.` };
 }
@@ -112,6 +120,12 @@ export async function saveEdits(deps: PostmortemDeps, incident: Incident, submit
 /** Regenerate: redraw from the record; `discardEdits` also forgets what people wrote. */
 export async function regenerate(deps: PostmortemDeps, incident: Incident, discardEdits: boolean): Promise<void> {
   if (discardEdits) await deps.store.postmortems.saveEdits(incident.id, {}, { replace: true });
+}
+
+/** What a reader would find unfinished (placeholder Root Cause, empty Impact): Publish asks first. */
+export async function publishGapsFor(deps: PostmortemDeps, incident: Incident): Promise<string[]> {
+  const { draft } = await draftFor(deps, incident);
+  return publishGaps(draft.model);
 }
 
 /** Queues publishing, after checking what can be checked without GitHub. */

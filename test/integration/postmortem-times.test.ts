@@ -42,8 +42,8 @@ async function command(userId: string, channelId: string, text: string): Promise
   return body ? JSON.parse(body) : {};
 }
 const input = (value: string) => ({ value: { type: "plain_text_input", value } });
-async function submitLatest(callbackId: string, userId: string, values: Record<string, unknown>) {
-  const view = await eventually(() => h.slack.views().findLast((v) => v.callback_id === callbackId), Boolean);
+async function submitLatest(callbackId: string, userId: string, values: Record<string, unknown>, incidentId?: number) {
+  const view = await eventually(() => h.slack.views().findLast((v) => v.callback_id === callbackId && (incidentId === undefined || String(v.private_metadata).includes(`"incidentId":${incidentId}`))), Boolean);
   const body = await (await slack(interaction(SIGNING_SECRET, viewSubmitted(view!, userId, values)))).text();
   return body ? JSON.parse(body) : {};
 }
@@ -70,6 +70,8 @@ describe("a slow burn entered afterwards", () => {
     expect(incident.commander).toBe(ada);
     expect((await command(ada, channel, `role scribe <@${lee}>`)).text).toContain("is now scribe");
     expect((await command(ada, channel, "note at 2026-02-09 10:12 Worker v3.2 rolled out: per-call buffers doubled")).text).toContain("Noted");
+    // The deploy is context; the first ticket is when users started to be hurt.
+    expect((await command(sue, channel, "note trigger at 2026-02-09 19:02 First customer ticket about a call cut off mid-sentence")).text).toContain("as the start of trouble");
     expect((await command(sue, channel, "impact at 2026-02-10 11:00 212 calls dropped mid-conversation so far")).text).toContain("Impact recorded");
     expect((await command(ada, channel, "status at yesterday 20:10 identified")).text).toContain("is now identified");
     expect((await command(ada, channel, "note at 8:12pm Workers are OOM-killed under evening load")).text).toContain("Noted");
@@ -87,7 +89,7 @@ describe("a slow burn entered afterwards", () => {
 
     // The page came in this morning, when it was entered; the commander moves it to when support
     // declared it, and the scribe corrects the time of a note.
-    expect(await correct(ada, channel, (label) => label.startsWith("10:00am PT Paged by PagerDuty"), { time: "2026-02-10 9:40am" })).toEqual({});
+    expect(await correct(ada, channel, (label) => label.startsWith("Thu Feb 12, 10:00am PT · Paged by PagerDuty"), { time: "2026-02-10 9:40am" })).toEqual({});
     expect(await correct(lee, channel, (label) => label.includes("OOM-killed"), { time: "8:14pm" })).toEqual({});
 
     // Resolved at 9:30 this morning; users stopped being affected last night at 10:05.
@@ -118,16 +120,73 @@ describe("a slow burn entered afterwards", () => {
         "Raised the worker memory limit to 2 GiB and rolled back the buffer change (resolved by Ada Oncall).\n",
     );
     expect(markdown).toContain("## Impact\n\n1,705 calls ended abruptly across 214 customers\n\n- **Window:** Tue Feb 10, 2026, 9:40am PT – Thu Feb 12, 2026, 9:30am PT\n- **Duration:** 1d 23h\n");
-    expect(markdown).toContain("### Monday, February 9, 2026\n\n| Time | What happened |\n| --- | --- |\n| 10:12am PT | Ada Oncall: Worker v3.2 rolled out: per-call buffers doubled |");
+    expect(markdown).toContain("### Background\n\n| When | What happened |\n| --- | --- |\n| Mon Feb 9, 2026, 10:12am PT | Ada Oncall: Worker v3.2 rolled out: per-call buffers doubled |\n");
+    expect(markdown).toContain("### Monday, February 9, 2026\n\n| Time | What happened |\n| --- | --- |\n| 7:02pm PT | **Trouble started:** Sue Support: First customer ticket about a call cut off mid-sentence |");
+    expect(markdown).toContain("| 9:40am PT | **Detected:** Paged by PagerDuty");
     expect(markdown).toContain("| 8:14pm PT | Ada Oncall: Workers are OOM-killed under evening load |");
     expect(markdown).toContain("| 9:30pm PT | Impact: 1,705 calls ended abruptly across 214 customers |");
-    expect(markdown).toContain("| 10:05pm PT | Mitigated, as Ada Oncall recorded when resolving |");
+    expect(markdown).toContain("| 10:05pm PT | **Mitigated**, as Ada Oncall recorded when resolving |");
+    // Bookkeeping typed this morning (the role, the follow-up, the declaration) is not the incident's story.
+    for (const admin of ["is now scribe", "Follow-up added", "declared (SEV"]) expect(markdown.split("## Root Cause")[0]).not.toContain(admin);
+    expect(markdown).toContain("- Identifying the cause took 1d 10h, above the SEV1 norm of 30m. _(suggested — keep or delete)_");
+    expect(markdown).toContain("- The alert (PagerDuty) came 14h 38m after the trouble started, above the SEV1 norm of 10m. _(suggested — keep or delete)_");
     expect(markdown).toContain("## Resolution\n\nRaised the worker memory limit to 2 GiB and rolled back the buffer change. No OOM kills since.\n");
+    expect(markdown).toContain("| Time to detect | 14h 38m |");
     expect(markdown).toContain("| Time to identify | 1d 10h |");
     expect(markdown).toContain("| Time to mitigate | 1d 12h |");
     expect(markdown).toContain("| Time to resolve | 1d 23h |");
     // The whole export, reviewed as a writer would read it; UPDATE_GOLDEN=1 rewrites it.
     const golden = fileURLToPath(new URL("../golden/postmortems/export-slow-burn.md", import.meta.url));
+    if (process.env.UPDATE_GOLDEN === "1") writeFileSync(golden, markdown);
+    expect(markdown).toBe(readFileSync(golden, "utf8"));
+  });
+});
+
+describe("a rollback within minutes", () => {
+  it("marks the deploy that caused it as background and the start of trouble as the trigger, and reads in minutes", async () => {
+    // Thursday, February 12, 2026, 1:14pm PST: Datadog's monitor pages through PagerDuty.
+    clock = new Date("2026-02-12T21:14:00Z");
+    h.pagerduty.addIncident({ id: "PFAST", title: "Checkout 5xx above 5%" });
+    await fetch(`${h.base}/webhooks/pagerduty`, pagerdutyDelivery(pagerdutyEvent("incident.triggered", { incidentId: "PFAST", title: "Checkout 5xx above 5%", occurredAt: clock.toISOString() }), PD_SECRETS[0]!));
+    const incident = (await eventually(() => h.store.incidents.byPagerdutyIncident("PFAST"), (i) => Boolean(i?.headerTs)))!;
+    const channel = incident.channelId!;
+
+    clock = new Date("2026-02-12T21:17:00Z");
+    expect((await command(ada, channel, "note at 12:58pm Deploy of checkout v2.14 started")).text).toContain("Noted");
+    expect((await command(ada, channel, "note trigger at 1:09pm Checkout v2.14 reached every pod; 5xx began")).text).toContain("as the start of trouble");
+    expect((await command(ada, channel, "status at 1:16pm identified")).text).toContain("is now identified");
+    expect((await command(ada, channel, "impact About 1,900 checkout requests failed (5% of traffic)")).text).toContain("Impact recorded");
+
+    clock = new Date("2026-02-12T21:41:00Z");
+    expect(await command(ada, channel, "resolve")).toEqual({});
+    expect(
+      await submitLatest("resolve_incident", ada, {
+        resolution: input("Rolled checkout back to v2.13; 5xx back under 0.1% within two minutes."),
+        impact: input(""),
+        root_cause: input("Checkout v2.14 set the payments connection pool size to 0. The config validator accepted it, because 0 meant unlimited in v2.12."),
+        mitigated_at: input("1:22pm"),
+        resolved_at: input("1:40pm"),
+      }, incident.id),
+    ).toEqual({});
+    await eventually(() => h.store.incidents.get(incident.id), (i) => i?.status === "resolved");
+
+    const cli = spawnCli(["postmortem", `INC-${incident.id}`], { DATABASE_URL: databaseUrl, FIREBREAK_TIMEZONE: LA });
+    expect(await cli.exited).toBe(0);
+    const markdown = cli.stdout();
+    expect(markdown).not.toMatch(/\bU[A-Z0-9]{8,}\b/);
+    expect(markdown).toContain(
+      "## TL;DR\n\nAbout 1,900 checkout requests failed (5% of traffic) over 26m (1:14pm – 1:40pm PT). " +
+        "Checkout v2.14 set the payments connection pool size to 0. " +
+        "Rolled checkout back to v2.13; 5xx back under 0.1% within two minutes (resolved by Ada Oncall).\n",
+    );
+    expect(markdown).toContain("## Impact\n\nAbout 1,900 checkout requests failed (5% of traffic)\n\n- **Window:** Thursday, February 12, 2026, 1:14pm – 1:40pm PT\n- **Duration:** 26m\n");
+    expect(markdown).toContain("| Thu Feb 12, 2026, 12:58pm PT | Ada Oncall: Deploy of checkout v2.14 started |");
+    expect(markdown).toContain("| 1:09pm PT | **Trouble started:** Ada Oncall: Checkout v2.14 reached every pod; 5xx began |");
+    expect(markdown).toContain("| Time to detect | 5m |");
+    expect(markdown).toContain("## What went well\n\n- Detected by an alert (PagerDuty) 5m after the trouble started, within the SEV1 norm of 10m. _(suggested — keep or delete)_\n");
+    expect(markdown).toContain("| Time to mitigate | 8m |");
+    expect(markdown).toContain("| Time to resolve | 26m |");
+    const golden = fileURLToPath(new URL("../golden/postmortems/export-rollback.md", import.meta.url));
     if (process.env.UPDATE_GOLDEN === "1") writeFileSync(golden, markdown);
     expect(markdown).toBe(readFileSync(golden, "utf8"));
   });

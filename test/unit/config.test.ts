@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig, settings } from "../../src/kernel/config.js";
+import { postmortemNorms } from "../../src/domain/postmortem-norms.js";
 
 const slack = { SLACK_BOT_TOKEN: "xoxb-1-abc", SLACK_SIGNING_SECRET: "8f742231b10e8888abcd99yyyzzz85a5" };
 
@@ -199,5 +200,19 @@ describe("firebreak.yaml approver groups", () => {
 
   it("refuse a group that names nobody", () => {
     expect(() => withFile("approver_groups:\n  oncall: { responders: false }\n")).toThrow(/list a usergroup, users, responders: true, or a mix/);
+  });
+});
+
+describe("firebreak.yaml postmortem_norms", () => {
+  const withFile = (text: string) => loadConfig({ ...slack, FIREBREAK_CONFIG: "/etc/firebreak.yaml" }, { require: ["slack"], readFile: () => text });
+
+  it("overrides the norms it names and keeps the defaults for the rest", () => {
+    const file = withFile("postmortem_norms:\n  identify_minutes: { SEV1: 45 }\n  approval_wait_minutes: 10\n").file;
+    expect(postmortemNorms(file.postmortem_norms)).toMatchObject({ identifyMinutes: { SEV1: 45, SEV2: 60 }, approvalWaitMinutes: 10, mitigateMinutes: { SEV1: 60 } });
+    expect(postmortemNorms(loadConfig(slack, { require: ["slack"] }).file.postmortem_norms).identifyMinutes).toEqual({ SEV1: 30, SEV2: 60, SEV3: 240, SEV4: 1440 });
+  });
+
+  it("refuses a severity it does not know, so a typo cannot silently keep the default", () => {
+    expect(() => withFile("postmortem_norms:\n  identify_minutes: { SEV0: 5 }\n")).toThrow(/SEV0/);
   });
 });

@@ -31,7 +31,22 @@ describe("incidentDurations", () => {
       timeToIdentifyMs: 15 * 60_000,
       timeToMitigateMs: 55 * 60_000,
       timeToResolveMs: 70 * 60_000,
+      troubleStartedAt: null,
+      // Which entries those moments came from, so the post-mortem's timeline can mark them.
+      moments: { detected: entries[0]!.id, acknowledged: entries[1]!.id, identified: entries[2]!.id, mitigated: entries[3]!.id, resolved: entries[4]!.id },
     });
+  });
+
+  it("starts trouble at an entry marked as the trigger, and only one before detection", () => {
+    const deploy = entry("2026-03-08T08:30:00Z", "note");
+    const trigger = entry("2026-03-08T08:50:00Z", "note", { trigger: true });
+    const page = entry("2026-03-08T09:05:00Z", "page");
+    // Marked after detection, it is no start of trouble: detection already happened.
+    const late = entry("2026-03-08T09:30:00Z", "note", { trigger: true });
+    const durations = incidentDurations(open, [deploy, trigger, page, late]);
+    expect(durations.troubleStartedAt).toEqual(new Date("2026-03-08T08:50:00Z"));
+    expect(durations.moments).toMatchObject({ trigger: trigger.id, detected: page.id });
+    expect(incidentDurations(open, [deploy, page, late]).troubleStartedAt).toBeNull();
   });
 
   it("reads detection and resolution from the timeline, so correcting those entries moves every interval", () => {
@@ -79,6 +94,7 @@ describe("incidentDurations", () => {
     const reopened = { detectedAt, status: "investigating" as const, resolvedAt: new Date("2026-03-08T10:15:00Z") };
     expect(incidentDurations(reopened, [])).toEqual({
       detectedAt, acknowledgedAt: null, identifiedAt: null, mitigatedAt: null, resolvedAt: null, timeToAcknowledgeMs: null, timeToIdentifyMs: null, timeToMitigateMs: null, timeToResolveMs: null,
+      troubleStartedAt: null, moments: {},
     });
   });
 });

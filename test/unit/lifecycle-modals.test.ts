@@ -117,8 +117,13 @@ describe("add to timeline modal", () => {
 
   it("round-trips the shown time and the metadata exactly", () => {
     expect(parseAddToTimeline(submit(view, { time: text("1:59am"), text: text("Failover & restart done") }), LA)).toEqual({
-      ok: true, value: { incidentId: 42, at, text: "Failover & restart done", author: "U0ALICE", permalink: input.permalink },
+      ok: true, value: { incidentId: 42, at, text: "Failover & restart done", author: "U0ALICE", permalink: input.permalink, trigger: false },
     });
+  });
+
+  it("reads the start-of-trouble checkbox", () => {
+    const checked = { value: { type: "checkboxes", selected_options: [{ value: "trigger" }] } };
+    expect(parseAddToTimeline(submit(view, { time: text("1:59am"), text: text("Deploy hit the pool"), trigger: checked }), LA)).toMatchObject({ ok: true, value: { trigger: true } });
   });
 
   it("reads an edited time on the message's day, across the DST change", () => {
@@ -136,8 +141,8 @@ describe("add to timeline modal", () => {
 
   it("works for a message without an author or permalink", () => {
     const bare = addToTimelineModal({ ...input, author: null, permalink: null }, "UTC");
-    expect(bare.blocks.map((b) => b.type)).toEqual(["input", "input"]);
-    expect(parseAddToTimeline(submit(bare, { time: text("09:59"), text: text("x") }), "UTC")).toEqual({ ok: true, value: { incidentId: 42, at, text: "x", author: null, permalink: null } });
+    expect(bare.blocks.map((b) => b.type)).toEqual(["input", "input", "input"]);
+    expect(parseAddToTimeline(submit(bare, { time: text("09:59"), text: text("x") }), "UTC")).toEqual({ ok: true, value: { incidentId: 42, at, text: "x", author: null, permalink: null, trigger: false } });
   });
 });
 

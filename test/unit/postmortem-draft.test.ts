@@ -58,6 +58,7 @@ function recorder(day: string) {
 
 const prepared = (position: number, summary = "do it"): RunEvent => ({ type: "prepared", position, input: {}, plan: plan(summary), peakHours: false });
 const done = (position: number): RunEvent => ({ type: "succeeded", position, output: null });
+const failed = (position: number, error: string): RunEvent => ({ type: "failed", position, error });
 const approve = (position: number, userId: string): RunEvent => ({ type: "approve", position, userId });
 const byCommander = { from: "commander" };
 
@@ -100,25 +101,37 @@ function outage(): PostmortemRecord {
   }, "U0ADA", [
     ["09:13:00", { type: "start" }], ["09:13:05", prepared(0, "Scale Deployment orders-api in backup to 40 replicas")], ["09:14:00", approve(0, "U0CORA")], ["09:14:20", done(0)],
     ["09:14:25", prepared(1)], ["09:14:45", done(1)], ["09:14:50", prepared(2, "Shift api-switch: primary 0%, backup 100%")], ["09:14:58", approve(2, "U0CORA")],
-    ["09:15:10", done(2)], ["09:15:15", prepared(3)], ["09:15:45", done(3)],
+    // The gate's error as the metric gate writes it: the failover changed nothing, since the database is shared.
+    ["09:15:10", done(2)], ["09:15:15", prepared(3)], ["09:20:15", failed(3, "metric gate failed: avg:api.errors{env:prod} stayed at 31 (needs < 2) for 5m, no improvement since the first check (30); values seen: 30, 32, 31")],
   ]);
-  r.add("09:20:00", "note", "Failover did not help; CPU still 100% — shared database", { actor: "U0ADA" });
+  r.add("09:21:00", "note", "Failover did not help; CPU still 100% — shared database", { actor: "U0ADA" });
   const impact = "About 2,670 API requests failed and 1 in 3 orders could not be placed";
   r.add("09:25:00", "impact", `Impact: ${impact}`, { actor: "U0BEN", data: { impact } });
   r.add("09:30:00", "custom", "Wrong channel, ignore", { actor: "U0BEN", removedAt: r.at("09:31:00"), removedBy: "U0CORA" });
   r.add("09:31:00", "edit", "<@U0CORA> removed the 9:30am PT entry: “Wrong channel, ignore”", { actor: "U0CORA" });
   r.add("09:45:00", "pin", "orders_pkey_new is INVALID; the old index was dropped at 9:30 by the migration", { actor: "U0BEN", data: { addedBy: "U0CORA" } });
-  const rebuild = r.run(8, {
+  const rebuildPlaybook = {
     id: "rebuild-invalid-index", title: "Rebuild an invalid PostgreSQL index",
     steps: [
       { id: "find", title: "List invalid indexes", action: "postgres.find_invalid_indexes" },
       { id: "rebuild", title: "Rebuild the index concurrently", action: "postgres.rebuild_index", approval: byCommander, risky: true },
       { id: "db_cpu_gate", title: "Wait for database CPU to come back down", action: "datadog.metric_gate" },
     ],
-  }, "U0ADA", [
-    ["09:46:00", { type: "start" }], ["09:46:05", prepared(0)], ["09:46:30", done(0)], ["09:46:35", prepared(1, "REINDEX INDEX CONCURRENTLY public.orders_pkey_new")],
-    ["09:48:00", approve(1, "U0CORA")], ["09:58:00", done(1)], ["09:58:05", prepared(2)], ["09:59:30", done(2)],
+  };
+  // Started first with the wrong database target: the plan is refused, so a new run is started.
+  const wrongTarget = r.run(8, rebuildPlaybook, "U0ADA", [
+    ["09:45:30", { type: "start" }], ["09:45:32", prepared(0)], ["09:45:40", done(0)],
+    ["09:45:41", { type: "prepare_failed", position: 1, error: "Could not plan it: its input is invalid: target: no postgres target “orders-replica”; known targets: orders" }],
   ]);
+  const rebuild = r.run(9, rebuildPlaybook, "U0ADA", [
+    ["09:46:00", { type: "start" }], ["09:46:05", prepared(0)], ["09:46:30", done(0)], ["09:46:35", prepared(1, "REINDEX INDEX CONCURRENTLY public.orders_pkey_new")],
+    ["09:53:00", approve(1, "U0CORA")], ["09:58:00", done(1)], ["09:58:05", prepared(2)], ["09:59:30", done(2)],
+  ]);
+  // Restarted afterwards for good measure: the last step before mitigation, but not what fixed it.
+  const restart = r.run(10, {
+    id: "restart-api", title: "Restart the API pods",
+    steps: [{ id: "restart", title: "Restart the orders-api pods", action: "kubernetes.rollout_restart", approval: byCommander }],
+  }, "U0ADA", [["09:59:35", { type: "start" }], ["09:59:36", prepared(0, "Restart Deployment orders-api")], ["09:59:40", approve(0, "U0CORA")], ["09:59:55", done(0)]]);
   r.add("10:00:00", "update", "Status update by <@U0CORA> (status monitoring): orders_pkey_new is valid again; CPU down to 35%. Watching for 10 minutes.", { actor: "U0CORA", data: { status: "monitoring", severity: "SEV1", from: "identified" } });
   r.add("10:00:00", "status", "Status set to monitoring by <@U0CORA>", { actor: "U0CORA", data: { status: "monitoring", from: "identified" } });
   r.add("10:00:05", "posted", "Update posted in <#C0INCIDENTS>");
@@ -135,7 +148,7 @@ function outage(): PostmortemRecord {
       detectedAt: r.at("09:05:00"), declaredAt: r.at("09:05:02"), resolvedAt: r.at("10:10:00"),
     }),
     timeline: r.entries,
-    runs: [failover, rebuild],
+    runs: [failover, wrongTarget, rebuild, restart],
     followups: [followup(1, "Check index validity before dropping an index", r.at("10:12:00")), followup(2, "Alert on invalid indexes", r.at("10:13:00"))],
     roles: [{ incidentId: 42, name: "comms", userId: "U0BEN", assignedBy: "U0CORA", assignedAt: r.at("09:10:00") }],
     edits: {},
@@ -217,6 +230,8 @@ function slowBurn(): PostmortemRecord {
     r.entries.at(-1)!.recordedAt = typedAt;
   };
   late("2026-02-09T18:12:00Z", "note", "Worker v3.2 rolled out: per-call buffers doubled", { actor: "U0DEV" });
+  // Marked as the start of trouble (`/incident note trigger at …`): the deploy above is background.
+  late("2026-02-09T19:02:00-08:00", "note", "First customer ticket about a call cut off mid-sentence", { actor: "U0SUP", data: { trigger: true } });
   late("09:40:00", "page", "Declared in Slack by <@U0SUP>", { actor: "U0SUP", data: { source: "slack" }, editedAt: typedAt, editedBy: "U0ADA" });
   late("09:40:00", "declared", "INC-42 declared (SEV3): Calls drop mid-conversation for some customers", { actor: "U0SUP" });
   late("09:52:00", "note", "Looking at worker logs; nothing stands out yet", { actor: "U0ADA" });
@@ -263,15 +278,48 @@ describe("draftPostmortem", () => {
     expect(draft.model.tldr).toBe(
       "About 2,670 API requests failed and 1 in 3 orders could not be placed over 1h 5m (9:05am – 10:10am PT). " +
         "A migration left orders_pkey_new INVALID and then dropped the valid index. " +
-        "The step “Rebuild the index concurrently”, approved by Cora Commander, mitigated it.",
+        "Index rebuilt; CPU at 30% and steady (resolved by Cora Commander).",
     );
     expectGolden("outage.md", draft.markdown);
+  });
+
+  it("curates the timeline: key moments marked, a failed plan folded into its retry, bookkeeping and admin left out", () => {
+    const record = outage();
+    record.timeline.push({ ...record.timeline.at(-1)!, id: 999, eventAt: r("11:00:00"), kind: "postmortem", text: "Post-mortem published by <@U0CORA>" });
+    const rows = postmortemModel(record).timeline.flatMap((d) => d.entries.map((e) => e.text));
+    expect(rows).toContain("**Detected:** Paged by PagerDuty (Orders API): API is degraded — DB CPU at 100% (paged 3 times by 9:07am PT)");
+    expect(rows).toContain("**Succeeded:** Rebuild the index concurrently (first attempt failed: wrong target)");
+    expect(rows).toContain("**No improvement:** Check the error rate recovered on the backup (the metric gate did not pass)");
+    expect(rows.filter((t) => t.startsWith("**Mitigated") || t.startsWith("**Resolved"))).toHaveLength(2);
+    const all = rows.join("\n");
+    for (const gone of ["Could not plan it", "declared (SEV1)", "Follow-up added", "is now comms", "published"]) expect(all).not.toContain(gone);
+    // The abandoned run (wrong target) leaves no line of its own: one start for the rebuild.
+    expect(rows.filter((t) => t.startsWith("Playbook “Rebuild an invalid PostgreSQL index” started"))).toHaveLength(1);
+  });
+
+  describe("credits the fix in the TL;DR", () => {
+    const withoutSummary = (record: PostmortemRecord) => ({
+      ...record,
+      timeline: record.timeline.map((e) => (e.kind === "resolved" ? { ...e, text: "Resolved by <@U0CORA>", data: { ...e.data, summary: "" } } : e)),
+    });
+    it("to the step whose metric gate showed improvement, not the failover whose gate did not, nor the restart after it", () => {
+      expect(postmortemModel(withoutSummary(outage())).tldr).toMatch(/ The step “Rebuild the index concurrently”, approved by Cora Commander, fixed it, as its metric gate showed\.$/);
+    });
+    it("to the last approved step before mitigation when no gate showed anything", () => {
+      const record = withoutSummary(outage());
+      const noGates = { ...record, timeline: record.timeline.filter((e) => !/Wait for database CPU|Check the error rate/.test(e.text)) };
+      expect(postmortemModel(noGates).tldr).toMatch(/ The step “Restart the orders-api pods”, approved by Cora Commander, mitigated it\.$/);
+    });
   });
 
   it("drafts an incident that is still ongoing, with a prompt wherever nothing is known (golden)", () => {
     const draft = draftPostmortem(justDeclared(), template);
     expect(draft.filename).toBe("postmortems/2026-01-14-checkout-page-is-slow-for-some-users.md");
-    expect(draft.sections).toEqual({ tldr: draft.model.tldr, impact: "", rootCause: "", resolution: "", remediations: "", wentWell: "", wentPoorly: "" });
+    expect(draft.sections).toEqual({
+      tldr: draft.model.tldr, impact: "", rootCause: "", resolution: "", remediations: "", wentWell: "",
+      // Only what the record shows is suggested, each for the writer to keep or delete.
+      wentPoorly: "- Detected by a person (Dee Developer declared it in Slack), not by an alert. _(suggested — keep or delete)_",
+    });
     expectGolden("ongoing.md", draft.markdown);
   });
 
@@ -289,7 +337,7 @@ describe("draftPostmortem", () => {
         "Worker v3.2 doubled per-call buffers, so workers ran out of memory under evening load and were OOM-killed. " +
         "Raised the worker memory limit to 2 GiB and rolled back the buffer change (resolved by Ada Oncall).",
     );
-    expect(draft.model.durations).toEqual({ detect: "23h 28m", acknowledge: "1d 10h", identify: "1d 10h", mitigate: "1d 12h", resolve: "1d 23h" });
+    expect(draft.model.durations).toEqual({ detect: "14h 38m", acknowledge: "1d 10h", identify: "1d 10h", mitigate: "1d 12h", resolve: "1d 23h" });
     expectGolden("slow-burn.md", draft.markdown);
   });
 
@@ -377,8 +425,8 @@ describe("draftPostmortem", () => {
     const steps = [{ id: "a", title: "Restart the pods", action: "kubernetes.restart", approval: byCommander }];
     r.run(1, { id: "restart", title: "Restart", steps }, "U0ADA", [["14:20", { type: "start" }], ["14:21", prepared(0, "Restart 6 pods")], ["14:22", { type: "deny", position: 0, userId: "U0CORA", reason: "not yet" }]]);
     r.run(2, { id: "restart", title: "Restart", steps }, "U0ADA", [["14:30", { type: "start" }], ["14:31", prepared(0, "Restart 6 pods")]]);
-    const model = postmortemModel({ ...justDeclared(), timeline: [...justDeclared().timeline, ...r.entries], names: { U0ADA: "Ada Oncall", U0CORA: "Cora Commander" } });
-    expect(model.timeline[0]!.entries.slice(2).map((e) => `${e.time} ${e.text}`)).toEqual([
+    const model = postmortemModel({ ...justDeclared(), timeline: [...justDeclared().timeline, ...r.entries.map((e) => ({ ...e, id: e.id + 100 }))], names: { U0ADA: "Ada Oncall", U0CORA: "Cora Commander" } });
+    expect(model.timeline[0]!.entries.slice(1).map((e) => `${e.time} ${e.text}`)).toEqual([
       "2:20pm PT Playbook “Restart” started by Ada Oncall",
       "2:22pm PT Cora Commander denied “Restart the pods”: not yet",
       "2:30pm PT Playbook “Restart” started by Ada Oncall",
@@ -401,9 +449,10 @@ describe("draftPostmortem", () => {
     for (let i = 0; i < 10_000; i++) r.add(new Date(Date.UTC(2026, 0, 14, 17) + i * 30_000).toISOString(), i % 3 === 0 ? "note" : "custom", `Observation ${i} | from <@U0ADA>`, { actor: "U0BEN" });
     const record = { ...justDeclared(), timeline: r.entries };
     const draft = draftPostmortem(record, template);
-    expect(draft.model.timeline.flatMap((d) => d.entries)).toHaveLength(10_000);
+    // Those before the declaration are its background.
+    expect([...draft.model.background!.entries, ...draft.model.timeline.flatMap((d) => d.entries)]).toHaveLength(10_000);
     // No names are known in this record, so people appear by their Slack ids.
-    expect(draft.markdown).toContain("| 9:00am PT | U0BEN: Observation 0 \\| from U0ADA |");
+    expect(draft.markdown).toContain("| Wed Jan 14, 2026, 9:00am PT | U0BEN: Observation 0 \\| from U0ADA |");
   });
 });
 

@@ -14,6 +14,7 @@ import { enqueueCommandNotice, latestCommandChange, type CommandChange } from ".
 import { checkPermission } from "./permission-check.js";
 import { impactEntry } from "./record-impact.js";
 import { enqueueChangeAnnouncement } from "./announce-change.js";
+import { enqueuePreviewRefresh } from "../../postmortem/refresh-preview.js";
 
 export interface Actor {
   userId: string;
@@ -36,6 +37,7 @@ export async function changeIncident(
       if (!updated) return "conflict";
       await decided.after?.(tx, updated);
       await refreshHeader(tx, updated, now);
+      await enqueuePreviewRefresh(tx, updated.id, `version:${updated.version}`, now);
       return decided.outcome;
     });
     if (result !== "conflict") {

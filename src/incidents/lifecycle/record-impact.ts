@@ -6,6 +6,7 @@ import type { NewTimelineEntry } from "../../domain/timeline.js";
 import type { IncidentDeps } from "../deps.js";
 import type { Actor } from "./change-incident.js";
 import { refused, type Outcome } from "./outcome.js";
+import { enqueuePreviewRefresh } from "../../postmortem/refresh-preview.js";
 
 export const impactEntry = (incidentId: number, text: string, actor: Actor, at: Date): NewTimelineEntry => ({
   incidentId,
@@ -19,6 +20,9 @@ export const impactEntry = (incidentId: number, text: string, actor: Actor, at: 
 /** `/incident impact [at <time>] <what users saw>`. */
 export async function addImpact(deps: IncidentDeps, incident: Incident, text: string, actor: Actor, at?: Date): Promise<Outcome> {
   if (!text.trim()) return refused("Say what users saw, with a figure if you have one: `/incident impact About 2,670 API requests failed`.");
-  await deps.store.timeline.append(impactEntry(incident.id, text.trim(), actor, at ?? deps.now()));
+  await deps.store.transaction(async (tx) => {
+    const { entry } = await tx.timeline.append(impactEntry(incident.id, text.trim(), actor, at ?? deps.now()));
+    await enqueuePreviewRefresh(tx, incident.id, `entry:${entry.id}`, deps.now());
+  });
   return { ok: true, reply: `Impact recorded on ${humanId(incident)}'s timeline; the post-mortem leads with the latest one.` };
 }

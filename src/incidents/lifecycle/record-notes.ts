@@ -7,19 +7,24 @@ import { changeIncident, type Actor } from "./change-incident.js";
 import { refused, refuseIfResolved, type Outcome } from "./outcome.js";
 import { checkPermission } from "./permission-check.js";
 import { scheduleReminder, syncPagerduty } from "./side-effects.js";
+import { enqueuePreviewRefresh } from "../../postmortem/refresh-preview.js";
 
 export const ANNOUNCE_JOB = "incident.announce";
 
-/** `at` is when it happened, when someone said (`/incident note at 9:45am …`); otherwise now. */
-export async function addNote(deps: IncidentDeps, incident: Incident, text: string, actor: Actor, at?: Date): Promise<Outcome> {
+/**
+ * `at` is when it happened, when someone said (`/incident note at 9:45am …`); otherwise now.
+ * `trigger` marks the note as the start of trouble (`/incident note trigger at 3:55pm …`).
+ */
+export async function addNote(deps: IncidentDeps, incident: Incident, text: string, actor: Actor, at?: Date, trigger = false): Promise<Outcome> {
   if (!text.trim()) return refused("Write the note after the command: `/incident note Failover did not help; CPU still 100%`.");
   const now = deps.now();
   await deps.store.transaction(async (tx) => {
-    const { entry } = await tx.timeline.append({ incidentId: incident.id, eventAt: at ?? now, kind: "note", actor: actor.userId, text: text.trim() });
+    const { entry } = await tx.timeline.append({ incidentId: incident.id, eventAt: at ?? now, kind: "note", actor: actor.userId, text: text.trim(), ...(trigger && { data: { trigger: true } }) });
     await syncPagerduty(tx, deps, incident, { kind: "annotated", content: pagerdutyNote(text.trim(), actor) }, `note:${entry.id}`, now);
+    await enqueuePreviewRefresh(tx, incident.id, `entry:${entry.id}`, now);
   });
   deps.nudge();
-  return { ok: true, reply: `Noted on ${humanId(incident)}'s timeline.` };
+  return { ok: true, reply: `Noted on ${humanId(incident)}'s timeline${trigger ? ", as the start of trouble" : ""}.` };
 }
 
 /** The text of a note as it appears in PagerDuty (and is recognised when its webhook comes back). */
@@ -31,6 +36,7 @@ export async function addFollowup(deps: IncidentDeps, incident: Incident, text: 
   const followup = await deps.store.transaction(async (tx) => {
     const created = await tx.lifecycle.addFollowup({ incidentId: incident.id, text: text.trim(), createdBy: actor.userId, createdAt: now });
     await tx.timeline.append({ incidentId: incident.id, eventAt: at ?? now, kind: "followup", actor: actor.userId, text: `Follow-up added by <@${actor.userId}>: ${created.text}`, data: { followupId: created.id } });
+    await enqueuePreviewRefresh(tx, incident.id, `followup:${created.id}`, now);
     return created;
   });
   return { ok: true, reply: `Follow-up #${followup.id} added; it becomes an issue when the post-mortem is published.` };
@@ -78,7 +84,7 @@ const updateText = (incident: Incident, summary: string, actor: Actor) =>
 export async function addMessage(
   deps: IncidentDeps,
   incident: Incident,
-  input: { at: Date; text: string; author: string | null; sourceKey: string; kind: "pin" | "custom"; addedBy: string },
+  input: { at: Date; text: string; author: string | null; sourceKey: string; kind: "pin" | "custom"; addedBy: string; trigger?: boolean },
 ): Promise<Outcome> {
   const { entry, created } = await deps.store.timeline.append({
     incidentId: incident.id,
@@ -86,16 +92,18 @@ export async function addMessage(
     kind: input.kind,
     actor: input.author,
     text: input.text,
-    data: { addedBy: input.addedBy },
+    data: { addedBy: input.addedBy, ...(input.trigger && { trigger: true }) },
     sourceKey: input.sourceKey,
   });
   // Pinned again after it was unpinned: bring the same entry back.
   if (!created && entry.removedAt) await deps.store.timeline.restore(entry.id);
+  if (created || entry.removedAt) await enqueuePreviewRefresh(deps.store, incident.id, `entry:${entry.id}:${entry.removedAt ? "restored" : "added"}`, deps.now());
   return { ok: true, reply: `Added to ${humanId(incident)}'s timeline at ${formatClock(input.at, deps.timezone)}.` };
 }
 
 export async function removePin(deps: IncidentDeps, incident: Incident, sourceKey: string, by: string): Promise<void> {
   await deps.store.timeline.removeBySourceKey(incident.id, sourceKey, by, deps.now());
+  await enqueuePreviewRefresh(deps.store, incident.id, `unpinned:${sourceKey}:${deps.now().getTime()}`, deps.now());
 }
 
 /** Only those `permissions.timeline` names (the commander and the scribe by default) correct the record; the correction is itself an entry. */
@@ -109,13 +117,15 @@ export async function editEntry(deps: IncidentDeps, incident: Incident, input: {
   await deps.store.transaction(async (tx) => {
     if (input.remove) {
       await tx.timeline.remove(entry.id, actor.userId, now);
-      await tx.timeline.append({ incidentId: incident.id, eventAt: now, kind: "edit", actor: actor.userId, text: `<@${actor.userId}> removed the ${when} entry: “${entry.text}”`, data: { entryId: entry.id } });
+      const { entry: removal } = await tx.timeline.append({ incidentId: incident.id, eventAt: now, kind: "edit", actor: actor.userId, text: `<@${actor.userId}> removed the ${when} entry: “${entry.text}”`, data: { entryId: entry.id } });
+      await enqueuePreviewRefresh(tx, incident.id, `entry:${removal.id}`, now);
       return;
     }
     await tx.timeline.edit(entry.id, { text: input.text, eventAt: input.at }, actor.userId, now);
     const moved = input.at.getTime() !== entry.eventAt.getTime() ? ` (moved to ${formatClock(input.at, deps.timezone)})` : "";
     const changed = input.text !== entry.text ? `: “${entry.text}” → “${input.text}”` : "";
-    await tx.timeline.append({ incidentId: incident.id, eventAt: now, kind: "edit", actor: actor.userId, text: `<@${actor.userId}> edited the ${when} entry${moved}${changed}`, data: { entryId: entry.id } });
+    const { entry: correction } = await tx.timeline.append({ incidentId: incident.id, eventAt: now, kind: "edit", actor: actor.userId, text: `<@${actor.userId}> edited the ${when} entry${moved}${changed}`, data: { entryId: entry.id } });
+    await enqueuePreviewRefresh(tx, incident.id, `entry:${correction.id}`, now);
   });
   return { ok: true, reply: input.remove ? "Entry removed (the removal is on the timeline)." : "Entry updated (the edit is on the timeline)." };
 }

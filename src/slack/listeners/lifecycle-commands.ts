@@ -15,7 +15,7 @@ import { lifecycleHelp, parseSeverity, parseStatus, parseUserMention } from "../
 import { resolveModal, statusUpdateModal } from "../../views/slack/lifecycle-modals.js";
 import { slackTextToPlain } from "../../views/slack/mrkdwn.js";
 import { timelineMessage } from "../../views/slack/timeline-view.js";
-import { timelineEditPicker } from "../../views/slack/timeline-edit-picker.js";
+import { peopleInEntries, timelineEditPicker } from "../../views/slack/timeline-edit-picker.js";
 import type { AppDeps } from "./slack-deps.js";
 
 /** An ephemeral answer, or a form to open once Slack has been acked. */
@@ -38,7 +38,10 @@ export async function lifecycleCommand(sub: string, rawArgs: string, ctx: Comman
   const plainArgs = sub === "role" || sub === "commander" || sub === "ic" ? rawArgs : slackTextToPlain(rawArgs);
   const actor = { userId };
   const answer = (outcome: Outcome): Reply => ({ text: outcome.ok ? (outcome.reply ?? "Done.") : `:no_entry_sign: ${outcome.reason}` });
-  const timed = timedSubcommands.has(sub) ? splitAtTime(plainArgs, flows.now(), flows.timezone) : { ok: true as const, rest: plainArgs };
+  // `/incident note trigger at 3:55pm …`: the note marks when the trouble started.
+  const trigger = sub === "note" && /^trigger(?:\s|$)/i.test(plainArgs);
+  const untagged = trigger ? plainArgs.replace(/^trigger\s*/i, "") : plainArgs;
+  const timed = timedSubcommands.has(sub) ? splitAtTime(untagged, flows.now(), flows.timezone) : { ok: true as const, rest: untagged };
   if (!timed.ok) return { text: `:no_entry_sign: ${timed.reason}` };
   const { at, rest: args } = timed;
   const usage = (form: string, problem: string): Reply => ({ text: `:no_entry_sign: ${problem} Use \`/incident ${form}\`.` });
@@ -68,7 +71,7 @@ export async function lifecycleCommand(sub: string, rawArgs: string, ctx: Comman
       return answer(await setRole(flows, incident.id, name.toLowerCase(), user, actor));
     }
     case "note":
-      return answer(await addNote(flows, incident, args, actor, at));
+      return answer(await addNote(flows, incident, args, actor, at, trigger));
     case "impact":
       return answer(await addImpact(flows, incident, args, actor, at));
     case "followup":
@@ -103,7 +106,8 @@ export async function timelineReply(flows: AppDeps, incident: Incident, userId: 
   const rendered = timelineMessage(incident, entries, incidentDurations(incident, entries), flows.timezone);
   // Those who may correct the timeline (the commander and the scribe, by default) can pick an entry.
   const editor = !(await checkPermission(flows, incident, userId, "timeline"));
-  const blocks = editor ? [...rendered.blocks, timelineEditPicker(incident, entries, flows.timezone)] : rendered.blocks;
+  const names = editor ? await flows.store.people.names(peopleInEntries(entries)) : {};
+  const blocks = editor ? [...rendered.blocks, timelineEditPicker(incident, entries, flows.timezone, names)] : rendered.blocks;
   return { text: rendered.text, blocks };
 }
 

@@ -128,8 +128,8 @@ export function registerLifecycleInteractions(app: App, deps: ListenerDeps, answ
     const incident = await flows.store.incidents.get(parsed.value.incidentId);
     if (!incident) return ack({ response_action: "errors", errors: { text: "That incident no longer exists." } });
     await ack();
-    const { at, text, author } = parsed.value;
-    const outcome = await addMessage(flows, incident, { at, text, author, kind: "custom", addedBy: body.user.id, sourceKey: `added:${view.id}` });
+    const { at, text, author, trigger } = parsed.value;
+    const outcome = await addMessage(flows, incident, { at, text, author, kind: "custom", addedBy: body.user.id, sourceKey: `added:${view.id}`, trigger });
     await answerTo(answers, body, undefined, incident.channelId)(say(outcome));
   });
 

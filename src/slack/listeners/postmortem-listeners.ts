@@ -3,7 +3,8 @@
 import type { App, BlockButtonAction } from "@slack/bolt";
 import { z } from "zod";
 import type { Outcome } from "../../incidents/lifecycle/outcome.js";
-import { draftFor, regenerate, requestPublish, saveEdits, showPreview } from "../../postmortem/postmortem-flows.js";
+import { draftFor, publishGapsFor, regenerate, requestPublish, saveEdits, showPreview } from "../../postmortem/postmortem-flows.js";
+import { PUBLISH_CONFIRM_ACTIONS, publishConfirmation } from "../../views/slack/publish-confirmation.js";
 import { parsePostmortemEdit, POSTMORTEM_ACTIONS, POSTMORTEM_EDIT_CALLBACK, postmortemEditModal, postmortemLoadingModal } from "../../views/slack/postmortem-views.js";
 import { answerTo, type AnswerDeps } from "../answer.js";
 import { DATABASE_UNAVAILABLE, type ListenerDeps } from "./slack-deps.js";
@@ -31,7 +32,7 @@ export function registerPostmortemListeners(app: App, deps: ListenerDeps, answer
     await client.views.update({ view_id: viewId, ...(opened.view?.hash && { hash: opened.view.hash }), view: postmortemEditModal(incident, draft.sections) });
   });
 
-  const others = Object.values(POSTMORTEM_ACTIONS).filter((a) => a !== POSTMORTEM_ACTIONS.edit);
+  const others = [...Object.values(POSTMORTEM_ACTIONS).filter((a) => a !== POSTMORTEM_ACTIONS.edit), ...Object.values(PUBLISH_CONFIRM_ACTIONS)];
   app.action<BlockButtonAction>(new RegExp(`^(${others.join("|")})$`), async ({ ack, body, action, respond }) => {
     await ack();
     const flows = deps();
@@ -45,8 +46,16 @@ export function registerPostmortemListeners(app: App, deps: ListenerDeps, answer
       case POSTMORTEM_ACTIONS.discard:
         await regenerate(flows, incident, action.action_id === POSTMORTEM_ACTIONS.discard);
         return tell(await showPreview(flows, incident));
-      case POSTMORTEM_ACTIONS.publish:
+      case POSTMORTEM_ACTIONS.publish: {
+        // An unfinished document asks first, naming what is missing (only the person who clicked sees it).
+        const gaps = await publishGapsFor(flows, incident);
+        if (gaps.length > 0) return void (await answer(publishConfirmation(incident.id, gaps)));
         return tell(await requestPublish(flows, incident, body.user.id));
+      }
+      case PUBLISH_CONFIRM_ACTIONS.anyway:
+        return tell(await requestPublish(flows, incident, body.user.id));
+      case PUBLISH_CONFIRM_ACTIONS.cancel:
+        return tell({ ok: true, reply: "Not published; the draft is as it was." });
     }
   });
 

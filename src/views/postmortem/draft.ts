@@ -8,7 +8,9 @@ import { compareEntries, type TimelineEntry } from "../../domain/timeline.js";
 import { formatClock, formatDateTimeWithYear, formatDayWithYear, formatTimeOfDay, localDate, zoneAbbreviation } from "../../domain/time-format.js";
 import type { PostmortemEdits, PostmortemRecord } from "../../domain/postmortem.js";
 import { approvedSteps, assembleTldr, fixSentence } from "./postmortem-summary.js";
+import { draftLessons } from "./postmortem-lessons.js";
 import { postmortemTimeline } from "./postmortem-timeline.js";
+import { gateVerdicts, stepResults } from "./step-outcomes.js";
 import { render, type CompiledTemplate, type TemplateNames } from "./template-engine.js";
 
 export interface Link {
@@ -32,6 +34,8 @@ export interface PostmortemModel {
   links: { slack?: Link; pagerduty?: Link; datadog?: Link; pullRequest?: Link };
   tldr: string;
   impact: { statement: string; window: string; duration: string; services: string; pages: number; severity: string };
+  /** Context before the trouble started; absent when there is none. */
+  background?: { entries: { time: string; text: string }[] };
   timeline: { day: string; entries: { time: string; text: string }[] }[];
   rootCause: string;
   resolution: { summary: string; actions: { time: string; text: string }[] };
@@ -76,17 +80,18 @@ export const postmortemTemplateNames = {
     pages: "how many pages and alerts were received",
     severity: "the severity, with any changes and when they happened",
   },
-  timeline: { day: "the heading of one local day: Wednesday, January 14, 2026", entries: { time: "9:05am PT", text: "what happened, ready for a table cell" } },
+  background: { entries: { time: "Mon Feb 9, 2026, 10:12am PT", text: "context from before the trouble started (a deploy, say), ready for a table cell" } },
+  timeline: { day: "the heading of one local day: Wednesday, January 14, 2026", entries: { time: "9:05am PT", text: "what happened, ready for a table cell; key moments are marked in bold" } },
   rootCause: "the root cause as written in Slack (empty until someone writes it)",
   resolution: {
     summary: "what was done to resolve it, as written when resolving or in Edit",
     actions: { time: "9:58am PT", text: "a playbook step that ran on a person's approval, with who approved it" },
   },
   remediations: { text: "a follow-up, or a remediation line added in the edit form", issue: link },
-  wentWell: "as written (empty until someone writes it)",
-  wentPoorly: "as written (empty until someone writes it)",
+  wentWell: "as written, or items suggested from the record, each marked for the writer to keep or delete (empty when none apply)",
+  wentPoorly: "as written, or items suggested from the record, each marked for the writer to keep or delete (empty when none apply)",
   durations: {
-    detect: "from the earliest recorded sign of trouble to detection, when someone recorded one; otherwise —",
+    detect: "from the entry marked as the start of trouble (`/incident note trigger at …`) to detection; otherwise —",
     acknowledge: "from detection to the first acknowledgement or status change",
     identify: "from detection to the status identified (or a later one)",
     mitigate: "from detection to mitigation: monitoring, the time given when resolving, or resolution",
@@ -124,11 +129,14 @@ export function postmortemModel(record: PostmortemRecord): PostmortemModel {
   const impact = text(edits.impact ?? recordedImpact ?? "");
   const recordedSummary = typeof resolveEntry?.data.summary === "string" ? resolveEntry.data.summary : "";
   const resolution = text(edits.resolution ?? recordedSummary);
-  const earliest = live[0]?.eventAt;
   // Shown times are whole minutes, so intervals are too: a window of 9:05 – 9:15 is 10m, not 9m.
   const between = (from: Date, to: Date) => formatDuration(wholeMinute(to) - wholeMinute(from));
   const since = (at: Date | null) => (at === null ? "—" : between(detectedAt, at));
   const steps = approvedSteps(record, live, durations.mitigatedAt ?? resolvedAt);
+  const { helped } = gateVerdicts(stepResults(record, live));
+  const confirmed = steps.filter((s) => helped.some((h) => h.entryId === s.entryId));
+  const curated = postmortemTimeline(record, live, text, durations);
+  const lessons = draftLessons(record, live, durations, record.norms);
   return {
     id: humanId(incident),
     title: text(incident.title),
@@ -156,7 +164,7 @@ export function postmortemModel(record: PostmortemRecord): PostmortemModel {
             services: serviceNames,
             title: text(incident.title),
             rootCause,
-            fix: resolvedAt || durations.mitigatedAt ? fixSentence(steps, resolveEntry && resolution ? { summary: resolution, by: name(resolveEntry.actor) } : undefined) : "",
+            fix: resolvedAt || durations.mitigatedAt ? fixSentence(steps, resolveEntry && resolution ? { summary: resolution, by: name(resolveEntry.actor) } : undefined, confirmed) : "",
           }),
     impact: {
       statement: impact,
@@ -166,19 +174,20 @@ export function postmortemModel(record: PostmortemRecord): PostmortemModel {
       pages: live.filter((e) => e.kind === "page").length,
       severity: severityWithChanges(incident.severity, live, timeZone),
     },
-    timeline: groupByDay(postmortemTimeline(record, live, text), timeZone),
+    ...(curated.background.length > 0 && { background: { entries: curated.background.map((l) => ({ time: formatDateTimeWithYear(l.at, timeZone), text: tableCell(l.text) })) } }),
+    timeline: groupByDay(curated.lines, timeZone),
     rootCause,
     resolution: { summary: resolution, actions: steps.map((s) => ({ time: formatClock(s.at, timeZone), text: `${s.title} (approved by ${s.approvers.join(", ")})` })) },
     remediations: [
       ...record.followups.map((f) => ({ text: text(f.text), ...(f.issueUrl && { issue: { text: numbered(f.issueUrl, "issues", "issue"), url: f.issueUrl } }) })),
       ...text(edits.remediations ?? "").split("\n").map((line) => ({ text: line.replace(/^\s*(?:[-*+]\s+)?(?:\[[ xX]\]\s+)?/, "").trim() })).filter((r) => r.text !== ""),
     ],
-    wentWell: text(edits.wentWell ?? ""),
-    wentPoorly: text(edits.wentPoorly ?? ""),
+    wentWell: text(edits.wentWell ?? bullets(lessons.wentWell)),
+    wentPoorly: text(edits.wentPoorly ?? bullets(lessons.wentPoorly)),
     durations: {
-      // Firebreak only learns of trouble at detection; an earlier entry is one a person added
-      // with the time things started going wrong, which is what time to detect measures from.
-      detect: earliest && earliest < detectedAt ? between(earliest, detectedAt) : "—",
+      // Firebreak only learns of trouble at detection; the start of trouble is what a person marked
+      // as the trigger. Context before it (the deploy that caused it) is background, not trouble.
+      detect: durations.troubleStartedAt ? between(durations.troubleStartedAt, detectedAt) : "—",
       acknowledge: since(durations.acknowledgedAt),
       identify: since(durations.identifiedAt),
       mitigate: since(durations.mitigatedAt),
@@ -186,6 +195,8 @@ export function postmortemModel(record: PostmortemRecord): PostmortemModel {
     },
   };
 }
+
+const bullets = (items: string[]) => items.map((i) => `- ${i}`).join("\n");
 
 const wholeMinute = (at: Date) => Math.floor(at.getTime() / 60_000) * 60_000;
 

@@ -34,6 +34,7 @@ export function assembleTldr(facts: SummaryFacts): string {
 }
 
 export interface Mitigation {
+  entryId: number;
   at: Date;
   title: string;
   approvers: string[];
@@ -51,18 +52,22 @@ export function approvedSteps(record: PostmortemRecord, live: TimelineEntry[], u
       const stepRun = run?.steps.find((s) => s.stepId === e.data.stepId);
       const title = run?.playbook.steps.find((s) => s.id === e.data.stepId)?.title ?? /“(.*)”/.exec(e.text)?.[1] ?? "";
       const approvers = (stepRun?.approvals ?? []).filter((a) => a.decision === "approve").map((a) => record.names[a.userId] ?? a.userId);
-      return { at: e.eventAt, title, approvers };
+      return { entryId: e.id, at: e.eventAt, title, approvers };
     })
     .filter((s) => s.approvers.length > 0);
 }
 
-/** One sentence on what fixed it: the last approved step before mitigation, else the resolve summary. */
-export function fixSentence(steps: Mitigation[], resolve: { summary: string; by: string } | undefined): string {
-  const step = steps.at(-1);
-  if (step) return `The step “${step.title}”, approved by ${listOf(step.approvers)}, mitigated it.`;
+/**
+ * One sentence on what fixed it. The writer's resolve summary says it best; without one, the step
+ * a metric gate showed helping; without that, the last approved step before mitigation. The last
+ * step alone misleads: a pod restart run after the index rebuild would take the rebuild's credit.
+ */
+export function fixSentence(steps: Mitigation[], resolve: { summary: string; by: string } | undefined, confirmed: Mitigation[] = []): string {
   const summary = firstSentence(resolve?.summary ?? "").replace(/[.!?…]+$/, "");
-  if (!summary) return "";
-  return `${summary}${resolve?.by ? ` (resolved by ${resolve.by})` : ""}.`;
+  if (summary) return `${summary}${resolve?.by ? ` (resolved by ${resolve.by})` : ""}.`;
+  const step = confirmed.at(-1) ?? steps.at(-1);
+  if (step) return `The step “${step.title}”, approved by ${listOf(step.approvers)}, ${confirmed.includes(step) ? "fixed it, as its metric gate showed" : "mitigated it"}.`;
+  return "";
 }
 
 /**

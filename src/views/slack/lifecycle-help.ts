@@ -33,7 +33,7 @@ export function lifecycleHelp(problem?: string): string {
     `${intro}*Firebreak commands*`,
     ...lines,
     "",
-    `\`note\`, \`impact\`, \`status\`, \`severity\` and \`followup\` take the time it happened first: \`${COMMAND} note at 9:45am Failover did not help\`; also \`at 09:45\`, \`at yesterday 13:57\`, \`at 2025-03-13 13:57\`. A time alone is its latest past occurrence.`,
+    `\`note\`, \`impact\`, \`status\`, \`severity\` and \`followup\` take the time it happened first: \`${COMMAND} note at 9:45am Failover did not help\`; also \`at 09:45\`, \`at yesterday 13:57\`, \`at 2025-03-13 13:57\`. A time alone is its latest past occurrence. \`${COMMAND} note trigger at 3:55pm <text>\` marks when the trouble started (time to detect is measured from it; earlier entries are the post-mortem's Background).`,
     "React with :pushpin: to a message in the incident channel to add it to the timeline; use the *Add to timeline* message shortcut to add one with an edited time.",
     "You can also use the *Declare incident* shortcut on any message.",
   ].join("\n");

@@ -196,6 +196,14 @@ export function addToTimelineModal(input: AddToTimelineInput, timeZone: string):
     ...(source ? [{ type: "context" as const, elements: [{ type: "mrkdwn" as const, text: source }] }] : []),
     timeField(input.at, timeZone),
     textField("text", "What happened", { multiline: true, initial: slackTextToPlain(input.text) }),
+    {
+      type: "input",
+      block_id: "trigger",
+      optional: true,
+      label: plain("Start of trouble"),
+      hint: plain("Time to detect is measured from it; entries before it are the post-mortem's Background."),
+      element: { type: "checkboxes", action_id: "value", options: [{ text: plain("This is when the trouble started"), value: "trigger" }] },
+    },
   ]);
 }
 
@@ -205,10 +213,12 @@ export interface AddToTimelineSubmission {
   text: string;
   author: string | null;
   permalink: string | null;
+  /** Marked as the start of trouble. */
+  trigger: boolean;
 }
 
 export function parseAddToTimeline(view: Submission, timeZone: string): Parsed<AddToTimelineSubmission> {
-  const form = read(view, z.object({ time: text, text }), addMetadata);
+  const form = read(view, z.object({ time: text, text, trigger: checkboxes.optional() }), addMetadata);
   if (!form) return outOfDate("text");
   const { incidentId, author, permalink } = form.metadata;
   const at = parseClockInput(trimmed(form.values.time), new Date(form.metadata.at), timeZone);
@@ -216,7 +226,8 @@ export function parseAddToTimeline(view: Submission, timeZone: string): Parsed<A
   const errors: Record<string, string> = {};
   if (!at) errors.time = TIME_ERROR;
   if (!entryText) errors.text = "Write what happened.";
-  return result(errors, () => ({ incidentId, at: at!, text: entryText, author, permalink }));
+  const trigger = Boolean(form.values.trigger?.value.selected_options?.some((o) => o.value === "trigger"));
+  return result(errors, () => ({ incidentId, at: at!, text: entryText, author, permalink, trigger }));
 }
 
 // Edit a timeline entry ---------------------------------------------------------------------------
