@@ -24,8 +24,10 @@ export interface ChannelInfo {
 }
 
 export interface ChatPort {
-  /** Throws VendorError("slack", "name_taken") when the name is in use. */
-  createChannel(name: string): Promise<ChannelInfo>;
+  /** Throws VendorError("slack", "name_taken") when the name is in use (by a public or a private channel). */
+  createChannel(name: string, options?: { private?: boolean }): Promise<ChannelInfo>;
+  /** Who is in the channel now (conversations.members; a private channel only answers its members, the bot among them). */
+  channelMembers(channelId: string): Promise<string[]>;
   findChannelByName(name: string): Promise<ChannelInfo | undefined>;
   botUserId(): Promise<string | undefined>;
   invite(channelId: string, userIds: string[]): Promise<void>;
