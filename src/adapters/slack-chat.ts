@@ -46,12 +46,12 @@ export function createSlackChat(clients: SlackClients, pace: Pace = async () => 
       const result = await call("conversations.create", () => writes.conversations.create({ name, ...(options.private && { is_private: true }) }));
       return toChannel(result.channel as RawChannel);
     },
-    async findChannelByName(name) {
+    async findChannelByName(name, options = {}) {
       let cursor: string | undefined;
       do {
         const page = await call("conversations.list", () =>
-          // A private incident's channel is found too: the bot created it, so it is a member.
-          client.conversations.list({ types: "public_channel,private_channel", exclude_archived: true, limit: 1000, ...(cursor && { cursor }) }),
+          // A private incident's channel is listed to the bot because it created it (and so is a member).
+          client.conversations.list({ types: options.private ? "private_channel" : "public_channel", exclude_archived: true, limit: 1000, ...(cursor && { cursor }) }),
         );
         const found = (page.channels as RawChannel[] | undefined)?.find((c) => c.name === name);
         if (found) return toChannel(found);

@@ -88,7 +88,7 @@ async function createChannel(deps: IncidentDeps, incident: Incident, context: Jo
  * no other incident holds it (two incidents with the same title on the same day share a name).
  */
 async function adoptChannel(deps: IncidentDeps, incident: Incident, name: string, firstTry: Date) {
-  const existing = await deps.chat.findChannelByName(name);
+  const existing = await deps.chat.findChannelByName(name, { private: Boolean(incident.private) });
   const bot = await deps.chat.botUserId();
   if (!existing || !bot || existing.creator !== bot) return undefined;
   if ((existing.created ?? 0) * 1000 < firstTry.getTime() - CLOCK_MARGIN_MS) return undefined;

@@ -28,7 +28,8 @@ export interface ChatPort {
   createChannel(name: string, options?: { private?: boolean }): Promise<ChannelInfo>;
   /** Who is in the channel now (conversations.members; a private channel only answers its members, the bot among them). */
   channelMembers(channelId: string): Promise<string[]>;
-  findChannelByName(name: string): Promise<ChannelInfo | undefined>;
+  /** Looks among public channels, or among private ones the bot is in (`private`: needs groups:read). */
+  findChannelByName(name: string, options?: { private?: boolean }): Promise<ChannelInfo | undefined>;
   botUserId(): Promise<string | undefined>;
   invite(channelId: string, userIds: string[]): Promise<void>;
   lookupUserByEmail(email: string): Promise<string | undefined>;

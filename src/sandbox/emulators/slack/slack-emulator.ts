@@ -80,7 +80,7 @@ export function createSlackEmulator(options: SlackEmulatorOptions = {}): SlackEm
     if (refused) return json(refused);
     // Slack names the token's scopes on every authenticated answer:
     // https://docs.slack.dev/authentication/tokens ("X-OAuth-Scopes" response header).
-    return { ...json(handler({ workspace, emit: emitter.emit, strict }, args)), headers: { "x-oauth-scopes": botScopes.join(",") } };
+    return { ...json(handler({ workspace, emit: emitter.emit, strict, scopes: botScopes }, args)), headers: { "x-oauth-scopes": botScopes.join(",") } };
   }
 
   function respond(parsed: Exclude<ParsedRequest, { kind: "not_found" }>): { response: InjectedResponse; lost?: FailureSpec } {
