@@ -10,6 +10,7 @@ import type { App, Receiver, ReceiverEvent } from "@slack/bolt";
 import { SocketModeClient } from "@slack/socket-mode";
 import type { Logger as SlackLogger } from "@slack/web-api";
 import { z } from "zod";
+import { CodedError } from "../kernel/errors.js";
 import type { Logger } from "../kernel/log.js";
 import { checkShape } from "./receiver.js";
 
@@ -81,6 +82,12 @@ export class SocketModeEventsReceiver implements Receiver {
       try {
         await this.options.recordEvent(callback.data.event_id, callback.data.event);
       } catch (error) {
+        // An event that can never be stored is acknowledged (over HTTP it gets a 400); any other
+        // failure is not, so Slack sends the event again.
+        if (error instanceof CodedError && error.code === "invalid_payload") {
+          log.warn({ err: error, eventId: callback.data.event_id }, "a Slack event Firebreak cannot store; acknowledged and dropped");
+          return void (await acknowledge());
+        }
         log.warn({ err: error, eventId: callback.data.event_id }, "could not record a Slack event; not acknowledging it, so Slack sends it again");
         return;
       }

@@ -47,7 +47,7 @@ describe("apps.connections.open", () => {
 
 describe("the Socket Mode server", { timeout: 30_000 }, () => {
   it("says hello, delivers envelopes, takes acks by envelope_id, retries events, and sends clients away with disconnect", async () => {
-    const client = new SocketModeClient({ appToken: slack.appToken, logger: quiet, clientPingTimeout: 200, clientOptions: { slackApiUrl: url } });
+    const client = new SocketModeClient({ appToken: slack.appToken, logger: quiet, clientPingTimeout: 1_000, clientOptions: { slackApiUrl: url } });
     const received: Record<string, unknown>[] = [];
     client.on("ws_message", (data: Buffer | string) => received.push(JSON.parse(data.toString())));
     const seen: { type: string; retry: number | undefined; ack: (r?: unknown) => Promise<void> }[] = [];
@@ -103,7 +103,7 @@ describe("Firebreak's Socket Mode receiver", { timeout: 30_000 }, () => {
       apiUrl: url,
       log: silent,
       slackLogger: quiet,
-      clientPingTimeoutMs: 200,
+      clientPingTimeoutMs: 1_000,
       recordEvent: async (eventId, event) => {
         // The database is down for the first delivery.
         if (failures-- > 0) throw new Error("connection terminated unexpectedly");

@@ -19,7 +19,7 @@ let general: string;
 
 beforeAll(async () => {
   await slack.start();
-  h = await startHarness({ database: { DATABASE_URL: await createTestDatabaseUrl() }, slack, env: { SLACK_APP_TOKEN: slack.appToken }, socketMode: { clientPingTimeoutMs: 300 } });
+  h = await startHarness({ database: { DATABASE_URL: await createTestDatabaseUrl() }, slack, env: { SLACK_APP_TOKEN: slack.appToken }, socketMode: { clientPingTimeoutMs: 2_000 } });
   cora = slack.addUser({ name: "cora", email: "cora@example.com", realName: "Cora Commander" });
   general = slack.addChannel({ name: "general", members: [cora] });
   await slack.socketMode.whenConnected();
