@@ -76,6 +76,8 @@ export interface FirebreakOptions {
   signatureClock?: () => number;
   /** How long a Slack or PagerDuty API call may take (default 10 s; tests of lost answers shorten it). */
   requestTimeoutMs?: number;
+  /** Socket Mode client tuning (tests shorten the reconnect back-off). */
+  socketMode?: { clientPingTimeoutMs?: number };
 }
 
 export interface Firebreak {
@@ -150,6 +152,7 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
     log,
     // Signature timestamps are checked against the real clock: they are about the transport.
     ...(options.signatureClock && { now: options.signatureClock }),
+    ...(options.socketMode && { socketMode: options.socketMode }),
     recordEvent: async (eventId, event) => {
       if (!deps) throw new CodedError("not_ready", "Firebreak's database is not reachable yet; Slack will retry.");
       return recordSlackEvent(deps, eventId, storable(event)).catch((error: unknown) => {

@@ -42,15 +42,16 @@ export function createSlackChat(clients: SlackClients, pace: Pace = async () => 
   };
 
   return {
-    async createChannel(name) {
-      const result = await call("conversations.create", () => writes.conversations.create({ name }));
+    async createChannel(name, options = {}) {
+      const result = await call("conversations.create", () => writes.conversations.create({ name, ...(options.private && { is_private: true }) }));
       return toChannel(result.channel as RawChannel);
     },
-    async findChannelByName(name) {
+    async findChannelByName(name, options = {}) {
       let cursor: string | undefined;
       do {
         const page = await call("conversations.list", () =>
-          client.conversations.list({ types: "public_channel", exclude_archived: true, limit: 1000, ...(cursor && { cursor }) }),
+          // A private incident's channel is listed to the bot because it created it (and so is a member).
+          client.conversations.list({ types: options.private ? "private_channel" : "public_channel", exclude_archived: true, limit: 1000, ...(cursor && { cursor }) }),
         );
         const found = (page.channels as RawChannel[] | undefined)?.find((c) => c.name === name);
         if (found) return toChannel(found);
@@ -137,6 +138,16 @@ export function createSlackChat(clients: SlackClients, pace: Pace = async () => 
         if (error instanceof VendorError && error.code === "user_not_found") return undefined;
         throw error;
       }
+    },
+    async channelMembers(channelId) {
+      const members: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await call("conversations.members", () => client.conversations.members({ channel: channelId, limit: 1000, ...(cursor && { cursor }) }));
+        members.push(...(page.members ?? []));
+        cursor = page.response_metadata?.next_cursor || undefined;
+      } while (cursor);
+      return members;
     },
     async userGroupMembers(userGroupId) {
       const result = await call("usergroups.users.list", () => client.usergroups.users.list({ usergroup: userGroupId }));

@@ -48,6 +48,11 @@ export interface Incident {
   detectedAt: Date;
   declaredAt: Date;
   resolvedAt: Date | null;
+  /**
+   * A private channel, no announcement, and nothing shown to people outside it (visibility.ts).
+   * Always set on stored incidents; absent reads as public.
+   */
+  private?: boolean;
   version: number;
 }
 
@@ -67,6 +72,7 @@ export type NewIncident = Pick<Incident, "title" | "severity" | "source" | "dete
       | "pagerdutyServiceId"
       | "pagerdutyEscalationPolicyId"
       | "declaredAt"
+      | "private"
     >
   >;
 

@@ -15,6 +15,7 @@ export async function declareFromSlack(deps: IncidentDeps, input: DeclareSubmiss
       severity: input.severity,
       services: input.services,
       description: input.description,
+      private: input.private,
       source: "slack",
       detectedAt: now,
       declaredBy: input.userId,

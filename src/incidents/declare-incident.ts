@@ -18,9 +18,16 @@ export interface Declaration extends NewIncident {
   invite?: string[];
 }
 
-export async function declareIncident(tx: Repositories, now: Date, declaration: Declaration, options: Pick<IncidentDeps, "markers" | "lifecycle">): Promise<Incident> {
+export async function declareIncident(
+  tx: Repositories,
+  now: Date,
+  declaration: Declaration,
+  options: Pick<IncidentDeps, "markers" | "lifecycle"> & Partial<Pick<IncidentDeps, "services">>,
+): Promise<Incident> {
   const { origin, sourceKey, invite, ...fields } = declaration;
-  const incident = await tx.incidents.create({ ...fields, declaredAt: fields.declaredAt ?? now });
+  // A page for a service marked `private: true` in firebreak.yaml is private whatever its source.
+  const isPrivate = Boolean(fields.private) || (fields.services ?? []).some((s) => options.services?.[s]?.private === true);
+  const incident = await tx.incidents.create({ ...fields, private: isPrivate, declaredAt: fields.declaredAt ?? now });
   await tx.timeline.append({
     incidentId: incident.id,
     eventAt: incident.detectedAt,

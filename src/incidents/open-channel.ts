@@ -39,7 +39,8 @@ export function openChannelJob(deps: IncidentDeps) {
       // Inviting may name the commander, which the header shows.
       incident = await inviteResponders(deps, incident, invite);
       if (!incident.headerTs) incident = await postHeader(deps, incident, context.writes);
-      if (deps.incidentsChannel && !incident.announcementTs) incident = await announce(deps, incident, deps.incidentsChannel, context.writes);
+      // A private incident is never announced: its existence is for its channel's members.
+      if (deps.incidentsChannel && !incident.private && !incident.announcementTs) incident = await announce(deps, incident, deps.incidentsChannel, context.writes);
       if (wantedBookmarks(incident, { callUrlTemplate: deps.callUrl }).length > 0) {
         await enqueueBookmarks(deps.store.jobs, incidentId, "channel", deps.now());
         deps.nudge();
@@ -72,7 +73,7 @@ async function createChannel(deps: IncidentDeps, incident: Incident, context: Jo
     if (wait > 0) throw new DeferJob(new Date(now.getTime() + wait), "pacing channel creation to Slack's Tier 2 limit");
     await context.writes.sending(key);
     try {
-      const created = await deps.chat.createChannel(name);
+      const created = await deps.chat.createChannel(name, { private: Boolean(incident.private) });
       return await channelCreated(deps, incident, created.id, created.name);
     } catch (error) {
       // Taken by someone else: an earlier try of ours would have been adopted above.
@@ -87,7 +88,7 @@ async function createChannel(deps: IncidentDeps, incident: Incident, context: Jo
  * no other incident holds it (two incidents with the same title on the same day share a name).
  */
 async function adoptChannel(deps: IncidentDeps, incident: Incident, name: string, firstTry: Date) {
-  const existing = await deps.chat.findChannelByName(name);
+  const existing = await deps.chat.findChannelByName(name, { private: Boolean(incident.private) });
   const bot = await deps.chat.botUserId();
   if (!existing || !bot || existing.creator !== bot) return undefined;
   if ((existing.created ?? 0) * 1000 < firstTry.getTime() - CLOCK_MARGIN_MS) return undefined;

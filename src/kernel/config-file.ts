@@ -18,6 +18,8 @@ const serviceSchema = z
     targets: z.object({ postgres: name.optional(), kubernetes: name.optional(), traffic: name.optional() }).strict().optional(),
     /** How documents name the service ("Orders API" for orders-api); the key otherwise. */
     display_name: z.string().min(1).optional(),
+    /** Its incidents are private (security, HR): a private channel, no announcement. */
+    private: z.boolean().optional(),
   })
   .strict();
 

@@ -24,9 +24,12 @@ export interface ChannelInfo {
 }
 
 export interface ChatPort {
-  /** Throws VendorError("slack", "name_taken") when the name is in use. */
-  createChannel(name: string): Promise<ChannelInfo>;
-  findChannelByName(name: string): Promise<ChannelInfo | undefined>;
+  /** Throws VendorError("slack", "name_taken") when the name is in use (by a public or a private channel). */
+  createChannel(name: string, options?: { private?: boolean }): Promise<ChannelInfo>;
+  /** Who is in the channel now (conversations.members; a private channel only answers its members, the bot among them). */
+  channelMembers(channelId: string): Promise<string[]>;
+  /** Looks among public channels, or among private ones the bot is in (`private`: needs groups:read). */
+  findChannelByName(name: string, options?: { private?: boolean }): Promise<ChannelInfo | undefined>;
   botUserId(): Promise<string | undefined>;
   invite(channelId: string, userIds: string[]): Promise<void>;
   lookupUserByEmail(email: string): Promise<string | undefined>;

@@ -1,16 +1,19 @@
 // The Bolt app: our receiver for transport, an authorize that survives Slack being down, and
 // pino behind Bolt's logger interface (which Bolt hands on to its WebClient and Socket Mode client).
-import { App, SocketModeReceiver, type AuthorizeResult } from "@slack/bolt";
+import { App, type AuthorizeResult } from "@slack/bolt";
 import { slackLogger, slackLogLevel } from "../adapters/vendor-logs.js";
 import type { Config } from "../kernel/config.js";
 import type { Logger } from "../kernel/log.js";
 import { SlackReceiver, type SlackReceiverOptions } from "./receiver.js";
+import { SocketModeEventsReceiver } from "./socket-mode-receiver.js";
 
 export interface SlackAppOptions {
   slack: NonNullable<Config["slack"]>;
   log: Logger;
   now?: () => number;
   recordEvent?: SlackReceiverOptions["recordEvent"];
+  /** Socket Mode client tuning (tests shorten the reconnect back-off). */
+  socketMode?: { clientPingTimeoutMs?: number };
 }
 
 export interface SlackApp {
@@ -25,7 +28,16 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   const { slack, log } = options;
   const boltLog = slackLogger(log.child({ component: "bolt" }), "bolt");
   const receiver = slack.appToken ? undefined : new SlackReceiver({ signingSecret: slack.signingSecret, ...(options.now && { now: options.now }), ...(options.recordEvent && { recordEvent: options.recordEvent }) });
-  const socketMode = slack.appToken ? new SocketModeReceiver({ appToken: slack.appToken, logger: boltLog, autoReconnectEnabled: true }) : undefined;
+  const socketMode = slack.appToken
+    ? new SocketModeEventsReceiver({
+        appToken: slack.appToken,
+        apiUrl: slack.apiUrl,
+        log: log.child({ component: "socket-mode" }),
+        slackLogger: slackLogger(log.child({ component: "socket-mode" }), "socket-mode"),
+        recordEvent: options.recordEvent ?? (async () => Promise.reject(new Error("Slack events cannot be recorded here"))),
+        ...(options.socketMode?.clientPingTimeoutMs && { clientPingTimeoutMs: options.socketMode.clientPingTimeoutMs }),
+      })
+    : undefined;
   let identity: Promise<{ botUserId?: string; botId?: string }> | undefined;
   const app: App = new App({
     receiver: (receiver ?? socketMode)!,

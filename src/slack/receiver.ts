@@ -83,7 +83,8 @@ export class SlackReceiver implements Receiver {
   }
 }
 
-function checkShape(body: Record<string, unknown>): void {
+/** Refuses a body Bolt and our listeners would trip over (payload-schemas.ts); shared with Socket Mode. */
+export function checkShape(body: Record<string, unknown>): void {
   const found = slackPayloadSchema(body);
   if (!found) throw new CodedError("invalid_payload", "The body is not a Slack event, command or interaction Firebreak handles.");
   const result = found.schema.safeParse(body);

@@ -46,6 +46,7 @@ export function fakeChat(users: Record<string, string> = {}): FakeChat {
       return channel;
     },
     findChannelByName: async (name) => channels.find((c) => c.name === name),
+    channelMembers: async (channel) => [...new Set(invited.filter((i) => i.channel === channel).flatMap((i) => i.users))],
     botUserId: async () => "UFIREBREAK",
     invite: async (channel, userIds) => void invited.push({ channel, users: userIds }),
     lookupUserByEmail: async (email) => users[email],

@@ -40,6 +40,8 @@ export interface HarnessOptions {
   slack?: SlackEmulator;
   /** How long Firebreak waits for a Slack or PagerDuty answer (default 10 s). */
   requestTimeoutMs?: number;
+  /** Socket Mode client tuning, with SLACK_APP_TOKEN in `env`. */
+  socketMode?: { clientPingTimeoutMs: number };
 }
 
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
@@ -85,7 +87,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   let base = "";
   let store: SqlStore;
   const boot = async () => {
-    firebreak = createFirebreak({ config: { ...config, slack: config.slack! }, log, jobs: { pollMs: 50, backoffMs: () => 100 }, ...(options.now && { now: options.now }), ...(options.requestTimeoutMs && { requestTimeoutMs: options.requestTimeoutMs }) });
+    firebreak = createFirebreak({ config: { ...config, slack: config.slack! }, log, jobs: { pollMs: 50, backoffMs: () => 100 }, ...(options.now && { now: options.now }), ...(options.requestTimeoutMs && { requestTimeoutMs: options.requestTimeoutMs }), ...(options.socketMode && { socketMode: options.socketMode }) });
     const { port } = await firebreak.start();
     base = `http://127.0.0.1:${port}`;
     store = await firebreak.ready();

@@ -10,6 +10,7 @@ export function recordingChat(): ChatPort & { posted: { channel: string; ts: str
     ephemeral,
     createChannel: async (name) => ({ id: `C${++n}`, name }),
     findChannelByName: async () => undefined,
+    channelMembers: async () => [],
     botUserId: async () => "UBOT",
     invite: async () => undefined,
     lookupUserByEmail: async () => undefined,

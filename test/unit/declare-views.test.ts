@@ -28,8 +28,16 @@ describe("declare modal", () => {
     const parsed = parseDeclareSubmission({ state: state(" Checkout errors ", "SEV2", "api, Orders-DB", "EU only"), private_metadata: view.private_metadata! });
     expect(parsed).toEqual({
       ok: true,
-      value: { title: "Checkout errors", severity: "SEV2", services: ["api", "orders-db"], description: "EU only", metadata: { channelId: "C123" } },
+      value: { title: "Checkout errors", severity: "SEV2", services: ["api", "orders-db"], description: "EU only", private: false, metadata: { channelId: "C123" } },
     });
+  });
+
+  it("offers Private, ticked by `declare --private`, and reads it back", () => {
+    const view = declareModal({ title: "Leaked key", private: true }, {});
+    const box = view.blocks.find((b) => b.block_id === "visibility") as { element: { initial_options?: { value: string }[] } };
+    expect(box.element.initial_options?.map((o) => o.value)).toEqual(["private"]);
+    const values = { ...state("Leaked key", "SEV1", "", "").values, visibility: { value: { type: "checkboxes", selected_options: [{ value: "private" }] } } };
+    expect(parseDeclareSubmission({ state: { values } })).toMatchObject({ ok: true, value: { title: "Leaked key", private: true } });
   });
 
   it("returns per-field errors Slack shows in the modal", () => {

@@ -17,6 +17,9 @@ describe("Slack app manifest", () => {
     const socket = slackManifest({ baseUrl: "https://unused", socketMode: true }) as { settings: Record<string, unknown> };
     expect(socket.settings).toMatchObject({ socket_mode_enabled: true, interactivity: { is_enabled: true } });
     expect(JSON.stringify(socket)).not.toContain("request_url");
+    // No request URL anywhere, slash commands' included: Slack sends everything over the socket.
+    expect(JSON.stringify(socket)).not.toContain("/slack/events");
+    expect((socket as unknown as { features: { slash_commands: Record<string, unknown>[] } }).features.slash_commands[0]).not.toHaveProperty("url");
   });
 
   it("covers every Web API method the code calls, so no call fails for a missing scope", () => {

@@ -28,8 +28,8 @@ export function createIncidentsStore(sql: SqlExecutor): IncidentsRepository {
       const incident = await one(
         `INSERT INTO incidents (title, severity, status, description, services, source, declared_by, commander,
            pagerduty_incident_id, pagerduty_incident_url, datadog_monitor_id, datadog_monitor_url, detected_at, declared_at,
-           pagerduty_service_id, pagerduty_escalation_policy_id)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16) RETURNING *`,
+           pagerduty_service_id, pagerduty_escalation_policy_id, private)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17) RETURNING *`,
         [
           input.title,
           input.severity,
@@ -47,6 +47,7 @@ export function createIncidentsStore(sql: SqlExecutor): IncidentsRepository {
           input.declaredAt ?? input.detectedAt,
           input.pagerdutyServiceId ?? null,
           input.pagerdutyEscalationPolicyId ?? null,
+          input.private ?? false,
         ],
       );
       return incident!;

@@ -36,6 +36,7 @@ export const incidentRow = z
     detected_at: date,
     declared_at: date,
     resolved_at: date.nullable(),
+    private: z.boolean(),
     version: id,
   })
   .transform(
@@ -66,6 +67,7 @@ export const incidentRow = z
       detectedAt: r.detected_at,
       declaredAt: r.declared_at,
       resolvedAt: r.resolved_at,
+      private: r.private,
       version: r.version,
     }),
   );

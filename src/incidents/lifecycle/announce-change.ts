@@ -34,7 +34,7 @@ export function announceChangeJob(deps: Pick<IncidentDeps, "store" | "chat" | "i
     // Before the channel (or the announcement) exists there is nothing to post under: the header
     // and announcement the channel job posts next are drawn from the incident as it is by then.
     if (incident.channelId) await postOnce(deps, context.writes, incident.channelId, { text, tag });
-    if (where.incidents && deps.incidentsChannel && incident.announcementTs) {
+    if (where.incidents && deps.incidentsChannel && incident.announcementTs && !incident.private) {
       await postOnce(deps, context.writes, deps.incidentsChannel, { text, tag, threadTs: incident.announcementTs });
     }
   };

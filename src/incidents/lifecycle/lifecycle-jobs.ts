@@ -48,7 +48,8 @@ export function lifecycleJobs(deps: IncidentDeps): Record<string, JobHandler> {
       const { text } = validateWith(z.object({ text: z.string() }), payload, "an announcement job's payload");
       const incident = await load(payload);
       // Each destination is recorded once done, so a retry after a failure does not post twice.
-      for (const channel of [incident.channelId, deps.incidentsChannel].filter((c): c is string => Boolean(c))) {
+      // A private incident's updates stay in its own channel.
+      for (const channel of [incident.channelId, incident.private ? undefined : deps.incidentsChannel].filter((c): c is string => Boolean(c))) {
         const key = `announce:${context.job.id}:${channel}`;
         if (await deps.store.timeline.findBySourceKey(incident.id, key)) continue;
         await postOnce(deps, context.writes, channel, { text, tag: { incident: incident.id, part: `update:${context.job.id}` } });

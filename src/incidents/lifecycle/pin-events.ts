@@ -5,6 +5,8 @@ import type { JobContext } from "../../jobs/job-runner.js";
 import type { IncidentDeps } from "../deps.js";
 import { addMessage, removePin } from "./record-notes.js";
 import { validateWith } from "../../kernel/parse-json.js";
+import { slackTsToDate } from "../../ports/chat-text.js";
+import { recordMembershipChange } from "../private-access.js";
 
 export const SLACK_EVENT_JOB = "slack.event";
 const PIN = "pushpin";
@@ -18,7 +20,9 @@ const reactionEvent = z.object({
 
 export function slackEventJob(deps: IncidentDeps) {
   return async (payload: unknown, context: JobContext): Promise<void> => {
-    const parsed = reactionEvent.safeParse(validateWith(z.object({ event: z.unknown() }), payload, "a Slack event job's payload").event);
+    const { eventId, event: raw } = validateWith(z.object({ eventId: z.string(), event: z.unknown() }), payload, "a Slack event job's payload");
+    if (await recordMembershipChange(deps, eventId, raw)) return;
+    const parsed = reactionEvent.safeParse(raw);
     if (!parsed.success) return; // an event type Firebreak does not act on
     const event = parsed.data;
     if (event.reaction !== PIN || event.item.type !== "message" || !event.item.channel || !event.item.ts) return;
@@ -40,11 +44,7 @@ export function slackEventJob(deps: IncidentDeps) {
   };
 }
 
-/** Slack ts values are strings ("1700000000.000100"); never parse them as floats. */
-export function slackTsToDate(ts: string): Date {
-  const [seconds = "0", micros = "0"] = ts.split(".");
-  return new Date(Number(seconds) * 1000 + Math.floor(Number(micros.padEnd(6, "0").slice(0, 6)) / 1000));
-}
+export { slackTsToDate };
 
 /** Records a Slack event once, with the job that processes it; false for a repeat (retry). */
 export async function recordSlackEvent(deps: Pick<IncidentDeps, "store" | "now" | "nudge">, eventId: string, event: unknown): Promise<boolean> {

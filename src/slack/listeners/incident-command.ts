@@ -6,7 +6,7 @@ import { INCIDENT_COMMAND } from "../../views/slack/slack-surface.js";
 import { helpFor, lifecycleCommand, lifecycleSubcommands } from "./lifecycle-commands.js";
 import { DATABASE_UNAVAILABLE, type ListenerDeps } from "./slack-deps.js";
 import { mentionedUserIds, rememberPeople } from "../../incidents/remember-people.js";
-import { catchupElsewhere } from "../../views/slack/catchup-view.js";
+import { catchupById, catchupWhere, declareArgs } from "./private-commands.js";
 
 // A command's answer is its ack: Slack shows it to the person who typed it, member or not. What
 // fails after the ack (a form Slack would not open) reaches them through the error boundary.
@@ -18,7 +18,8 @@ export function registerIncidentCommand(app: App, deps: ListenerDeps): void {
       case "declare": {
         if (!deps()) return ack({ response_type: "ephemeral", text: DATABASE_UNAVAILABLE });
         await ack();
-        await client.views.open({ trigger_id: command.trigger_id, view: declareModal({ title: args }, { channelId: command.channel_id }) });
+        const { title, private: isPrivate } = declareArgs(args);
+        await client.views.open({ trigger_id: command.trigger_id, view: declareModal({ title, private: isPrivate }, { channelId: command.channel_id }) });
         return;
       }
       case "playbook":
@@ -37,10 +38,12 @@ export function registerIncidentCommand(app: App, deps: ListenerDeps): void {
     }
     const flows = deps();
     if (!flows) return ack({ response_type: "ephemeral", text: DATABASE_UNAVAILABLE });
+    const isCatchup = sub.toLowerCase() === "catchup" || sub.toLowerCase() === "catch-up";
+    // An id names the incident wherever the command is typed; a private one answers only its members.
+    const byId = isCatchup ? await catchupById(flows, args, command.user_id) : undefined;
+    if (byId && "text" in byId) return ack({ response_type: "ephemeral", text: byId.text, ...(byId.blocks && { blocks: byId.blocks as never }) });
     const incident = await flows.store.incidents.byChannel(command.channel_id);
-    if (!incident && (sub.toLowerCase() === "catchup" || sub.toLowerCase() === "catch-up")) {
-      return ack({ response_type: "ephemeral", text: catchupElsewhere(await flows.store.incidents.list({ open: true, limit: 10 })) });
-    }
+    if (!incident && isCatchup) return ack({ response_type: "ephemeral", text: await catchupWhere(flows, command.user_id) });
     if (!incident) {
       return ack({ response_type: "ephemeral", text: helpFor(`\`${INCIDENT_COMMAND.command} ${sub}\` works inside an incident's channel; this channel is not one. To start one: \`${INCIDENT_COMMAND.command} declare\`.`).text });
     }

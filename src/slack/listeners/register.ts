@@ -3,7 +3,6 @@ import type { AnswerDeps } from "../answer.js";
 import { withErrorBoundary } from "../error-boundary.js";
 import { registerDeclareShortcut } from "./declare-shortcut.js";
 import { registerDeclareSubmission } from "./declare-submission.js";
-import { registerEventDedupe } from "./dedupe-events.js";
 import { registerIncidentCommand } from "./incident-command.js";
 import { registerLifecycleInteractions } from "./lifecycle-interactions.js";
 import { registerPlaybookListeners } from "./playbook-listeners.js";
@@ -13,8 +12,7 @@ import type { ListenerDeps } from "./slack-deps.js";
 
 /** Registers every listener; each answers the person through `answers` and fails into a sentence for them. */
 export function registerListeners(app: App, deps: ListenerDeps, answers: AnswerDeps): void {
-  // Middleware stays outside the boundary: an event it cannot record must fail so Slack retries it.
-  registerEventDedupe(app, deps);
+  // Events never reach Bolt: both receivers record them (once per event_id) before acknowledging.
   const guarded = withErrorBoundary(app, answers);
   registerIncidentCommand(guarded, deps);
   registerDeclareShortcut(guarded, deps, answers);

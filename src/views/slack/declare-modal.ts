@@ -19,6 +19,7 @@ export interface DeclarePrefill {
   description?: string;
   severity?: Severity;
   services?: string[];
+  private?: boolean;
 }
 
 export interface DeclareMetadata {
@@ -27,6 +28,12 @@ export interface DeclareMetadata {
   /** The message a shortcut declared from. */
   sourceMessageUrl?: string;
 }
+
+const privateOption = {
+  text: { type: "plain_text" as const, text: "Private" },
+  description: { type: "plain_text" as const, text: "A private channel, not announced; only people invited see it" },
+  value: "private",
+};
 
 export function declareModal(prefill: DeclarePrefill, metadata: DeclareMetadata): View {
   const option = (s: Severity) => ({ text: { type: "plain_text" as const, text: s }, description: { type: "plain_text" as const, text: severityHelp[s] }, value: s });
@@ -78,6 +85,13 @@ export function declareModal(prefill: DeclarePrefill, metadata: DeclareMetadata)
           ...(prefill.description && { initial_value: prefill.description.slice(0, 3000) }),
         },
       },
+      {
+        type: "input",
+        block_id: "visibility",
+        optional: true,
+        label: { type: "plain_text", text: "Visibility" },
+        element: { type: "checkboxes", action_id: "value", options: [privateOption], ...(prefill.private && { initial_options: [privateOption] }) },
+      },
     ],
   };
 }
@@ -89,6 +103,7 @@ const stateSchema = z.object({
     severity: z.object({ value: z.object({ selected_option: z.object({ value: z.enum(severities) }).nullish() }) }),
     services: z.object({ value: textValue }).optional(),
     description: z.object({ value: textValue }).optional(),
+    visibility: z.object({ value: z.object({ selected_options: z.array(z.object({ value: z.string() })).nullish() }) }).optional(),
   }),
 });
 
@@ -97,6 +112,8 @@ export interface DeclareSubmission {
   severity: Severity;
   services: string[];
   description: string;
+  /** The "Private" box was ticked. */
+  private: boolean;
   metadata: DeclareMetadata;
 }
 
@@ -118,7 +135,14 @@ export function parseDeclareSubmission(
   if (Object.keys(errors).length > 0 || !severity) return { ok: false, errors };
   return {
     ok: true,
-    value: { title, severity, services, description: values.description?.value.value?.trim() ?? "", metadata: parseMetadata(view.private_metadata) },
+    value: {
+      title,
+      severity,
+      services,
+      description: values.description?.value.value?.trim() ?? "",
+      private: (values.visibility?.value.selected_options ?? []).some((o) => o.value === "private"),
+      metadata: parseMetadata(view.private_metadata),
+    },
   };
 }
 

@@ -6,7 +6,7 @@ import { escapeMrkdwn } from "./mrkdwn.js";
 const COMMAND = INCIDENT_COMMAND.command;
 
 export const lifecycleSubcommands: readonly { usage: string; what: string }[] = [
-  { usage: "declare [title]", what: "declare an incident: opens a form for title, severity, services and description" },
+  { usage: "declare [title]", what: "declare an incident: opens a form for title, severity, services, description and *Private* (a private channel, never announced); `declare --private [title]` ticks it for you" },
   { usage: `status ${statuses.join("|")}`, what: "set the incident's status (`resolved` opens the resolve form)" },
   { usage: `severity ${severities[0]}..${severities[severities.length - 1]}`, what: "change the severity (SEV1 is the most severe)" },
   { usage: "commander @user", what: "hand the incident commander role to someone" },
@@ -15,7 +15,7 @@ export const lifecycleSubcommands: readonly { usage: string; what: string }[] = 
   { usage: "impact <text>", what: "record what users saw, with a figure (“about 2,670 API requests failed”); the post-mortem leads with the latest" },
   { usage: "update", what: "post a status update: status, severity and what is happening, here and in the incidents channel" },
   { usage: "timeline", what: "show the timeline so far, with time to acknowledge, mitigate and resolve" },
-  { usage: "catchup", what: "a summary only you see: where the incident stands, who holds which role, what changed since your last catch-up, actions and follow-ups" },
+  { usage: "catchup [INC-id]", what: "a summary only you see: where the incident stands, who holds which role, what changed since your last catch-up, actions and follow-ups; give an id to catch up from anywhere (a private incident only for its channel's members)" },
   { usage: "followup <text>", what: "record a follow-up action; it becomes an issue when the post-mortem is published" },
   { usage: "rename <new title>", what: "retitle the incident (the channel follows)" },
   { usage: "resolve", what: "resolve the incident: asks for a resolution summary and the root cause if known" },

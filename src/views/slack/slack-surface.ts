@@ -9,15 +9,18 @@ export const ADD_TO_TIMELINE_SHORTCUT = { callbackId: "add_to_timeline_from_mess
 export const commands = [INCIDENT_COMMAND] as const;
 export const messageShortcuts = [DECLARE_SHORTCUT, ADD_TO_TIMELINE_SHORTCUT] as const;
 /** Events API subscriptions (bot events). */
-export const botEvents: readonly string[] = ["reaction_added", "reaction_removed"];
+export const botEvents: readonly string[] = ["reaction_added", "reaction_removed", "member_joined_channel", "member_left_channel"];
 
 /** Every Web API method Firebreak calls, with the bot scope it needs (least privilege). */
 export const webApiMethods: Record<string, string[]> = {
   "auth.test": [],
-  "conversations.create": ["channels:manage"],
-  "conversations.invite": ["channels:manage"],
-  "conversations.list": ["channels:read"],
-  "conversations.history": ["channels:history"],
+  // Private incidents use private channels, which take the groups:* twin of each channels:* scope
+  // (https://docs.slack.dev/reference/methods/conversations.create, "Required scopes").
+  "conversations.create": ["channels:manage", "groups:write"],
+  "conversations.invite": ["channels:manage", "groups:write"],
+  "conversations.list": ["channels:read", "groups:read"],
+  "conversations.members": ["channels:read", "groups:read"],
+  "conversations.history": ["channels:history", "groups:history"],
   "chat.postMessage": ["chat:write"],
   "chat.update": ["chat:write"],
   "chat.postEphemeral": ["chat:write"],
@@ -27,9 +30,9 @@ export const webApiMethods: Record<string, string[]> = {
   "views.open": [],
   "views.update": [],
   "usergroups.users.list": ["usergroups:read"],
-  "conversations.replies": ["channels:history"],
-  "conversations.rename": ["channels:manage"],
-  "conversations.archive": ["channels:manage"],
+  "conversations.replies": ["channels:history", "groups:history"],
+  "conversations.rename": ["channels:manage", "groups:write"],
+  "conversations.archive": ["channels:manage", "groups:write"],
   "reactions.get": ["reactions:read"],
   "users.info": ["users:read"],
   "bookmarks.add": ["bookmarks:write"],

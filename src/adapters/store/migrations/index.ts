@@ -12,6 +12,7 @@ import * as people from "./011-people.js";
 import * as catchups from "./012-catchups.js";
 import * as alertGroups from "./013-alert-groups.js";
 import * as statuspageSync from "./015-statuspage-sync.js";
+import * as privateIncidents from "./017-private-incidents.js";
 
 export interface Migration {
   version: number;
@@ -35,6 +36,7 @@ export const migrations: readonly Migration[] = [
   { version: 12, name: "catchups", up: catchups.up },
   { version: 13, name: "alert-groups", up: alertGroups.up },
   { version: 15, name: "statuspage-sync", up: statuspageSync.up },
+  { version: 17, name: "private-incidents", up: privateIncidents.up },
 ];
 
 export const latestVersion = migrations[migrations.length - 1]!.version;

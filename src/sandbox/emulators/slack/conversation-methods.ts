@@ -1,7 +1,7 @@
 // conversations.*: channels, their members and their history.
 // Errors and their order follow https://docs.slack.dev/reference/methods/conversations.create and siblings.
 import { z } from "zod";
-import { count, fail, flag, method, ok, paginate, type MethodHandler } from "./method-kit.js";
+import { count, fail, flag, method, missingScope, ok, paginate, type MethodContext, type MethodHandler } from "./method-kit.js";
 import { channelShape } from "./slack-shapes.js";
 import {
   addChannel,
@@ -21,8 +21,21 @@ const page = { cursor: z.string().optional(), limit: count.optional() };
 const isThreadReply = (m: SlackMessage) => m.thread_ts !== undefined && m.thread_ts !== m.ts;
 const isMember = (workspace: Workspace, channel: ChannelRecord) => channel.members.includes(workspace.bot.userId);
 
+/**
+ * Private channels are reached through the groups:* twin of each channels:* scope: creating or
+ * changing one needs groups:write, listing or reading its members groups:read, its messages
+ * groups:history (https://docs.slack.dev/reference/methods/conversations.create, .../conversations.members,
+ * .../conversations.history: "Required scopes"). A private channel the bot is not in does not exist
+ * for it: every method answers `channel_not_found` (visibleChannel).
+ */
+const privateScope = (context: MethodContext, channel: ChannelRecord, scope: "groups:write" | "groups:read" | "groups:history") =>
+  channel.isPrivate ? missingScope(context, scope) : undefined;
+
 export const conversationMethods: Record<string, MethodHandler> = {
-  "conversations.create": method(z.object({ name: z.string().optional(), is_private: flag.optional() }), ({ workspace, emit }, args) => {
+  "conversations.create": method(z.object({ name: z.string().optional(), is_private: flag.optional() }), (context, args) => {
+    const { workspace, emit } = context;
+    const refused = args.is_private ? missingScope(context, "groups:write") : undefined;
+    if (refused) return refused;
     const name = args.name ?? "";
     const problem = channelNameError(name);
     if (problem) return fail(problem);
@@ -36,9 +49,12 @@ export const conversationMethods: Record<string, MethodHandler> = {
     });
   }),
 
-  "conversations.invite": method(channelArg.extend({ users: z.string().optional(), force: flag.optional() }), ({ workspace, emit }, args) => {
+  "conversations.invite": method(channelArg.extend({ users: z.string().optional(), force: flag.optional() }), (context, args) => {
+    const { workspace, emit } = context;
     const channel = visibleChannel(workspace, args.channel);
     if (!channel) return fail("channel_not_found");
+    const refused = privateScope(context, channel, "groups:write");
+    if (refused) return refused;
     const ids = [...new Set((args.users ?? "").split(",").map((s) => s.trim()).filter(Boolean))];
     if (ids.length === 0) return fail("no_user");
     if (channel.isArchived) return fail("is_archived");
@@ -110,18 +126,23 @@ export const conversationMethods: Record<string, MethodHandler> = {
   "conversations.setTopic": setText("topic"),
   "conversations.setPurpose": setText("purpose"),
 
-  "conversations.members": method(channelArg.extend(page), ({ workspace }, args) => {
-    const channel = visibleChannel(workspace, args.channel);
+  "conversations.members": method(channelArg.extend(page), (context, args) => {
+    const channel = visibleChannel(context.workspace, args.channel);
     if (!channel) return fail("channel_not_found");
+    const refused = privateScope(context, channel, "groups:read");
+    if (refused) return refused;
     const { page: members, response_metadata } = paginate(channel.members, args);
     return ok({ members, response_metadata });
   }),
 
   "conversations.history": method(
     channelArg.extend({ ...page, latest: z.string().optional(), oldest: z.string().optional(), inclusive: flag.optional(), include_all_metadata: flag.optional() }),
-    ({ workspace }, args) => {
+    (context, args) => {
+      const { workspace } = context;
       const channel = visibleChannel(workspace, args.channel);
       if (!channel) return fail("channel_not_found");
+      const refused = privateScope(context, channel, "groups:history");
+      if (refused) return refused;
       if (!isMember(workspace, channel)) return fail("not_in_channel");
       const latest = args.latest ? tsMicros(args.latest) : undefined;
       const oldest = args.oldest ? tsMicros(args.oldest) : undefined;
@@ -167,8 +188,11 @@ export const conversationMethods: Record<string, MethodHandler> = {
     return ok({ channel: channelShape(workspace, channel) });
   }),
 
-  "conversations.list": method(z.object({ ...page, types: z.string().optional(), exclude_archived: flag.optional() }), ({ workspace }, args) => {
+  "conversations.list": method(z.object({ ...page, types: z.string().optional(), exclude_archived: flag.optional() }), (context, args) => {
+    const { workspace } = context;
     const types = new Set((args.types ?? "public_channel").split(",").map((t) => t.trim()));
+    const refused = types.has("private_channel") ? missingScope(context, "groups:read") : undefined;
+    if (refused) return refused;
     const channels = [...workspace.channels.keys()]
       .map((id) => visibleChannel(workspace, id))
       .filter((c): c is ChannelRecord => c !== undefined)

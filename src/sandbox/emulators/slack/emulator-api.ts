@@ -3,11 +3,16 @@
 import type { EventName, Listener, RecordedCall } from "./emulator-events.js";
 import type { FailureSpec } from "./failure-injection.js";
 import type { RateLimitSettings, RateLimitViolation } from "./rate-limits.js";
+import type { SocketModeServer } from "./socket-mode-server.js";
 import type { BookmarkRecord, ChannelSeed, ChannelText, EphemeralMessage, ResponsePost, SlackMessage, SlackView, UserGroupSeed, UserSeed } from "./workspace-state.js";
 
 export interface SlackEmulatorOptions {
   /** Bot token(s) the emulator accepts; all act as the same bot user. Default "xoxb-firebreak-emulator". */
   botToken?: string | readonly string[];
+  /** The app-level token (xapp-…) that opens Socket Mode connections. Default "xapp-1-firebreak-emulator". */
+  appToken?: string;
+  /** How long a Socket Mode events_api envelope waits for its ack before it is sent again (default 3 s, as Slack). */
+  socketModeAckTimeoutMs?: number;
   botName?: string;
   /** Scopes granted to the bot token, sent back in `X-OAuth-Scopes`. Default: a broad incident-bot set. */
   botScopes?: readonly string[];
@@ -57,6 +62,9 @@ export interface SlackEmulator {
   stop(): Promise<void>;
   readonly url: string | undefined;
   readonly botToken: string;
+  readonly appToken: string;
+  /** Socket Mode: envelopes to send the app over its WebSocket, its acks, disconnects and drops. */
+  readonly socketMode: SocketModeServer;
   readonly botUserId: string;
   readonly botId: string;
   readonly teamId: string;

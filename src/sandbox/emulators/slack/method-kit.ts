@@ -11,12 +11,22 @@ export interface MethodContext {
   emit: Emit;
   /** Check what Slack checks (Block Kit, triggers, membership), not only the shape of the call. */
   strict: boolean;
+  /** The bot token's scopes (X-OAuth-Scopes). */
+  scopes: readonly string[];
 }
 
 export type MethodHandler = (context: MethodContext, args: Record<string, unknown>) => SlackBody;
 
 export const ok = (body: Record<string, unknown> = {}): SlackBody => ({ ok: true, ...body });
 export const fail = (error: string, extra: Record<string, unknown> = {}): SlackBody => ({ ok: false, error, ...extra });
+
+/**
+ * Slack's refusal of a call the token has no scope for: `missing_scope`, naming the scope needed
+ * and those provided (https://docs.slack.dev/reference/methods, "Common errors"; HTTP 200 like every error).
+ */
+export function missingScope(context: Pick<MethodContext, "scopes">, needed: string): SlackBody | undefined {
+  return context.scopes.includes(needed) ? undefined : fail("missing_scope", { needed, provided: context.scopes.join(",") });
+}
 
 /** A handler whose arguments passed `schema`; anything else is Slack's `invalid_arguments`. */
 export function method<S extends z.ZodType>(schema: S, run: (context: MethodContext, args: z.output<S>) => SlackBody): MethodHandler {

@@ -21,11 +21,13 @@ import { parseRequest, readBody, type ParsedRequest } from "./request-args.js";
 import { isResponseUrlPath, issueResponseUrl, postToResponseUrl } from "./response-urls.js";
 import { userShape } from "./slack-shapes.js";
 import { viewMethods } from "./view-methods.js";
+import { createSocketModeServer } from "./socket-mode-server.js";
 import { addChannel, addUser, addUserGroup, channelByName, createWorkspace, issueTrigger, type ChannelRecord, type Workspace } from "./workspace-state.js";
 
 export type { ChannelSnapshot, PinSnapshot, SlackEmulator, SlackEmulatorOptions } from "./emulator-api.js";
 export type { RecordedCall, SlackEmulatorEvents } from "./emulator-events.js";
 export type { FailureSpec } from "./failure-injection.js";
+export type { DisconnectReason, EnvelopeType, SocketModeAck, SocketModeEnvelope, SocketModeServer } from "./socket-mode-server.js";
 export type { RateLimitSettings, RateLimitViolation } from "./rate-limits.js";
 export type { BookmarkRecord, ChannelSeed, EphemeralMessage, ResponsePost, SlackMessage, SlackView, UserGroupSeed, UserSeed } from "./workspace-state.js";
 
@@ -51,6 +53,7 @@ export function createSlackEmulator(options: SlackEmulatorOptions = {}): SlackEm
   const tokenList = typeof options.botToken === "string" ? [options.botToken] : [...(options.botToken ?? ["xoxb-firebreak-emulator"])];
   const tokens = new Set(tokenList);
   const botScopes = [...(options.botScopes ?? DEFAULT_BOT_SCOPES)];
+  const appToken = options.appToken ?? "xapp-1-firebreak-emulator";
   const identity = {
     teamId: options.teamId ?? "T0FIREBRK1",
     teamName: options.teamName ?? "Firebreak Sandbox",
@@ -58,6 +61,7 @@ export function createSlackEmulator(options: SlackEmulatorOptions = {}): SlackEm
     botName: options.botName ?? "firebreak",
   };
   let workspace: Workspace = createWorkspace(identity, now);
+  const socketMode = createSocketModeServer({ appId: workspace.bot.appId, ...(options.socketModeAckTimeoutMs && { ackTimeoutMs: options.socketModeAckTimeoutMs }) });
   let latencyMs = options.latencyMs ?? 0;
   let recorded: RecordedCall[] = [];
   const emitter = createEmitter();
@@ -70,6 +74,9 @@ export function createSlackEmulator(options: SlackEmulatorOptions = {}): SlackEm
 
   function answer(method: string, args: Record<string, unknown>, token: string | undefined): InjectedResponse {
     if (method === "api.test") return json(ok({ args }));
+    if (method === "apps.connections.open") return json(connectionsOpen(token));
+    // An app-level token is for Socket Mode (and app-level methods), not for acting as the bot.
+    if (token === appToken) return json(fail("not_allowed_token_type"));
     const handler = methods[method];
     if (!handler) return json(fail("unknown_method"));
     if (!token) return json(fail("not_authed"));
@@ -80,7 +87,18 @@ export function createSlackEmulator(options: SlackEmulatorOptions = {}): SlackEm
     if (refused) return json(refused);
     // Slack names the token's scopes on every authenticated answer:
     // https://docs.slack.dev/authentication/tokens ("X-OAuth-Scopes" response header).
-    return { ...json(handler({ workspace, emit: emitter.emit, strict }, args)), headers: { "x-oauth-scopes": botScopes.join(",") } };
+    return { ...json(handler({ workspace, emit: emitter.emit, strict, scopes: botScopes }, args)), headers: { "x-oauth-scopes": botScopes.join(",") } };
+  }
+
+  /**
+   * apps.connections.open takes only the app-level token, sent in the Authorization header
+   * (https://docs.slack.dev/reference/methods/apps.connections.open: token type "app", scope
+   * connections:write); a bot token is `not_allowed_token_type`, an unknown one `invalid_auth`.
+   */
+  function connectionsOpen(token: string | undefined): SlackBody {
+    if (!token) return fail("not_authed");
+    if (token === appToken) return ok({ url: socketMode.issueUrl(origin()) });
+    return fail(tokens.has(token) ? "not_allowed_token_type" : "invalid_auth");
   }
 
   function respond(parsed: Exclude<ParsedRequest, { kind: "not_found" }>): { response: InjectedResponse; lost?: FailureSpec } {
@@ -167,6 +185,11 @@ export function createSlackEmulator(options: SlackEmulatorOptions = {}): SlackEm
     async start(port = 0) {
       if (server) throw new Error("The Slack emulator is already started.");
       const listening = createServer((req, res) => void handle(req, res));
+      listening.on("upgrade", (req, socket, head) => {
+        // Bytes that arrived with the upgrade request belong to the WebSocket.
+        if (head.length > 0) socket.unshift(head);
+        if (!socketMode.handleUpgrade(req, socket)) socket.end("HTTP/1.1 404 Not Found\r\nconnection: close\r\n\r\n");
+      });
       // Clients close idle connections first (see src/http/server.ts): no reset under a reused one.
       listening.keepAliveTimeout = 65_000;
       await new Promise<void>((resolve, reject) => {
@@ -182,6 +205,8 @@ export function createSlackEmulator(options: SlackEmulatorOptions = {}): SlackEm
       server = undefined;
       url = undefined;
       if (!closing) return;
+      // Upgraded sockets are not the server's any more: closeAllConnections() would leave them open.
+      socketMode.close();
       await new Promise<void>((resolve) => {
         closing.close(() => resolve());
         // WebClient keeps connections alive; don't wait for them to idle out.
@@ -192,6 +217,8 @@ export function createSlackEmulator(options: SlackEmulatorOptions = {}): SlackEm
       return url;
     },
     botToken: tokenList[0]!,
+    appToken,
+    socketMode,
     get botUserId() {
       return workspace.bot.userId;
     },
