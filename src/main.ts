@@ -22,6 +22,8 @@ import { isDataError, storable } from "./http/storable.js";
 import { webhookRoutes } from "./http/webhook-routes.js";
 import { DATADOG_MARKER_JOB, datadogMarkerJob } from "./markers/datadog-marker-job.js";
 import { alertWebhookRoutes } from "./http/alert-webhook-routes.js";
+import { githubWebhookRoutes } from "./http/github-webhook-routes.js";
+import { followupJobs, scheduleFollowupJobs } from "./incidents/lifecycle/followup-jobs.js";
 import { alertGroupJobs } from "./incidents/alert-group-jobs.js";
 import { OPEN_CHANNEL_JOB } from "./incidents/declare-incident.js";
 import { lifecycleJobs } from "./incidents/lifecycle/lifecycle-jobs.js";
@@ -150,6 +152,7 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
     ...healthRoutes({ metrics, readiness: { unreadyReason: async () => (store ? store.unreadyReason() : lastDatabaseError) } }),
     ...webhookRoutes({ config, store: () => store, now, nudge }),
     ...alertWebhookRoutes({ config, store: () => store, now, nudge }),
+    ...githubWebhookRoutes({ config, store: () => store, now, nudge }),
     "/slack/events": {
       POST: receiver
         ? (req) => receiver.handle(req)
@@ -185,6 +188,7 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
       approverGroups: config.file.approver_groups,
       postmortemTemplate,
       ...(config.github && { github: { owner: config.github.owner, repo: config.github.repo, baseBranch: config.github.baseBranch } }),
+      people: config.file.people,
       ...(config.slack.incidentsChannel && { incidentsChannel: config.slack.incidentsChannel }),
       markers: Boolean(datadog),
       nudge,
@@ -209,10 +213,12 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
         ...engine.jobHandlers,
         ...(datadog && { [DATADOG_MARKER_JOB]: datadogMarkerJob(datadog) }),
         [RETENTION_JOB]: retentionJob({ store: opened, retentionDays: config.file.retention_days }),
+        ...followupJobs(appDeps, { github: github || undefined, people: config.file.people }),
       },
     });
     runner.start();
     scheduleRetention(opened.jobs, now()).catch((error: unknown) => log.warn({ err: error }, "could not schedule today's retention sweep; the next start-up will"));
+    scheduleFollowupJobs(opened.jobs, now(), config.timezone, { github: Boolean(github) }).catch((error: unknown) => log.warn({ err: error }, "could not schedule the follow-up reconcile and nudges; the next start-up will"));
     engine.worker.start();
     stepWorker = engine.worker;
     log.info({ driver: opened.driver }, "database ready");
