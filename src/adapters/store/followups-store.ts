@@ -38,10 +38,12 @@ export function createFollowupsStore(sql: SqlExecutor): FollowupsRepository {
 
     async claimForReconcile(limit, now) {
       return many(
-        `UPDATE followups SET checked_at = $2
-          WHERE id IN (SELECT id FROM followups WHERE state = 'open' AND issue_number IS NOT NULL
-                        ORDER BY checked_at NULLS FIRST, id LIMIT $1 FOR UPDATE SKIP LOCKED)
-          RETURNING *`,
+        `WITH claimed AS (
+           UPDATE followups SET checked_at = $2
+            WHERE id IN (SELECT id FROM followups WHERE state = 'open' AND issue_number IS NOT NULL
+                          ORDER BY checked_at NULLS FIRST, id LIMIT $1 FOR UPDATE SKIP LOCKED)
+            RETURNING *)
+         SELECT * FROM claimed ORDER BY id`,
         [limit, now],
       );
     },
