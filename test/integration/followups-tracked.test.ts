@@ -137,6 +137,10 @@ describe("follow-ups tracked to done", () => {
     expect((await githubDelivery("issues", reopen, "delivery-unsigned", null)).status).toBe(401);
     expect((await githubDelivery("issues", issuesEvent("closed", 9999, clock), "delivery-unknown")).status).toBe(202);
     expect((await githubDelivery("issues", issuesEvent("closed", issue, clock, "someone/else"), "delivery-other-repo")).status).toBe(202);
+    expect((await githubDelivery("issues", "{not json", "delivery-malformed")).status).toBe(400);
+    expect((await fetch(`${h.base}/webhooks/github`)).status).toBe(405);
+    const big = JSON.stringify({ padding: "x".repeat(1024 * 1024) });
+    expect((await githubDelivery("issues", big, "delivery-big")).status).toBe(413);
     await h.drain();
     expect(await deliveries()).toBe(before);
     expect((await followup(first)).state).toBe("done");
