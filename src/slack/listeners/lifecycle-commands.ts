@@ -28,7 +28,7 @@ export interface CommandContext {
   userId: string;
 }
 
-export const lifecycleSubcommands = new Set(["status", "severity", "sev", "commander", "ic", "role", "note", "followup", "follow-up", "followups", "follow-ups", "rename", "update", "resolve", "timeline", "postmortem", "rootcause", "root-cause", "impact", "catchup", "catch-up"]);
+export const lifecycleSubcommands = new Set(["status", "severity", "sev", "commander", "ic", "role", "note", "followup", "follow-up", "followups", "rename", "update", "resolve", "timeline", "postmortem", "rootcause", "root-cause", "impact", "catchup", "catch-up"]);
 
 /** These take a time first: `/incident note at 9:45am …`. */
 const timedSubcommands = new Set(["status", "severity", "sev", "note", "followup", "follow-up", "impact"]);
@@ -76,7 +76,6 @@ export async function lifecycleCommand(sub: string, rawArgs: string, ctx: Comman
     case "follow-up":
       return answer(await followupCommand(flows, incident, args, actor, at));
     case "followups":
-    case "follow-ups":
       return listFollowups(flows, incident);
     case "rename":
       if (!args) return usage("rename <new title>", "Give the new title.");
