@@ -16,7 +16,7 @@ export const lifecycleSubcommands: readonly { usage: string; what: string }[] = 
   { usage: "update", what: "post a status update: status, severity and what is happening, here and in the incidents channel" },
   { usage: "timeline", what: "show the timeline so far, with time to acknowledge, mitigate and resolve" },
   { usage: "catchup", what: "a summary only you see: where the incident stands, who holds which role, what changed since your last catch-up, actions and follow-ups" },
-  { usage: "followup [@owner] [due 2026-12-20] <text>", what: "record a follow-up action, with its owner and due day (also `due tomorrow`, `due friday`); it becomes an issue when the post-mortem is published. `followup done <number>` marks one done (its GitHub issue is closed too)" },
+  { usage: "followup [@owner] [due 2026-12-20] <text>", what: "record a follow-up action, with its owner and due day (also `due tomorrow`, `due friday`); it becomes an issue when the post-mortem is published. `followup done 3` marks follow-up 3 done (its GitHub issue is closed too)" },
   { usage: "followups", what: "list the follow-ups: done or open, owner, due day and GitHub issue" },
   { usage: "rename <new title>", what: "retitle the incident (the channel follows)" },
   { usage: "resolve", what: "resolve the incident: asks for a resolution summary and the root cause if known" },
