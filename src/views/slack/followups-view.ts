@@ -22,7 +22,7 @@ export function followupsMessage(incident: Incident, followups: readonly Followu
     { type: "section", text: { type: "mrkdwn", text: `*${summary}*` } },
     ...lines.map((line): KnownBlock => ({ type: "section", text: { type: "mrkdwn", text: line } })),
     ...(followups.length > MAX_LISTED ? [{ type: "context" as const, elements: [{ type: "mrkdwn" as const, text: `…and ${followups.length - MAX_LISTED} more.` }] }] : []),
-    { type: "context", elements: [{ type: "mrkdwn", text: "Mark one done with `/incident followup done <number>`; closing its GitHub issue does the same." }] },
+    { type: "context", elements: [{ type: "mrkdwn", text: "Mark one done with `/incident followup done` and its number (`/incident followup done 3`); closing its GitHub issue does the same." }] },
   ];
   return { text: [summary, ...lines].join("\n"), blocks };
 }
