@@ -152,6 +152,20 @@ describe("follow-ups tracked to done", () => {
     await eventually(() => followup(second), (f) => f.state === "done");
   });
 
+  it("open again when reopened on GitHub, and close their issue when marked done in Slack", async () => {
+    const issue = (await followup(second)).issueNumber!;
+    h.github.setIssueState(repo, issue, "open");
+    // GitHub's updated_at (the emulator's, on the real clock) after the close the reconcile read.
+    expect((await githubDelivery("issues", issuesEvent("reopened", issue, new Date(Date.now() + 60_000)), "delivery-reopened-2")).status).toBe(202);
+    await h.drain();
+    expect((await followup(second)).state).toBe("open");
+
+    expect((await command(`followup done ${second}`)).text).toBe(`Follow-up #${second} marked done; its GitHub issue #${issue} is being closed.`);
+    await h.drain();
+    expect(h.github.issues(repo).find((i) => i.number === issue)!.state).toBe("closed");
+    expect((await followup(second)).state).toBe("done");
+  });
+
   it("nudge the owner of an overdue follow-up once a day, across a restart", async () => {
     const added = await command(`followup <@${ada}> due today Rotate the replica credentials`);
     const third = Number(/#(\d+)/.exec(added.text!)![1]);

@@ -16,7 +16,8 @@ const EXAMPLE = "`/incident followup @ana due friday Alert on invalid indexes af
 
 /** `args` after any `at <time>`: `[@owner] [due <day>] <text>`, or `done <n>`. */
 export async function followupCommand(deps: IncidentDeps, incident: Incident, args: string, actor: Actor, at?: Date): Promise<Outcome> {
-  const done = /^done\s+#?(\S+)\s*$/i.exec(args.trim());
+  // "done 3" (or "done #3"); "done deal …" is a follow-up like any other.
+  const done = /^done\s+#?(\d+)\s*$/i.exec(args.trim());
   if (done) return markDone(deps, incident, done[1]!, actor);
   return addFollowup(deps, incident, args, actor, at);
 }
