@@ -23,6 +23,8 @@ import { isDataError, storable } from "./http/storable.js";
 import { webhookRoutes } from "./http/webhook-routes.js";
 import { DATADOG_MARKER_JOB, datadogMarkerJob } from "./markers/datadog-marker-job.js";
 import { alertWebhookRoutes } from "./http/alert-webhook-routes.js";
+import { githubWebhookRoutes } from "./http/github-webhook-routes.js";
+import { followupJobs, scheduleFollowupJobs } from "./incidents/lifecycle/followup-jobs.js";
 import { alertGroupJobs } from "./incidents/alert-group-jobs.js";
 import { OPEN_CHANNEL_JOB } from "./incidents/declare-incident.js";
 import { lifecycleJobs } from "./incidents/lifecycle/lifecycle-jobs.js";
@@ -168,6 +170,7 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
     ...healthRoutes({ metrics, readiness: { unreadyReason: async () => (store ? store.unreadyReason() : lastDatabaseError) } }),
     ...webhookRoutes({ config, store: () => store, now, nudge }),
     ...alertWebhookRoutes({ config, store: () => store, now, nudge }),
+    ...githubWebhookRoutes({ config, store: () => store, now, nudge }),
     "/slack/events": {
       POST: receiver
         ? (req) => receiver.handle(req)
@@ -204,6 +207,7 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
       postmortemTemplate,
       postmortemNorms: postmortemNorms(config.file.postmortem_norms),
       ...(config.github && { github: { owner: config.github.owner, repo: config.github.repo, baseBranch: config.github.baseBranch } }),
+      people: config.file.people,
       ...(config.slack.incidentsChannel && { incidentsChannel: config.slack.incidentsChannel }),
       markers: Boolean(datadog),
       statuspageEnabled: () => Boolean(statuspage),
@@ -233,10 +237,12 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
           [STATUSPAGE_SYNC_JOB]: statuspageSyncJob({ store: opened, statusSync: statuspage, componentIds: statuspageComponentIds(config.file), log: log.child({ component: "statuspage" }), now }),
         }),
         [RETENTION_JOB]: retentionJob({ store: opened, retentionDays: config.file.retention_days }),
+        ...followupJobs(appDeps, { github: github || undefined, people: config.file.people }),
       },
     });
     runner.start();
     scheduleRetention(opened.jobs, now()).catch((error: unknown) => log.warn({ err: error }, "could not schedule today's retention sweep; the next start-up will"));
+    scheduleFollowupJobs(opened.jobs, now(), config.timezone, { github: Boolean(github) }).catch((error: unknown) => log.warn({ err: error }, "could not schedule the follow-up reconcile and nudges; the next start-up will"));
     engine.worker.start();
     stepWorker = engine.worker;
     log.info({ driver: opened.driver }, "database ready");

@@ -146,11 +146,21 @@ export function createGithub(config: GithubConfig, options: GithubClientOptions 
         if (!(statusOf(error) === 422 && validationCodes(error).includes("already_exists"))) throw fail(error, action);
       }
     },
-    createIssue: ({ title, body, labels }) =>
+    createIssue: ({ title, body, labels, assignees = [] }) =>
       call(`open issue "${title}"`, async () => {
         // Not retried: a 5xx on create can still have opened the issue, and a retry would open a second.
-        const { data } = await (await client()).rest.issues.create({ owner, repo, title, body, labels, request: { retries: 0 } });
-        return { number: data.number, url: data.html_url };
+        const create = async (who: string[]) =>
+          (await (await client()).rest.issues.create({ owner, repo, title, body, labels, ...(who.length > 0 && { assignees: who }), request: { retries: 0 } })).data;
+        let data;
+        try {
+          data = await create(assignees);
+        } catch (error) {
+          // GitHub refuses a login it cannot assign (not a collaborator) with 422 on `assignees`,
+          // and opens nothing: the issue is opened unassigned instead of not at all.
+          if (!(assignees.length > 0 && statusOf(error) === 422 && validationFields(error).includes("assignees"))) throw error;
+          data = await create([]);
+        }
+        return { number: data.number, url: data.html_url, assignees: (data.assignees ?? []).map((a) => a.login) };
       }),
     findIssue: ({ title, body, label, since }) =>
       call(`look for the issue "${title}"`, async () => {
@@ -161,6 +171,21 @@ export function createGithub(config: GithubConfig, options: GithubClientOptions 
           if (found) return { number: found.number, url: found.html_url };
           if (data.length < 100) return undefined;
         }
+      }),
+    getIssue: (number) =>
+      orUndefinedOn404(`read issue #${number}`, async () => {
+        const { data } = await (await client()).rest.issues.get({ owner, repo, issue_number: number });
+        return {
+          number: data.number,
+          state: data.state === "closed" ? ("closed" as const) : ("open" as const),
+          updatedAt: new Date(data.updated_at),
+          closedAt: data.closed_at ? new Date(data.closed_at) : null,
+          assignees: (data.assignees ?? []).map((a) => a.login),
+        };
+      }),
+    setIssueState: (number, state) =>
+      call(`${state === "closed" ? "close" : "reopen"} issue #${number}`, async () => {
+        await (await client()).rest.issues.update({ owner, repo, issue_number: number, state });
       }),
     updateIssue: (number, { title, body }) =>
       call(`update issue #${number}`, async () => {
@@ -173,6 +198,11 @@ export function createGithub(config: GithubConfig, options: GithubClientOptions 
 /** octokit's RequestError, recognised without loading octokit (it names itself HttpError). */
 function isRequestError(error: unknown): error is RequestError {
   return error instanceof Error && error.name === "HttpError" && typeof (error as { status?: unknown }).status === "number";
+}
+
+function validationFields(error: unknown): string[] {
+  const data = isRequestError(error) ? (error.response?.data as { errors?: { field?: unknown }[] } | undefined) : undefined;
+  return (data?.errors ?? []).map((e) => String(e.field));
 }
 
 function validationCodes(error: unknown): string[] {

@@ -19,6 +19,14 @@ export interface Followup {
   createdAt: Date;
   /** Set once published as an issue (post-mortem). */
   issueUrl: string | null;
+  /** Tracking (domain/followup.ts); absent on follow-ups built before it, which read as open and unowned. */
+  issueNumber?: number | null;
+  /** Slack user id of whoever owns it. */
+  ownerId?: string | null;
+  /** YYYY-MM-DD, a day in FIREBREAK_TIMEZONE. */
+  dueOn?: string | null;
+  state?: "open" | "done";
+  closedAt?: Date | null;
 }
 
 /** Minutes without a status update after which the commander is nudged. */

@@ -197,6 +197,13 @@ export const configFileSchema = z
      * and one forgotten sooner would be processed twice.
      */
     retention_days: z.number().int().min(3, { error: "must be at least 3: PagerDuty retries a delivery for up to 48 hours" }).default(30),
+    /**
+     * People by Slack user id: their GitHub login, so a follow-up's issue is assigned to its owner
+     * (and an assignment made on GitHub is read back as the follow-up's owner).
+     */
+    people: z
+      .record(z.string().regex(/^[UW][A-Z0-9]+$/, "must be a Slack user ID such as U0123ABCD"), z.object({ github: z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, "must be a GitHub login") }).strict())
+      .default({}),
     /** Risky steps need one more approval inside these windows. */
     peak_hours: peakHoursSchema.optional(),
     /** Per-action limits on what one step may touch, e.g. `kubernetes.rollout_restart: 50` (pods). */

@@ -31,6 +31,7 @@ export const settings = {
   STATUSPAGE_API_KEY: "an Atlassian Statuspage API key (your profile → API info on manage.statuspage.io).",
   STATUSPAGE_PAGE_ID: "the id of the Statuspage page public updates are posted to (in its API info, or its manage URL).",
   STATUSPAGE_API_URL: "Statuspage REST base URL (default https://api.statuspage.io/v1).",
+  GITHUB_WEBHOOK_SECRET: "the secret (16+ characters) set on POSTMORTEM_REPO's webhook, which sends Issues events to /webhooks/github.",
   DATABASE_URL: "a PostgreSQL connection URL; unset uses the embedded database in FIREBREAK_DATA_DIR.",
   DATABASE_POOL_MAX: "the most connections one Firebreak process opens to DATABASE_URL, a whole number of 1 or more (default 10).",
   FIREBREAK_DATA_DIR: "directory of the embedded database (default ./.firebreak).",
@@ -49,7 +50,7 @@ const integrations = {
   slack: { required: ["SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"], optional: ["SLACK_APP_TOKEN", "SLACK_INCIDENTS_CHANNEL"] },
   pagerduty: { required: ["PAGERDUTY_TOKEN", "PAGERDUTY_FROM_EMAIL", "PAGERDUTY_WEBHOOK_SECRETS"], optional: [] },
   datadog: { required: ["DATADOG_API_KEY", "DATADOG_APP_KEY", "DATADOG_WEBHOOK_SECRET"], optional: [] },
-  github: { required: ["GITHUB_TOKEN", "POSTMORTEM_REPO"], optional: [] },
+  github: { required: ["GITHUB_TOKEN", "POSTMORTEM_REPO"], optional: ["GITHUB_WEBHOOK_SECRET"] },
   alertmanager: { required: ["ALERTMANAGER_WEBHOOK_TOKEN"], optional: [] },
   // Either a token, an HMAC secret or both: when both are set, both are checked.
   grafana: { required: [], optional: ["GRAFANA_WEBHOOK_TOKEN", "GRAFANA_WEBHOOK_SECRET"] },
@@ -79,6 +80,7 @@ const checks: Partial<Record<SettingName, z.ZodType<unknown>>> = {
   ALERTMANAGER_WEBHOOK_TOKEN: webhookSecret,
   GRAFANA_WEBHOOK_TOKEN: webhookSecret,
   GRAFANA_WEBHOOK_SECRET: webhookSecret,
+  GITHUB_WEBHOOK_SECRET: webhookSecret,
   GENERIC_WEBHOOK_SECRETS: z.string().refine((v) => v.split(",").every((s) => webhookSecret.safeParse(s.trim()).success), "must be secrets of at least 16 characters without spaces, separated by commas"),
 };
 
@@ -91,7 +93,8 @@ export interface Config {
   slack?: { botToken: string; signingSecret: string; appToken?: string; apiUrl: string; incidentsChannel?: string };
   pagerduty?: { token: string; fromEmail: string; webhookSecrets: string[]; apiUrl: string };
   datadog?: { apiKey: string; appKey: string; site: string; apiUrl: string; webhookSecret: string };
-  github?: { token: string; apiUrl: string; owner: string; repo: string; baseBranch: string };
+  /** webhookSecret: GITHUB_WEBHOOK_SECRET, for follow-up state read back from issues events. */
+  github?: { token: string; apiUrl: string; owner: string; repo: string; baseBranch: string; webhookSecret?: string };
   alertmanager?: { webhookToken: string };
   grafana?: { webhookToken?: string; webhookSecret?: string };
   generic?: { webhookSecrets: string[] };
@@ -222,6 +225,7 @@ export function loadConfig(env: Env, options: LoadOptions = {}): Config {
       owner,
       repo,
       baseBranch: value("POSTMORTEM_BRANCH") ?? "main",
+      ...(value("GITHUB_WEBHOOK_SECRET") && { webhookSecret: get("GITHUB_WEBHOOK_SECRET") }),
     };
   }
   if (enabled.has("alertmanager")) config.alertmanager = { webhookToken: get("ALERTMANAGER_WEBHOOK_TOKEN") };
@@ -263,6 +267,7 @@ function collectSecrets(config: Config): string[] {
     config.datadog?.appKey,
     config.datadog?.webhookSecret,
     config.github?.token,
+    config.github?.webhookSecret,
     config.alertmanager?.webhookToken,
     config.grafana?.webhookToken,
     config.grafana?.webhookSecret,
@@ -286,7 +291,7 @@ function passwordOf(connectionUrl: string): string | undefined {
 
 const secretSettings = new Set<string>([
   "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "PAGERDUTY_TOKEN", "PAGERDUTY_WEBHOOK_SECRETS",
-  "DATADOG_API_KEY", "DATADOG_APP_KEY", "DATADOG_WEBHOOK_SECRET", "GITHUB_TOKEN", "DATABASE_URL",
+  "DATADOG_API_KEY", "DATADOG_APP_KEY", "DATADOG_WEBHOOK_SECRET", "GITHUB_TOKEN", "GITHUB_WEBHOOK_SECRET", "DATABASE_URL",
   "ALERTMANAGER_WEBHOOK_TOKEN", "GRAFANA_WEBHOOK_TOKEN", "GRAFANA_WEBHOOK_SECRET", "GENERIC_WEBHOOK_SECRETS",
   "STATUSPAGE_API_KEY",
 ]);

@@ -27,8 +27,23 @@ export interface GithubPort {
   updatePull(number: number, changes: { title: string; body: string }): Promise<void>;
   /** Creates the label unless it exists. */
   ensureLabel(name: string): Promise<void>;
-  createIssue(issue: { title: string; body: string; labels: string[] }): Promise<{ number: number; url: string }>;
+  /**
+   * Opens an issue. `assignees` GitHub cannot assign (not collaborators) are left off rather than
+   * failing the issue; `assignees` in the answer says who it was assigned to.
+   */
+  createIssue(issue: { title: string; body: string; labels: string[]; assignees?: string[] }): Promise<{ number: number; url: string; assignees?: string[] }>;
   /** An issue with exactly this title and body, carrying `label`, updated since `since`: one an earlier create may have opened. */
   findIssue(query: { title: string; body: string; label: string; since: Date }): Promise<{ number: number; url: string } | undefined>;
   updateIssue(number: number, changes: { title: string; body: string }): Promise<{ number: number; url: string }>;
+  /** The issue's state as GitHub holds it, or undefined when it is gone (deleted, or transferred away). */
+  getIssue(number: number): Promise<GithubIssueState | undefined>;
+  setIssueState(number: number, state: "open" | "closed"): Promise<void>;
+}
+
+export interface GithubIssueState {
+  number: number;
+  state: "open" | "closed";
+  updatedAt: Date;
+  closedAt: Date | null;
+  assignees: string[];
 }

@@ -233,6 +233,27 @@ export interface LifecycleRepository {
   consumeOutbound(pagerdutyIncidentId: string, kind: OutboundKind, content: string | null, now: Date): Promise<boolean>;
 }
 
+// ---- follow-ups tracked to done (owner, due day, state read back from GitHub) ----
+
+export interface FollowupStateChange {
+  state: "open" | "done";
+  at: Date;
+  /** The GitHub issue's updated_at, when GitHub said so: an older change than the last applied is ignored. */
+  githubUpdatedAt?: Date;
+}
+
+export interface FollowupsRepository {
+  get(id: number): Promise<Followup | undefined>;
+  byIssue(issueNumber: number): Promise<Followup | undefined>;
+  /** True when the state changed. */
+  setState(id: number, change: FollowupStateChange): Promise<boolean>;
+  setOwner(id: number, ownerId: string): Promise<void>;
+  /** Up to `limit` open follow-ups with an issue, those checked longest ago first, now marked checked. */
+  claimForReconcile(limit: number, now: Date): Promise<Followup[]>;
+  /** Open follow-ups with an owner, due before `today` (YYYY-MM-DD). */
+  overdue(today: string, limit: number): Promise<Followup[]>;
+}
+
 // ---- post-mortems ----
 
 export interface PostmortemState {
@@ -341,6 +362,7 @@ export interface Repositories {
   catchups: CatchupsRepository;
   alertGroups: AlertGroupsRepository;
   statusSync: StatusSyncRepository;
+  followups: FollowupsRepository;
 }
 
 export interface Store extends Repositories {

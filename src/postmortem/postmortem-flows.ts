@@ -4,6 +4,7 @@ import { humanId, type Incident } from "../domain/incident.js";
 import type { PlaybookRun } from "../domain/playbook-run.js";
 import type { Store } from "../ports/store.js";
 import type { IncidentDeps } from "../incidents/deps.js";
+import type { ConfigFile } from "../kernel/config-file.js";
 import { postOnce } from "../incidents/post-once.js";
 import type { WriteLedger } from "../jobs/write-ledger.js";
 import type { Outcome } from "../incidents/lifecycle/outcome.js";
@@ -23,6 +24,8 @@ export interface PostmortemDeps extends IncidentDeps {
   postmortemNorms?: PostmortemNorms;
   /** Set when GitHub publishing is configured. */
   github?: { owner: string; repo: string; baseBranch: string };
+  /** firebreak.yaml `people`: GitHub logins by Slack user id, to assign follow-up issues. */
+  people?: ConfigFile["people"];
 }
 
 export interface RecordSources {
@@ -56,7 +59,7 @@ export async function postmortemRecord(sources: RecordSources, incident: Inciden
     collect(entry.text);
     if (entry.actor && /^[UW][A-Z0-9]+$/.test(entry.actor)) ids.add(entry.actor);
   }
-  for (const id of [incident.commander, incident.declaredBy, ...roles.map((r) => r.userId), ...runs.flatMap((r) => r.steps.flatMap((s) => s.approvals.map((a) => a.userId)))]) {
+  for (const id of [incident.commander, incident.declaredBy, ...roles.map((r) => r.userId), ...followups.map((f) => f.ownerId), ...runs.flatMap((r) => r.steps.flatMap((s) => s.approvals.map((a) => a.userId)))]) {
     if (id) ids.add(id);
   }
   // Names stored when people were first seen; Slack's answer, when there is one, is newer and is kept.

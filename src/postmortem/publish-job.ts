@@ -12,6 +12,7 @@ import type { JobContext } from "../jobs/job-runner.js";
 import { draftPostmortem } from "../views/postmortem/draft.js";
 import { postmortemRecord, recordSources, type PostmortemDeps } from "./postmortem-flows.js";
 import { publishPostmortem } from "./publish.js";
+import { remediationIssue } from "./remediation-issue.js";
 import { type GithubPort } from "../ports/github.js";
 import { validateWith } from "../kernel/parse-json.js";
 
@@ -40,12 +41,7 @@ export function publishPostmortemJob(deps: PostmortemDeps, github: GithubPort) {
         markdown: (issues) => draftWith(issues).markdown,
         body: `Post-mortem of ${humanId(incident)} (${incident.severity}): ${incident.title}.\n\nDrafted by Firebreak from the incident's timeline; edit it here or in Slack before merging.`,
         commitMessage: `Post-mortem for ${humanId(incident)}`,
-        remediations: record.followups.map((f) => ({
-          followupId: f.id,
-          title: f.text,
-          body: `A remediation from ${humanId(incident)}: ${incident.title}.`,
-          ...(known[f.id] !== undefined && { issueNumber: known[f.id] }),
-        })),
+        remediations: record.followups.map((f) => remediationIssue(f, { incident, names: record.names, people: deps.people ?? {}, issueNumber: known[f.id] })),
         onIssue: (followupId, issue) => deps.store.lifecycle.setFollowupIssue(followupId, issue),
         writes: context.writes,
       });

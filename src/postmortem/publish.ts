@@ -16,6 +16,8 @@ export interface RemediationIssue {
   body: string;
   /** The issue a previous publish opened for this follow-up: it is updated, not opened again. */
   issueNumber?: number;
+  /** GitHub logins to assign a new issue to (an issue already open keeps whoever GitHub has). */
+  assignees?: string[];
 }
 
 /** Text, or text rendered from the issues (so the document can link them in the same commit). */
@@ -96,7 +98,7 @@ async function publishIssues(github: GithubPort, request: PublishRequest, fileUr
       issues.push({ followupId: remediation.followupId, number: updated.number, url: updated.url });
       continue;
     }
-    const create = () => github.createIssue({ ...content, labels: [POSTMORTEM_LABEL] });
+    const create = () => github.createIssue({ ...content, labels: [POSTMORTEM_LABEL], ...(remediation.assignees?.length && { assignees: remediation.assignees }) });
     // GitHub's clock and ours may disagree; look a little before the first try.
     const look = (since: Date) => github.findIssue({ ...content, label: POSTMORTEM_LABEL, since: new Date(since.getTime() - 5 * 60_000) });
     const opened = request.writes ? await writeOnce(request.writes, `github.issue:${remediation.followupId}`, look, create) : await create();

@@ -5,10 +5,16 @@ import type { LifecycleRepository, OutboundKind } from "../../ports/store.js";
 import type { SqlExecutor } from "./sql.js";
 
 const roleRow = z.object({ incident_id: z.coerce.number(), name: z.string(), user_id: z.string(), assigned_by: z.string().nullable(), assigned_at: z.coerce.date() });
-const followupRow = z.object({ id: z.coerce.number(), incident_id: z.coerce.number(), text: z.string(), created_by: z.string().nullable(), created_at: z.coerce.date(), issue_url: z.string().nullable() });
+export const followupRow = z.object({
+  id: z.coerce.number(), incident_id: z.coerce.number(), text: z.string(), created_by: z.string().nullable(), created_at: z.coerce.date(), issue_url: z.string().nullable(),
+  issue_number: z.coerce.number().nullable(), owner_id: z.string().nullable(), due_on: z.string().nullable(), state: z.enum(["open", "done"]), closed_at: z.coerce.date().nullable(),
+});
 
 const toRole = (r: z.infer<typeof roleRow>): Role => ({ incidentId: r.incident_id, name: r.name, userId: r.user_id, assignedBy: r.assigned_by, assignedAt: r.assigned_at });
-const toFollowup = (r: z.infer<typeof followupRow>): Followup => ({ id: r.id, incidentId: r.incident_id, text: r.text, createdBy: r.created_by, createdAt: r.created_at, issueUrl: r.issue_url });
+export const toFollowup = (r: z.infer<typeof followupRow>): Followup => ({
+  id: r.id, incidentId: r.incident_id, text: r.text, createdBy: r.created_by, createdAt: r.created_at, issueUrl: r.issue_url,
+  issueNumber: r.issue_number, ownerId: r.owner_id, dueOn: r.due_on, state: r.state, closedAt: r.closed_at,
+});
 
 
 export function createLifecycleStore(sql: SqlExecutor): LifecycleRepository {
@@ -28,11 +34,13 @@ export function createLifecycleStore(sql: SqlExecutor): LifecycleRepository {
     },
 
     async addFollowup(input: Omit<Followup, "id" | "issueUrl">): Promise<Followup> {
-      const [row] = await sql.query("INSERT INTO followups (incident_id, text, created_by, created_at) VALUES ($1,$2,$3,$4) RETURNING *", [
+      const [row] = await sql.query("INSERT INTO followups (incident_id, text, created_by, created_at, owner_id, due_on) VALUES ($1,$2,$3,$4,$5,$6) RETURNING *", [
         input.incidentId,
         input.text,
         input.createdBy,
         input.createdAt,
+        input.ownerId ?? null,
+        input.dueOn ?? null,
       ]);
       return toFollowup(followupRow.parse(row));
     },

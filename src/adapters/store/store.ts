@@ -2,6 +2,7 @@
 import { createCatchupsStore } from "./catchups-store.js";
 import { createAlertGroupsStore } from "./alert-groups-store.js";
 import { createDeliveriesStore } from "./deliveries-store.js";
+import { createFollowupsStore } from "./followups-store.js";
 import { createIncidentsStore } from "./incidents-store.js";
 import { createJobsStore } from "./jobs-store.js";
 import { createLifecycleStore } from "./lifecycle-store.js";
@@ -29,6 +30,7 @@ function createRepositories(sql: SqlExecutor): Repositories {
     catchups: createCatchupsStore(sql),
     alertGroups: createAlertGroupsStore(sql),
     statusSync: createStatusSyncStore(sql),
+    followups: createFollowupsStore(sql),
   };
 }
 

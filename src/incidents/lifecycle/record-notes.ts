@@ -30,18 +30,6 @@ export async function addNote(deps: IncidentDeps, incident: Incident, text: stri
 /** The text of a note as it appears in PagerDuty (and is recognised when its webhook comes back). */
 export const pagerdutyNote = (text: string, actor: Actor) => `${text} (<@${actor.userId}> in Slack, via Firebreak)`;
 
-export async function addFollowup(deps: IncidentDeps, incident: Incident, text: string, actor: Actor, at?: Date): Promise<Outcome> {
-  if (!text.trim()) return refused("Describe the follow-up: `/incident followup Alert on invalid indexes after migrations`.");
-  const now = deps.now();
-  const followup = await deps.store.transaction(async (tx) => {
-    const created = await tx.lifecycle.addFollowup({ incidentId: incident.id, text: text.trim(), createdBy: actor.userId, createdAt: now });
-    await tx.timeline.append({ incidentId: incident.id, eventAt: at ?? now, kind: "followup", actor: actor.userId, text: `Follow-up added by <@${actor.userId}>: ${created.text}`, data: { followupId: created.id } });
-    await enqueuePreviewRefresh(tx, incident.id, `followup:${created.id}`, now);
-    return created;
-  });
-  return { ok: true, reply: `Follow-up #${followup.id} added; it becomes an issue when the post-mortem is published.` };
-}
-
 /** A status update: recorded, posted in the channel and the incidents channel, header refreshed. */
 export function postUpdate(deps: IncidentDeps, incidentId: number, update: { status: Status; severity: Severity; summary: string }, actor: Actor): Promise<Outcome> {
   return changeIncident(deps, incidentId, async (tx, incident, now) => {

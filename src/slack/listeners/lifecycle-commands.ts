@@ -7,7 +7,8 @@ import { rename, setCommander, setRole, setSeverity, setStatus } from "../../inc
 import type { Outcome } from "../../incidents/lifecycle/outcome.js";
 import { checkPermission } from "../../incidents/lifecycle/permission-check.js";
 import { setRootCause, showPreview } from "../../postmortem/postmortem-flows.js";
-import { addFollowup, addNote } from "../../incidents/lifecycle/record-notes.js";
+import { addNote } from "../../incidents/lifecycle/record-notes.js";
+import { followupCommand, listFollowups } from "../../incidents/lifecycle/followups.js";
 import { catchUp } from "../../incidents/lifecycle/catchup.js";
 import { addImpact } from "../../incidents/lifecycle/record-impact.js";
 import { splitAtTime } from "../../domain/at-time.js";
@@ -27,7 +28,7 @@ export interface CommandContext {
   userId: string;
 }
 
-export const lifecycleSubcommands = new Set(["status", "severity", "sev", "commander", "ic", "role", "note", "followup", "follow-up", "rename", "update", "resolve", "timeline", "postmortem", "rootcause", "root-cause", "impact", "catchup", "catch-up"]);
+export const lifecycleSubcommands = new Set(["status", "severity", "sev", "commander", "ic", "role", "note", "followup", "follow-up", "followups", "rename", "update", "resolve", "timeline", "postmortem", "rootcause", "root-cause", "impact", "catchup", "catch-up"]);
 
 /** These take a time first: `/incident note at 9:45am …`. */
 const timedSubcommands = new Set(["status", "severity", "sev", "note", "followup", "follow-up", "impact"]);
@@ -76,7 +77,9 @@ export async function lifecycleCommand(sub: string, rawArgs: string, ctx: Comman
       return answer(await addImpact(flows, incident, args, actor, at));
     case "followup":
     case "follow-up":
-      return answer(await addFollowup(flows, incident, args, actor, at));
+      return answer(await followupCommand(flows, incident, args, actor, at));
+    case "followups":
+      return listFollowups(flows, incident);
     case "rename":
       if (!args) return usage("rename <new title>", "Give the new title.");
       return answer(await rename(flows, incident.id, args, actor));

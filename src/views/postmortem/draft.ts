@@ -39,10 +39,25 @@ export interface PostmortemModel {
   timeline: { day: string; entries: { time: string; text: string }[] }[];
   rootCause: string;
   resolution: { summary: string; actions: { time: string; text: string }[] };
-  remediations: { text: string; issue?: Link }[];
+  remediations: Remediation[];
   wentWell: string;
   wentPoorly: string;
   durations: { detect: string; acknowledge: string; identify: string; mitigate: string; resolve: string };
+}
+
+/** A remediation line: a tracked follow-up (owner, due day, done) or a line written in the edit form. */
+export interface Remediation {
+  text: string;
+  issue?: Link;
+  done: boolean;
+  /** "x" when done, " " when open: what goes between a task list item's brackets. */
+  box: "x" | " ";
+  /** The owner's name (never a Slack id: empty when no name is known). */
+  owner: string;
+  /** YYYY-MM-DD, or empty. */
+  due: string;
+  /** "owner Ada Oncall, due 2026-12-20", or empty. */
+  details: string;
 }
 
 export interface PostmortemDraft {
@@ -87,7 +102,15 @@ export const postmortemTemplateNames = {
     summary: "what was done to resolve it, as written when resolving or in Edit",
     actions: { time: "9:58am PT", text: "a playbook step that ran on a person's approval, with who approved it" },
   },
-  remediations: { text: "a follow-up, or a remediation line added in the edit form", issue: link },
+  remediations: {
+    text: "a follow-up, or a remediation line added in the edit form",
+    issue: link,
+    done: "true once done (closed on GitHub, or marked done in Slack)",
+    box: "x when done, a space when open: `- [{{box}}]` is a GitHub task list item",
+    owner: "the owner's name (empty when none)",
+    due: "the due day, 2026-12-20 (empty when none)",
+    details: "owner and due day in words: owner Ada Oncall, due 2026-12-20 (empty when neither)",
+  },
   wentWell: "as written, or items suggested from the record, each marked for the writer to keep or delete (empty when none apply)",
   wentPoorly: "as written, or items suggested from the record, each marked for the writer to keep or delete (empty when none apply)",
   durations: {
@@ -179,8 +202,15 @@ export function postmortemModel(record: PostmortemRecord): PostmortemModel {
     rootCause,
     resolution: { summary: resolution, actions: steps.map((s) => ({ time: formatClock(s.at, timeZone), text: `${s.title} (approved by ${s.approvers.join(", ")})` })) },
     remediations: [
-      ...record.followups.map((f) => ({ text: text(f.text), ...(f.issueUrl && { issue: { text: numbered(f.issueUrl, "issues", "issue"), url: f.issueUrl } }) })),
-      ...text(edits.remediations ?? "").split("\n").map((line) => ({ text: line.replace(/^\s*(?:[-*+]\s+)?(?:\[[ xX]\]\s+)?/, "").trim() })).filter((r) => r.text !== ""),
+      ...record.followups.map((f) => ({
+        ...remediation(text(f.text), f.state === "done", f.ownerId ? (record.names[f.ownerId] ?? "") : "", f.dueOn ?? ""),
+        ...(f.issueUrl && { issue: { text: numbered(f.issueUrl, "issues", "issue"), url: f.issueUrl } }),
+      })),
+      ...text(edits.remediations ?? "").split("\n").flatMap((line) => {
+        const match = /^\s*(?:[-*+]\s+)?(?:\[([ xX])\]\s+)?(.*)$/.exec(line);
+        const written = match?.[2]?.trim() ?? "";
+        return written === "" ? [] : [remediation(written, /x/i.test(match?.[1] ?? ""), "", "")];
+      }),
     ],
     wentWell: text(edits.wentWell ?? bullets(lessons.wentWell)),
     wentPoorly: text(edits.wentPoorly ?? bullets(lessons.wentPoorly)),
@@ -248,6 +278,11 @@ export function slackToMarkdown(text: string, names: Readonly<Record<string, str
 
 /** A pipe would end the cell and a newline the row. */
 const tableCell = (text: string) => text.replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>");
+
+function remediation(text: string, done: boolean, owner: string, due: string): Remediation {
+  const details = [owner && `owner ${owner}`, due && `due ${due}`].filter(Boolean).join(", ");
+  return { text, done, box: done ? "x" : " ", owner, due, details };
+}
 
 /** "#12" from …/issues/12, or `fallback` when the address has no number. */
 const numbered = (url: string, kind: string, fallback: string) => {

@@ -49,7 +49,7 @@ export function postmortemPreview(incident: Incident, draft: PostmortemDraft, pr
   const model = draft.model;
   const section = titledSection;
   // Each remediation on its own line, itself clipped so that one long one cannot crowd out the rest.
-  const remediations = model.remediations.map((r) => `• ${escapeAndClip(r.text, 500)}${r.issue ? ` (${link(r.issue.url, r.issue.text)})` : ""}`);
+  const remediations = model.remediations.map((r) => `${r.done ? "☑" : "☐"} ${escapeAndClip(r.text, 500)}${r.details ? ` — ${escapeAndClip(r.details, 200)}` : ""}${r.issue ? ` (${link(r.issue.url, r.issue.text)})` : ""}`);
   const entries = model.timeline.reduce((n, day) => n + day.entries.length, 0);
   const blocks: KnownBlock[] = [
     { type: "header", text: { type: "plain_text", text: clipPlain(`Post-mortem draft: ${humanId(incident)}`, HEADER_TEXT) } },

@@ -13,6 +13,7 @@ import * as catchups from "./012-catchups.js";
 import * as alertGroups from "./013-alert-groups.js";
 import * as statuspageSync from "./015-statuspage-sync.js";
 import * as privateIncidents from "./017-private-incidents.js";
+import * as followupTracking from "./019-followup-tracking.js";
 
 export interface Migration {
   version: number;
@@ -37,6 +38,7 @@ export const migrations: readonly Migration[] = [
   { version: 13, name: "alert-groups", up: alertGroups.up },
   { version: 15, name: "statuspage-sync", up: statuspageSync.up },
   { version: 17, name: "private-incidents", up: privateIncidents.up },
+  { version: 19, name: "followup-tracking", up: followupTracking.up },
 ];
 
 export const latestVersion = migrations[migrations.length - 1]!.version;

@@ -27,9 +27,11 @@ export interface Issue {
   state: "open" | "closed";
   createdAt: string;
   updatedAt: string;
+  assignees?: string[];
+  closedAt?: string | null;
 }
 
-export interface Pull extends Omit<Issue, "labels"> {
+export interface Pull extends Omit<Issue, "labels" | "assignees" | "closedAt"> {
   head: string;
   base: string;
 }
@@ -51,6 +53,8 @@ export interface Repo {
   canPush: boolean;
   /** `has_issues`: whether the repository has its Issues feature on. */
   hasIssues: boolean;
+  /** Logins issues may be assigned to besides the owner: its collaborators. */
+  collaborators: Set<string>;
 }
 
 const sha1 = (data: string | Buffer) => createHash("sha1").update(data).digest("hex");
@@ -73,7 +77,7 @@ export function createRepo(id: number, owner: string, name: string, defaultBranc
   const repo: Repo = {
     id, owner, name, defaultBranch,
     branches: new Map(), commits: new Map(), blobs: new Map(), labels: new Map(), issues: new Map(), pulls: new Map(),
-    nextNumber: 1, canPush: true, hasIssues: true,
+    nextNumber: 1, canPush: true, hasIssues: true, collaborators: new Set(),
   };
   const readme = Buffer.from(`# ${name}\n`);
   const readmeSha = blobSha(readme);

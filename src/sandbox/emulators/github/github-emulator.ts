@@ -49,6 +49,7 @@ export interface EmulatedIssue {
   labels: string[];
   state: "open" | "closed";
   url: string;
+  assignees: string[];
 }
 
 /** `repo` arguments below are "owner/name", or a bare name when only one repository has it. */
@@ -71,6 +72,10 @@ export interface GithubEmulator {
   pushFile(repo: string, branch: string, path: string, content: string, message?: string): string;
   /** Closes a pull request, as a reviewer would. */
   closePull(repo: string, number: number): void;
+  /** Makes `login` a collaborator: issues may then be assigned to them. */
+  addCollaborator(repo: string, login: string): void;
+  /** Closes or reopens an issue, as someone on GitHub would (no webhook is sent). */
+  setIssueState(repo: string, number: number, state: "open" | "closed"): void;
   /** The next `times` requests matching `pattern` ("POST /repos/*\/*\/pulls" or a RegExp over "METHOD /path") fail with `status`. */
   failNext(pattern: string | RegExp, status: number, times?: number, body?: unknown): void;
   /** The next `times` matching requests are carried out, then the connection drops before the answer. */
@@ -198,7 +203,7 @@ export async function startGithubEmulator(options: GithubEmulatorOptions = {}): 
       const r = find(repo);
       return [...r.issues.values()].map((i) => ({
         number: i.number, title: i.title, body: i.body, labels: [...i.labels], state: i.state,
-        url: `${urls.web}/${r.owner}/${r.name}/issues/${i.number}`,
+        url: `${urls.web}/${r.owner}/${r.name}/issues/${i.number}`, assignees: [...(i.assignees ?? [])],
       }));
     },
     labels: (repo) => [...find(repo).labels.values()].map((l) => l.name),
@@ -209,6 +214,17 @@ export async function startGithubEmulator(options: GithubEmulatorOptions = {}): 
       const pull = find(repo).pulls.get(number);
       if (!pull) throw new Error(`no pull request #${number} in ${repo}`);
       pull.state = "closed";
+    },
+    addCollaborator(repo, login) {
+      find(repo).collaborators.add(login);
+    },
+    setIssueState(repo, number, state) {
+      const issue = find(repo).issues.get(number);
+      if (!issue) throw new Error(`no issue #${number} in ${repo}`);
+      if (issue.state === state) return;
+      issue.state = state;
+      issue.updatedAt = stamp(now());
+      if (state === "closed") issue.closedAt = issue.updatedAt;
     },
     failNext(pattern, status, times = 1, body) {
       failures.push({ match: patternMatcher(pattern), reply: failureReply(status, body), times });

@@ -125,10 +125,21 @@ function labelNames(ctx: RouteContext, repo: Repo, labels: unknown): string[] {
 function createIssue(ctx: RouteContext, repo: Repo, body: Body): Reply {
   const title = str(body.title) ?? (typeof body.title === "number" ? String(body.title) : undefined);
   if (!title?.trim()) return validationFailed(docs.issue, { resource: "Issue", code: "missing_field", field: "title" });
+  const assignees = Array.isArray(body.assignees) ? body.assignees.filter((a): a is string => typeof a === "string") : [];
+  // "Only users with push access can set assignees for new issues. Assignees are silently dropped
+  // otherwise." (https://docs.github.com/rest/issues/issues#create-an-issue). A login that cannot
+  // be assigned (neither the owner nor a collaborator: "Check if a user can be assigned",
+  // https://docs.github.com/rest/issues/assignees#check-if-a-user-can-be-assigned) is refused
+  // with 422 on `assignees`, and no issue is opened, as GitHub answers
+  // (recorded in https://github.com/buildo/gh-issue-mover/issues/9).
+  if (repo.canPush) {
+    const refused = assignees.find((login) => !assignable(repo, login));
+    if (refused !== undefined) return validationFailed(docs.issue, { value: refused, resource: "Issue", field: "assignees", code: "invalid" });
+  }
   const at = ctx.now();
   const issue: Issue = {
     number: repo.nextNumber++, title, body: str(body.body) ?? null, labels: labelNames(ctx, repo, body.labels),
-    state: "open", createdAt: at, updatedAt: at,
+    state: "open", createdAt: at, updatedAt: at, assignees: repo.canPush ? [...new Set(assignees)] : [], closedAt: null,
   };
   repo.issues.set(issue.number, issue);
   const json = issueJson(ctx.urls, repo, issue);
@@ -168,9 +179,14 @@ function issue(ctx: RouteContext, repo: Repo, number: number, patch: Body | unde
 function applyEdits(ctx: RouteContext, item: Issue | Pull, patch: Body): void {
   if (str(patch.title) !== undefined) item.title = str(patch.title) ?? item.title;
   if (patch.body !== undefined) item.body = str(patch.body) ?? null;
-  if (patch.state === "open" || patch.state === "closed") item.state = patch.state;
+  if ((patch.state === "open" || patch.state === "closed") && patch.state !== item.state) {
+    item.state = patch.state;
+    if ("labels" in item) item.closedAt = patch.state === "closed" ? ctx.now() : item.closedAt ?? null;
+  }
   item.updatedAt = ctx.now();
 }
+
+const assignable = (repo: Repo, login: string) => login.toLowerCase() === repo.owner.toLowerCase() || [...repo.collaborators].some((c) => c.toLowerCase() === login.toLowerCase());
 
 /** Branch of a `head` given as "owner:branch" (or plain, for a branch of this repository). */
 function headBranch(repo: Repo, head: string): string | undefined {

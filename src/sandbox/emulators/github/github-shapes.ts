@@ -39,10 +39,11 @@ export const docs = {
 
 const nodeId = (kind: string, id: number | string) => Buffer.from(`0:${kind}${id}`).toString("base64");
 
-export function userJson(urls: Urls) {
+export function userJson(urls: Urls, login = urls.login) {
+  const id = login === urls.login ? 1 : 1000 + [...login].reduce((n, c) => (n * 31 + c.charCodeAt(0)) % 1_000_000, 0);
   return {
-    login: urls.login, id: 1, node_id: nodeId("User", 1), avatar_url: `${urls.web}/images/error/${urls.login}.gif`,
-    gravatar_id: "", url: `${urls.api}/users/${urls.login}`, html_url: `${urls.web}/${urls.login}`, type: "User", site_admin: false,
+    login, id, node_id: nodeId("User", id), avatar_url: `${urls.web}/images/error/${login}.gif`,
+    gravatar_id: "", url: `${urls.api}/users/${login}`, html_url: `${urls.web}/${login}`, type: "User", site_admin: false,
   };
 }
 
@@ -130,7 +131,10 @@ export function issueJson(urls: Urls, repo: Repo, issue: Issue) {
       const label = repo.labels.get(name.toLowerCase());
       return label ? [labelJson(urls, repo, label)] : [];
     }),
-    comments: 0, closed_by: null, state_reason: null,
+    assignee: issue.assignees?.[0] ? userJson(urls, issue.assignees[0]) : null,
+    assignees: (issue.assignees ?? []).map((login) => userJson(urls, login)),
+    closed_at: issue.closedAt ?? null,
+    comments: 0, closed_by: null, state_reason: issue.state === "closed" ? "completed" : null,
   };
 }
 
