@@ -11,6 +11,7 @@ import { VendorError } from "./ports/vendor-error.js";
 import { createGithub } from "./adapters/github.js";
 import { createPagerdutyPaging } from "./adapters/pagerduty.js";
 import { createSlackChat, createSlackClients } from "./adapters/slack-chat.js";
+import { createSlackFiles } from "./adapters/slack-files.js";
 import { slackLogger, vendorLog } from "./adapters/vendor-logs.js";
 import { openStoreWithRetry } from "./adapters/store/open-store.js";
 import type { SqlStore } from "./adapters/store/store.js";
@@ -39,6 +40,7 @@ import { createPlaybookEngine } from "./playbooks/engine/create-engine.js";
 import { DEFAULT_POSTMORTEM_TEMPLATE, loadPostmortemTemplate } from "./postmortem/load-template.js";
 import { PUBLISH_POSTMORTEM_JOB } from "./postmortem/postmortem-flows.js";
 import { publishPostmortemJob } from "./postmortem/publish-job.js";
+import { CHART_UPLOAD_JOB, chartUploadJob } from "./postmortem/chart-upload-job.js";
 import type { StepWorker, StepWorkerOptions } from "./playbooks/engine/step-worker.js";
 import { createActionRegistry, type ActionRegistry } from "./playbooks/action-registry.js";
 import { datadogActions } from "./playbooks/actions/datadog-actions.js";
@@ -108,6 +110,7 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
   // Messages are paced per channel through the database, so replicas share Slack's budget too.
   // Slack counts in real time, and so does the wait below: the pace ignores the injected clock
   // (a clock that stands still would otherwise never free a slot).
+  const chatFiles = createSlackFiles(slackClients);
   const chat = createSlackChat(slackClients, async (bucket) => {
     for (;;) {
       const current = store;
@@ -184,6 +187,8 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
       permissions: config.file.permissions,
       approverGroups: config.file.approver_groups,
       postmortemTemplate,
+      ...(datadog && { datadog }),
+      chatFiles,
       ...(config.github && { github: { owner: config.github.owner, repo: config.github.repo, baseBranch: config.github.baseBranch } }),
       ...(config.slack.incidentsChannel && { incidentsChannel: config.slack.incidentsChannel }),
       markers: Boolean(datadog),
@@ -206,6 +211,7 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
         ...lifecycleJobs(appDeps),
         [SLACK_EVENT_JOB]: slackEventJob(appDeps),
         ...(github && { [PUBLISH_POSTMORTEM_JOB]: publishPostmortemJob(appDeps, github) }),
+        [CHART_UPLOAD_JOB]: chartUploadJob(appDeps, chatFiles),
         ...engine.jobHandlers,
         ...(datadog && { [DATADOG_MARKER_JOB]: datadogMarkerJob(datadog) }),
         [RETENTION_JOB]: retentionJob({ store: opened, retentionDays: config.file.retention_days }),

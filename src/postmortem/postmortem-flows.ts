@@ -11,11 +11,19 @@ import type { PostmortemEdits, PostmortemRecord } from "../domain/postmortem.js"
 import { draftPostmortem } from "../views/postmortem/draft.js";
 import type { CompiledTemplate } from "../views/postmortem/template-engine.js";
 import { postmortemPreview } from "../views/slack/postmortem-views.js";
+import type { DatadogPort } from "../ports/metrics-events.js";
+import type { ChatFilesPort } from "../ports/chat-files.js";
+import { measureIncident } from "./measure-incident.js";
+import { enqueueChartUpload } from "./chart-upload-job.js";
 
 export const PUBLISH_POSTMORTEM_JOB = "postmortem.publish";
 
 export interface PostmortemDeps extends IncidentDeps {
   postmortemTemplate: CompiledTemplate;
+  /** Set when Datadog is configured: impact queries and the chart are measured through it. */
+  datadog?: Pick<DatadogPort, "queryMetric">;
+  /** Set when the chart's PNG may be uploaded to Slack with the preview (files:write). */
+  chatFiles?: ChatFilesPort;
   /** Set when GitHub publishing is configured. */
   github?: { owner: string; repo: string; baseBranch: string };
 }
@@ -34,12 +42,13 @@ export const recordSources = (deps: PostmortemDeps): RecordSources => ({ store: 
 /** Everything the post-mortem is written from, read from the store (and Slack, for names). */
 export async function postmortemRecord(sources: RecordSources, incident: Incident): Promise<PostmortemRecord> {
   const deps = sources;
-  const [timeline, runIds, followups, roles, state] = await Promise.all([
+  const [timeline, runIds, followups, roles, state, measurements] = await Promise.all([
     deps.store.timeline.list(incident.id),
     deps.store.runs.forIncident(incident.id),
     deps.store.lifecycle.followups(incident.id),
     deps.store.lifecycle.roles(incident.id),
     deps.store.postmortems.get(incident.id),
+    deps.store.measurements.get(incident.id),
   ]);
   const runs = (await Promise.all(runIds.map((id) => deps.store.runs.get(id)))).filter((r): r is NonNullable<typeof r> => Boolean(r)) as PlaybookRun[];
   const ids = new Set<string>();
@@ -77,6 +86,7 @@ export async function postmortemRecord(sources: RecordSources, incident: Inciden
     timeZone: sources.timeZone,
     ...(incident.channelId && { channelUrl: `https://slack.com/app_redirect?channel=${incident.channelId}` }),
     ...(state.prUrl && { pullRequestUrl: state.prUrl }),
+    ...(measurements && { measurements }),
   };
 }
 
@@ -112,6 +122,7 @@ export async function saveEdits(deps: PostmortemDeps, incident: Incident, submit
 /** Regenerate: redraw from the record; `discardEdits` also forgets what people wrote. */
 export async function regenerate(deps: PostmortemDeps, incident: Incident, discardEdits: boolean): Promise<void> {
   if (discardEdits) await deps.store.postmortems.saveEdits(incident.id, {}, { replace: true });
+  await measureIncident(deps, incident, { force: true });
 }
 
 /** Queues publishing, after checking what can be checked without GitHub. */
@@ -130,6 +141,7 @@ export async function requestPublish(deps: PostmortemDeps, incident: Incident, u
 /** Posts the preview in the incident channel, or updates the one already there. */
 export async function showPreview(deps: PostmortemDeps, incident: Incident): Promise<Outcome> {
   if (!incident.channelId) return { ok: false, reason: `${humanId(incident)} has no channel yet.` };
+  await measureIncident(deps, incident);
   const { draft } = await draftFor(deps, incident);
   const state = await deps.store.postmortems.get(incident.id);
   const preview = postmortemPreview(incident, draft, state.prUrl);
@@ -144,5 +156,7 @@ export async function showPreview(deps: PostmortemDeps, incident: Incident): Pro
     // A preview found from an earlier try shows the draft as it was then.
     if (sentAt) await deps.chat.updateMessage(incident.channelId, ts, preview);
   }
+  // Slack shows no SVG, so the chart goes to the preview's thread as a PNG, from a durable job.
+  if (draft.chart && deps.chatFiles) await enqueueChartUpload(deps, incident.id);
   return { ok: true, reply: state.previewTs ? "Post-mortem draft updated (the message above)." : "Post-mortem draft posted below." };
 }

@@ -5,6 +5,7 @@ import { createDeliveriesStore } from "./deliveries-store.js";
 import { createIncidentsStore } from "./incidents-store.js";
 import { createJobsStore } from "./jobs-store.js";
 import { createLifecycleStore } from "./lifecycle-store.js";
+import { createMeasurementsStore } from "./measurements-store.js";
 import { isMigrated } from "./migrate.js";
 import { createPeopleStore } from "./people-store.js";
 import { createPostmortemsStore } from "./postmortems-store.js";
@@ -27,6 +28,7 @@ function createRepositories(sql: SqlExecutor): Repositories {
     people: createPeopleStore(sql),
     catchups: createCatchupsStore(sql),
     alertGroups: createAlertGroupsStore(sql),
+    measurements: createMeasurementsStore(sql),
   };
 }
 

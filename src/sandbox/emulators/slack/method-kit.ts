@@ -11,6 +11,8 @@ export interface MethodContext {
   emit: Emit;
   /** Check what Slack checks (Block Kit, triggers, membership), not only the shape of the call. */
   strict: boolean;
+  /** Where the emulator listens (http://127.0.0.1:port), for URLs it hands out (file uploads). */
+  origin?: string;
 }
 
 export type MethodHandler = (context: MethodContext, args: Record<string, unknown>) => SlackBody;
