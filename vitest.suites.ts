@@ -7,4 +7,6 @@ export const slowSuites = [
   "test/integration/store/backup-restore.test.ts",
   "test/integration/store/pglite-data-dir.test.ts",
   "test/integration/store/crash-durability.test.ts",
+  // Four emulators and a PGlite store: over 20 s on a busy machine.
+  "test/integration/postmortem-chart.test.ts",
 ];

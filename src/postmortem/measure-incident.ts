@@ -38,9 +38,14 @@ export async function measureIncident(deps: MeasureDeps, incident: Incident, opt
   if (impacts.length === 0 && !key) return stored;
   if (!deps.datadog) {
     // Figures measured earlier (with Datadog on) are kept; a note says why nothing new is measured.
-    return stored ?? { window: { from, to }, impacts: [], note: "Datadog is not configured (DATADOG_API_KEY and DATADOG_APP_KEY), so the impact queries in firebreak.yaml were not run and there is no chart." };
+    if (stored) return stored;
+    const off: PostmortemMeasurements = { window: { from, to }, impacts: [], note: "Datadog is not configured (DATADOG_API_KEY and DATADOG_APP_KEY), so the impact queries in firebreak.yaml were not run and there is no chart." };
+    await deps.store.measurements.save(incident.id, off, deps.now());
+    return off;
   }
-  const unchanged = stored && stored.window.from === from && (resolvedAt ? stored.window.to === to : true);
+  // Nothing measured yet (Datadog was off, or every query failed) is measured again.
+  const measured = stored && (stored.chart !== undefined || stored.impacts.some((f) => f.total !== undefined));
+  const unchanged = measured && stored.window.from === from && (resolvedAt ? stored.window.to === to : true);
   if (unchanged && !options.force) return stored;
 
   const datadog = deps.datadog;
