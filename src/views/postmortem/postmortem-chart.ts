@@ -37,7 +37,7 @@ export function chartMarkers(live: TimelineEntry[], durations: IncidentDurations
   markers.push({ at: (page?.eventAt ?? durations.detectedAt).getTime(), label: "Paged", kind: "page" });
   for (const entry of live) {
     const step = entry.kind === "step" ? /^Step “(.*)” (succeeded|failed)/.exec(entry.text) : null;
-    if (step) markers.push({ at: entry.eventAt.getTime(), label: `${step[1]}${step[2] === "failed" ? " (failed)" : ""}`, kind: "step" });
+    if (step) markers.push({ at: entry.eventAt.getTime(), label: `${step[2] === "failed" ? "Failed: " : ""}${step[1]}`, kind: "step" });
   }
   const { mitigatedAt, resolvedAt } = durations;
   if (mitigatedAt && mitigatedAt.getTime() !== resolvedAt?.getTime()) markers.push({ at: mitigatedAt.getTime(), label: "Mitigated", kind: "mitigated" });
