@@ -20,9 +20,10 @@ export const CHART_UPLOAD_JOB = "postmortem.chart-upload";
 
 const payloadSchema = z.object({ incidentId: z.number().int() });
 
-export async function enqueueChartUpload(deps: Pick<PostmortemDeps, "store" | "now" | "nudge">, incidentId: number): Promise<void> {
-  // One waiting job per incident is enough: it uploads whatever the chart is when it runs.
-  await deps.store.jobs.enqueue({ kind: CHART_UPLOAD_JOB, payload: { incidentId }, dedupeKey: `${CHART_UPLOAD_JOB}:${incidentId}` }, deps.now());
+/** Queues the upload of this chart (its SVG names it): once per chart, however often the preview is shown. */
+export async function enqueueChartUpload(deps: Pick<PostmortemDeps, "store" | "now" | "nudge">, incidentId: number, svg: string): Promise<void> {
+  const chart = createHash("sha256").update(svg).digest("hex").slice(0, 32);
+  await deps.store.jobs.enqueue({ kind: CHART_UPLOAD_JOB, payload: { incidentId }, dedupeKey: `${CHART_UPLOAD_JOB}:${incidentId}:${chart}` }, deps.now());
   deps.nudge();
 }
 

@@ -157,6 +157,6 @@ export async function showPreview(deps: PostmortemDeps, incident: Incident): Pro
     if (sentAt) await deps.chat.updateMessage(incident.channelId, ts, preview);
   }
   // Slack shows no SVG, so the chart goes to the preview's thread as a PNG, from a durable job.
-  if (draft.chart && deps.chatFiles) await enqueueChartUpload(deps, incident.id);
+  if (draft.chart && deps.chatFiles) await enqueueChartUpload(deps, incident.id, draft.chart.svg);
   return { ok: true, reply: state.previewTs ? "Post-mortem draft updated (the message above)." : "Post-mortem draft posted below." };
 }

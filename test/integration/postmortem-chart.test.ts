@@ -127,6 +127,10 @@ describe("the chart", () => {
     // New figures (Regenerate) make a new chart; Slack completes it but the answer is lost.
     datadog.setMetrics((_q, from, to) => [[from * 1000, 5], [to * 1000, 9]]);
     await regenerate(deps, incident, false);
+    // Regenerate shows the preview again, which queues the new chart's upload (and only once).
+    await showPreview(deps, incident);
+    await showPreview(deps, incident);
+    expect(await uploadJobs(incident.id)).toHaveLength(1);
     slack.failNext("files.completeUploadExternal", { status: 500, afterApplying: true });
     await expect(run({ incidentId: incident.id }, jobContext({ incidentId: incident.id }))).rejects.toThrow();
     await run({ incidentId: incident.id }, jobContext({ incidentId: incident.id }));
