@@ -30,9 +30,9 @@ const MINUTE = 60_000;
 export async function measureIncident(deps: MeasureDeps, incident: Incident, options: { force?: boolean } = {}): Promise<PostmortemMeasurements | undefined> {
   const [timeline, stored, runs] = await Promise.all([deps.store.timeline.list(incident.id), deps.store.measurements.get(incident.id), gateRuns(deps.store, incident.id)]);
   const { detectedAt, resolvedAt } = incidentDurations(incident, timeline);
-  // Whole minutes, as the document shows them; an ongoing incident is measured up to now.
+  // Whole minutes, as the document shows them (9:05:40 reads 9:05); an ongoing incident is measured up to now.
   const from = Math.floor(detectedAt.getTime() / MINUTE) * MINUTE;
-  const to = Math.max(from + MINUTE, Math.ceil((resolvedAt ?? deps.now()).getTime() / MINUTE) * MINUTE);
+  const to = Math.max(from + MINUTE, Math.floor((resolvedAt ?? deps.now()).getTime() / MINUTE) * MINUTE);
   const impacts = incident.services.flatMap((service) => (deps.services[service]?.impact ?? []).map((q) => ({ service, ...q })));
   const key = chartQuery(incident.services, deps.services, gateQuery(runs));
   if (impacts.length === 0 && !key) return stored;
