@@ -11,4 +11,6 @@ export const slowSuites = [
   "test/integration/postmortem-times.test.ts",
   // Publishing spaces GitHub writes a second apart, as GitHub asks: over 20 s on a shared machine.
   "test/integration/followups-tracked.test.ts",
+  // Four emulators and a PGlite store: over 20 s on a busy machine.
+  "test/integration/postmortem-chart.test.ts",
 ];

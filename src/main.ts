@@ -12,6 +12,7 @@ import { createGithub } from "./adapters/github.js";
 import { createPagerdutyPaging } from "./adapters/pagerduty.js";
 import { createStatuspage } from "./adapters/statuspage.js";
 import { createSlackChat, createSlackClients } from "./adapters/slack-chat.js";
+import { createSlackFiles } from "./adapters/slack-files.js";
 import { slackLogger, vendorLog } from "./adapters/vendor-logs.js";
 import { openStoreWithRetry } from "./adapters/store/open-store.js";
 import type { SqlStore } from "./adapters/store/store.js";
@@ -46,6 +47,7 @@ import { postmortemNorms } from "./domain/postmortem-norms.js";
 import { REFRESH_PREVIEW_JOB, refreshPreviewJob } from "./postmortem/refresh-preview.js";
 import { PUBLISH_POSTMORTEM_JOB } from "./postmortem/postmortem-flows.js";
 import { publishPostmortemJob } from "./postmortem/publish-job.js";
+import { CHART_UPLOAD_JOB, chartUploadJob } from "./postmortem/chart-upload-job.js";
 import type { StepWorker, StepWorkerOptions } from "./playbooks/engine/step-worker.js";
 import { createActionRegistry, type ActionRegistry } from "./playbooks/action-registry.js";
 import { datadogActions } from "./playbooks/actions/datadog-actions.js";
@@ -117,6 +119,7 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
   // Messages are paced per channel through the database, so replicas share Slack's budget too.
   // Slack counts in real time, and so does the wait below: the pace ignores the injected clock
   // (a clock that stands still would otherwise never free a slot).
+  const chatFiles = createSlackFiles(slackClients);
   const chat = createSlackChat(slackClients, async (bucket) => {
     for (;;) {
       const current = store;
@@ -206,6 +209,8 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
       approverGroups: config.file.approver_groups,
       postmortemTemplate,
       postmortemNorms: postmortemNorms(config.file.postmortem_norms),
+      ...(datadog && { datadog }),
+      chatFiles,
       ...(config.github && { github: { owner: config.github.owner, repo: config.github.repo, baseBranch: config.github.baseBranch } }),
       people: config.file.people,
       ...(config.slack.incidentsChannel && { incidentsChannel: config.slack.incidentsChannel }),
@@ -231,6 +236,7 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
         [SLACK_EVENT_JOB]: slackEventJob(appDeps),
         ...(github && { [PUBLISH_POSTMORTEM_JOB]: publishPostmortemJob(appDeps, github) }),
         [REFRESH_PREVIEW_JOB]: refreshPreviewJob(appDeps),
+        [CHART_UPLOAD_JOB]: chartUploadJob(appDeps, chatFiles),
         ...engine.jobHandlers,
         ...(datadog && { [DATADOG_MARKER_JOB]: datadogMarkerJob(datadog) }),
         ...(statuspage && {

@@ -5,6 +5,7 @@ import type { Followup, Role } from "./lifecycle.js";
 import type { PlaybookRun } from "./playbook-run.js";
 import type { PostmortemNorms } from "./postmortem-norms.js";
 import type { TimelineEntry } from "./timeline.js";
+import type { PostmortemMeasurements } from "./measurements.js";
 
 /** Sections a person wrote or corrected; absent means "use the draft". */
 export interface PostmortemEdits {
@@ -38,6 +39,8 @@ export interface PostmortemRecord {
   channelUrl?: string;
   /** Where the post-mortem was published, when it was. */
   pullRequestUrl?: string;
+  /** What Datadog measured when it was drafted (impact figures, the chart's series). */
+  measurements?: PostmortemMeasurements;
 }
 
 export interface PublishedIssue {

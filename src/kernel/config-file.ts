@@ -8,6 +8,9 @@ const name = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, "use lowercase lett
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time of day such as "09:00"');
 const weekdays = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
 
+// A Datadog metrics query and what its numbers are, e.g. "failed requests".
+const metricQuerySchema = z.object({ query: z.string().trim().min(1).max(1000), label: z.string().trim().min(1).max(80) }).strict();
+
 const serviceSchema = z
   .object({
     /** Pages for this service attach to its open incident if it was declared within this many minutes. */
@@ -20,6 +23,10 @@ const serviceSchema = z
     display_name: z.string().min(1).optional(),
     /** Its incidents are private (security, HR): a private channel, no announcement. */
     private: z.boolean().optional(),
+    /** Datadog queries whose sum over the incident window is the measured impact (post-mortem Impact). */
+    impact: z.array(metricQuerySchema).optional(),
+    /** The metric the post-mortem charts; the first impact query otherwise. */
+    chart: metricQuerySchema.optional(),
   })
   .strict();
 

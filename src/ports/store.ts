@@ -6,6 +6,7 @@ import type { Followup, Role } from "../domain/lifecycle.js";
 import type { PlaybookRun, StepRun } from "../domain/playbook-run.js";
 import type { Playbook } from "../domain/playbook-schema.js";
 import type { PostmortemEdits } from "../domain/postmortem.js";
+import type { PostmortemMeasurements } from "../domain/measurements.js";
 import type { NewTimelineEntry, TimelineEntry } from "../domain/timeline.js";
 
 // ---- incidents ----
@@ -278,6 +279,26 @@ export interface PostmortemsRepository {
   setPublished(incidentId: number, published: { branch: string; prNumber: number; prUrl: string; at: Date }): Promise<void>;
 }
 
+// ---- post-mortem measurements (Datadog figures and the chart) ----
+
+/** How far the chart's PNG got on its way to Slack (files.getUploadURLExternal → upload → complete). */
+export interface ChartUpload {
+  /** Which rendering this is (a hash of the PNG): a changed chart is uploaded again, the same one never. */
+  digest: string;
+  /** The file id Slack gave, once the bytes were sent to its upload URL. */
+  fileId?: string;
+  /** ISO time the completion was sent: an answer lost after it is looked for, not sent again. */
+  completeSentAt?: string;
+  completedAt?: string;
+}
+
+export interface MeasurementsRepository {
+  get(incidentId: number): Promise<PostmortemMeasurements | undefined>;
+  save(incidentId: number, measurements: PostmortemMeasurements, at: Date): Promise<void>;
+  chartUpload(incidentId: number): Promise<ChartUpload | undefined>;
+  saveChartUpload(incidentId: number, upload: ChartUpload): Promise<void>;
+}
+
 // ---- shared rate limits (Slack's per-method tiers, across replicas) ----
 
 export interface SlotRequest {
@@ -363,6 +384,7 @@ export interface Repositories {
   alertGroups: AlertGroupsRepository;
   statusSync: StatusSyncRepository;
   followups: FollowupsRepository;
+  measurements: MeasurementsRepository;
 }
 
 export interface Store extends Repositories {

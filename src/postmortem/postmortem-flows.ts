@@ -15,6 +15,10 @@ import type { CompiledTemplate } from "../views/postmortem/template-engine.js";
 import { postmortemPreview } from "../views/slack/postmortem-views.js";
 import { publishGaps } from "../views/slack/publish-confirmation.js";
 import { enqueuePreviewRefresh } from "./refresh-preview.js";
+import type { DatadogPort } from "../ports/metrics-events.js";
+import type { ChatFilesPort } from "../ports/chat-files.js";
+import { measureIncident } from "./measure-incident.js";
+import { enqueueChartUpload } from "./chart-upload-job.js";
 
 export const PUBLISH_POSTMORTEM_JOB = "postmortem.publish";
 
@@ -22,6 +26,10 @@ export interface PostmortemDeps extends IncidentDeps {
   postmortemTemplate: CompiledTemplate;
   /** firebreak.yaml `postmortem_norms`, for the suggested "went well / poorly" items. */
   postmortemNorms?: PostmortemNorms;
+  /** Set when Datadog is configured: impact queries and the chart are measured through it. */
+  datadog?: Pick<DatadogPort, "queryMetric">;
+  /** Set when the chart's PNG may be uploaded to Slack with the preview (files:write). */
+  chatFiles?: ChatFilesPort;
   /** Set when GitHub publishing is configured. */
   github?: { owner: string; repo: string; baseBranch: string };
   /** firebreak.yaml `people`: GitHub logins by Slack user id, to assign follow-up issues. */
@@ -43,12 +51,13 @@ export const recordSources = (deps: PostmortemDeps): RecordSources => ({ store: 
 /** Everything the post-mortem is written from, read from the store (and Slack, for names). */
 export async function postmortemRecord(sources: RecordSources, incident: Incident): Promise<PostmortemRecord> {
   const deps = sources;
-  const [timeline, runIds, followups, roles, state] = await Promise.all([
+  const [timeline, runIds, followups, roles, state, measurements] = await Promise.all([
     deps.store.timeline.list(incident.id),
     deps.store.runs.forIncident(incident.id),
     deps.store.lifecycle.followups(incident.id),
     deps.store.lifecycle.roles(incident.id),
     deps.store.postmortems.get(incident.id),
+    deps.store.measurements.get(incident.id),
   ]);
   const runs = (await Promise.all(runIds.map((id) => deps.store.runs.get(id)))).filter((r): r is NonNullable<typeof r> => Boolean(r)) as PlaybookRun[];
   const ids = new Set<string>();
@@ -87,6 +96,7 @@ export async function postmortemRecord(sources: RecordSources, incident: Inciden
     ...(sources.norms && { norms: sources.norms }),
     ...(incident.channelId && { channelUrl: `https://slack.com/app_redirect?channel=${incident.channelId}` }),
     ...(state.prUrl && { pullRequestUrl: state.prUrl }),
+    ...(measurements && { measurements }),
   };
 }
 
@@ -123,6 +133,7 @@ export async function saveEdits(deps: PostmortemDeps, incident: Incident, submit
 /** Regenerate: redraw from the record; `discardEdits` also forgets what people wrote. */
 export async function regenerate(deps: PostmortemDeps, incident: Incident, discardEdits: boolean): Promise<void> {
   if (discardEdits) await deps.store.postmortems.saveEdits(incident.id, {}, { replace: true });
+  await measureIncident(deps, incident, { force: true });
 }
 
 /** What a reader would find unfinished (placeholder Root Cause, empty Impact): Publish asks first. */
@@ -147,6 +158,7 @@ export async function requestPublish(deps: PostmortemDeps, incident: Incident, u
 /** Posts the preview in the incident channel, or updates the one already there. */
 export async function showPreview(deps: PostmortemDeps, incident: Incident): Promise<Outcome> {
   if (!incident.channelId) return { ok: false, reason: `${humanId(incident)} has no channel yet.` };
+  await measureIncident(deps, incident);
   const { draft } = await draftFor(deps, incident);
   const state = await deps.store.postmortems.get(incident.id);
   const preview = postmortemPreview(incident, draft, state.prUrl);
@@ -161,5 +173,7 @@ export async function showPreview(deps: PostmortemDeps, incident: Incident): Pro
     // A preview found from an earlier try shows the draft as it was then.
     if (sentAt) await deps.chat.updateMessage(incident.channelId, ts, preview);
   }
+  // Slack shows no SVG, so the chart goes to the preview's thread as a PNG, from a durable job.
+  if (draft.chart && deps.chatFiles) await enqueueChartUpload(deps, incident.id, draft.chart.svg);
   return { ok: true, reply: state.previewTs ? "Post-mortem draft updated (the message above)." : "Post-mortem draft posted below." };
 }

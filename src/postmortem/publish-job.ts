@@ -13,6 +13,7 @@ import { draftPostmortem } from "../views/postmortem/draft.js";
 import { postmortemRecord, recordSources, type PostmortemDeps } from "./postmortem-flows.js";
 import { publishPostmortem } from "./publish.js";
 import { remediationIssue } from "./remediation-issue.js";
+import { measureIncident } from "./measure-incident.js";
 import { type GithubPort } from "../ports/github.js";
 import { validateWith } from "../kernel/parse-json.js";
 
@@ -23,6 +24,8 @@ export function publishPostmortemJob(deps: PostmortemDeps, github: GithubPort) {
     const { incidentId, userId } = validateWith(payloadSchema, payload, "a post-mortem publish job's payload");
     const incident = await deps.store.incidents.get(incidentId);
     if (!incident || !deps.github) return;
+    // Figures measured when it was drafted are kept; a post-mortem published without a preview is measured now.
+    await measureIncident(deps, incident);
     // The committed document lives in the pull request; linking to itself would change it on every publish.
     const { pullRequestUrl: _self, ...record } = await postmortemRecord(recordSources(deps), incident);
     const known = await deps.store.lifecycle.followupIssueNumbers(incident.id);
@@ -39,6 +42,7 @@ export function publishPostmortemJob(deps: PostmortemDeps, github: GithubPort) {
         path: first.filename,
         title: first.title,
         markdown: (issues) => draftWith(issues).markdown,
+        ...(first.chart && { attachments: [{ path: first.chart.filename, content: first.chart.svg, message: `Chart for ${humanId(incident)}'s post-mortem` }] }),
         body: `Post-mortem of ${humanId(incident)} (${incident.severity}): ${incident.title}.\n\nDrafted by Firebreak from the incident's timeline; edit it here or in Slack before merging.`,
         commitMessage: `Post-mortem for ${humanId(incident)}`,
         remediations: record.followups.map((f) => remediationIssue(f, { incident, names: record.names, people: deps.people ?? {}, issueNumber: known[f.id] })),

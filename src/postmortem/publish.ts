@@ -30,6 +30,8 @@ export interface PublishRequest {
   /** Where the document lives in the repository, e.g. "postmortems/inc-42.md". */
   path: string;
   markdown: Rendered;
+  /** Files committed beside the document before it (the chart's SVG), each only when it changed. */
+  attachments?: { path: string; content: string; message: string }[];
   /** Pull request title and body. */
   title: string;
   body: Rendered;
@@ -64,12 +66,21 @@ export async function publishPostmortem(github: GithubPort, request: PublishRequ
 
   const createdBranch = await ensureBranch(github, request.branch, request.baseBranch);
 
+  let committed = false;
+  // Before the document, so the image it links is there in every commit that has the link.
+  for (const attachment of request.attachments ?? []) {
+    const existing = await github.getFile(attachment.path, request.branch);
+    if (existing?.content === attachment.content) continue;
+    const put = await github.putFile({ path: attachment.path, branch: request.branch, content: attachment.content, message: attachment.message, ...(existing && { sha: existing.sha }) });
+    committed ||= put.committed;
+  }
+
   const markdown = render(request.markdown);
   const current = await github.getFile(request.path, request.branch);
-  let committed = false;
   if (current?.content !== markdown) {
     const message = request.commitMessage ?? `${current ? "Update" : "Add"} post-mortem: ${request.title}`;
-    ({ committed } = await github.putFile({ path: request.path, branch: request.branch, content: markdown, message, ...(current && { sha: current.sha }) }));
+    const put = await github.putFile({ path: request.path, branch: request.branch, content: markdown, message, ...(current && { sha: current.sha }) });
+    committed ||= put.committed;
   }
 
   const body = render(request.body);

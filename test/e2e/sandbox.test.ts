@@ -197,6 +197,11 @@ describe("the sandbox page", () => {
     // Drawn as a document: headings and the timeline table, not markdown source.
     for (const heading of ["TL;DR", "Timeline", "Root Cause", "Remediations"]) await rendered.locator("h2", { hasText: heading }).first().waitFor(WAIT);
     expect(await rendered.locator("table").count()).toBeGreaterThan(0);
+    // The chart of database CPU, committed beside the document, is shown in it (issue 15).
+    const chart = rendered.locator("img").first();
+    await chart.waitFor(WAIT);
+    expect(await chart.getAttribute("alt")).toBe("orders database CPU % during the incident");
+    expect(await chart.evaluate((img) => (img as unknown as { complete: boolean; naturalWidth: number }).complete && (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(800);
     const source = (await page.getByTestId("repository").locator('[data-testid="repo-file-content"][data-path^="postmortems/"]').first().textContent()) ?? "";
     expect(source).toContain("Fail over to the backup cluster");
     // Looking again commits nothing: the branch's commit is the one Publish made.

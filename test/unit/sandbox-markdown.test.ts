@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 
 // A browser module, imported by path so the type checker leaves its plain JavaScript alone.
 const MODULE = "../../src/sandbox/demo/web/markdown.js";
-const { renderMarkdown } = (await import(MODULE)) as { renderMarkdown: (source: string) => string };
+const { renderMarkdown } = (await import(MODULE)) as { renderMarkdown: (source: string, image?: (target: string) => string | undefined) => string };
 
 describe("the repository panel's markdown", () => {
   it("draws headings, lists, bold and links, and GitHub tables", () => {
@@ -24,5 +24,12 @@ describe("the repository panel's markdown", () => {
     expect(html).not.toMatch(/<img|<script|<b>|javascript:/);
     expect(html).toContain("&lt;img src=x onerror=&quot;alert(1)&quot;&gt;");
     expect(html).toContain("<pre><code>&lt;script&gt;</code></pre>");
+  });
+
+  it("shows the post-mortem's chart from the file beside it, and only its alt text otherwise", () => {
+    const source = '## Impact\n\n![failed requests during the incident](./2026-12-04-payments.svg)\n';
+    const shown = renderMarkdown(source, (target) => (target === "./2026-12-04-payments.svg" ? "data:image/svg+xml;charset=utf-8,%3Csvg%2F%3E" : undefined));
+    expect(shown).toContain('<p><img src="data:image/svg+xml;charset=utf-8,%3Csvg%2F%3E" alt="failed requests during the incident"></p>');
+    expect(renderMarkdown(source)).toContain("<p>failed requests during the incident</p>");
   });
 });

@@ -6,6 +6,7 @@ import { createFollowupsStore } from "./followups-store.js";
 import { createIncidentsStore } from "./incidents-store.js";
 import { createJobsStore } from "./jobs-store.js";
 import { createLifecycleStore } from "./lifecycle-store.js";
+import { createMeasurementsStore } from "./measurements-store.js";
 import { isMigrated } from "./migrate.js";
 import { createPeopleStore } from "./people-store.js";
 import { createPostmortemsStore } from "./postmortems-store.js";
@@ -31,6 +32,7 @@ function createRepositories(sql: SqlExecutor): Repositories {
     alertGroups: createAlertGroupsStore(sql),
     statusSync: createStatusSyncStore(sql),
     followups: createFollowupsStore(sql),
+    measurements: createMeasurementsStore(sql),
   };
 }
 

@@ -8,16 +8,32 @@ import type { MetricGateOptions } from "../../playbooks/actions/datadog-metric-g
 export const DEMO_METRICS = {
   cpuQuery: "avg:postgresql.cpu{db:orders}",
   errorRateQuery: "sum:trace.http.request.errors{service:api}.as_rate()",
+  /** The impact query in the sandbox's firebreak.yaml: failed requests, summed over the incident. */
+  errorCountQuery: "sum:trace.http.request.errors{service:orders-api}.as_count()",
 } as const;
 
-export function createDemoMetrics() {
-  let indexValid = false;
-  const script: MetricScript = (query, _from, to) => {
+export function createDemoMetrics(now: () => number = Date.now) {
+  // When the index became valid (real time), so a post-mortem's chart shows the drop where it happened.
+  let validSince: number | undefined;
+  const valueAt = (query: string, valid: boolean) => {
     const errors = /error/i.test(query);
-    const value = errors ? (indexValid ? 0.4 : 38.2) : indexValid ? 31.4 : 99.3;
-    return [[to * 1000, value]];
+    const value = errors ? (valid ? 0.4 : 38.2) : valid ? 31.4 : 99.3;
+    // A count is per point: a rate per second over a one-minute rollup.
+    return errors && /\.as_count\(\)/.test(query) ? Math.round(value * 60) : value;
   };
-  return { script, setIndexValid: (valid: boolean) => void (indexValid = valid) };
+  const script: MetricScript = (query, from, to) => {
+    // One point a minute over the range (a chart, an impact sum), then the value now at `to`,
+    // which is what a metric gate reads as the latest point.
+    const points: [number, number][] = [];
+    for (let t = Math.ceil(Math.max(from, to - 86_400) / 60) * 60; t < to; t += 60) points.push([t * 1000, valueAt(query, validSince !== undefined && t * 1000 >= validSince)]);
+    points.push([to * 1000, valueAt(query, validSince !== undefined)]);
+    return points;
+  };
+  const setIndexValid = (valid: boolean) => {
+    if (!valid) validSince = undefined;
+    else validSince ??= now();
+  };
+  return { script, setIndexValid };
 }
 
 /**

@@ -11,6 +11,9 @@ import { approvedSteps, assembleTldr, fixSentence } from "./postmortem-summary.j
 import { draftLessons } from "./postmortem-lessons.js";
 import { postmortemTimeline } from "./postmortem-timeline.js";
 import { gateVerdicts, stepResults } from "./step-outcomes.js";
+import { chartSvg } from "./chart-svg.js";
+import type { ChartScene } from "./chart-scene.js";
+import { measuredImpact, recordChart } from "./postmortem-chart.js";
 import { render, type CompiledTemplate, type TemplateNames } from "./template-engine.js";
 
 export interface Link {
@@ -33,9 +36,11 @@ export interface PostmortemModel {
   resolved: string;
   links: { slack?: Link; pagerduty?: Link; datadog?: Link; pullRequest?: Link };
   tldr: string;
-  impact: { statement: string; window: string; duration: string; services: string; pages: number; severity: string };
+  impact: { statement: string; measured: string; window: string; duration: string; services: string; pages: number; severity: string };
   /** Context before the trouble started; absent when there is none. */
   background?: { entries: { time: string; text: string }[] };
+  /** The chart of the key metric, committed beside the document (absent without Datadog figures). */
+  chart?: { path: string; alt: string };
   timeline: { day: string; entries: { time: string; text: string }[] }[];
   rootCause: string;
   resolution: { summary: string; actions: { time: string; text: string }[] };
@@ -68,6 +73,8 @@ export interface PostmortemDraft {
   model: PostmortemModel;
   /** The editable sections as drafted, for an edit form to start from. */
   sections: Required<PostmortemEdits>;
+  /** The chart, to commit at `filename` beside the document (which links it) and to show in Slack. */
+  chart?: { filename: string; svg: string; scene: ChartScene };
 }
 
 const link = { text: "the link's text", url: "its address" };
@@ -89,6 +96,7 @@ export const postmortemTemplateNames = {
   tldr: "the summary: the edited one, or one assembled from the record",
   impact: {
     statement: "what users saw, as recorded with /incident impact or written in Edit (empty until someone says)",
+    measured: "figures measured by the impact queries in firebreak.yaml, one markdown list item each (empty without them)",
     window: "from detection to resolution",
     duration: "how long that was, or ongoing",
     services: "the affected services, comma-separated",
@@ -113,6 +121,7 @@ export const postmortemTemplateNames = {
   },
   wentWell: "as written, or items suggested from the record, each marked for the writer to keep or delete (empty when none apply)",
   wentPoorly: "as written, or items suggested from the record, each marked for the writer to keep or delete (empty when none apply)",
+  chart: { path: "the chart's SVG, relative to the document", alt: "what the chart shows, for the image's alt text" },
   durations: {
     detect: "from the entry marked as the start of trouble (`/incident note trigger at …`) to detection; otherwise —",
     acknowledge: "from detection to the first acknowledgement or status change",
@@ -126,11 +135,15 @@ export function draftPostmortem(record: PostmortemRecord, template: CompiledTemp
   const model = postmortemModel(record);
   const { incident, edits, timeZone } = record;
   const slug = slugify(incident.title).slice(0, 60).replace(/-+$/, "") || `inc-${incident.id}`;
+  const base = `${localDate(incident.detectedAt, timeZone)}-${slug}`;
+  const scene = recordChart(record);
+  if (scene) model.chart = { path: `./${base}.svg`, alt: scene.title };
   return {
     title: `${model.id}: ${model.title} — Post-mortem`,
-    filename: `postmortems/${localDate(incident.detectedAt, timeZone)}-${slug}.md`,
+    filename: `postmortems/${base}.md`,
     markdown: render(template, model),
     model,
+    ...(scene && { chart: { filename: `postmortems/${base}.svg`, svg: chartSvg(scene), scene } }),
     sections: { tldr: model.tldr, impact: model.impact.statement, rootCause: model.rootCause, resolution: model.resolution.summary, remediations: edits.remediations ?? "", wentWell: model.wentWell, wentPoorly: model.wentPoorly },
   };
 }
@@ -191,6 +204,7 @@ export function postmortemModel(record: PostmortemRecord): PostmortemModel {
           }),
     impact: {
       statement: impact,
+      measured: measuredImpact(record.measurements, timeZone),
       window: impactWindow(detectedAt, resolvedAt, timeZone),
       duration: resolvedAt ? between(detectedAt, resolvedAt) : "ongoing",
       services,

@@ -37,6 +37,9 @@ export const webApiMethods: Record<string, string[]> = {
   "users.info": ["users:read"],
   "bookmarks.add": ["bookmarks:write"],
   "bookmarks.list": ["bookmarks:read"],
+  // The post-mortem chart's PNG (Slack previews no SVG): https://docs.slack.dev/reference/methods/files.getUploadURLExternal
+  "files.getUploadURLExternal": ["files:write"],
+  "files.completeUploadExternal": ["files:write"],
 };
 
 export function botScopes(): string[] {

@@ -14,6 +14,7 @@ import * as alertGroups from "./013-alert-groups.js";
 import * as statuspageSync from "./015-statuspage-sync.js";
 import * as privateIncidents from "./017-private-incidents.js";
 import * as followupTracking from "./019-followup-tracking.js";
+import * as postmortemMeasurements from "./020-postmortem-measurements.js";
 
 export interface Migration {
   version: number;
@@ -39,6 +40,7 @@ export const migrations: readonly Migration[] = [
   { version: 15, name: "statuspage-sync", up: statuspageSync.up },
   { version: 17, name: "private-incidents", up: privateIncidents.up },
   { version: 19, name: "followup-tracking", up: followupTracking.up },
+  { version: 20, name: "postmortem-measurements", up: postmortemMeasurements.up },
 ];
 
 export const latestVersion = migrations[migrations.length - 1]!.version;

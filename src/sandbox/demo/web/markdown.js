@@ -26,8 +26,11 @@ export function inline(text) {
 const cells = (row) => row.trim().replace(/^\|/, "").replace(/\|$/, "").split(/(?<!\\)\|/).map((c) => c.trim().replace(/\\\|/g, "|"));
 const isTableRule = (line) => /^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$/.test(line);
 
-/** The whole document as HTML. */
-export function renderMarkdown(source) {
+/**
+ * The whole document as HTML. `image(target)` gives the src for an image's target (a data: URL
+ * of a file beside the document), or nothing to show its alt text instead.
+ */
+export function renderMarkdown(source, image) {
   const lines = String(source).replace(/\r\n?/g, "\n").split("\n");
   const out = [];
   let i = 0;
@@ -43,6 +46,14 @@ export function renderMarkdown(source) {
       for (i += 1; i < lines.length && !/^```/.test(lines[i]); i += 1) body.push(lines[i]);
       i += 1;
       out.push(`<pre><code>${escapeHtml(body.join("\n"))}</code></pre>`);
+      continue;
+    }
+    // An image alone on its line (the post-mortem's chart), when `image` can show its target.
+    const picture = /^!\[([^\]]*)\]\(([^)\s]+)\)\s*$/.exec(line);
+    if (picture) {
+      const src = image?.(picture[2]);
+      out.push(src ? `<p><img src="${escapeHtml(src)}" alt="${escapeHtml(picture[1])}"></p>` : `<p>${escapeHtml(picture[1])}</p>`);
+      i += 1;
       continue;
     }
     const heading = /^(#{1,6})\s+(.*?)\s*#*\s*$/.exec(line);

@@ -4,6 +4,17 @@ import { h, textHtml } from "./blocks.js";
 import { renderMarkdown } from "./markdown.js";
 import { plainText } from "./mrkdwn.js";
 
+/**
+ * A relative image target (./inc-7.svg) as a data: URL of that SVG in the same branch: the
+ * repository is read from git, not served, and an SVG shown through <img> runs no script.
+ */
+function besideFile(files, documentPath, target) {
+  if (!/^\.\/[^/]+\.svg$/.test(target)) return undefined;
+  const path = `${documentPath.replace(/[^/]*$/, "")}${target.slice(2)}`;
+  const svg = files.find((f) => f.path === path);
+  return svg ? `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg.content)}` : undefined;
+}
+
 /** Branches of the local post-mortem repository, last name first (inc-2 above inc-1), each file as written. */
 export function renderRepository(branches, error) {
   const problem = error ? h("p", { class: "field-error", "data-testid": "repository-error" }, error) : null;
@@ -22,7 +33,7 @@ export function renderRepository(branches, error) {
           { class: "repo-file", open: index === 0 && file.path.endsWith(".md") },
           h("summary", { "data-testid": "repo-file", "data-path": file.path }, file.path),
           // Markdown is shown as GitHub would show it, with its source one click away.
-          file.path.endsWith(".md") ? h("div", { class: "markdown", "data-testid": "repo-file-rendered", "data-path": file.path, html: renderMarkdown(file.content) }) : null,
+          file.path.endsWith(".md") ? h("div", { class: "markdown", "data-testid": "repo-file-rendered", "data-path": file.path, html: renderMarkdown(file.content, (target) => besideFile(branch.files, file.path, target)) }) : null,
           h(
             file.path.endsWith(".md") ? "details" : "div",
             { class: "repo-source" },

@@ -153,7 +153,7 @@ export function permalink(workspace: Workspace, channelId: string, message: Slac
  * A reply to a reply joins the parent's thread, as in Slack. A thread_ts that names no message
  * is still accepted and stored as given; the parent's counters change only when it exists.
  */
-function attachToThread(channel: ChannelRecord, message: SlackMessage, threadTs: string) {
+export function attachToThread(channel: ChannelRecord, message: SlackMessage, threadTs: string) {
   let parent = findMessage(channel, threadTs);
   if (parent?.thread_ts && parent.thread_ts !== parent.ts) parent = findMessage(channel, parent.thread_ts);
   message.thread_ts = parent?.ts ?? threadTs;

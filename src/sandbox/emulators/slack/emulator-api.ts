@@ -2,6 +2,7 @@
 // and the calls that inspect and steer it.
 import type { EventName, Listener, RecordedCall } from "./emulator-events.js";
 import type { FailureSpec } from "./failure-injection.js";
+import type { UploadedFile } from "./file-methods.js";
 import type { RateLimitSettings, RateLimitViolation } from "./rate-limits.js";
 import type { SocketModeServer } from "./socket-mode-server.js";
 import type { BookmarkRecord, ChannelSeed, ChannelText, EphemeralMessage, ResponsePost, SlackMessage, SlackView, UserGroupSeed, UserSeed } from "./workspace-state.js";
@@ -93,6 +94,8 @@ export interface SlackEmulator {
   channelByName(name: string): ChannelSnapshot | undefined;
   /** Every message in the channel, thread replies included, oldest first. */
   messages(channelId: string): SlackMessage[];
+  /** Files started with files.getUploadURLExternal: their bytes once uploaded, where they were shared once completed. */
+  files(): UploadedFile[];
   /** A thread's parent and its replies, oldest first. */
   thread(channelId: string, threadTs: string): SlackMessage[];
   ephemerals(channelId?: string): EphemeralMessage[];

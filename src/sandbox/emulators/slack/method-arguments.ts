@@ -59,6 +59,10 @@ export const methodArguments: Record<string, Arguments> = {
   "views.open": args(["view"], ["trigger_id", "interactivity_pointer"]),
   "views.push": args(["view"], ["trigger_id", "interactivity_pointer"]),
   "views.update": args([], ["view_id", "external_id", "view", "hash"]),
+  // Newer than the spec: https://docs.slack.dev/reference/methods/files.getUploadURLExternal and
+  // https://docs.slack.dev/reference/methods/files.completeUploadExternal ("Arguments").
+  "files.getUploadURLExternal": args(["filename", "length"], ["alt_txt", "snippet_type"]),
+  "files.completeUploadExternal": args(["files"], ["channel_id", "channels", "thread_ts", "initial_comment", "blocks"]),
 };
 
 /**

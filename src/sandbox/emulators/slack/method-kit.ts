@@ -13,6 +13,8 @@ export interface MethodContext {
   strict: boolean;
   /** The bot token's scopes (X-OAuth-Scopes). */
   scopes: readonly string[];
+  /** Where the emulator listens (http://127.0.0.1:port), for URLs it hands out (file uploads). */
+  origin?: string;
 }
 
 export type MethodHandler = (context: MethodContext, args: Record<string, unknown>) => SlackBody;

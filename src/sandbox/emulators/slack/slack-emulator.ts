@@ -14,6 +14,7 @@ import { createEmitter, type RecordedCall } from "./emulator-events.js";
 import { createFailureInjector, failureResponse, rateLimitedResponse, type FailureSpec, type InjectedResponse } from "./failure-injection.js";
 import { fail, ok, type MethodHandler, type SlackBody } from "./method-kit.js";
 import { bookmarkMethods } from "./bookmark-methods.js";
+import { fileMethods, receiveUpload, uploadedFiles, UPLOAD_PATH } from "./file-methods.js";
 import { pinAndReactionMethods } from "./pin-and-reaction-methods.js";
 import { createRateLimiter, defaultRateLimits } from "./rate-limits.js";
 import { argumentsError } from "./method-arguments.js";
@@ -38,6 +39,7 @@ const methods: Record<string, MethodHandler> = {
   ...pinAndReactionMethods,
   ...bookmarkMethods,
   ...viewMethods,
+  ...fileMethods,
 };
 
 /** A generously installed bot: every scope an incident bot commonly asks for. */
@@ -87,7 +89,7 @@ export function createSlackEmulator(options: SlackEmulatorOptions = {}): SlackEm
     if (refused) return json(refused);
     // Slack names the token's scopes on every authenticated answer:
     // https://docs.slack.dev/authentication/tokens ("X-OAuth-Scopes" response header).
-    return { ...json(handler({ workspace, emit: emitter.emit, strict, scopes: botScopes }, args)), headers: { "x-oauth-scopes": botScopes.join(",") } };
+    return { ...json(handler({ workspace, emit: emitter.emit, strict, scopes: botScopes, ...(url && { origin: origin() }) }, args)), headers: { "x-oauth-scopes": botScopes.join(",") } };
   }
 
   /**
@@ -126,6 +128,20 @@ export function createSlackEmulator(options: SlackEmulatorOptions = {}): SlackEm
     res.end(payload);
   }
 
+  async function handleUpload(req: IncomingMessage, res: ServerResponse, path: string) {
+    let raw: Buffer;
+    try {
+      raw = await readBody(req);
+    } catch {
+      res.writeHead(413, { connection: "close" }).end();
+      return;
+    }
+    const answer = receiveUpload(workspace, path, raw, req.headers["content-type"]);
+    if (res.destroyed) return;
+    res.writeHead(answer.status, { "content-type": "text/plain; charset=utf-8", "content-length": Buffer.byteLength(answer.text) });
+    res.end(answer.text);
+  }
+
   const origin = () => {
     if (!url) throw new Error("Start the Slack emulator before issuing response_urls.");
     return url.replace(/\/api\/$/, "");
@@ -134,6 +150,7 @@ export function createSlackEmulator(options: SlackEmulatorOptions = {}): SlackEm
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const path = new URL(req.url ?? "/", "http://localhost").pathname;
     if (req.method === "POST" && isResponseUrlPath(path)) return handleResponseUrl(req, res, path);
+    if (req.method === "POST" && path.startsWith(UPLOAD_PATH)) return handleUpload(req, res, path);
     let parsed: ParsedRequest;
     try {
       parsed = await parseRequest(req);
@@ -254,6 +271,7 @@ export function createSlackEmulator(options: SlackEmulatorOptions = {}): SlackEm
     channel: (id) => snapshot(workspace.channels.get(id)),
     channelByName: (name) => snapshot(channelByName(workspace, name)),
     messages: (channelId) => structuredClone(workspace.channels.get(channelId)?.messages ?? []),
+    files: () => uploadedFiles(workspace),
     thread(channelId, threadTs) {
       const messages = workspace.channels.get(channelId)?.messages ?? [];
       return structuredClone(messages.filter((m) => m.ts === threadTs || m.thread_ts === threadTs));

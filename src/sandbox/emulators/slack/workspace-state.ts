@@ -24,6 +24,8 @@ export interface SlackMessage {
   reactions?: { name: string; users: string[]; count: number }[];
   edited?: { user: string; ts: string };
   pinned_to?: string[];
+  /** Files shared with the message (files.completeUploadExternal). */
+  files?: unknown[];
 }
 
 export interface UserRecord {

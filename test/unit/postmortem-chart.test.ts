@@ -1,0 +1,120 @@
+// The post-mortem chart: SVG checked against golden files (UPDATE_GOLDEN=1 rewrites them), the
+// PNG checked as a PNG decoder would (signature, IHDR, every chunk's CRC, the inflated size), and
+// both checked to be the same bytes for the same record.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { crc32 as zlibCrc32, inflateSync } from "node:zlib";
+import { describe, expect, it } from "vitest";
+import type { ChartSeries } from "../../src/domain/measurements.js";
+import { chartPng } from "../../src/views/postmortem/chart-png.js";
+import { chartScene, type ChartInput } from "../../src/views/postmortem/chart-scene.js";
+import { chartSvg } from "../../src/views/postmortem/chart-svg.js";
+
+const goldenDir = fileURLToPath(new URL("../golden/charts/", import.meta.url));
+
+function expectGolden(name: string, actual: string) {
+  const path = join(goldenDir, name);
+  if (process.env.UPDATE_GOLDEN === "1") {
+    mkdirSync(goldenDir, { recursive: true });
+    writeFileSync(path, actual);
+  }
+  if (!existsSync(path)) throw new Error(`${path} is missing; run the test with UPDATE_GOLDEN=1 to write it, then review it`);
+  expect(actual).toBe(readFileSync(path, "utf8"));
+}
+
+const MINUTE = 60_000;
+const utc = (clock: string) => new Date(`2026-12-04T${clock}:00Z`).getTime();
+
+/** One point a minute from `from` to `to`, valued by `value(t)`; null is a gap in the data. */
+function series(label: string, query: string, from: number, to: number, value: (t: number) => number | null): ChartSeries {
+  const points: [number, number | null][] = [];
+  for (let t = from; t <= to; t += MINUTE) points.push([t, value(t)]);
+  return { label, query, origin: "chart", points, from, to };
+}
+
+/** Payments errors: a spike from the page at 14:02 until the rollback at 14:30, resolved at 14:47. */
+const payments: ChartInput = {
+  series: series("failed requests", "sum:trace.http.request.errors{service:payments-api}.as_count()", utc("13:52"), utc("14:57"), (t) =>
+    t < utc("14:02") ? 2 : t < utc("14:30") ? 60 + ((t / MINUTE) % 7) * 3 : t < utc("14:35") ? 12 : 2,
+  ),
+  window: { from: utc("14:02"), to: utc("14:47") },
+  markers: [
+    { at: utc("14:02"), label: "Paged", kind: "page" },
+    { at: utc("14:12"), label: "Fail over to backup cluster", kind: "step" },
+    { at: utc("14:30"), label: "Roll back payments-api", kind: "step" },
+    { at: utc("14:33"), label: "Mitigated", kind: "mitigated" },
+    { at: utc("14:47"), label: "Resolved", kind: "resolved" },
+  ],
+  timeZone: "UTC",
+};
+
+/** The orders database in Los Angeles time, across midnight, with a gap where the agent was down, still ongoing. */
+const ordersDb: ChartInput = {
+  series: series("database CPU %", "avg:postgresql.cpu{db:orders}", utc("07:20"), utc("08:40"), (t) => (t >= utc("07:55") && t < utc("08:05") ? null : t < utc("07:40") ? 31.4 : 99.3)),
+  window: { from: utc("07:40"), to: utc("08:40") },
+  markers: [
+    { at: utc("07:40"), label: "Paged", kind: "page" },
+    { at: utc("08:20"), label: "Failed: Rebuild invalid index", kind: "step" },
+  ],
+  timeZone: "America/Los_Angeles",
+};
+
+describe("the chart as SVG", () => {
+  it("draws a resolved incident's metric with its key moments marked", () => {
+    expectGolden("payments-errors.svg", chartSvg(chartScene(payments)));
+  });
+
+  it("draws gaps as breaks, in the team's time zone, for an ongoing incident", () => {
+    expectGolden("orders-db-cpu.svg", chartSvg(chartScene(ordersDb)));
+  });
+
+  it("is an accessible image that says in words what it shows", () => {
+    const svg = chartSvg(chartScene(payments));
+    expect(svg).toMatch(/^<svg [^>]*role="img"[^>]*aria-labelledby="chart-title chart-desc"/);
+    expect(svg).toContain('<title id="chart-title">failed requests during the incident</title>');
+    expect(svg).toContain("Marked: Paged at 14:02; Fail over to backup cluster at 14:12; Roll back payments-api at 14:30; Mitigated at 14:33; Resolved at 14:47.");
+    expect(svg).toContain('width="800" height="300"');
+  });
+});
+
+/** The chunks of a PNG, each checked against its CRC the way a decoder does. */
+function chunks(png: Buffer): { type: string; data: Buffer }[] {
+  const out: { type: string; data: Buffer }[] = [];
+  for (let at = 8; at < png.length; ) {
+    const length = png.readUInt32BE(at);
+    const body = png.subarray(at + 4, at + 8 + length);
+    expect(png.readUInt32BE(at + 8 + length), `CRC of ${body.subarray(0, 4).toString("ascii")}`).toBe(zlibCrc32(body));
+    out.push({ type: body.subarray(0, 4).toString("ascii"), data: body.subarray(4) });
+    at += 12 + length;
+  }
+  return out;
+}
+
+describe("the chart as PNG", () => {
+  it("is the same bytes for the same chart, and a valid 800×300 RGB PNG", () => {
+    const first = chartPng(chartScene(payments));
+    expect(chartPng(chartScene(payments)).equals(first)).toBe(true);
+    expect([...first.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    const parts = chunks(first);
+    expect(parts.map((c) => c.type)).toEqual(["IHDR", "IDAT", "IEND"]);
+    const header = parts[0]!.data;
+    expect([header.readUInt32BE(0), header.readUInt32BE(4), header[8], header[9], header[10], header[11], header[12]]).toEqual([800, 300, 8, 2, 0, 0, 0]);
+    const raw = inflateSync(parts[1]!.data);
+    expect(raw.length).toBe((800 * 3 + 1) * 300);
+    // The series' blue is drawn, not just a white page.
+    const blue = [0x1d, 0x4e, 0xd8];
+    let found = false;
+    for (let row = 0; row < 300 && !found; row++) {
+      for (let col = 0; col < 800 && !found; col++) {
+        const at = row * (800 * 3 + 1) + 1 + col * 3;
+        found = raw[at] === blue[0] && raw[at + 1] === blue[1] && raw[at + 2] === blue[2];
+      }
+    }
+    expect(found).toBe(true);
+  });
+
+  it("changes when the chart does", () => {
+    expect(chartPng(chartScene(ordersDb)).equals(chartPng(chartScene(payments)))).toBe(false);
+  });
+});
