@@ -59,6 +59,9 @@ export const methodArguments: Record<string, Arguments> = {
   "views.open": args(["view"], ["trigger_id", "interactivity_pointer"]),
   "views.push": args(["view"], ["trigger_id", "interactivity_pointer"]),
   "views.update": args([], ["view_id", "external_id", "view", "hash"]),
+  // user_id is required too; left to the method, which answers a missing or unknown one as Slack
+  // does ("invalid `user_id`", https://docs.slack.dev/reference/methods/views.publish).
+  "views.publish": args(["view"], ["user_id", "hash"]),
 };
 
 /**
