@@ -10,6 +10,12 @@ import type { PostgresTargets } from "./ports/postgres-target.js";
 import { VendorError } from "./ports/vendor-error.js";
 import { createGithub } from "./adapters/github.js";
 import { createPagerdutyPaging } from "./adapters/pagerduty.js";
+import { createPagerdutyEscalation } from "./adapters/pagerduty-escalation.js";
+import { createSlackHome } from "./adapters/slack-home.js";
+import { homeJobs, withHomeEvents, withHomeRefresh } from "./incidents/app-home.js";
+import { ESCALATE_JOB, escalateJob } from "./incidents/escalate.js";
+import { RESPONDER_INVITE_JOB, responderInviteJob } from "./incidents/responder-events.js";
+import { RENDER_STEP_JOB } from "./playbooks/engine/engine-deps.js";
 import { createSlackChat, createSlackClients } from "./adapters/slack-chat.js";
 import { slackLogger, vendorLog } from "./adapters/vendor-logs.js";
 import { openStoreWithRetry } from "./adapters/store/open-store.js";
@@ -25,6 +31,7 @@ import { alertWebhookRoutes } from "./http/alert-webhook-routes.js";
 import { alertGroupJobs } from "./incidents/alert-group-jobs.js";
 import { OPEN_CHANNEL_JOB } from "./incidents/declare-incident.js";
 import { lifecycleJobs } from "./incidents/lifecycle/lifecycle-jobs.js";
+import { REFRESH_HEADER_JOB } from "./incidents/lifecycle/side-effects.js";
 import { recordSlackEvent, SLACK_EVENT_JOB, slackEventJob } from "./incidents/lifecycle/pin-events.js";
 import { openChannelJob } from "./incidents/open-channel.js";
 import { CHANNEL_BOOKMARKS_JOB, channelBookmarksJob } from "./incidents/channel-bookmarks.js";
@@ -118,6 +125,8 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
     }
   });
   const paging = config.pagerduty && createPagerdutyPaging(config.pagerduty, { ...(options.requestTimeoutMs && { timeoutMs: options.requestTimeoutMs }) });
+  const escalation = config.pagerduty && createPagerdutyEscalation(config.pagerduty, { ...(options.requestTimeoutMs && { timeoutMs: options.requestTimeoutMs }) });
+  const home = createSlackHome(slackClients);
   if (config.datadog) routeDatadogLogs(vendorLog(log.child({ component: "datadog", vendor: "datadog-api-client" })), log.level);
   const datadog = config.datadog && createDatadog(config.datadog);
   const nudge = () => runner?.nudge();
@@ -175,6 +184,7 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
       store: opened,
       chat,
       ...(paging && { paging }),
+      ...(escalation && { escalation }),
       log,
       now,
       timezone: config.timezone,
@@ -196,7 +206,8 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
       metrics,
       now,
       ...options.jobs,
-      handlers: {
+      // App Home is republished after the jobs that change what it shows (incidents/app-home.ts).
+      handlers: withHomeRefresh(appDeps, {
         [PAGERDUTY_DELIVERY_JOB]: processDeliveryJob(appDeps, "pagerduty"),
         [DATADOG_DELIVERY_JOB]: processDeliveryJob(appDeps, "datadog"),
         ...alertGroupJobs(appDeps, config.file.sources),
@@ -204,12 +215,15 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
         [CHANNEL_BOOKMARKS_JOB]: channelBookmarksJob(appDeps),
         [PAGERDUTY_NOTE_JOB]: pagerdutyNoteJob(appDeps),
         ...lifecycleJobs(appDeps),
-        [SLACK_EVENT_JOB]: slackEventJob(appDeps),
+        [SLACK_EVENT_JOB]: withHomeEvents({ ...appDeps, home }, slackEventJob(appDeps)),
+        [ESCALATE_JOB]: escalateJob(appDeps),
+        [RESPONDER_INVITE_JOB]: responderInviteJob(appDeps),
+        ...homeJobs({ ...appDeps, home }),
         ...(github && { [PUBLISH_POSTMORTEM_JOB]: publishPostmortemJob(appDeps, github) }),
         ...engine.jobHandlers,
         ...(datadog && { [DATADOG_MARKER_JOB]: datadogMarkerJob(datadog) }),
         [RETENTION_JOB]: retentionJob({ store: opened, retentionDays: config.file.retention_days }),
-      },
+      }, [REFRESH_HEADER_JOB, OPEN_CHANNEL_JOB, RENDER_STEP_JOB, PUBLISH_POSTMORTEM_JOB, ESCALATE_JOB]),
     });
     runner.start();
     scheduleRetention(opened.jobs, now()).catch((error: unknown) => log.warn({ err: error }, "could not schedule today's retention sweep; the next start-up will"));

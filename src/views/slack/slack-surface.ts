@@ -1,6 +1,6 @@
 // Everything Firebreak registers with Slack, in one place: listeners register from these lists
 // and `firebreak manifest` is generated from them, so the app's configuration cannot drift.
-export const INCIDENT_COMMAND = { command: "/incident", description: "Declare and run incidents", usageHint: "declare | status | severity | commander | note | update | timeline | resolve | help" } as const;
+export const INCIDENT_COMMAND = { command: "/incident", description: "Declare and run incidents", usageHint: "declare | status | severity | commander | note | update | timeline | escalate | resolve | help" } as const;
 
 export const DECLARE_SHORTCUT = { callbackId: "declare_incident_from_message", name: "Declare incident", description: "Declare an incident from this message" } as const;
 
@@ -9,7 +9,7 @@ export const ADD_TO_TIMELINE_SHORTCUT = { callbackId: "add_to_timeline_from_mess
 export const commands = [INCIDENT_COMMAND] as const;
 export const messageShortcuts = [DECLARE_SHORTCUT, ADD_TO_TIMELINE_SHORTCUT] as const;
 /** Events API subscriptions (bot events). */
-export const botEvents: readonly string[] = ["reaction_added", "reaction_removed"];
+export const botEvents: readonly string[] = ["reaction_added", "reaction_removed", "app_home_opened"];
 
 /** Every Web API method Firebreak calls, with the bot scope it needs (least privilege). */
 export const webApiMethods: Record<string, string[]> = {
@@ -26,6 +26,7 @@ export const webApiMethods: Record<string, string[]> = {
   "users.lookupByEmail": ["users:read", "users:read.email"],
   "views.open": [],
   "views.update": [],
+  "views.publish": [],
   "usergroups.users.list": ["usergroups:read"],
   "conversations.replies": ["channels:history"],
   "conversations.rename": ["channels:manage"],
