@@ -1,6 +1,6 @@
 // Everything Firebreak registers with Slack, in one place: listeners register from these lists
 // and `firebreak manifest` is generated from them, so the app's configuration cannot drift.
-export const INCIDENT_COMMAND = { command: "/incident", description: "Declare and run incidents", usageHint: "declare | status | severity | commander | note | update | timeline | escalate | resolve | help" } as const;
+export const INCIDENT_COMMAND = { command: "/incident", description: "Declare and run incidents", usageHint: "declare | status | severity | commander | note | update | timeline | resolve | help" } as const;
 
 export const DECLARE_SHORTCUT = { callbackId: "declare_incident_from_message", name: "Declare incident", description: "Declare an incident from this message" } as const;
 
