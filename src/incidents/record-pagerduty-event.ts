@@ -92,7 +92,8 @@ async function triggered(deps: IncidentDeps, tx: Repositories, event: PagerdutyI
   const window = service ? deps.services[service]?.group_within_minutes : undefined;
   const grouped = existing ?? (service && window ? await tx.incidents.openForService(service, new Date(deps.now().getTime() - window * 60_000)) : undefined);
   if (grouped) {
-    const text = existing ? `PagerDuty re-triggered: ${title}` : `Related page attached to ${humanId(grouped)}: ${title}${event.htmlUrl ? ` (${event.htmlUrl})` : ""}`;
+    const ours = existing && incidentIdFromKey(event.incidentKey) === existing.id;
+    const text = ours ? `PagerDuty incident opened for ${humanId(existing)}: ${title}` : existing ? `PagerDuty re-triggered: ${title}` : `Related page attached to ${humanId(grouped)}: ${title}${event.htmlUrl ? ` (${event.htmlUrl})` : ""}`;
     await tx.timeline.append({ incidentId: grouped.id, eventAt: event.occurredAt, kind: "page", actor: null, text, data: { pagerdutyIncidentId: event.incidentId }, sourceKey });
     return { outcome: "attached", incident: grouped };
   }

@@ -169,6 +169,7 @@ describe("/incident escalate on an incident declared in Slack", { timeout: 60_00
     await fetch(`${h.base}/webhooks/pagerduty`, pagerdutyDelivery(trigger, PD_SECRETS[0]!));
     await h.drain();
     expect((await h.store.incidents.list()).filter((i) => i.title.includes("Search is slow"))).toHaveLength(1);
+    expect((await h.store.timeline.list(incident.id)).map((e) => e.text)).toContain(`PagerDuty incident opened for INC-${incident.id}: INC-${incident.id}: Search is slow`);
   });
 });
 
