@@ -108,17 +108,26 @@ export function escalateJob(deps: EscalationDeps) {
       await tell(sentence);
       return;
     }
-    if (incident.pagerdutyIncidentId) {
-      await requestResponders(escalation, context, incident.pagerdutyIncidentId, request, target);
-      await outcome(`PagerDuty asked ${targetLabel(target)} to respond: ${request.message}`);
-      await tell(`PagerDuty is paging ${targetLabel(target)}. Whoever accepts is invited here.`);
-      return;
+    try {
+      if (incident.pagerdutyIncidentId) {
+        await requestResponders(escalation, context, incident.pagerdutyIncidentId, request, target);
+        await outcome(`PagerDuty asked ${targetLabel(target)} to respond: ${request.message}`);
+        await tell(`PagerDuty is paging ${targetLabel(target)}. Whoever accepts is invited here.`);
+        return;
+      }
+      const linked = await openPagerdutyIncident(deps, escalation, context, incident, request, target);
+      await outcome(`PagerDuty incident opened on ${targetLabel(target)}${linked.htmlUrl ? ` (${linked.htmlUrl})` : ""}: ${request.message}`);
+      await tell(`PagerDuty incident opened on ${targetLabel(target)}; its on-call is being paged.`);
+    } catch (error) {
+      // A 4xx other than 429 is PagerDuty saying no: asking again would get the same answer.
+      if (!(error instanceof VendorError) || !refusedByPagerduty(error.code)) throw error;
+      await outcome(`Not sent to PagerDuty: it refused the request (${error.message}).`, "escalation-refused");
+      await tell(`PagerDuty refused to page ${targetLabel(target)} (${error.message}). Check the target in PagerDuty, or page them from PagerDuty directly.`);
     }
-    const linked = await openPagerdutyIncident(deps, escalation, context, incident, request, target);
-    await outcome(`PagerDuty incident opened on ${targetLabel(target)}${linked.htmlUrl ? ` (${linked.htmlUrl})` : ""}: ${request.message}`);
-    await tell(`PagerDuty incident opened on ${targetLabel(target)}; its on-call is being paged.`);
   };
 }
+
+const refusedByPagerduty = (code: string) => /^http_4\d\d$/.test(code) && code !== "http_429";
 
 async function requestResponders(escalation: EscalationPort, context: JobContext, pagerdutyIncidentId: string, request: EscalationRequest, target: EscalationTarget): Promise<void> {
   // A service is paged through its escalation policy: responder requests name users or policies only.
