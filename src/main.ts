@@ -11,6 +11,12 @@ import { VendorError } from "./ports/vendor-error.js";
 import { createGithub } from "./adapters/github.js";
 import { createPagerdutyPaging } from "./adapters/pagerduty.js";
 import { createStatuspage } from "./adapters/statuspage.js";
+import { createPagerdutyEscalation } from "./adapters/pagerduty-escalation.js";
+import { createSlackHome } from "./adapters/slack-home.js";
+import { homeJobs, withHomeEvents, withHomeRefresh } from "./incidents/app-home.js";
+import { ESCALATE_JOB, escalateJob } from "./incidents/escalate.js";
+import { RESPONDER_INVITE_JOB, responderInviteJob } from "./incidents/responder-events.js";
+import { RENDER_STEP_JOB } from "./playbooks/engine/engine-deps.js";
 import { createSlackChat, createSlackClients } from "./adapters/slack-chat.js";
 import { createSlackFiles } from "./adapters/slack-files.js";
 import { slackLogger, vendorLog } from "./adapters/vendor-logs.js";
@@ -29,6 +35,7 @@ import { followupJobs, scheduleFollowupJobs } from "./incidents/lifecycle/follow
 import { alertGroupJobs } from "./incidents/alert-group-jobs.js";
 import { OPEN_CHANNEL_JOB } from "./incidents/declare-incident.js";
 import { lifecycleJobs } from "./incidents/lifecycle/lifecycle-jobs.js";
+import { REFRESH_HEADER_JOB } from "./incidents/lifecycle/side-effects.js";
 import { recordSlackEvent, SLACK_EVENT_JOB, slackEventJob } from "./incidents/lifecycle/pin-events.js";
 import { openChannelJob } from "./incidents/open-channel.js";
 import { CHANNEL_BOOKMARKS_JOB, channelBookmarksJob } from "./incidents/channel-bookmarks.js";
@@ -130,6 +137,8 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
     }
   });
   const paging = config.pagerduty && createPagerdutyPaging(config.pagerduty, { ...(options.requestTimeoutMs && { timeoutMs: options.requestTimeoutMs }) });
+  const escalation = config.pagerduty && createPagerdutyEscalation(config.pagerduty, { ...(options.requestTimeoutMs && { timeoutMs: options.requestTimeoutMs }) });
+  const home = createSlackHome(slackClients);
   if (config.datadog) routeDatadogLogs(vendorLog(log.child({ component: "datadog", vendor: "datadog-api-client" })), log.level);
   const datadog = config.datadog && createDatadog(config.datadog);
   const nudge = () => runner?.nudge();
@@ -199,6 +208,7 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
       store: opened,
       chat,
       ...(paging && { paging }),
+      ...(escalation && { escalation }),
       log,
       now,
       timezone: config.timezone,
@@ -225,7 +235,8 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
       metrics,
       now,
       ...options.jobs,
-      handlers: {
+      // App Home is republished after the jobs that change what it shows (incidents/app-home.ts).
+      handlers: withHomeRefresh(appDeps, {
         [PAGERDUTY_DELIVERY_JOB]: processDeliveryJob(appDeps, "pagerduty"),
         [DATADOG_DELIVERY_JOB]: processDeliveryJob(appDeps, "datadog"),
         ...alertGroupJobs(appDeps, config.file.sources),
@@ -233,7 +244,10 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
         [CHANNEL_BOOKMARKS_JOB]: channelBookmarksJob(appDeps),
         [PAGERDUTY_NOTE_JOB]: pagerdutyNoteJob(appDeps),
         ...lifecycleJobs(appDeps),
-        [SLACK_EVENT_JOB]: slackEventJob(appDeps),
+        [SLACK_EVENT_JOB]: withHomeEvents({ ...appDeps, home }, slackEventJob(appDeps)),
+        [ESCALATE_JOB]: escalateJob(appDeps),
+        [RESPONDER_INVITE_JOB]: responderInviteJob(appDeps),
+        ...homeJobs({ ...appDeps, home }),
         ...(github && { [PUBLISH_POSTMORTEM_JOB]: publishPostmortemJob(appDeps, github) }),
         [REFRESH_PREVIEW_JOB]: refreshPreviewJob(appDeps),
         [CHART_UPLOAD_JOB]: chartUploadJob(appDeps, chatFiles),
@@ -244,7 +258,7 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
         }),
         [RETENTION_JOB]: retentionJob({ store: opened, retentionDays: config.file.retention_days }),
         ...followupJobs(appDeps, { github: github || undefined, people: config.file.people }),
-      },
+      }, [REFRESH_HEADER_JOB, OPEN_CHANNEL_JOB, RENDER_STEP_JOB, PUBLISH_POSTMORTEM_JOB, ESCALATE_JOB]),
     });
     runner.start();
     scheduleRetention(opened.jobs, now()).catch((error: unknown) => log.warn({ err: error }, "could not schedule today's retention sweep; the next start-up will"));

@@ -30,9 +30,12 @@ interface PdResponse {
 // Loaded on first use: start-up (readiness) never calls PagerDuty.
 const pdjs = loadOnce(() => import("@pagerduty/pdjs"));
 
-export function createPagerdutyPaging(config: PagerdutyConfig, options: { timeoutMs?: number } = {}): PagingPort {
+export type PagerdutyRequest = (method: "GET" | "POST" | "PUT", path: string, options?: { data?: unknown; query?: Record<string, string | string[]> }) => Promise<unknown>;
+
+/** One REST call: the From header on every call, a timeout, and any non-2xx thrown as VendorError("pagerduty", "http_<status>"). */
+export function createPagerdutyRequest(config: PagerdutyConfig, options: { timeoutMs?: number } = {}): PagerdutyRequest {
   const timeoutMs = options.timeoutMs ?? 10_000;
-  const request = async (method: "GET" | "POST" | "PUT", path: string, options: { data?: unknown; query?: Record<string, string | string[]> } = {}) => {
+  return async (method, path, options = {}) => {
     let result: PdResponse;
     try {
       result = (await (await pdjs()).api({
@@ -58,7 +61,10 @@ export function createPagerdutyPaging(config: PagerdutyConfig, options: { timeou
     }
     return result.data;
   };
+}
 
+export function createPagerdutyPaging(config: PagerdutyConfig, options: { timeoutMs?: number } = {}): PagingPort {
+  const request = createPagerdutyRequest(config, options);
   return {
     async oncallEmails(escalationPolicyId) {
       const emails = new Map<string, string | undefined>(); // user id → email, once per person across levels and pages

@@ -2,13 +2,15 @@ import type { Store } from "../ports/store.js";
 import type { ConfigFile } from "../kernel/config-file.js";
 import type { Logger } from "../kernel/log.js";
 import type { ChatPort } from "../ports/chat.js";
-import type { PagingPort } from "../ports/paging.js";
+import type { EscalationPort, PagingPort } from "../ports/paging.js";
 
 /** Everything the incident flows use, passed in (tests pass emulator-backed adapters). */
 export interface IncidentDeps {
   store: Store;
   chat: ChatPort;
   paging?: PagingPort;
+  /** `/incident escalate`: set when PagerDuty is configured. */
+  escalation?: EscalationPort;
   log: Logger;
   now: () => Date;
   timezone: string;

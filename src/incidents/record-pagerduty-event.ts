@@ -10,6 +10,8 @@ import { enqueueMarker } from "../markers/datadog-marker-job.js";
 import { declareIncident } from "./declare-incident.js";
 import { PAGERDUTY_DELIVERY_JOB } from "./delivery-jobs.js";
 import type { IncidentDeps } from "./deps.js";
+import { incidentIdFromKey } from "./escalate.js";
+import { recordResponderEvent } from "./responder-events.js";
 
 export type PageOutcome = { outcome: "declared" | "attached" | "recorded"; incident: Incident } | { outcome: "ignored"; reason: string };
 
@@ -25,6 +27,10 @@ export async function recordPagerdutyEvent(deps: IncidentDeps, event: PagerdutyE
       // Its trigger may still be on its way (PagerDuty retries failed deliveries): the event stays
       // recorded, and is applied when the trigger declares the incident.
       return { outcome: "ignored" as const, reason: `no Firebreak incident for PagerDuty incident ${event.incidentId} yet; kept for when it is declared` };
+    }
+    if (event.kind === "incident.responder.added" || event.kind === "incident.responder.replied") {
+      await recordResponderEvent(deps, tx, incident, event);
+      return { outcome: "recorded" as const, incident };
     }
     const agent = event.agent?.summary ?? "PagerDuty";
     const sourceKey = `pagerduty:${event.eventId}`;
@@ -82,11 +88,12 @@ async function triggered(deps: IncidentDeps, tx: Repositories, event: PagerdutyI
   const origin = `Paged by PagerDuty${event.service?.summary ? ` (${event.service.summary})` : ""}: ${title}`;
   const sourceKey = `pagerduty:${event.eventId}`;
 
-  const existing = await tx.incidents.byPagerdutyIncident(event.incidentId);
+  const existing = (await tx.incidents.byPagerdutyIncident(event.incidentId)) ?? (await opened(tx, event));
   const window = service ? deps.services[service]?.group_within_minutes : undefined;
   const grouped = existing ?? (service && window ? await tx.incidents.openForService(service, new Date(deps.now().getTime() - window * 60_000)) : undefined);
   if (grouped) {
-    const text = existing ? `PagerDuty re-triggered: ${title}` : `Related page attached to ${humanId(grouped)}: ${title}${event.htmlUrl ? ` (${event.htmlUrl})` : ""}`;
+    const ours = existing && incidentIdFromKey(event.incidentKey) === existing.id;
+    const text = ours ? `PagerDuty incident opened for ${humanId(existing)}: ${title}` : existing ? `PagerDuty re-triggered: ${title}` : `Related page attached to ${humanId(grouped)}: ${title}${event.htmlUrl ? ` (${event.htmlUrl})` : ""}`;
     await tx.timeline.append({ incidentId: grouped.id, eventAt: event.occurredAt, kind: "page", actor: null, text, data: { pagerdutyIncidentId: event.incidentId }, sourceKey });
     return { outcome: "attached", incident: grouped };
   }
@@ -108,6 +115,19 @@ async function triggered(deps: IncidentDeps, tx: Repositories, event: PagerdutyI
     await tx.jobs.enqueue({ kind: PAGERDUTY_DELIVERY_JOB, payload: { deliveryId }, dedupeKey: `pagerduty-replay:${deliveryId}` }, deps.now());
   }
   return { outcome: "declared", incident };
+}
+
+/**
+ * The incident `/incident escalate` opened this PagerDuty incident for (its incident_key names
+ * ours), linked now if the escalation job has not linked it yet: its trigger must not declare a
+ * second Firebreak incident.
+ */
+async function opened(tx: Repositories, event: PagerdutyIncidentEvent): Promise<Incident | undefined> {
+  const ours = incidentIdFromKey(event.incidentKey);
+  const incident = ours === undefined ? undefined : await tx.incidents.get(ours);
+  if (!incident) return undefined;
+  if (incident.pagerdutyIncidentId) return incident.pagerdutyIncidentId === event.incidentId ? incident : undefined;
+  return updated(tx.incidents.update(incident.id, incident.version, { pagerdutyIncidentId: event.incidentId, pagerdutyIncidentUrl: event.htmlUrl, pagerdutyServiceId: event.service?.id ?? null }));
 }
 
 /** A concurrent change to the incident makes the whole event run again (its job retries). */

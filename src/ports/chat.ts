@@ -60,3 +60,8 @@ export interface ChatPort {
   /** The links bookmarked in the channel (bookmarks.list): what an add whose answer was lost may have left. */
   bookmarkLinks(channelId: string): Promise<string[]>;
 }
+
+/** Firebreak's App Home tab (views.publish): one view per person, replaced whole each time. */
+export interface HomeTabPort {
+  publishHome(userId: string, view: { type: "home"; blocks: unknown[] }): Promise<void>;
+}

@@ -29,6 +29,9 @@ export type IncidentChanges = Partial<
     | "lastUpdateAt"
     | "archivedAt"
     | "resolvedAt"
+    | "pagerdutyIncidentId"
+    | "pagerdutyIncidentUrl"
+    | "pagerdutyServiceId"
   >
 >;
 
@@ -335,6 +338,15 @@ export interface CatchupsRepository {
   record(incidentId: number, userId: string, at: Date): Promise<void>;
 }
 
+// ---- App Home: who opened it, so a change republishes only their homes ----
+
+export interface HomeViewersRepository {
+  /** Records that the person opened App Home at `at` (a later time replaces an earlier one). */
+  opened(userId: string, at: Date): Promise<void>;
+  /** Who opened it at or after `since`, most recent first, at most `limit`. */
+  recent(since: Date, limit: number): Promise<string[]>;
+}
+
 // ---- alert groups (Alertmanager, Grafana, generic): one incident per group ----
 
 export interface AlertGroupsRepository {
@@ -381,6 +393,7 @@ export interface Repositories {
   rateSlots: RateSlotsRepository;
   people: PeopleRepository;
   catchups: CatchupsRepository;
+  homeViewers: HomeViewersRepository;
   alertGroups: AlertGroupsRepository;
   statusSync: StatusSyncRepository;
   followups: FollowupsRepository;

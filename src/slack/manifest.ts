@@ -14,7 +14,8 @@ export function slackManifest(options: { baseUrl: string; socketMode: boolean; n
     features: {
       // Answers that cannot be shown in a channel come as a DM, in the app's Messages tab; read-only,
       // since Firebreak reads no DMs (https://docs.slack.dev/reference/app-manifest, features.app_home).
-      app_home: { home_tab_enabled: false, messages_tab_enabled: true, messages_tab_read_only_enabled: true },
+      // The Home tab lists open incidents and what waits on the person (views.publish, on app_home_opened).
+      app_home: { home_tab_enabled: true, messages_tab_enabled: true, messages_tab_read_only_enabled: true },
       bot_user: { display_name: options.name ?? "Firebreak", always_online: true },
       slash_commands: commands.map((c) => ({ command: c.command, description: c.description, usage_hint: c.usageHint, should_escape: true, ...url })),
       shortcuts: messageShortcuts.map((s) => ({ name: s.name, type: "message", callback_id: s.callbackId, description: s.description })),
@@ -22,7 +23,8 @@ export function slackManifest(options: { baseUrl: string; socketMode: boolean; n
     oauth_config: { scopes: { bot: botScopes() } },
     settings: {
       ...(botEvents.length > 0 && { event_subscriptions: { ...(!options.socketMode && { request_url: requestUrl }), bot_events: [...botEvents] } }),
-      interactivity: { is_enabled: true, ...(!options.socketMode && { request_url: requestUrl }) },
+      // message_menu_options_url: where Slack asks for external_select options (the escalate target menu).
+      interactivity: { is_enabled: true, ...(!options.socketMode && { request_url: requestUrl, message_menu_options_url: requestUrl }) },
       org_deploy_enabled: false,
       socket_mode_enabled: options.socketMode,
       token_rotation_enabled: false,

@@ -42,6 +42,7 @@ const incidentData = z.looseObject({
   urgency: optional(z.string()),
   priority: optional(reference),
   assignees: optional(z.array(reference)),
+  incident_key: optional(z.string()),
 });
 
 const noteData = z.looseObject({
@@ -50,6 +51,21 @@ const noteData = z.looseObject({
   content: z.string(),
   trimmed: optional(z.boolean()),
   incident: reference,
+});
+
+// incident.responder.added / .replied carry an `incident_responder` (docs/webhooks/01-Overview.md,
+// "Event Data Types"; test/fixtures/pagerduty/webhooks-v3/event-data/incident_responder.json):
+// the incident, the user asked, the policy they were asked through, the message and the state.
+export const RESPONDER_EVENT_TYPES = ["incident.responder.added", "incident.responder.replied"] as const;
+export type ResponderEventType = (typeof RESPONDER_EVENT_TYPES)[number];
+
+const responderData = z.looseObject({
+  type: z.literal("incident_responder"),
+  incident: reference,
+  user: reference,
+  escalation_policy: optional(reference),
+  message: optional(z.string()),
+  state: optional(z.string()),
 });
 
 const eventBody = z
@@ -107,6 +123,8 @@ export interface PagerdutyIncidentEvent extends PagerdutyEventBase {
   /** The priority's name, e.g. "P1"; null when the account has no priorities or none is set. */
   priority: string | null;
   assignees: PagerdutyRef[];
+  /** The dedup key it was created with: Firebreak's own for an incident opened by `/incident escalate`. */
+  incidentKey: string | null;
 }
 
 export interface PagerdutyAnnotatedEvent extends PagerdutyEventBase {
@@ -119,13 +137,23 @@ export interface PagerdutyAnnotatedEvent extends PagerdutyEventBase {
   trimmed: boolean;
 }
 
+export interface PagerdutyResponderEvent extends PagerdutyEventBase {
+  kind: ResponderEventType;
+  /** The PagerDuty user asked to respond. */
+  user: PagerdutyRef;
+  escalationPolicy: PagerdutyRef | null;
+  message: string | null;
+  /** "pending" when asked; the answer when replied (see incidents/responder-events.ts). */
+  state: string | null;
+}
+
 export interface PagerdutyIgnoredEvent {
   kind: "ignored";
   eventId: string;
   eventType: string;
 }
 
-export type PagerdutyEvent = PagerdutyIncidentEvent | PagerdutyAnnotatedEvent | PagerdutyIgnoredEvent;
+export type PagerdutyEvent = PagerdutyIncidentEvent | PagerdutyAnnotatedEvent | PagerdutyResponderEvent | PagerdutyIgnoredEvent;
 
 /** Parses a raw webhook body (already signature-checked); throws malformed_body or invalid_payload (400). */
 export function parsePagerdutyBody(raw: Buffer | string): PagerdutyEnvelope {
@@ -166,6 +194,7 @@ export function toPageEvent(envelope: PagerdutyEnvelope): PagerdutyEvent {
       urgency: data.urgency ?? null,
       priority: data.priority?.summary ?? null,
       assignees: (data.assignees ?? []).map(toRef),
+      incidentKey: data.incident_key ?? null,
     };
   }
   if (event.event_type === "incident.annotated") {
@@ -181,7 +210,23 @@ export function toPageEvent(envelope: PagerdutyEnvelope): PagerdutyEvent {
       trimmed: data.trimmed ?? false,
     };
   }
+  if (isResponderEventType(event.event_type)) {
+    const data = parseData(responderData, event.data);
+    return {
+      kind: event.event_type,
+      ...base,
+      incidentId: data.incident.id,
+      user: toRef(data.user),
+      escalationPolicy: data.escalation_policy ? toRef(data.escalation_policy) : null,
+      message: data.message ?? null,
+      state: data.state ?? null,
+    };
+  }
   return { kind: "ignored", eventId: event.id, eventType: event.event_type };
+}
+
+function isResponderEventType(type: string): type is ResponderEventType {
+  return (RESPONDER_EVENT_TYPES as readonly string[]).includes(type);
 }
 
 function isIncidentEventType(type: string): type is IncidentEventType {
@@ -191,6 +236,7 @@ function isIncidentEventType(type: string): type is IncidentEventType {
 function dataSchemaFor(eventType: string): z.ZodType | undefined {
   if (isIncidentEventType(eventType)) return incidentData;
   if (eventType === "incident.annotated") return noteData;
+  if (isResponderEventType(eventType)) return responderData;
   return undefined;
 }
 

@@ -74,3 +74,25 @@ export function selectChoice(fields: { actionId: string; value: string; userId: 
   body.actions = [{ type: "static_select", action_id: fields.actionId, block_id: "b", selected_option: { text: { type: "plain_text", text: "x" }, value: fields.value }, action_ts: "1548426417.840180" }];
   return body;
 }
+
+/**
+ * What Slack sends when someone types into an external_select in a modal (block_suggestion). No
+ * vendor example is published as a file; the fields are those of Slack's BlockSuggestion payload
+ * (https://docs.slack.dev/reference/block-kit/block-elements/select-menu-element#external_select;
+ * the same fields as @slack/bolt's BlockSuggestion type), the rest taken from the view_submission example.
+ */
+export function blockSuggestion(fields: { actionId: string; blockId: string; value: string; userId: string; view: { id: string; callback_id?: string; private_metadata?: string } }) {
+  const base = structuredClone(viewSubmission);
+  return {
+    type: "block_suggestion",
+    user: { ...base.user, id: fields.userId },
+    container: { type: "view", view_id: fields.view.id },
+    api_app_id: base.api_app_id,
+    token: base.token,
+    action_id: fields.actionId,
+    block_id: fields.blockId,
+    value: fields.value,
+    team: base.team,
+    view: { ...base.view, ...fields.view },
+  };
+}

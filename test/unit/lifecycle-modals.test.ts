@@ -196,7 +196,7 @@ describe("lifecycle help", () => {
     const help = lifecycleHelp();
     expect(help).toMatchSnapshot();
     expect(lifecycleSubcommands.map((s) => s.usage.split(" ")[0])).toEqual([
-      "declare", "status", "severity", "commander", "role", "note", "impact", "update", "timeline", "catchup", "followup", "followups", "rename", "resolve", "playbook", "rootcause", "postmortem", "help",
+      "declare", "status", "severity", "commander", "role", "note", "impact", "update", "timeline", "catchup", "followup", "followups", "rename", "resolve", "playbook", "escalate", "rootcause", "postmortem", "help",
     ]);
     expect(help).toContain("`/incident role &lt;name&gt; @user`");
     expect(help).toContain("`/incident status investigating|identified|monitoring|resolved`");

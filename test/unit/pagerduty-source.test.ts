@@ -42,6 +42,7 @@ describe("PagerDuty V3 webhook -> page event", () => {
       urgency: "high",
       priority: "P1",
       assignees: [{ id: "PTUXL6G", summary: "User 123" }],
+      incidentKey: "d3640fbd41094207a1c11e58e46b1662",
     });
   });
 
@@ -77,8 +78,20 @@ describe("PagerDuty V3 webhook -> page event", () => {
       eventId: "01BRB6ZP4M6T8ZG4X6BP63ZB9O",
       eventType: "service.updated",
     });
+    expect(toPageEvent(parsePagerdutyBody(envelope("incident.reopened", json("event-data/incident.json")))).kind).toBe("ignored");
+  });
+
+  it("maps responder events with the documented incident_responder data", () => {
     const responder = json("event-data/incident_responder.json");
-    expect(toPageEvent(parsePagerdutyBody(envelope("incident.responder.added", responder))).kind).toBe("ignored");
+    expect(toPageEvent(parsePagerdutyBody(envelope("incident.responder.replied", { ...responder, state: "joined" })))).toMatchObject({
+      kind: "incident.responder.replied",
+      incidentId: "PGR0VU2",
+      user: { id: "PVMGSML", summary: "Maeve" },
+      escalationPolicy: { id: "PJFWPEP", summary: "The Policy" },
+      message: "Please help me make the tests pass",
+      state: "joined",
+    });
+    expect(toPageEvent(parsePagerdutyBody(envelope("incident.responder.added", responder)))).toMatchObject({ kind: "incident.responder.added", state: "pending" });
   });
 
   it("is lenient with what it only displays: null agent and client, odd or missing fields, extra keys", () => {

@@ -19,6 +19,9 @@ const columns: Record<keyof IncidentChanges, string> = {
   lastUpdateAt: "last_update_at",
   archivedAt: "archived_at",
   resolvedAt: "resolved_at",
+  pagerdutyIncidentId: "pagerduty_incident_id",
+  pagerdutyIncidentUrl: "pagerduty_incident_url",
+  pagerdutyServiceId: "pagerduty_service_id",
 };
 
 export function createIncidentsStore(sql: SqlExecutor): IncidentsRepository {

@@ -1,5 +1,6 @@
 // The store: every record Firebreak keeps, behind one interface, over either driver.
 import { createCatchupsStore } from "./catchups-store.js";
+import { createHomeViewersStore } from "./home-viewers-store.js";
 import { createAlertGroupsStore } from "./alert-groups-store.js";
 import { createDeliveriesStore } from "./deliveries-store.js";
 import { createFollowupsStore } from "./followups-store.js";
@@ -29,6 +30,7 @@ function createRepositories(sql: SqlExecutor): Repositories {
     rateSlots: createRateSlotsStore(sql),
     people: createPeopleStore(sql),
     catchups: createCatchupsStore(sql),
+    homeViewers: createHomeViewersStore(sql),
     alertGroups: createAlertGroupsStore(sql),
     statusSync: createStatusSyncStore(sql),
     followups: createFollowupsStore(sql),

@@ -25,6 +25,7 @@ const inputs = {
   shortcut: z.object({ user: id, channel: id, messageTs: ts, callbackId: z.string() }),
   viewSubmit: z.object({ user: id, viewId: id, values: z.record(z.string(), z.record(z.string(), z.unknown())) }),
   viewClose: z.object({ user: id, viewId: id }),
+  options: z.object({ user: id, viewId: id, actionId: z.string(), blockId: z.string(), value: z.string() }),
   reaction: z.object({ user: id, channel: id, ts, name: z.string().regex(/^[a-z0-9_+'-]+$/), add: z.boolean() }),
   dismiss: z.object({ user: id, ts }),
 };
@@ -167,6 +168,15 @@ export async function createSandboxApi(handles: DemoHandles, options: { baseUrl:
       if (ack.success && ack.data.response_action === "errors") return { status: 200, body: { status: answer.status, errors: ack.data.errors ?? {} } };
       closeView(input.user, input.viewId, ack.success && ack.data.response_action === "clear");
       return { status: 200, body: { status: answer.status } };
+    },
+    // An external_select's options, asked of the bot as Slack does (block_suggestion) while the person types.
+    async options(body) {
+      const input = inputs.options.parse(body);
+      const view = slack.view(input.viewId);
+      if (!view) return { status: 404, body: { error: "That form is gone." } };
+      const answer = await bot.blockSuggestion({ person: person(input.user), view, actionId: input.actionId, blockId: input.blockId, value: input.value });
+      const options = (answer.body as { options?: unknown[] } | undefined)?.options ?? [];
+      return { status: 200, body: { options } };
     },
     async viewClose(body) {
       const input = inputs.viewClose.parse(body);

@@ -100,6 +100,19 @@ export function createSlackSender(options: { botUrl: string; signingSecret: stri
       return interaction({ type: "view_submission", user: user(fields.person), trigger_id: fields.triggerId, view: { ...fields.view, state: { values: fields.values } } });
     },
 
+    /** Someone typing into an external_select in a modal: Slack asks the app for options. */
+    blockSuggestion(fields: { person: Person; view: Record<string, unknown>; actionId: string; blockId: string; value: string }) {
+      return interaction({
+        type: "block_suggestion",
+        user: user(fields.person),
+        container: { type: "view", view_id: fields.view.id },
+        action_id: fields.actionId,
+        block_id: fields.blockId,
+        value: fields.value,
+        view: fields.view,
+      });
+    },
+
     viewClosed(fields: { person: Person; view: Record<string, unknown> }) {
       return interaction({ type: "view_closed", user: user(fields.person), view: fields.view, is_cleared: false });
     },

@@ -79,6 +79,12 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     pagerduty.addUser({ id: "PFIREBREAK", name: "Firebreak", email: "firebreak@acme.test" });
     pagerduty.addOnCall({ escalationPolicyId: "PDEMOEP", userId: "PALEX", escalationLevel: 1 });
     pagerduty.addOnCall({ escalationPolicyId: "PDEMOEP", userId: "PDEV", escalationLevel: 2 });
+    // Whom `/incident escalate` can page: type "data" or "orders" in its form.
+    pagerduty.addEscalationPolicy({ id: "PDEMOEP", name: "Orders API on-call" });
+    pagerduty.addEscalationPolicy({ id: "PDBAEP", name: "Database on-call" });
+    pagerduty.addService({ id: "PORDERS", name: "Orders API", escalationPolicyId: "PDEMOEP" });
+    pagerduty.addService({ id: "PDATABASE", name: "Orders database", escalationPolicyId: "PDBAEP" });
+    pagerduty.addOnCall({ escalationPolicyId: "PDBAEP", userId: "PDEV", escalationLevel: 1 });
 
     const metrics = createDemoMetrics();
     const datadog = await startDatadogEmulator({ apiKey: "dd-demo-api", appKey: "dd-demo-app", metrics: metrics.script, appUrl: web.base + VENDOR_PATHS.datadog });

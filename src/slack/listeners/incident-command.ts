@@ -7,6 +7,8 @@ import { helpFor, lifecycleCommand, lifecycleSubcommands } from "./lifecycle-com
 import { DATABASE_UNAVAILABLE, type ListenerDeps } from "./slack-deps.js";
 import { mentionedUserIds, rememberPeople } from "../../incidents/remember-people.js";
 import { catchupById, catchupWhere, declareArgs } from "./private-commands.js";
+import { escalateCommand } from "./escalate-listeners.js";
+import { PAGERDUTY_OFF } from "../../incidents/escalate.js";
 
 // A command's answer is its ack: Slack shows it to the person who typed it, member or not. What
 // fails after the ack (a form Slack would not open) reaches them through the error boundary.
@@ -28,6 +30,14 @@ export function registerIncidentCommand(app: App, deps: ListenerDeps): void {
         if (!flows) return ack({ response_type: "ephemeral", text: DATABASE_UNAVAILABLE });
         const answer = await playbookCommand(flows, command.channel_id, args.toLowerCase() === "all");
         return ack({ response_type: "ephemeral", text: answer.text, ...(answer.blocks && { blocks: answer.blocks as never }) });
+      }
+      case "escalate": {
+        const flows = deps();
+        if (!flows) return ack({ response_type: "ephemeral", text: DATABASE_UNAVAILABLE });
+        if (!flows.escalation) return ack({ response_type: "ephemeral", text: PAGERDUTY_OFF });
+        const incident = await flows.store.incidents.byChannel(command.channel_id);
+        if (!incident) return ack({ response_type: "ephemeral", text: `\`${INCIDENT_COMMAND.command} escalate\` works inside an incident's channel; this channel is not one.` });
+        return escalateCommand(flows, incident, client, command.trigger_id, (text) => (text ? ack({ response_type: "ephemeral", text }) : ack()));
       }
       case "":
       case "help":

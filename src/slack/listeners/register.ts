@@ -3,6 +3,7 @@ import type { AnswerDeps } from "../answer.js";
 import { withErrorBoundary } from "../error-boundary.js";
 import { registerDeclareShortcut } from "./declare-shortcut.js";
 import { registerDeclareSubmission } from "./declare-submission.js";
+import { registerEscalateListeners } from "./escalate-listeners.js";
 import { registerIncidentCommand } from "./incident-command.js";
 import { registerLifecycleInteractions } from "./lifecycle-interactions.js";
 import { registerPlaybookListeners } from "./playbook-listeners.js";
@@ -21,4 +22,5 @@ export function registerListeners(app: App, deps: ListenerDeps, answers: AnswerD
   registerStepListeners(guarded, deps, answers);
   registerLifecycleInteractions(guarded, deps, answers);
   registerPostmortemListeners(guarded, deps, answers);
+  registerEscalateListeners(guarded, deps);
 }

@@ -16,7 +16,10 @@ import { answerTo, type AnswerDeps } from "../answer.js";
 const buttonValue = z.object({ runId: z.number().int(), position: z.number().int().min(0), version: z.number().int(), round: z.number().int() });
 const STALE = "This button is not one Firebreak can read (the message may be from an older version). Use the latest step message in the channel.";
 
-const OUTSIDE_CHANNEL = "Step buttons work on the step's message in the incident channel.";
+const OUTSIDE_CHANNEL = "Step buttons work on the step's message in the incident channel, or in Firebreak's App Home.";
+
+/** App Home shows a waiting step's Approve and Deny (views/slack/home-view.ts): a click there has no channel. */
+const fromHome = (body: unknown) => (body as { view?: { type?: string } }).view?.type === "home";
 
 export function registerStepListeners(app: App, deps: ListenerDeps, answers: AnswerDeps): void {
   const decisions: [string, StepDecision][] = [
@@ -28,7 +31,7 @@ export function registerStepListeners(app: App, deps: ListenerDeps, answers: Ans
   for (const [actionId, decision] of decisions) {
     app.action<BlockButtonAction>(actionId, async ({ ack, body, action, respond }) => {
       const flows = deps();
-      const channelId = body.channel?.id;
+      const channelId = body.channel?.id ?? (fromHome(body) ? "home" : undefined);
       // Not recorded: the person is told why, and can press again.
       if (!channelId || !flows) throw new CodedError(flows ? "invalid_payload" : "not_ready", flows ? OUTSIDE_CHANNEL : DATABASE_UNAVAILABLE);
       const shown = tryParseJsonWith(buttonValue, action.value, "a step button's value");

@@ -21,6 +21,7 @@ export const lifecycleSubcommands: readonly { usage: string; what: string }[] = 
   { usage: "rename <new title>", what: "retitle the incident (the channel follows)" },
   { usage: "resolve", what: "resolve the incident: asks for a resolution summary and the root cause if known" },
   { usage: "playbook [all]", what: "list the playbooks for this incident (or all of them) and run one" },
+  { usage: "escalate", what: "page another PagerDuty escalation policy, service or person with a message; whoever accepts is invited here" },
   { usage: "rootcause <text>", what: "record the root cause; the post-mortem draft uses it" },
   { usage: "postmortem", what: "draft the post-mortem from the timeline" },
   { usage: "help", what: "show this help" },
@@ -37,6 +38,7 @@ export function lifecycleHelp(problem?: string): string {
     `\`note\`, \`impact\`, \`status\`, \`severity\` and \`followup\` take the time it happened first: \`${COMMAND} note at 9:45am Failover did not help\`; also \`at 09:45\`, \`at yesterday 13:57\`, \`at 2025-03-13 13:57\`. A time alone is its latest past occurrence. \`${COMMAND} note trigger at 3:55pm <text>\` marks when the trouble started (time to detect is measured from it; earlier entries are the post-mortem's Background).`,
     "React with :pushpin: to a message in the incident channel to add it to the timeline; use the *Add to timeline* message shortcut to add one with an edited time.",
     "You can also use the *Declare incident* shortcut on any message.",
+    "Firebreak's *Home* tab lists open incidents, the ones you hold a role in, approvals waiting on you and post-mortems awaiting review.",
   ].join("\n");
 }
 

@@ -9,7 +9,7 @@ export const ADD_TO_TIMELINE_SHORTCUT = { callbackId: "add_to_timeline_from_mess
 export const commands = [INCIDENT_COMMAND] as const;
 export const messageShortcuts = [DECLARE_SHORTCUT, ADD_TO_TIMELINE_SHORTCUT] as const;
 /** Events API subscriptions (bot events). */
-export const botEvents: readonly string[] = ["reaction_added", "reaction_removed", "member_joined_channel", "member_left_channel"];
+export const botEvents: readonly string[] = ["reaction_added", "reaction_removed", "member_joined_channel", "member_left_channel", "app_home_opened"];
 
 /** Every Web API method Firebreak calls, with the bot scope it needs (least privilege). */
 export const webApiMethods: Record<string, string[]> = {
@@ -29,6 +29,7 @@ export const webApiMethods: Record<string, string[]> = {
   "users.lookupByEmail": ["users:read", "users:read.email"],
   "views.open": [],
   "views.update": [],
+  "views.publish": [],
   "usergroups.users.list": ["usergroups:read"],
   "conversations.replies": ["channels:history", "groups:history"],
   "conversations.rename": ["channels:manage", "groups:write"],

@@ -15,6 +15,7 @@ import * as statuspageSync from "./015-statuspage-sync.js";
 import * as privateIncidents from "./017-private-incidents.js";
 import * as followupTracking from "./019-followup-tracking.js";
 import * as postmortemMeasurements from "./020-postmortem-measurements.js";
+import * as homeViewers from "./016-home-viewers.js";
 
 export interface Migration {
   version: number;
@@ -41,6 +42,7 @@ export const migrations: readonly Migration[] = [
   { version: 17, name: "private-incidents", up: privateIncidents.up },
   { version: 19, name: "followup-tracking", up: followupTracking.up },
   { version: 20, name: "postmortem-measurements", up: postmortemMeasurements.up },
+  { version: 16, name: "home-viewers", up: homeViewers.up },
 ];
 
 export const latestVersion = migrations[migrations.length - 1]!.version;

@@ -124,6 +124,7 @@ function renderModalFor(view) {
   $("modal-root").append(
     renderModal(view, {
       lookup,
+      options: async (element, block, value) => (await post("options", { user: app.me, viewId, actionId: element.action_id, blockId: block.block_id, value })).options,
       submit: async (values) => {
         const answer = await post("view-submit", { user: app.me, viewId, values });
         if (!answer.errors) await refresh();

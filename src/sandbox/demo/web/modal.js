@@ -11,13 +11,13 @@ const REQUIRED = "Please complete this required field.";
  * `handlers.cancel()` closes it. Client-side, as in Slack, a required field left empty is
  * flagged without anything being sent.
  */
-export function renderModal(view, { lookup, submit, cancel }) {
+export function renderModal(view, { lookup, options, submit, cancel }) {
   const readers = [];
   const errorSlots = new Map();
 
   const input = (block) => {
     const e = block.element ?? {};
-    const field = control(block, e);
+    const field = control(block, e, options);
     readers.push({ block, element: e, read: field.read });
     const error = h("div", { class: "field-error", "data-testid": `error-${block.block_id}`, hidden: true });
     errorSlots.set(block.block_id, error);
@@ -105,8 +105,26 @@ export function renderModal(view, { lookup, submit, cancel }) {
 }
 
 /** The control for an input block's element, and how to read its value back. */
-function control(block, e) {
+function control(block, e, options) {
   const testid = `input-${block.block_id}`;
+  if (e.type === "external_select") {
+    // As in Slack: typing at least min_query_length characters asks the app for options.
+    let loaded = [];
+    const search = h("input", { class: "text-input", type: "text", "data-testid": `${testid}-search`, placeholder: e.placeholder?.text ?? "Type to search" });
+    const select = h("select", { class: "block-select", "data-testid": testid }, h("option", { value: "" }, "—"));
+    search.addEventListener("input", async () => {
+      const typed = search.value;
+      if (typed.length < (e.min_query_length ?? 3) || !options) return;
+      loaded = (await options(e, block, typed).catch(() => [])) ?? [];
+      if (search.value !== typed) return;
+      select.replaceChildren(h("option", { value: "" }, loaded.length ? "Choose one" : "Nothing found"), optionNodes({ options: loaded }));
+    });
+    const read = () => {
+      const chosen = loaded.find((o) => o.value === select.value);
+      return { type: "external_select", selected_option: chosen ? { text: chosen.text, value: chosen.value } : null };
+    };
+    return { node: h("div", { class: "external-select" }, search, select), read };
+  }
   if (e.type === "plain_text_input") {
     const attributes = { class: "text-input", "data-testid": testid, placeholder: e.placeholder?.text, maxlength: e.max_length };
     const node = e.multiline ? h("textarea", { ...attributes, rows: 4 }) : h("input", { ...attributes, type: "text" });

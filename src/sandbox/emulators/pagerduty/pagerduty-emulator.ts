@@ -12,6 +12,9 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { closeServer, parseBody, patternMatcher } from "../http-kit.js";
+import { escalationRoutes, type EmulatedEscalationPolicy, type EmulatedResponderRequest, type EmulatedService } from "./escalation-routes.js";
+
+export type { EmulatedEscalationPolicy, EmulatedResponderRequest, EmulatedService } from "./escalation-routes.js";
 
 export interface EmulatedUser {
   id: string;
@@ -46,6 +49,8 @@ export interface EmulatedIncidentSeed {
   escalationPolicyId?: string;
   assigneeIds?: string[];
   priority?: string | null;
+  /** The dedup key it was created with (POST /incidents `incident_key`), if any. */
+  incidentKey?: string | null;
 }
 
 export interface EmulatedNote {
@@ -89,6 +94,12 @@ export interface PagerdutyEmulator {
   addUser(user: EmulatedUser): EmulatedUser;
   addOnCall(onCall: EmulatedOnCall): EmulatedOnCall;
   addIncident(seed: EmulatedIncidentSeed): EmulatedIncident;
+  addService(service: EmulatedService): EmulatedService;
+  addEscalationPolicy(policy: EmulatedEscalationPolicy): EmulatedEscalationPolicy;
+  /** Every responder request accepted, oldest first. */
+  readonly responderRequests: EmulatedResponderRequest[];
+  /** Every incident, seeded or created through POST /incidents. */
+  incidents(): EmulatedIncident[];
   incident(id: string): EmulatedIncident | undefined;
   /** The next `times` requests matching `pattern` ("PUT /incidents/*", "/oncalls" or a RegExp over "METHOD /path") fail with `status`. */
   failNext(pattern: string | RegExp, status: number, times?: number, body?: unknown): void;
@@ -146,7 +157,7 @@ export async function startPagerdutyEmulator(options: PagerdutyEmulatorOptions =
     return {
       ...ref("incident", "incidents", i.id, `[#${i.number}] ${i.title}`),
       incident_number: i.number, title: i.title, created_at: i.createdAt, updated_at: i.updatedAt,
-      status: i.status, incident_key: null,
+      status: i.status, incident_key: i.incidentKey,
       service: ref("service_reference", "services", i.serviceId, i.serviceName),
       assignments: i.status === "resolved" ? [] : i.assigneeIds.map((id) => ({ at: i.createdAt, assignee: userRef(id) })),
       assigned_via: "escalation_policy", last_status_change_at: i.updatedAt, resolved_at: i.resolvedAt,
@@ -155,6 +166,13 @@ export async function startPagerdutyEmulator(options: PagerdutyEmulatorOptions =
       escalation_policy: ref("escalation_policy_reference", "escalation_policies", i.escalationPolicyId, i.escalationPolicyId),
       teams: [], priority: i.priority ? ref("priority_reference", "priorities", i.priority, i.priority) : null,
       urgency: i.urgency, resolve_reason: null,
+      // Everyone asked to respond: a user target, or whoever is on call for a policy target.
+      incidents_responders: responderRequests.filter((r) => r.incidentId === i.id).flatMap((r) =>
+        r.targets.flatMap((t) => (t.type === "user_reference" ? [t.id] : onCalls.filter((o) => o.escalationPolicyId === t.id).map((o) => o.userId))).map((userId) => ({
+          state: "pending", user: userRef(userId), incident: ref("incident_reference", "incidents", i.id, i.title),
+          updated_at: r.requestedAt, message: r.message, requester: userRef(r.requesterId), requested_at: r.requestedAt,
+        })),
+      ),
     };
   }
 
@@ -208,6 +226,38 @@ export async function startPagerdutyEmulator(options: PagerdutyEmulatorOptions =
     return user ?? error(400, 1008, "Requester User Not Found");
   }
 
+  const services = new Map<string, EmulatedService>();
+  const policies = new Map<string, EmulatedEscalationPolicy>();
+  const responderRequests: EmulatedResponderRequest[] = [];
+  const escalation = escalationRoutes({
+    services, policies, responderRequests, ref, userRef,
+    hasUser: (id) => users.has(id),
+    userIdByEmail: (email) => [...users.values()].find((u) => u.email.toLowerCase() === email.toLowerCase())?.id,
+    now: () => stamp(now()),
+    error,
+    requester,
+    incidents: {
+      get: (id) => incidents.get(id),
+      list: () => [...incidents.values()],
+      create(seed) {
+        const id = `Q${String(nextId++).padStart(6, "0")}`;
+        return addIncident({ id, title: seed.title, serviceId: seed.serviceId, serviceName: seed.serviceName, escalationPolicyId: seed.escalationPolicyId, incidentKey: seed.incidentKey });
+      },
+      json: (id) => incidentJson(incidents.get(id)!),
+    },
+  });
+
+  function addIncident(seed: EmulatedIncidentSeed): EmulatedIncident {
+    const at = stamp(now());
+    const incident: EmulatedIncident = {
+      number: incidents.size + 1, status: "triggered", urgency: "high", serviceId: "PSERVICE", serviceName: "Emulated Service",
+      escalationPolicyId: "PPOLICY", assigneeIds: [], ...seed, priority: seed.priority ?? null, incidentKey: seed.incidentKey ?? null,
+      createdAt: at, updatedAt: at, resolvedAt: null, lastChangedBy: null, acknowledgements: [], notes: [],
+    };
+    incidents.set(incident.id, incident);
+    return incident;
+  }
+
   function updateIncident(incident: EmulatedIncident, from: string | undefined, body: unknown): Reply {
     const user = requester(from);
     if ("status" in user) return user;
@@ -239,6 +289,8 @@ export async function startPagerdutyEmulator(options: PagerdutyEmulatorOptions =
   }
 
   function route(method: string, path: string, query: Record<string, string[]>, from: string | undefined, body: unknown): Reply {
+    const escalated = escalation(method, path, query, from, body);
+    if (escalated) return escalated;
     if (method === "GET" && path === "/oncalls") return listOnCalls(query);
     if (method === "GET" && path === "/users") return listUsers(query);
     // GET /abilities: the account's abilities, readable with any valid key
@@ -304,16 +356,11 @@ export async function startPagerdutyEmulator(options: PagerdutyEmulatorOptions =
     calls,
     addUser: (user) => (users.set(user.id, user), user),
     addOnCall: (onCall) => (onCalls.push(onCall), onCall),
-    addIncident(seed) {
-      const at = stamp(now());
-      const incident: EmulatedIncident = {
-        number: incidents.size + 1, status: "triggered", urgency: "high", serviceId: "PSERVICE", serviceName: "Emulated Service",
-        escalationPolicyId: "PPOLICY", assigneeIds: [], ...seed, priority: seed.priority ?? null,
-        createdAt: at, updatedAt: at, resolvedAt: null, lastChangedBy: null, acknowledgements: [], notes: [],
-      };
-      incidents.set(incident.id, incident);
-      return incident;
-    },
+    addIncident,
+    addService: (service) => (services.set(service.id, service), service),
+    addEscalationPolicy: (policy) => (policies.set(policy.id, policy), policy),
+    responderRequests,
+    incidents: () => [...incidents.values()],
     incident: (id) => incidents.get(id),
     failNext(pattern, status, times = 1, body) {
       const match = patternMatcher(pattern);

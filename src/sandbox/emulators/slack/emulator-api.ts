@@ -108,6 +108,8 @@ export interface SlackEmulator {
   bookmarks(channelId: string): BookmarkRecord[];
   views(): SlackView[];
   view(id: string): SlackView | undefined;
+  /** The App Home view last published for the user (views.publish), if any. */
+  homeView(userId: string): SlackView | undefined;
 
   failNext(method: string, spec?: FailureSpec): void;
   failAll(method: string, spec?: FailureSpec): void;

@@ -14,7 +14,7 @@ export interface SlackEmulatorEvents {
   message: { channel: string; message: SlackMessage };
   update: { channel: string; message: SlackMessage; previous: SlackMessage };
   ephemeral: EphemeralMessage;
-  view: { action: "open" | "update" | "push"; view: SlackView };
+  view: { action: "open" | "update" | "push" | "publish"; view: SlackView };
   reaction: { action: "added" | "removed"; channel: string; ts: string; name: string; user: string };
   pin: { action: "added" | "removed"; channel: string; ts: string; user: string };
   bookmark: { action: "added"; channel: string; bookmark: BookmarkRecord };

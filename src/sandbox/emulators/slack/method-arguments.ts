@@ -63,6 +63,9 @@ export const methodArguments: Record<string, Arguments> = {
   // https://docs.slack.dev/reference/methods/files.completeUploadExternal ("Arguments").
   "files.getUploadURLExternal": args(["filename", "length"], ["alt_txt", "snippet_type"]),
   "files.completeUploadExternal": args(["files"], ["channel_id", "channels", "thread_ts", "initial_comment", "blocks"]),
+  // user_id is required too; left to the method, which answers a missing or unknown one as Slack
+  // does ("invalid `user_id`", https://docs.slack.dev/reference/methods/views.publish).
+  "views.publish": args(["view"], ["user_id", "hash"]),
 };
 
 /**

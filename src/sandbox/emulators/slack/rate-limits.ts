@@ -60,6 +60,7 @@ export const methodTiers: Record<string, Tier> = {
   "views.open": 4,
   "views.push": 4,
   "views.update": 4,
+  "views.publish": 4,
 };
 
 export interface RateLimitViolation {

@@ -291,6 +291,7 @@ export function createSlackEmulator(options: SlackEmulatorOptions = {}): SlackEm
     bookmarks: (channelId) => structuredClone(channelOrThrow(channelId).bookmarks),
     views: () => structuredClone([...workspace.views.values()]),
     view: (id) => structuredClone(workspace.views.get(id)),
+    homeView: (userId) => structuredClone(workspace.homeViews.get(userId)),
 
     failNext: (method, spec) => failures.failNext(method, spec),
     failAll: (method, spec) => failures.failAll(method, spec),

@@ -69,7 +69,35 @@ function buildView(workspace: Workspace, input: ViewInput, place: { id: string; 
 const externalIdTaken = (workspace: Workspace, externalId: string | undefined, except?: string) =>
   externalId !== undefined && externalId !== "" && [...workspace.views.values()].some((v) => v.external_id === externalId && v.id !== except);
 
+// views.publish (https://docs.slack.dev/reference/methods/views.publish): `user_id` and `view`
+// are required, the view must be a `home` view (Block Kit's home surface: at most 100 blocks),
+// a `hash` that is not the stored one is `hash_conflict`, a view over 250 kB `view_too_large`; an
+// unknown or missing user is `invalid_arguments` with "invalid `user_id`", as Slack answered it
+// (test/fixtures/slack/socket-mode/web-api.views.publish.200.error.invalid_arguments.json).
+const MAX_VIEW_BYTES = 250_000;
+const publishArgs = z.object({ user_id: z.string().optional(), hash: z.string().optional(), view: json(z.unknown()) });
+
+function publishHome(context: MethodContext, args: z.output<typeof publishArgs>): SlackBody {
+  const { workspace, emit } = context;
+  if (!args.user_id || !workspace.users.has(args.user_id)) return fail("invalid_arguments", { response_metadata: { messages: ["invalid `user_id`"] } });
+  if (args.view === undefined) return fail("invalid_arguments", { response_metadata: { messages: ["[ERROR] missing required field: view"] } });
+  if ((args.view as { type?: unknown } | null)?.type !== "home") return invalidArguments([{ pointer: "/view/type", message: "must be home" }]);
+  if (Buffer.byteLength(JSON.stringify(args.view)) > MAX_VIEW_BYTES) return fail("view_too_large");
+  const refused = viewError({ ...context, strict: true }, args.view);
+  if (refused) return refused;
+  const current = workspace.homeViews.get(args.user_id);
+  if (args.hash !== undefined && args.hash !== current?.hash) return fail("hash_conflict");
+  const input = args.view as ViewInput;
+  const id = current?.id ?? workspace.nextId("V");
+  const view = { ...buildView(workspace, input, { id, root: id, previous: null }), type: "home" };
+  workspace.homeViews.set(args.user_id, view);
+  emit("view", { action: "publish", view });
+  return ok({ view });
+}
+
 export const viewMethods: Record<string, MethodHandler> = {
+  "views.publish": method(publishArgs, publishHome),
+
   "views.open": method(z.object({ trigger_id: z.string().optional(), view: viewInput }), (context, args) => {
     const { workspace, emit } = context;
     const refused = viewError(context, args.view) ?? triggerError(context, args.trigger_id);

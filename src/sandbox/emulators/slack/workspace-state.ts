@@ -162,6 +162,8 @@ export interface Workspace {
   responseUrls: Map<string, ResponseUrlRecord>;
   responses: ResponsePost[];
   views: Map<string, SlackView>;
+  /** Each person's published App Home view (views.publish), by user id. */
+  homeViews: Map<string, SlackView>;
   /** Every trigger_id handed out with an interaction, by when it was issued (the workspace clock). */
   triggers: Map<string, TriggerRecord>;
   /** Sequential ids (`U…`, `C…`, `V…`) so runs are reproducible. */
@@ -187,6 +189,7 @@ export function createWorkspace(identity: WorkspaceIdentity, now: () => number):
     responseUrls: new Map(),
     responses: [],
     views: new Map(),
+    homeViews: new Map(),
     triggers: new Map(),
     nextId,
     nextTs() {
