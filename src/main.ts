@@ -22,6 +22,10 @@ import { isDataError, storable } from "./http/storable.js";
 import { webhookRoutes } from "./http/webhook-routes.js";
 import { DATADOG_MARKER_JOB, datadogMarkerJob } from "./markers/datadog-marker-job.js";
 import { alertWebhookRoutes } from "./http/alert-webhook-routes.js";
+import { statusRoutes } from "./http/status-routes.js";
+import { createStatusPageCache } from "./incidents/public-updates/status-page-cache.js";
+import { STATUSPAGE_SYNC_JOB } from "./incidents/public-updates/public-update-flows.js";
+import { publicUpdateJobs } from "./incidents/public-updates/public-update-jobs.js";
 import { alertGroupJobs } from "./incidents/alert-group-jobs.js";
 import { OPEN_CHANNEL_JOB } from "./incidents/declare-incident.js";
 import { lifecycleJobs } from "./incidents/lifecycle/lifecycle-jobs.js";
@@ -30,7 +34,7 @@ import { openChannelJob } from "./incidents/open-channel.js";
 import { CHANNEL_BOOKMARKS_JOB, channelBookmarksJob } from "./incidents/channel-bookmarks.js";
 import { PAGERDUTY_NOTE_JOB, pagerdutyNoteJob } from "./incidents/pagerduty-note.js";
 import { DATADOG_DELIVERY_JOB, PAGERDUTY_DELIVERY_JOB, processDeliveryJob } from "./incidents/process-delivery.js";
-import { createJobRunner, type JobRunner, type JobRunnerOptions } from "./jobs/job-runner.js";
+import { createJobRunner, type JobHandler, type JobRunner, type JobRunnerOptions } from "./jobs/job-runner.js";
 import { RETENTION_JOB, retentionJob, scheduleRetention } from "./jobs/retention-job.js";
 import { untilIdle } from "./jobs/until-idle.js";
 import type { Logger } from "./kernel/log.js";
@@ -75,7 +79,7 @@ export interface FirebreakOptions {
 
 export interface Firebreak {
   /** Starts listening at once; the database is connected (and migrated) in the background. */
-  start(): Promise<{ port: number }>;
+  start(): Promise<{ port: number; statusPort?: number }>;
   /** Resolves once the database is open and migrated and background work has started. */
   ready(): Promise<SqlStore>;
   /** Resolves once no job or step is running or due, here or on another replica (tests wait on this, not on time). */
@@ -146,7 +150,11 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
   registerListeners(slackApp.app, () => deps, { chat, log: log.child({ component: "slack-answers" }) });
   const receiver = slackApp.receiver;
 
+  // The status page is served on the main port and, when STATUS_PORT is set, alone on its own.
+  const statusPage = statusRoutes(createStatusPageCache({ store: () => store, now, timezone: config.timezone, config: config.file.status_page }));
+  const statusHttp = config.statusPort !== undefined ? createHttpServer({ routes: statusPage, log: log.child({ component: "status-page" }), metrics }) : undefined;
   const routes: Routes = {
+    ...statusPage,
     ...healthRoutes({ metrics, readiness: { unreadyReason: async () => (store ? store.unreadyReason() : lastDatabaseError) } }),
     ...webhookRoutes({ config, store: () => store, now, nudge }),
     ...alertWebhookRoutes({ config, store: () => store, now, nudge }),
@@ -187,30 +195,28 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
       ...(config.github && { github: { owner: config.github.owner, repo: config.github.repo, baseBranch: config.github.baseBranch } }),
       ...(config.slack.incidentsChannel && { incidentsChannel: config.slack.incidentsChannel }),
       markers: Boolean(datadog),
+      ...(config.file.status_page && { statusPage: config.file.status_page }),
       nudge,
     };
     deps = appDeps;
-    runner = createJobRunner({
-      jobs: opened.jobs,
-      log: log.child({ component: "jobs" }),
-      metrics,
-      now,
-      ...options.jobs,
-      handlers: {
-        [PAGERDUTY_DELIVERY_JOB]: processDeliveryJob(appDeps, "pagerduty"),
-        [DATADOG_DELIVERY_JOB]: processDeliveryJob(appDeps, "datadog"),
-        ...alertGroupJobs(appDeps, config.file.sources),
-        [OPEN_CHANNEL_JOB]: openChannelJob(appDeps),
-        [CHANNEL_BOOKMARKS_JOB]: channelBookmarksJob(appDeps),
-        [PAGERDUTY_NOTE_JOB]: pagerdutyNoteJob(appDeps),
-        ...lifecycleJobs(appDeps),
-        [SLACK_EVENT_JOB]: slackEventJob(appDeps),
-        ...(github && { [PUBLISH_POSTMORTEM_JOB]: publishPostmortemJob(appDeps, github) }),
-        ...engine.jobHandlers,
-        ...(datadog && { [DATADOG_MARKER_JOB]: datadogMarkerJob(datadog) }),
-        [RETENTION_JOB]: retentionJob({ store: opened, retentionDays: config.file.retention_days }),
-      },
-    });
+    const handlers: Record<string, JobHandler> = {
+      [PAGERDUTY_DELIVERY_JOB]: processDeliveryJob(appDeps, "pagerduty"),
+      [DATADOG_DELIVERY_JOB]: processDeliveryJob(appDeps, "datadog"),
+      ...alertGroupJobs(appDeps, config.file.sources),
+      [OPEN_CHANNEL_JOB]: openChannelJob(appDeps),
+      [CHANNEL_BOOKMARKS_JOB]: channelBookmarksJob(appDeps),
+      [PAGERDUTY_NOTE_JOB]: pagerdutyNoteJob(appDeps),
+      ...lifecycleJobs(appDeps),
+      [SLACK_EVENT_JOB]: slackEventJob(appDeps),
+      ...(github && { [PUBLISH_POSTMORTEM_JOB]: publishPostmortemJob(appDeps, github) }),
+      ...engine.jobHandlers,
+      ...(datadog && { [DATADOG_MARKER_JOB]: datadogMarkerJob(datadog) }),
+      [RETENTION_JOB]: retentionJob({ store: opened, retentionDays: config.file.retention_days }),
+      ...publicUpdateJobs(appDeps),
+    };
+    // A published update is queued for Statuspage only when something will run the job.
+    appDeps.statuspageEnabled = () => Object.hasOwn(handlers, STATUSPAGE_SYNC_JOB);
+    runner = createJobRunner({ jobs: opened.jobs, log: log.child({ component: "jobs" }), metrics, now, ...options.jobs, handlers });
     runner.start();
     scheduleRetention(opened.jobs, now()).catch((error: unknown) => log.warn({ err: error }, "could not schedule today's retention sweep; the next start-up will"));
     engine.worker.start();
@@ -248,6 +254,8 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
     async start() {
       const port = await http.listen(config.port);
       log.info({ port }, `Firebreak listening on :${port}`);
+      const statusPort = statusHttp && (await statusHttp.listen(config.statusPort!));
+      if (statusPort !== undefined) log.info({ port: statusPort }, `status page listening on :${statusPort}`);
       void watchSlackAuth();
       if (!receiver) {
         slackApp.connect().then(
@@ -255,7 +263,7 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
           (error: unknown) => log.error({ err: error }, "could not connect to Slack in Socket Mode; check SLACK_APP_TOKEN"),
         );
       }
-      return { port };
+      return { port, ...(statusPort !== undefined && { statusPort }) };
     },
     ready: () => storeReady,
     async idle(idleOptions) {
@@ -265,6 +273,7 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
     async stop() {
       abort.abort(new Error("stopping"));
       await http.close();
+      await statusHttp?.close();
       if (!receiver) await slackApp.app.stop().catch(() => undefined);
       await stepWorker?.stop();
       await runner?.stop();

@@ -8,6 +8,7 @@ import { createLifecycleStore } from "./lifecycle-store.js";
 import { isMigrated } from "./migrate.js";
 import { createPeopleStore } from "./people-store.js";
 import { createPostmortemsStore } from "./postmortems-store.js";
+import { createPublicUpdatesStore } from "./public-updates-store.js";
 import { createRateSlotsStore } from "./rate-slots-store.js";
 import { createRunsStore } from "./runs-store.js";
 import type { Repositories, Store } from "../../ports/store.js";
@@ -27,6 +28,7 @@ function createRepositories(sql: SqlExecutor): Repositories {
     people: createPeopleStore(sql),
     catchups: createCatchupsStore(sql),
     alertGroups: createAlertGroupsStore(sql),
+    publicUpdates: createPublicUpdatesStore(sql),
   };
 }
 

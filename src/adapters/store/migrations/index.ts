@@ -11,6 +11,7 @@ import * as previewSent from "./010-preview-sent.js";
 import * as people from "./011-people.js";
 import * as catchups from "./012-catchups.js";
 import * as alertGroups from "./013-alert-groups.js";
+import * as publicUpdates from "./014-public-updates.js";
 
 export interface Migration {
   version: number;
@@ -33,6 +34,7 @@ export const migrations: readonly Migration[] = [
   { version: 11, name: "people", up: people.up },
   { version: 12, name: "catchups", up: catchups.up },
   { version: 13, name: "alert-groups", up: alertGroups.up },
+  { version: 14, name: "public-updates", up: publicUpdates.up },
 ];
 
 export const latestVersion = migrations[migrations.length - 1]!.version;
