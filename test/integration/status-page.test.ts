@@ -150,6 +150,19 @@ describe("a public update", () => {
     expect(after.incidents).toEqual([]);
     expect(after.components[0]).toEqual({ id: "api", name: "Public API", status: "operational" });
     expect(after.history[0].updates.map((u: { status: string }) => u.status)).toEqual(["identified", "resolved"]);
+
+    // Publish of the post-mortem offers its public summary; once approved it stands under the incident.
+    const views = slack.views().length;
+    await post(a, interaction(SIGNING_SECRET, buttonClick({ actionId: "postmortem_publish", value: JSON.stringify({ incidentId: incident.id }), userId: people.cmd, channelId: channel, triggerId: slack.issueTrigger() })));
+    const publish = (await eventually(() => slack.views().slice(views).find((v) => v.callback_id === "publish_postmortem"), Boolean))!;
+    const summary = "A deploy broke card payments for 20 minutes; deploys now wait for a payment canary.";
+    expect(await (await post(a, interaction(SIGNING_SECRET, viewSubmitted(publish, people.cmd, { public_summary: input(summary) })))).text()).toBe("");
+    await click(a, "public_update_approve", await planButton(channel, summary), people.comms, channel);
+    await a.drain();
+    tick(5_000);
+    const withSummary = JSON.parse((await page(a, "/status.json")).body);
+    expect(withSummary.history[0]).toMatchObject({ name: "Payments are failing", postmortem_summary: { body: summary } });
+    expect((await page(a)).body).toContain("Post-incident summary");
   });
 
   it("is never shown when denied or left to expire", async () => {
