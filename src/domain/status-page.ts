@@ -59,7 +59,7 @@ export function buildStatusPage(input: {
 }): StatusPage {
   const names = new Map(input.components.map((c) => [c.id, c.name]));
   const byIncident = new Map<number, PublicUpdate[]>();
-  for (const update of input.published) byIncident.set(update.incidentId, [...(byIncident.get(update.incidentId) ?? []), update]);
+  for (const update of input.published.filter((u) => u.state === "published")) byIncident.set(update.incidentId, [...(byIncident.get(update.incidentId) ?? []), update]);
   const incidents: PublicIncident[] = [];
   for (const [incidentId, updates] of byIncident) {
     const entries = updates

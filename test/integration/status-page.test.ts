@@ -167,18 +167,21 @@ describe("a public update", () => {
 
   it("is never shown when denied or left to expire", async () => {
     const { incident, channel } = await newIncident();
+    expect(await submit("update", people.req, channel, publicUpdate("Approved words stand beside them.", "web: degraded_performance"))).toEqual({});
+    await click(a, "public_update_approve", await planButton(channel, "Approved words stand beside them."), people.comms, channel);
     expect(await submit("update", people.req, channel, publicUpdate("Denied words must never be public.", "web: degraded_performance"))).toEqual({});
     await click(b, "public_update_deny", await planButton(channel, "Denied words must never be public.", "public_update_deny"), people.comms, channel);
     expect(await submit("update", people.req, channel, publicUpdate("Expired words must never be public.", "web: partial_outage"))).toEqual({});
     const late = await planButton(channel, "Expired words must never be public.");
     tick(31 * 60_000);
-    await eventually(async () => (await a.store.publicUpdates.forIncident(incident.id)).map((u) => u.state), (s) => s.join() === "denied,expired");
+    await eventually(async () => (await a.store.publicUpdates.forIncident(incident.id)).map((u) => u.state), (s) => s.join() === "published,denied,expired");
     await click(a, "public_update_approve", late, people.comms, channel);
     await eventually(() => slack.ephemerals(channel).filter((e) => e.text?.includes("expired")), (e) => e.length === 1);
     await a.drain();
-    expect(await kinds(incident)).toEqual(["public_update_requested", "public_update_denied", "public_update_requested", "public_update_expired"]);
+    expect(await kinds(incident)).toEqual(["public_update_requested", "public_update_approved", "public_update_published", "public_update_requested", "public_update_denied", "public_update_requested", "public_update_expired"]);
     for (const path of ["/status", "/status.json", "/status/feed.atom"]) {
       const body = (await page(a, path)).body + (await page(b, path)).body;
+      expect(body).toContain("Approved words stand beside them.");
       expect(body).not.toContain("must never be public");
     }
   });
