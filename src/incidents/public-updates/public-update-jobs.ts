@@ -5,7 +5,7 @@ import { DeferJob, type JobContext, type JobHandler } from "../../jobs/job-runne
 import { validateWith } from "../../kernel/parse-json.js";
 import { publicUpdateMessage } from "../../views/slack/public-update-message.js";
 import type { IncidentDeps } from "../deps.js";
-import { postOnce } from "../post-once.js";
+import { postOnce, postOnceKey } from "../post-once.js";
 import { EXPIRE_PUBLIC_UPDATE_JOB, expirePublicUpdate, RENDER_PUBLIC_UPDATE_JOB } from "./public-update-flows.js";
 
 const renderPayload = z.object({ id: z.number().int(), post: z.boolean() });
@@ -25,10 +25,12 @@ export function publicUpdateJobs(deps: IncidentDeps): Record<string, JobHandler>
       // Only the request's own job posts; a decision's render that finds no message yet leaves it
       // to that job, which shows the update as it is once its message is known (below).
       if (!post) return;
-      const ts = await postOnce(deps, context.writes, incident.channelId, { ...message, tag: { incident: incident.id, part: `public-update:${id}` } });
+      const tag = { incident: incident.id, part: `public-update:${id}` };
+      const ts = await postOnce(deps, context.writes, incident.channelId, { ...message, tag });
       await deps.store.publicUpdates.setMessageTs(id, ts);
       const now = (await deps.store.publicUpdates.get(id))!;
-      if (now.state !== update.state || context.writes.unconfirmed(`chat.postMessage:${incident.channelId}:public-update:${id}`)) {
+      // Decided meanwhile, or a message found from an earlier try: show it as it is now.
+      if (now.state !== update.state || context.writes.unconfirmed(postOnceKey(incident.channelId, tag))) {
         await deps.chat.updateMessage(incident.channelId, ts, publicUpdateMessage(now, incident, names(), deps.timezone));
       }
     },
