@@ -16,6 +16,7 @@ import { memory } from "./memory.js";
 import { pageToChannel } from "./page-to-channel.js";
 import { webhookAck } from "./webhook-ack.js";
 import { alertmanagerAck } from "./alertmanager-ack.js";
+import { statusPage } from "./status-page.js";
 
 const benchmarks: [string, Benchmark][] = [
   ["webhook-ack", webhookAck],
@@ -25,6 +26,7 @@ const benchmarks: [string, Benchmark][] = [
   ["memory", memory],
   ["cold-start", coldStart],
   ["draft", draft],
+  ["status-page", statusPage],
 ];
 
 /** What Firebreak runs; a commit touching only other files (docs, tests) leaves the measured code as it was. */

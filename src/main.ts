@@ -32,6 +32,9 @@ import { DATADOG_MARKER_JOB, datadogMarkerJob } from "./markers/datadog-marker-j
 import { alertWebhookRoutes } from "./http/alert-webhook-routes.js";
 import { githubWebhookRoutes } from "./http/github-webhook-routes.js";
 import { followupJobs, scheduleFollowupJobs } from "./incidents/lifecycle/followup-jobs.js";
+import { statusRoutes } from "./http/status-routes.js";
+import { createStatusPageCache } from "./incidents/public-updates/status-page-cache.js";
+import { publicUpdateJobs } from "./incidents/public-updates/public-update-jobs.js";
 import { alertGroupJobs } from "./incidents/alert-group-jobs.js";
 import { OPEN_CHANNEL_JOB } from "./incidents/declare-incident.js";
 import { lifecycleJobs } from "./incidents/lifecycle/lifecycle-jobs.js";
@@ -93,7 +96,7 @@ export interface FirebreakOptions {
 
 export interface Firebreak {
   /** Starts listening at once; the database is connected (and migrated) in the background. */
-  start(): Promise<{ port: number }>;
+  start(): Promise<{ port: number; statusPort?: number }>;
   /** Resolves once the database is open and migrated and background work has started. */
   ready(): Promise<SqlStore>;
   /** Resolves once no job or step is running or due, here or on another replica (tests wait on this, not on time). */
@@ -178,7 +181,11 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
   registerListeners(slackApp.app, () => deps, { chat, log: log.child({ component: "slack-answers" }) });
   const receiver = slackApp.receiver;
 
+  // The status page is served on the main port and, when STATUS_PORT is set, alone on its own.
+  const statusPage = statusRoutes(createStatusPageCache({ store: () => store, now, timezone: config.timezone, config: config.file.status_page }));
+  const statusHttp = config.statusPort !== undefined ? createHttpServer({ routes: statusPage, log: log.child({ component: "status-page" }), metrics }) : undefined;
   const routes: Routes = {
+    ...statusPage,
     ...healthRoutes({ metrics, readiness: { unreadyReason: async () => (store ? store.unreadyReason() : lastDatabaseError) } }),
     ...webhookRoutes({ config, store: () => store, now, nudge }),
     ...alertWebhookRoutes({ config, store: () => store, now, nudge }),
@@ -226,6 +233,7 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
       ...(config.slack.incidentsChannel && { incidentsChannel: config.slack.incidentsChannel }),
       markers: Boolean(datadog),
       statuspageEnabled: () => Boolean(statuspage),
+      ...(config.file.status_page && { statusPage: config.file.status_page }),
       nudge,
     };
     deps = appDeps;
@@ -258,6 +266,7 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
         }),
         [RETENTION_JOB]: retentionJob({ store: opened, retentionDays: config.file.retention_days }),
         ...followupJobs(appDeps, { github: github || undefined, people: config.file.people }),
+        ...publicUpdateJobs(appDeps),
       }, [REFRESH_HEADER_JOB, OPEN_CHANNEL_JOB, RENDER_STEP_JOB, PUBLISH_POSTMORTEM_JOB, ESCALATE_JOB]),
     });
     runner.start();
@@ -298,6 +307,8 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
     async start() {
       const port = await http.listen(config.port);
       log.info({ port }, `Firebreak listening on :${port}`);
+      const statusPort = statusHttp && (await statusHttp.listen(config.statusPort!));
+      if (statusPort !== undefined) log.info({ port: statusPort }, `status page listening on :${statusPort}`);
       void watchSlackAuth();
       if (!receiver) {
         slackApp.connect().then(
@@ -305,7 +316,7 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
           (error: unknown) => log.error({ err: error }, "could not connect to Slack in Socket Mode; check SLACK_APP_TOKEN"),
         );
       }
-      return { port };
+      return { port, ...(statusPort !== undefined && { statusPort }) };
     },
     ready: () => storeReady,
     async idle(idleOptions) {
@@ -315,6 +326,7 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
     async stop() {
       abort.abort(new Error("stopping"));
       await http.close();
+      await statusHttp?.close();
       if (!receiver) await slackApp.app.stop().catch(() => undefined);
       await stepWorker?.stop();
       await runner?.stop();

@@ -63,7 +63,9 @@ export function createHttpServer(options: { routes: Routes; log: Logger; metrics
     }
     const route = routes[url.pathname];
     const routeLabel = route ? url.pathname : "unmatched";
-    const requestLog = log.child({ requestId: randomUUID(), method: req.method, path: url.pathname });
+    // Made on first use: most requests never log, and the status page answers thousands a second.
+    let child: Logger | undefined;
+    const requestLog = () => (child ??= log.child({ requestId: randomUUID(), method: req.method, path: url.pathname }));
     let response: HttpResponse;
     try {
       if (!route) throw new CodedError("not_found", `Nothing is served at ${url.pathname}.`);
@@ -82,17 +84,20 @@ export function createHttpServer(options: { routes: Routes; log: Logger; metrics
           query: url.searchParams,
           headers: req.headers,
           body: () => (body ??= readBody(req, options.bodyLimit ?? MAX_BODY_BYTES)),
-          log: requestLog,
+          get log() {
+            return requestLog();
+          },
         });
       }
     } catch (error) {
       const coded = toCodedError(error);
-      requestLog[coded.level]({ err: coded.cause ?? coded, code: coded.code }, coded.message);
+      requestLog()[coded.level]({ err: coded.cause ?? coded, code: coded.code }, coded.message);
       response = errorResponse(coded);
       // Close after answering: what is left of a refused body is drained only up to a bound.
       if (coded.code === "body_too_large") response.headers = { ...response.headers, connection: "close" };
     }
-    await drainUnreadBody(req);
+    // A request that declares no body has none to drain (RFC 9112 §6.3).
+    if (req.headers["content-length"] !== undefined || req.headers["transfer-encoding"] !== undefined) await drainUnreadBody(req);
     send(res, response);
     metrics?.httpRequests.inc({ route: routeLabel, status: String(response.status) });
     metrics?.httpDuration.observe({ route: routeLabel }, (performance.now() - started) / 1000);

@@ -1,5 +1,5 @@
 import type { Store } from "../ports/store.js";
-import type { ConfigFile } from "../kernel/config-file.js";
+import type { ConfigFile, StatusPageConfig } from "../kernel/config-file.js";
 import type { Logger } from "../kernel/log.js";
 import type { ChatPort } from "../ports/chat.js";
 import type { EscalationPort, PagingPort } from "../ports/paging.js";
@@ -25,6 +25,8 @@ export interface IncidentDeps {
   callUrl?: string;
   /** Post change markers to Datadog (it is configured). */
   markers: boolean;
+  /** firebreak.yaml `status_page`; public updates are offered when it is set. */
+  statusPage?: StatusPageConfig;
   /** Whether approved public updates are mirrored to Atlassian Statuspage (STATUSPAGE_* are set). */
   statuspageEnabled?: () => boolean;
   /** Tells the job runner there is work now. */

@@ -155,6 +155,30 @@ const grafanaSourceSchema = z
   .strict();
 const genericSourceSchema = z.object({ resolve_suggestion: z.boolean().default(false) }).strict();
 
+/** The public status page (README "Status page"): its title and components, mapped from services. */
+const statusPageSchema = z
+  .object({
+    title: z.string().min(1).max(200).default("Status"),
+    components: z
+      .array(
+        z
+          .object({
+            /** Stable key: public updates and the Statuspage sync name components by it. */
+            id: name,
+            name: z.string().min(1).max(200),
+            /** Incident services that map to this component (offered first in a public update). */
+            services: z.array(z.string()).default([]),
+            /** The Atlassian Statuspage component this one is synced to. */
+            statuspage_id: z.string().min(1).optional(),
+          })
+          .strict(),
+      )
+      .default([])
+      .refine((list) => new Set(list.map((c) => c.id)).size === list.length, { error: "component ids must be unique" }),
+  })
+  .strict();
+export type StatusPageConfig = z.infer<typeof statusPageSchema>;
+
 export const configFileSchema = z
   .object({
     services: z.record(z.string(), serviceSchema).default({}),
@@ -173,6 +197,8 @@ export const configFileSchema = z
     /** Directories of playbooks to load (default: the playbooks shipped with Firebreak). */
     playbook_dirs: z.array(z.string()).optional(),
     approver_groups: z.record(name, approverGroupSchema).default({}),
+    /** The status page; public updates need the `comms` approver group when it is defined. */
+    status_page: statusPageSchema.optional(),
     lifecycle: z
       .object({
         /** Nudge the commander after this many minutes without a status update, per severity. */

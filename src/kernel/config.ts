@@ -32,6 +32,7 @@ export const settings = {
   STATUSPAGE_PAGE_ID: "the id of the Statuspage page public updates are posted to (in its API info, or its manage URL).",
   STATUSPAGE_API_URL: "Statuspage REST base URL (default https://api.statuspage.io/v1).",
   GITHUB_WEBHOOK_SECRET: "the secret (16+ characters) set on POSTMORTEM_REPO's webhook, which sends Issues events to /webhooks/github.",
+  STATUS_PORT: "a port (0-65535) that serves only the public status page, so it can be exposed while PORT stays private.",
   DATABASE_URL: "a PostgreSQL connection URL; unset uses the embedded database in FIREBREAK_DATA_DIR.",
   DATABASE_POOL_MAX: "the most connections one Firebreak process opens to DATABASE_URL, a whole number of 1 or more (default 10).",
   FIREBREAK_DATA_DIR: "directory of the embedded database (default ./.firebreak).",
@@ -62,6 +63,7 @@ export type IntegrationName = keyof typeof integrations;
 
 const checks: Partial<Record<SettingName, z.ZodType<unknown>>> = {
   PORT: z.coerce.number().int().min(0).max(65535),
+  STATUS_PORT: z.coerce.number().int().min(0).max(65535),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
   SLACK_BOT_TOKEN: z.string().regex(/^xox[bp]-/, "must start with xoxb-"),
   SLACK_APP_TOKEN: z.string().regex(/^xapp-/, "must start with xapp-"),
@@ -86,6 +88,8 @@ const checks: Partial<Record<SettingName, z.ZodType<unknown>>> = {
 
 export interface Config {
   port: number;
+  /** STATUS_PORT: a listener that serves only the status page. */
+  statusPort?: number;
   logLevel: string;
   timezone: string;
   /** poolMax: DATABASE_POOL_MAX, the pg driver's connection budget per process (its default when unset). */
@@ -181,6 +185,7 @@ export function loadConfig(env: Env, options: LoadOptions = {}): Config {
   const get = (name: SettingName) => value(name) as string;
   const config: Config = {
     port: value("PORT") === undefined ? 3000 : Number(get("PORT")),
+    ...(value("STATUS_PORT") !== undefined && { statusPort: Number(get("STATUS_PORT")) }),
     logLevel: value("LOG_LEVEL") ?? "info",
     timezone: value("FIREBREAK_TIMEZONE") ?? "UTC",
     database: value("DATABASE_URL")

@@ -7,6 +7,7 @@ import type { PlaybookRun, StepRun } from "../domain/playbook-run.js";
 import type { Playbook } from "../domain/playbook-schema.js";
 import type { PostmortemEdits } from "../domain/postmortem.js";
 import type { PostmortemMeasurements } from "../domain/measurements.js";
+import type { NewPublicUpdate, PublicUpdate, PublicUpdateState } from "../domain/public-update.js";
 import type { NewTimelineEntry, TimelineEntry } from "../domain/timeline.js";
 
 // ---- incidents ----
@@ -366,6 +367,29 @@ export interface AlertGroupsRepository {
   hasOtherPending(source: string, digest: string, deliveryId: string): Promise<boolean>;
 }
 
+// ---- public updates (the status page) and the page's generation ----
+
+export interface PublicUpdatesRepository {
+  request(input: NewPublicUpdate): Promise<PublicUpdate>;
+  get(id: number): Promise<PublicUpdate | undefined>;
+  /**
+   * Decides a pending request, once: the row changes only while it is pending (and, to publish or
+   * deny, not yet expired at `at`); undefined when someone or something decided it first.
+   */
+  decide(id: number, decision: { state: Exclude<PublicUpdateState, "pending">; by: string | null; at: Date; reason?: string }): Promise<PublicUpdate | undefined>;
+  setMessageTs(id: number, ts: string): Promise<void>;
+  forIncident(incidentId: number): Promise<PublicUpdate[]>;
+  /**
+   * Every published update of the incidents the status page shows: those with a publication since
+   * `since` (its history) and those not publicly resolved (current), oldest first.
+   */
+  publishedForPage(since: Date): Promise<PublicUpdate[]>;
+  /** The status page's generation (bumped with every public change) and the feed's stable id. */
+  page(): Promise<{ generation: number; feedId: string }>;
+  /** Bumps the generation; call in the transaction that changes what the page shows. */
+  bumpGeneration(): Promise<number>;
+}
+
 // ---- the store ----
 
 // ---- Statuspage sync: the Statuspage incident of each incident, and the public updates applied ----
@@ -398,6 +422,7 @@ export interface Repositories {
   statusSync: StatusSyncRepository;
   followups: FollowupsRepository;
   measurements: MeasurementsRepository;
+  publicUpdates: PublicUpdatesRepository;
 }
 
 export interface Store extends Repositories {
@@ -407,3 +432,4 @@ export interface Store extends Repositories {
   unreadyReason(): Promise<string | undefined>;
   close(): Promise<void>;
 }
+

@@ -15,6 +15,8 @@ export const DD_SECRET = "dd-webhook-shared-secret";
 
 export interface Harness {
   base: string;
+  /** The STATUS_PORT listener, when the env sets one. */
+  statusBase: string | undefined;
   slack: SlackEmulator;
   pagerduty: PagerdutyEmulator;
   datadog: DatadogEmulator;
@@ -85,17 +87,22 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
 
   let firebreak: Firebreak;
   let base = "";
+  let statusBase: string | undefined;
   let store: SqlStore;
   const boot = async () => {
     firebreak = createFirebreak({ config: { ...config, slack: config.slack! }, log, jobs: { pollMs: 50, backoffMs: () => 100 }, ...(options.now && { now: options.now }), ...(options.requestTimeoutMs && { requestTimeoutMs: options.requestTimeoutMs }), ...(options.socketMode && { socketMode: options.socketMode }) });
-    const { port } = await firebreak.start();
+    const { port, statusPort } = await firebreak.start();
     base = `http://127.0.0.1:${port}`;
+    statusBase = statusPort === undefined ? undefined : `http://127.0.0.1:${statusPort}`;
     store = await firebreak.ready();
   };
   await boot();
   return {
     get base() {
       return base;
+    },
+    get statusBase() {
+      return statusBase;
     },
     slack,
     pagerduty,

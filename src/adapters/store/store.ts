@@ -11,6 +11,7 @@ import { createMeasurementsStore } from "./measurements-store.js";
 import { isMigrated } from "./migrate.js";
 import { createPeopleStore } from "./people-store.js";
 import { createPostmortemsStore } from "./postmortems-store.js";
+import { createPublicUpdatesStore } from "./public-updates-store.js";
 import { createRateSlotsStore } from "./rate-slots-store.js";
 import { createRunsStore } from "./runs-store.js";
 import { createStatusSyncStore } from "./status-sync-store.js";
@@ -35,6 +36,7 @@ function createRepositories(sql: SqlExecutor): Repositories {
     statusSync: createStatusSyncStore(sql),
     followups: createFollowupsStore(sql),
     measurements: createMeasurementsStore(sql),
+    publicUpdates: createPublicUpdatesStore(sql),
   };
 }
 

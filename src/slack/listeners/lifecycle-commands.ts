@@ -11,6 +11,7 @@ import { addNote } from "../../incidents/lifecycle/record-notes.js";
 import { followupCommand, listFollowups } from "../../incidents/lifecycle/followups.js";
 import { catchUp } from "../../incidents/lifecycle/catchup.js";
 import { addImpact } from "../../incidents/lifecycle/record-impact.js";
+import { publicFormFor } from "../../incidents/public-updates/public-update-flows.js";
 import { splitAtTime } from "../../domain/at-time.js";
 import { lifecycleHelp, parseSeverity, parseStatus, parseUserMention } from "../../views/slack/lifecycle-help.js";
 import { resolveModal, statusUpdateModal } from "../../views/slack/lifecycle-modals.js";
@@ -50,7 +51,7 @@ export async function lifecycleCommand(sub: string, rawArgs: string, ctx: Comman
     case "status": {
       const status = parseStatus(args);
       if (!status) return usage("status investigating|identified|monitoring|resolved", `“${args || "nothing"}” is not a status.`);
-      if (status === "resolved") return { modal: resolveModal(incident, flows.timezone, at) };
+      if (status === "resolved") return { modal: resolveModal(incident, flows.timezone, at, await publicFormFor(flows, incident)) };
       return answer(await setStatus(flows, incident.id, status, actor, at));
     }
     case "severity":
@@ -85,10 +86,10 @@ export async function lifecycleCommand(sub: string, rawArgs: string, ctx: Comman
       return answer(await rename(flows, incident.id, args, actor));
     case "update":
       if (incident.status === "resolved") return { text: `:no_entry_sign: ${humanId(incident)} is resolved; there is nothing to update.` };
-      return { modal: statusUpdateModal(incident) };
+      return { modal: statusUpdateModal(incident, await publicFormFor(flows, incident)) };
     case "resolve":
       if (incident.status === "resolved") return { text: `:no_entry_sign: ${humanId(incident)} is already resolved.` };
-      return { modal: resolveModal(incident, flows.timezone) };
+      return { modal: resolveModal(incident, flows.timezone, undefined, await publicFormFor(flows, incident)) };
     case "timeline":
       return timelineReply(flows, incident, userId);
     case "postmortem":

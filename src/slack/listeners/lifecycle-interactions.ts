@@ -9,6 +9,7 @@ import { checkPermission } from "../../incidents/lifecycle/permission-check.js";
 import type { Outcome } from "../../incidents/lifecycle/outcome.js";
 import { slackTsToDate } from "../../incidents/lifecycle/pin-events.js";
 import { addMessage, addNote, editEntry, postUpdate } from "../../incidents/lifecycle/record-notes.js";
+import { preparePublicUpdate, publicFormFor, requestPublicUpdate, type Prepared } from "../../incidents/public-updates/public-update-flows.js";
 import { ADD_TO_TIMELINE_SHORTCUT } from "../../views/slack/slack-surface.js";
 import { HEADER_ACTIONS } from "../../views/slack/header-actions.js";
 import {
@@ -20,6 +21,7 @@ import {
   parseNote,
   parseResolve,
   parseStatusUpdate,
+  type PublicSubmission,
   resolveModal,
   statusUpdateModal,
 } from "../../views/slack/lifecycle-modals.js";
@@ -47,12 +49,16 @@ export function registerLifecycleInteractions(app: App, deps: ListenerDeps, answ
     // the incident's id, which the button carries; Update fills in once the incident is read.
     const ref = tryParseJsonWith(incidentRef, action.value, "a header button's value");
     if (ref && action.action_id === HEADER_ACTIONS.note) return void (await client.views.open({ trigger_id: body.trigger_id, view: noteModal({ id: ref.incidentId }) }));
-    if (ref && action.action_id === HEADER_ACTIONS.resolve) return void (await client.views.open({ trigger_id: body.trigger_id, view: resolveModal({ id: ref.incidentId }, deps()?.timezone) }));
+    if (ref && action.action_id === HEADER_ACTIONS.resolve) {
+      const statusPage = deps()?.statusPage;
+      const publicForm = statusPage && { title: "", components: statusPage.components, suggested: "" };
+      return void (await client.views.open({ trigger_id: body.trigger_id, view: resolveModal({ id: ref.incidentId }, deps()?.timezone, undefined, publicForm) }));
+    }
     if (ref && action.action_id === HEADER_ACTIONS.update) {
       return openThenFill(client, body.trigger_id, noticeModal(`Update INC-${ref.incidentId}`, ":hourglass_flowing_sand: Reading the incident…"), async () => {
         const flows = deps();
         const incident = flows && (await flows.store.incidents.get(ref.incidentId));
-        return incident ? statusUpdateModal(incident) : flows ? "That incident no longer exists." : DATABASE_UNAVAILABLE;
+        return incident ? statusUpdateModal(incident, await publicFormFor(flows, incident)) : flows ? "That incident no longer exists." : DATABASE_UNAVAILABLE;
       });
     }
     const flows = deps();
@@ -79,22 +85,39 @@ export function registerLifecycleInteractions(app: App, deps: ListenerDeps, answ
     const parsed = parseStatusUpdate(view);
     if (!parsed.ok) return ack({ response_action: "errors", errors: parsed.errors });
     if (!flows) return ack({ response_action: "errors", errors: { summary: DATABASE_UNAVAILABLE } });
+    // The public part is checked before anything is recorded: an unknown component is refused in the form.
+    const publicPart = await preparePublic(flows, parsed.value.incidentId, parsed.value.public);
+    if (publicPart && !publicPart.ok) return ack({ response_action: "errors", errors: { [publicPart.field]: publicPart.reason } });
     const outcome = await postUpdate(flows, parsed.value.incidentId, parsed.value, { userId: body.user.id });
     if (!outcome.ok) return ack({ response_action: "errors", errors: { summary: outcome.reason } });
     await ack();
+    if (publicPart) await askPublic(flows, parsed.value.incidentId, publicPart, body);
   });
+
+  const preparePublic = async (flows: AppDeps, incidentId: number, submitted: PublicSubmission | undefined) => {
+    const incident = submitted && (await flows.store.incidents.get(incidentId));
+    return incident && submitted ? preparePublicUpdate(flows, incident, { kind: "update", ...submitted }) : undefined;
+  };
+  const askPublic = async (flows: AppDeps, incidentId: number, prepared: Prepared & { ok: true }, body: { user: { id: string } }) => {
+    const incident = (await flows.store.incidents.get(incidentId))!;
+    const outcome = await requestPublicUpdate(flows, incident, prepared.update, body.user.id);
+    await answerTo(answers, body, undefined, incident.channelId)(say(outcome));
+  };
 
   app.view("resolve_incident", async ({ ack, view, body }) => {
     const flows = deps();
     if (!flows) return ack({ response_action: "errors", errors: { resolution: DATABASE_UNAVAILABLE } });
     const parsed = parseResolve(view, flows.now(), flows.timezone);
     if (!parsed.ok) return ack({ response_action: "errors", errors: parsed.errors });
-    const { incidentId, ...input } = parsed.value;
+    const { incidentId, public: submitted, ...input } = parsed.value;
+    const publicPart = await preparePublic(flows, incidentId, submitted);
+    if (publicPart && !publicPart.ok) return ack({ response_action: "errors", errors: { [publicPart.field]: publicPart.reason } });
     const outcome = await resolve(flows, incidentId, input, { userId: body.user.id });
     if (!outcome.ok) return ack({ response_action: "errors", errors: { resolution: outcome.reason } });
     await ack();
     const incident = await flows.store.incidents.get(incidentId);
     await answerTo(answers, body, undefined, incident?.channelId)(say(outcome));
+    if (publicPart) await askPublic(flows, incidentId, publicPart, body);
   });
 
   app.view("add_note", async ({ ack, view, body }) => {

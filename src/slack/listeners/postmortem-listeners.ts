@@ -9,6 +9,8 @@ import { parsePostmortemEdit, POSTMORTEM_ACTIONS, POSTMORTEM_EDIT_CALLBACK, post
 import { answerTo, type AnswerDeps } from "../answer.js";
 import { DATABASE_UNAVAILABLE, type ListenerDeps } from "./slack-deps.js";
 import { tryParseJsonWith } from "../../kernel/parse-json.js";
+import { preparePublicUpdate, requestPublicUpdate } from "../../incidents/public-updates/public-update-flows.js";
+import { parsePublishPostmortem, PUBLISH_POSTMORTEM_CALLBACK, publishPostmortemModal } from "../../views/slack/postmortem-summary-modal.js";
 
 const ref = z.object({ incidentId: z.number().int() });
 
@@ -33,8 +35,11 @@ export function registerPostmortemListeners(app: App, deps: ListenerDeps, answer
   });
 
   const others = [...Object.values(POSTMORTEM_ACTIONS).filter((a) => a !== POSTMORTEM_ACTIONS.edit), ...Object.values(PUBLISH_CONFIRM_ACTIONS)];
-  app.action<BlockButtonAction>(new RegExp(`^(${others.join("|")})$`), async ({ ack, body, action, respond }) => {
+  app.action<BlockButtonAction>(new RegExp(`^(${others.join("|")})$`), async ({ ack, body, action, respond, client }) => {
     await ack();
+    // With a status page, Publish first asks for the public summary (the trigger_id lasts 3 s).
+    const publishRef = action.action_id === POSTMORTEM_ACTIONS.publish && deps()?.statusPage ? tryParseJsonWith(ref, action.value, "a post-mortem button's value") : undefined;
+    if (publishRef) return void (await client.views.open({ trigger_id: body.trigger_id, view: publishPostmortemModal({ id: publishRef.incidentId }) }));
     const flows = deps();
     const parsed = tryParseJsonWith(ref, action.value, "a post-mortem button's value");
     const incident = parsed && flows ? await flows.store.incidents.get(parsed.incidentId) : undefined;
@@ -57,6 +62,22 @@ export function registerPostmortemListeners(app: App, deps: ListenerDeps, answer
       case PUBLISH_CONFIRM_ACTIONS.cancel:
         return tell({ ok: true, reply: "Not published; the draft is as it was." });
     }
+  });
+
+  app.view(PUBLISH_POSTMORTEM_CALLBACK, async ({ ack, view, body }) => {
+    const flows = deps();
+    const parsed = parsePublishPostmortem(view);
+    const incident = parsed && flows ? await flows.store.incidents.get(parsed.incidentId) : undefined;
+    if (!flows || !parsed || !incident) return ack({ response_action: "errors", errors: { public_summary: flows ? "That incident no longer exists." : DATABASE_UNAVAILABLE } });
+    const prepared = parsed.summary ? await preparePublicUpdate(flows, incident, { kind: "postmortem_summary", status: null, title: "", body: parsed.summary, components: "" }) : undefined;
+    if (prepared && !prepared.ok) return ack({ response_action: "errors", errors: { public_summary: prepared.reason } });
+    await ack();
+    const answer = answerTo(answers, body, undefined, incident.channelId);
+    const published = await requestPublish(flows, incident, body.user.id);
+    await answer(published.ok ? (published.reply ?? "Done.") : `:no_entry_sign: ${published.reason}`);
+    if (!prepared) return;
+    const asked = await requestPublicUpdate(flows, incident, prepared.update, body.user.id);
+    await answer(asked.ok ? (asked.reply ?? "Done.") : `:no_entry_sign: ${asked.reason}`);
   });
 
   app.view(POSTMORTEM_EDIT_CALLBACK, async ({ ack, view }) => {

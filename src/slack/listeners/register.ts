@@ -8,6 +8,7 @@ import { registerIncidentCommand } from "./incident-command.js";
 import { registerLifecycleInteractions } from "./lifecycle-interactions.js";
 import { registerPlaybookListeners } from "./playbook-listeners.js";
 import { registerPostmortemListeners } from "./postmortem-listeners.js";
+import { registerPublicUpdateListeners } from "./public-update-listeners.js";
 import { registerStepListeners } from "./step-listeners.js";
 import type { ListenerDeps } from "./slack-deps.js";
 
@@ -23,4 +24,5 @@ export function registerListeners(app: App, deps: ListenerDeps, answers: AnswerD
   registerLifecycleInteractions(guarded, deps, answers);
   registerPostmortemListeners(guarded, deps, answers);
   registerEscalateListeners(guarded, deps);
+  registerPublicUpdateListeners(guarded, deps, answers);
 }

@@ -13,7 +13,7 @@ export const lifecycleSubcommands: readonly { usage: string; what: string }[] = 
   { usage: "role <name> @user", what: "give someone a role, e.g. `role comms @dana` or `role scribe @lee`" },
   { usage: "note <text>", what: "add a note to the timeline" },
   { usage: "impact <text>", what: "record what users saw, with a figure (“about 2,670 API requests failed”); the post-mortem leads with the latest" },
-  { usage: "update", what: "post a status update: status, severity and what is happening, here and in the incidents channel" },
+  { usage: "update", what: "post a status update: status, severity and what is happening, here and in the incidents channel (and, with a status page, a public update once approved)" },
   { usage: "timeline", what: "show the timeline so far, with time to acknowledge, mitigate and resolve" },
   { usage: "catchup [INC-id]", what: "a summary only you see: where the incident stands, who holds which role, what changed since your last catch-up, actions and follow-ups; give an id to catch up from anywhere (a private incident only for its channel's members)" },
   { usage: "followup [@owner] [due 2026-12-20] <text>", what: "record a follow-up action, with its owner and due day (also `due tomorrow`, `due friday`); it becomes an issue when the post-mortem is published. `followup done 3` marks follow-up 3 done (its GitHub issue is closed too)" },

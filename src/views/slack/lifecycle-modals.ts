@@ -90,12 +90,74 @@ const result = <T>(errors: Record<string, string>, value: () => T): Parsed<T> =>
 // Resolving asks for a resolution summary, so it has its own modal rather than a status option.
 const updateStatuses = statuses.filter((s): s is Exclude<Status, "resolved"> => s !== "resolved");
 
-export function statusUpdateModal(incident: Pick<Incident, "id" | "status" | "severity">): View {
+export function statusUpdateModal(incident: Pick<Incident, "id" | "status" | "severity">, publicForm?: PublicForm): View {
   return modal(LIFECYCLE_CALLBACKS.statusUpdate, `Update ${humanId(incident)}`, "Post update", { incidentId: incident.id }, [
     selectField("status", "Status", updateStatuses, incident.status === "resolved" ? undefined : incident.status),
     selectField("severity", "Severity", severities, incident.severity),
     textField("summary", "Summary", { multiline: true, placeholder: "What is happening, what we are doing, what's next" }),
+    ...(publicForm ? publicFields(publicForm, incident.status === "resolved" ? undefined : incident.status) : []),
   ]);
+}
+
+/** The status page's side of an update form: shown when firebreak.yaml has a status_page. */
+export interface PublicForm {
+  /** The incident's public title so far (its title, until a public update renames it). */
+  title: string;
+  components: readonly { id: string; name: string }[];
+  /** Pre-filled "component: status" lines (the components mapped from the incident's services). */
+  suggested: string;
+}
+
+const publicCheckbox = (label: string): InputBlock => ({
+  type: "input",
+  block_id: "public",
+  optional: true,
+  label: plain("Status page"),
+  hint: plain("The public words below are shown in the channel and published only once approved."),
+  element: { type: "checkboxes", action_id: "value", options: [{ text: plain(label), value: "post" }] },
+});
+
+function publicFields(form: PublicForm, status: Status | undefined, closing = false): InputBlock[] {
+  const known = form.components.map((c) => `${c.id} (${c.name})`).join(", ") || "none configured";
+  return [
+    publicCheckbox(closing ? "Post a closing public update (Resolved)" : "Post publicly"),
+    textField("public_title", "Public title", { optional: true, ...(form.title && { initial: form.title }), hint: "The incident's name on the status page; blank keeps the current one." }),
+    ...(closing ? [] : [{ ...selectField("public_status", "Public status", statuses, status), optional: true }]),
+    textField("public_components", "Affected components", {
+      optional: true,
+      multiline: true,
+      initial: form.suggested,
+      hint: closing
+        ? `Blank puts the components named earlier back to operational. Or one per line, component: status. Components: ${known}.`
+        : `One per line, component: status (operational, degraded_performance, partial_outage, major_outage). Components: ${known}.`,
+    }),
+    textField("public_text", "Public message", { optional: true, multiline: true, hint: "Exactly what the status page will say; everything else in this form stays internal." }),
+  ];
+}
+
+/** The public part of a submitted form, when "post publicly" was ticked. */
+export interface PublicSubmission {
+  title: string;
+  status: Status;
+  components: string;
+  body: string;
+}
+
+const publicValues = {
+  public: checkboxes.optional(),
+  public_title: text.optional(),
+  public_status: select(statuses).optional(),
+  public_components: text.optional(),
+  public_text: text.optional(),
+};
+
+function readPublic(values: { [K in keyof typeof publicValues]?: z.infer<(typeof publicValues)[K]> }, errors: Record<string, string>, closing: boolean): PublicSubmission | undefined {
+  if (!(values.public?.value.selected_options ?? []).some((o) => o.value === "post")) return undefined;
+  const body = values.public_text ? trimmed(values.public_text) : "";
+  const status = closing ? "resolved" : values.public_status?.value.selected_option?.value;
+  if (!body) errors.public_text = "Write the words the status page will show, or untick the status page box.";
+  if (!status) errors.public_status = "Choose the public status.";
+  return { title: values.public_title ? trimmed(values.public_title) : "", status: status ?? "investigating", components: values.public_components ? (values.public_components.value.value ?? "") : "", body };
 }
 
 export interface StatusUpdateSubmission {
@@ -103,10 +165,11 @@ export interface StatusUpdateSubmission {
   status: Status;
   severity: Severity;
   summary: string;
+  public?: PublicSubmission;
 }
 
 export function parseStatusUpdate(view: Submission): Parsed<StatusUpdateSubmission> {
-  const form = read(view, z.object({ status: select(statuses), severity: select(severities), summary: text }), incidentRef);
+  const form = read(view, z.object({ status: select(statuses), severity: select(severities), summary: text, ...publicValues }), incidentRef);
   if (!form) return outOfDate("summary");
   const status = form.values.status.value.selected_option?.value;
   const severity = form.values.severity.value.selected_option?.value;
@@ -116,7 +179,8 @@ export function parseStatusUpdate(view: Submission): Parsed<StatusUpdateSubmissi
   else if (status === "resolved") errors.status = "Use Resolve to resolve: it asks for a resolution summary.";
   if (!severity) errors.severity = "Choose a severity.";
   if (!summary) errors.summary = "Say what is happening, what we are doing and what's next.";
-  return result(errors, () => ({ incidentId: form.metadata.incidentId, status: status!, severity: severity!, summary }));
+  const publicPart = readPublic(form.values, errors, false);
+  return result(errors, () => ({ incidentId: form.metadata.incidentId, status: status!, severity: severity!, summary, ...(publicPart && { public: publicPart }) }));
 }
 
 // Resolve -----------------------------------------------------------------------------------------
@@ -126,7 +190,7 @@ const MIN_RESOLUTION = 10;
 const NOW = "now";
 
 /** `resolvedAt` pre-fills "Resolved at" (from `/incident status at 9:45am resolved`). */
-export function resolveModal(incident: Pick<Incident, "id">, timeZone = "UTC", resolvedAt?: Date): View {
+export function resolveModal(incident: Pick<Incident, "id">, timeZone = "UTC", resolvedAt?: Date, publicForm?: PublicForm): View {
   const timeHint = `“now”, or a time: 9:45am, 09:45, yesterday 13:57 or 2025-03-13 13:57 (${timeZone}).`;
   return modal(LIFECYCLE_CALLBACKS.resolve, `Resolve ${humanId(incident)}`, "Resolve", { incidentId: incident.id }, [
     textField("resolution", "Resolution summary", { multiline: true, placeholder: "What fixed it, and how we know it holds" }),
@@ -134,6 +198,7 @@ export function resolveModal(incident: Pick<Incident, "id">, timeZone = "UTC", r
     textField("root_cause", "Root cause", { multiline: true, optional: true, hint: "If known; the post-mortem can settle it later." }),
     textField("mitigated_at", "Mitigated at", { initial: NOW, hint: `When users stopped being affected: ${timeHint}` }),
     textField("resolved_at", "Resolved at", { initial: resolvedAt ? `${localDate(resolvedAt, timeZone)} ${formatTimeOfDay(resolvedAt, timeZone)}` : NOW, hint: `When it was over: ${timeHint}` }),
+    ...(publicForm ? publicFields({ ...publicForm, suggested: "" }, "resolved", true) : []),
   ]);
 }
 
@@ -144,11 +209,12 @@ export interface ResolveSubmission {
   impact?: string;
   mitigatedAt?: Date;
   resolvedAt?: Date;
+  public?: PublicSubmission;
 }
 
 /** `now` reads "now" in the time fields; a time is its latest past occurrence, as `at` is in commands. */
 export function parseResolve(view: Submission, now: Date = new Date(), timeZone = "UTC"): Parsed<ResolveSubmission> {
-  const form = read(view, z.object({ resolution: text, root_cause: text.optional(), impact: text.optional(), mitigated_at: text.optional(), resolved_at: text.optional() }), incidentRef);
+  const form = read(view, z.object({ resolution: text, root_cause: text.optional(), impact: text.optional(), mitigated_at: text.optional(), resolved_at: text.optional(), ...publicValues }), incidentRef);
   if (!form) return outOfDate("resolution");
   const summary = trimmed(form.values.resolution);
   const optional = (field: z.infer<typeof text> | undefined) => (field ? trimmed(field) : "");
@@ -166,7 +232,9 @@ export function parseResolve(view: Submission, now: Date = new Date(), timeZone 
   const resolvedAt = time("resolved_at", optional(form.values.resolved_at));
   if (summary.length < MIN_RESOLUTION) errors.resolution = `Say in a sentence how it was resolved (at least ${MIN_RESOLUTION} characters).`;
   if (mitigatedAt && mitigatedAt > (resolvedAt ?? now)) errors.mitigated_at = "Mitigation comes before resolution: give a time no later than “Resolved at”.";
+  const publicPart = readPublic(form.values, errors, true);
   return result(errors, () => ({
+    ...(publicPart && { public: publicPart }),
     incidentId: form.metadata.incidentId,
     summary,
     ...(rootCause && { rootCause }),

@@ -16,6 +16,7 @@ import * as privateIncidents from "./017-private-incidents.js";
 import * as followupTracking from "./019-followup-tracking.js";
 import * as postmortemMeasurements from "./020-postmortem-measurements.js";
 import * as homeViewers from "./016-home-viewers.js";
+import * as publicUpdates from "./014-public-updates.js";
 
 export interface Migration {
   version: number;
@@ -43,6 +44,7 @@ export const migrations: readonly Migration[] = [
   { version: 19, name: "followup-tracking", up: followupTracking.up },
   { version: 20, name: "postmortem-measurements", up: postmortemMeasurements.up },
   { version: 16, name: "home-viewers", up: homeViewers.up },
+  { version: 14, name: "public-updates", up: publicUpdates.up },
 ];
 
 export const latestVersion = migrations[migrations.length - 1]!.version;
