@@ -16,6 +16,7 @@ import type { HomeTabPort } from "../ports/chat.js";
 import type { JobsRepository } from "../ports/store.js";
 import { homeView, type HomeApproval, type HomeData } from "../views/slack/home-view.js";
 import type { IncidentDeps } from "./deps.js";
+import { visibleIncidents } from "./private-access.js";
 
 export const HOME_REFRESH_JOB = "slack.home-refresh";
 export const HOME_PUBLISH_JOB = "slack.home-publish";
@@ -25,14 +26,14 @@ export const HOME_VIEWER_DAYS = 7;
 /** Post-mortems published this recently are listed as awaiting review (Firebreak does not follow the PR's reviews). */
 export const POSTMORTEM_REVIEW_DAYS = 14;
 
-export type HomeDeps = Pick<IncidentDeps, "store" | "now" | "nudge"> & { home: HomeTabPort };
+export type HomeDeps = Pick<IncidentDeps, "store" | "now" | "nudge" | "chat" | "log"> & { home: HomeTabPort };
 
 const DAY_MS = 86_400_000;
 
-/** What `userId`'s App Home shows now. */
-export async function homeData(deps: Pick<HomeDeps, "store" | "now">, userId: string): Promise<HomeData> {
+/** What `userId`'s App Home shows now; private incidents only to their channel's members. */
+export async function homeData(deps: Pick<HomeDeps, "store" | "now" | "chat" | "log">, userId: string): Promise<HomeData> {
   const { store } = deps;
-  const open = await store.incidents.list({ open: true, limit: 50 });
+  const open = await visibleIncidents(deps, await store.incidents.list({ open: true, limit: 50 }), userId);
   const data: HomeData = { open: [], mine: [], approvals: [], postmortems: [] };
   for (const incident of open) {
     const roles = await store.lifecycle.roles(incident.id);
@@ -57,7 +58,7 @@ export async function homeData(deps: Pick<HomeDeps, "store" | "now">, userId: st
     }
   }
   const since = deps.now().getTime() - POSTMORTEM_REVIEW_DAYS * DAY_MS;
-  for (const incident of await store.incidents.list({ limit: 50 })) {
+  for (const incident of await visibleIncidents(deps, await store.incidents.list({ limit: 50 }), userId)) {
     if (incident.status !== "resolved") continue;
     const pm = await store.postmortems.get(incident.id);
     if (pm.prUrl && pm.publishedAt && pm.publishedAt.getTime() >= since) data.postmortems.push({ incident, prUrl: pm.prUrl, publishedAt: pm.publishedAt });

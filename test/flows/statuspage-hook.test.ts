@@ -53,3 +53,10 @@ it("queues nothing for a denied update, nor when the sync is off", async () => {
   await publish("Published with the sync off.");
   expect((await syncJobs()).map((j) => (j.payload as { body: string }).body)).toEqual(["Some checkouts take 10 s."]);
 });
+
+it("refuses a public update for a private incident before anyone is asked", async () => {
+  const incident = await world.store.incidents.create({ title: "Access review", severity: "SEV2", source: "slack", detectedAt: new Date(), commander: "UCMD", private: true });
+  const prepared = await preparePublicUpdate(world.deps, incident, { kind: "update", status: "investigating", title: "Something", body: "Words.", components: "api: major_outage" });
+  expect(prepared).toMatchObject({ ok: false, reason: `INC-${incident.id} is private: nothing about it goes on the status page.` });
+  expect(await world.store.publicUpdates.forIncident(incident.id)).toEqual([]);
+});

@@ -85,9 +85,12 @@ export function createPublicUpdatesStore(sql: SqlExecutor): PublicUpdatesReposit
       return rows(await sql.query("SELECT * FROM public_updates WHERE incident_id = $1 ORDER BY id", [incidentId]));
     },
     async publishedForPage(since) {
-      // A private incident never gets a published row, so nothing here can show one.
+      // A private incident never gets a published row; the join is a second guard, should one
+      // be made private after an update went out.
       const found = await sql.query(
-        `SELECT * FROM public_updates WHERE state = 'published' AND incident_id IN (
+        `SELECT * FROM public_updates WHERE state = 'published'
+           AND incident_id IN (SELECT id FROM incidents WHERE NOT coalesce(private, false))
+           AND incident_id IN (
            SELECT incident_id FROM public_updates WHERE state = 'published' GROUP BY incident_id
            HAVING max(decided_at) >= $1
                OR coalesce((array_agg(status ORDER BY decided_at DESC, id DESC) FILTER (WHERE kind = 'update'))[1], 'resolved') <> 'resolved')

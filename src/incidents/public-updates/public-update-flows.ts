@@ -6,7 +6,8 @@
 // clicks or replicas race. Every request, approval, denial, publication and expiry is on the
 // timeline.
 import { describeEligible, eligiblePeople, groupsToRecheck, isEligible, type EligibleSet } from "../../domain/approval-policy.js";
-import type { Incident } from "../../domain/incident.js";
+import { humanId, type Incident } from "../../domain/incident.js";
+import { publiclyVisible } from "../../domain/visibility.js";
 import { componentStatusLabel, formatComponentChanges, parseComponentChanges, PUBLIC_UPDATE_EXPIRY_MS, statusLabel, type ComponentChange, type PublicStatus, type PublicUpdate, type PublicUpdateKind } from "../../domain/public-update.js";
 import { groupMembers, groupsNow } from "../../playbooks/engine/approver-set.js";
 import type { Repositories } from "../../ports/store.js";
@@ -50,7 +51,8 @@ export type Prepared = { ok: true; update: Omit<PublicUpdateInput, "components">
  */
 export async function preparePublicUpdate(deps: Pick<IncidentDeps, "statusPage" | "store">, incident: Incident, input: PublicUpdateInput): Promise<Prepared> {
   if (!deps.statusPage) return { ok: false, field: "public_text", reason: "The status page is off: add `status_page` to firebreak.yaml to post publicly." };
-  // (When incidents can be private, a private incident is refused here: it never gets a public update.)
+  // A private incident (security, HR) never reaches anything public, so it never gets a public update.
+  if (!publiclyVisible(incident)) return { ok: false, field: "public_text", reason: `${humanId(incident)} is private: nothing about it goes on the status page.` };
   if (!input.body.trim()) return { ok: false, field: "public_text", reason: "Write the words the status page will show." };
   const parsed = parseComponentChanges(input.components, deps.statusPage.components.map((c) => c.id));
   if (!parsed.ok) return { ok: false, field: "public_components", reason: parsed.reason };
