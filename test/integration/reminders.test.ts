@@ -59,19 +59,26 @@ it("nudges once across two replicas, keeps the reminder across a restart, and ar
   await eventually(() => nudges(channel), (n) => n.length === 2);
   expect(nudges(channel)[1]!.text).toContain("no status update for 41 minutes");
 
+  // Hours pass with nobody running (or the clock jumps): one reminder, not one per missed slot.
+  clock = new Date("2026-06-01T14:05:00Z");
+  await eventually(() => nudges(channel), (n) => n.length >= 3);
+  await c.drain();
+  expect(nudges(channel)).toHaveLength(3);
+  expect(nudges(channel)[2]!.text).toContain("no status update for 125 minutes");
+
   // Resolve; the channel is archived an hour later, once.
   const commander = (await c.store.incidents.get(incident.id))!.commander ?? "UCMD";
   await fetch(`${c.base}/slack/events`, slashCommand(SIGNING_SECRET, { text: "resolve", userId: commander, channelId: channel, triggerId: slack.issueTrigger() }));
   const modal = await eventually(() => slack.views().filter((v) => v.callback_id === "resolve_incident").at(-1), Boolean);
   await fetch(`${c.base}/slack/events`, interaction(SIGNING_SECRET, viewSubmitted(modal!, commander, { resolution: { value: { type: "plain_text_input", value: "Rolled back the bad deploy" } } })));
   await eventually(() => c.store.incidents.get(incident.id), (i) => i?.status === "resolved");
-  clock = new Date("2026-06-01T13:30:00Z");
+  clock = new Date("2026-06-01T14:55:00Z");
   await c.drain();
   expect(slack.channel(channel)!.is_archived).toBe(false);
-  clock = new Date("2026-06-01T13:42:00Z");
+  clock = new Date("2026-06-01T15:07:00Z");
   await eventually(() => slack.channel(channel)!.is_archived, Boolean);
   await c.drain(); // the archive job records it on the timeline after Slack's answer
-  expect(nudges(channel)).toHaveLength(2);
+  expect(nudges(channel)).toHaveLength(3);
   expect(slack.calls("conversations.archive")).toHaveLength(1);
   // The timeline entry is written once Slack has answered the archive, so it can trail it.
   expect(await eventually(async () => (await c.store.timeline.list(incident.id)).map((e) => e.kind), (kinds) => kinds.includes("archived"))).toContain("archived");

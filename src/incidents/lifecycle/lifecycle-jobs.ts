@@ -95,7 +95,12 @@ export function lifecycleJobs(deps: IncidentDeps): Record<string, JobHandler> {
         text: `:alarm_clock: ${who}, ${humanId(incident)} (${incident.severity}) has had no status update for ${minutes} minutes. Post one with \`/incident update\` so stakeholders know where things stand.`,
         tag: { incident: incident.id, part: `reminder:${due.toISOString()}` },
       });
-      await deps.store.transaction((tx) => scheduleReminder(tx, deps, incident, due, deps.now()));
+      // The next slot after now: a process that was down (or a clock that jumped) for hours sends
+      // one reminder, not one per slot it missed.
+      const cadenceMs = updateCadenceMinutes(deps, incident) * 60_000;
+      const missed = Math.max(0, Math.floor((deps.now().getTime() - due.getTime()) / cadenceMs));
+      const lastSlot = new Date(due.getTime() + missed * cadenceMs);
+      await deps.store.transaction((tx) => scheduleReminder(tx, deps, incident, lastSlot, deps.now()));
       deps.nudge();
     },
 
