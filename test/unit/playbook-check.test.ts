@@ -125,7 +125,7 @@ describe("checkPlaybookSource", () => {
       "an unknown param type, and a bad param name",
       `${head}params:\n  db: { type: text }\n  Table: { type: string }\nsteps: [{ id: a, title: A, action: wait }]\n`,
       [
-        "5:9: params.db.type: Invalid discriminator value. Expected 'string' | 'integer' | 'number' | 'boolean' | 'enum' | 'target'",
+        "5:9: params.db.type: Invalid discriminator value. Expected 'string' | 'integer' | 'number' | 'boolean' | 'enum' | 'target' | 'choice'",
         '6:3: params.Table: a param name uses lowercase letters and digits, separated by "_" or "-"',
       ],
     ],
@@ -214,6 +214,41 @@ describe("checkPlaybookSource", () => {
         '16:17: steps.1.with.text: {{ steps.later.output }}: step "later" runs after this one; only the output of earlier steps can be used',
         '16:42: steps.1.with.text: {{ steps.nope.output }}: unknown step "nope" (steps: find, tell, later)',
         "16:66: steps.1.with.text: {{ steps.find.status }}: only a step's output can be looked up: use {{ steps.find.output }}",
+      ],
+    ],
+    [
+      "choice params: a field without a list, an unknown step or output, used too early or never",
+      `${head}params:
+  a: { type: choice, from: { step: find, field: indexes.name } }
+  b: { type: choice, from: { step: nope, field: "indexes[].name" } }
+  c: { type: choice, from: { step: find, field: "rows[].name" } }
+  d: { type: choice, from: { step: find, field: "indexes[].name" } }
+  e: { type: choice, from: { step: tell, field: "indexes[].name" } }
+steps:
+  - { id: find, title: Find, action: postgres.find_invalid_indexes, with: { database: "{{ params.d }}" } }
+  - { id: tell, title: Tell, action: incident.note, with: { text: "{{ params.c }}" } }
+`,
+      [
+        '5:42: params.a.from.field: expected a list field of the step\'s output, with "[]" after the list, such as "indexes[].name"',
+      ],
+    ],
+    [
+      "choice params that cannot be chosen",
+      `${head}params:
+  b: { type: choice, from: { step: nope, field: "indexes[].name" } }
+  c: { type: choice, from: { step: find, field: "rows[].name" } }
+  d: { type: choice, from: { step: find, field: "indexes[].name" } }
+  e: { type: choice, from: { step: tell, field: "indexes[].name" } }
+steps:
+  - { id: find, title: Find, action: postgres.find_invalid_indexes, with: { database: "{{ params.d }}" } }
+  - { id: tell, title: Tell, action: incident.note, with: { text: "{{ params.c }}" } }
+`,
+      [
+        '5:30: params.b.from.step: unknown step "nope" (steps: find, tell)',
+        '6:42: params.c.from.field: action "postgres.find_invalid_indexes" has no output "rows" (outputs: indexes)',
+        "8:3: params.e: no step uses {{ params.e }}, so nobody would be asked to choose it",
+        '8:42: params.e.from.field: action "incident.note" has no output "indexes" (it has no outputs)',
+        '10:69: steps.0.with: uses {{ params.d }}, which is chosen from the output of step "find"; only a later step can use it',
       ],
     ],
     [
