@@ -116,7 +116,7 @@ export function trafficShiftAction(deps: TrafficShiftDeps): ActionDefinition {
     const patch = { metadata: { resourceVersion: route.metadata.resourceVersion }, spec: { rules: shift.rules } };
     return {
       summary: `Shift traffic on ${label} (${target.cluster}): ${Object.entries(weights).map(([n, w]) => `${n} ${w}%`).join(", ")}`,
-      change: `${label}: ${Object.entries(weights).map(([n, w]) => `${n} ${shift.previous[n] ?? 0}%→${w}%`).join(", ")}`,
+      ...(shift.changed && { change: `${label}: ${Object.entries(weights).map(([n, w]) => `${n} ${shift.previous[n] ?? 0}%→${w}%`).join(", ")}` }),
       details: [
         { kind: "kubernetes", text: shift.lines.join("\n") },
         { kind: "kubernetes", text: `PATCH ${httpRoutePath({ namespace: target.namespace, name: target.route })}\nContent-Type: application/merge-patch+json\n\n${JSON.stringify(patch, null, 2)}` },
