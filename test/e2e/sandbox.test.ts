@@ -22,7 +22,7 @@ const WAIT = { timeout: 60_000 };
 const ERROR_RATE = "sum:trace.http.request.errors{service:api}.as_rate()";
 const FORMS = {
   failover: { param_backup_cluster: "backup", param_namespace: "orders", param_deployment: "api", param_replicas: "3", param_switch: "api-edge", param_error_rate_query: ERROR_RATE, param_max_error_rate: "5" },
-  rebuild: { param_target: "demo-db", param_index: "public.orders_email_key", param_cpu_query: "avg:postgresql.cpu{db:orders}" },
+  rebuild: { param_target: "demo-db", param_cpu_query: "avg:postgresql.cpu{db:orders}" },
   restart: { param_cluster: "prod", param_namespace: "orders", param_name: "api", param_error_rate_query: ERROR_RATE, param_max_error_rate: "5" },
 };
 
@@ -147,7 +147,11 @@ describe("the sandbox page", () => {
     // The rebuild: Alex started it, so he may not approve it too.
     await runPlaybook("/incident playbook", "Rebuild an invalid PostgreSQL index", FORMS.rebuild);
     const rebuildStep = message("Rebuild the index concurrently");
+    // Nobody types the index: the step offers the ones the find step listed.
+    await rebuildStep.filter({ hasText: "waiting for a choice" }).waitFor(WAIT);
+    await rebuildStep.getByTestId("select-step_choose").selectOption({ label: "public.orders_email_key" });
     await rebuildStep.filter({ hasText: "waiting for approval" }).waitFor(WAIT);
+    expect(await rebuildStep.textContent()).toContain("REINDEX INDEX CONCURRENTLY");
     await page.screenshot({ path: join(SCREENSHOTS, "incident-channel-approval.png") });
     await approve(rebuildStep, true);
     await ephemeral("someone other than the person who started the run").waitFor(WAIT);
