@@ -7,4 +7,5 @@ export const slowSuites = [
   "test/integration/store/backup-restore.test.ts",
   "test/integration/store/pglite-data-dir.test.ts",
   "test/integration/store/crash-durability.test.ts",
+  "test/integration/data-dir-lock.test.ts",
 ];
