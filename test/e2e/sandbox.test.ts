@@ -222,5 +222,23 @@ describe("the sandbox page", () => {
     await prPage.goto(prLink!);
     expect(await prPage.getByTestId("vendor-title").textContent()).toContain("INC-1");
     await prPage.close();
+
+    // A DM from Firebreak (as a nudge or an answer that could reach Dev no other way is sent: a
+    // chat.postMessage to his user id) shows under Direct messages for him, and for nobody else.
+    const slack = demo!.handles.slack;
+    const sent = await fetch(`${slack.url}chat.postMessage`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${slack.botToken}`, "content-type": "application/json; charset=utf-8" },
+      body: JSON.stringify({ channel: dev.id, text: "Reminder: INC-1 has no update for 30 minutes." }),
+    }).then((r) => r.json() as Promise<{ ok: boolean }>);
+    expect(sent.ok).toBe(true);
+    await switchTo(dev);
+    await page.getByTestId("dm-count").filter({ hasText: "1" }).waitFor(WAIT);
+    await page.getByTestId("channel-dm").click();
+    await message("Reminder: INC-1 has no update for 30 minutes.").waitFor(WAIT);
+    await switchTo(alex);
+    await page.getByTestId("channel-dm").waitFor(WAIT);
+    expect(await page.getByTestId("dm-count").count()).toBe(0);
+    expect(await message("Reminder: INC-1 has no update").count()).toBe(0);
   }, 600_000);
 });
