@@ -157,7 +157,8 @@ export function decide(run: PlaybookRun, event: RunEvent, now: Date): Decision {
     }
     case "choose": {
       expect("choosing");
-      const offer = choiceOffer(run, event.position)!;
+      const offer = choiceOffer(run, event.position);
+      if (!offer) throw new InvalidTransition(`“${def.title}” has nothing to choose`);
       // Only what the earlier step found can be chosen: the select shows nothing else.
       if (!offer.values.includes(event.value)) throw new InvalidTransition(`“${event.value}” is not one of the values “${offer.sourceTitle}” found`);
       d.run.params = { ...run.params, [offer.param.name]: event.value };

@@ -151,7 +151,7 @@ describe("the sandbox page", () => {
     await rebuildStep.filter({ hasText: "waiting for a choice" }).waitFor(WAIT);
     await rebuildStep.getByTestId("select-step_choose").selectOption({ label: "public.orders_email_key" });
     await rebuildStep.filter({ hasText: "waiting for approval" }).waitFor(WAIT);
-    expect(await rebuildStep.textContent()).toContain("REINDEX INDEX CONCURRENTLY");
+    expect(await rebuildStep.filter({ hasText: "waiting for approval" }).textContent()).toContain("REINDEX INDEX CONCURRENTLY");
     await page.screenshot({ path: join(SCREENSHOTS, "incident-channel-approval.png") });
     await approve(rebuildStep, true);
     await ephemeral("someone other than the person who started the run").waitFor(WAIT);

@@ -87,13 +87,13 @@ const codeBlock = (text: string) => "```" + (text.length > 2800 ? `${text.slice(
 
 /** The thread reply under a step's message: every detail of its plan, as the action described it. */
 export function stepDetails(run: PlaybookRun, step: StepRun): Rendered {
-  const def = run.playbook.steps[step.position]!;
   const details = step.plan?.details ?? [];
   const blocks: KnownBlock[] = [
-    { type: "context", elements: [{ type: "mrkdwn", text: `Details of step ${step.position + 1} · ${escapeMrkdwn(def.title)}` }] },
+    // Under the step's own message, which names it: the step's number is enough here.
+    { type: "context", elements: [{ type: "mrkdwn", text: `:thread: Plan details for step ${step.position + 1}` }] },
     ...details.slice(0, 40).map((detail): KnownBlock => ({ type: "section", text: { type: "mrkdwn", text: detail.kind === "text" ? escapeAndClip(detail.text, SECTION_TEXT) : codeBlock(detail.text) } })),
   ];
-  return { text: `Details of step ${step.position + 1}: ${def.title}`, blocks };
+  return { text: `Plan details for step ${step.position + 1}`, blocks };
 }
 
 /** A waiting choice: what the earlier step found, in a select, or a plain word that it found nothing. */
