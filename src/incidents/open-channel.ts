@@ -46,10 +46,12 @@ export function openChannelJob(deps: IncidentDeps) {
         invited ? undefined : findResponders(deps, incident, invite),
       ]);
       incident = created;
-      // The header shows the commander, so one is named from the responders before it is posted.
+      // The header shows the commander, so one is named from the responders before it is posted;
+      // it is saved with whichever of the invite and the header records itself (no extra write
+      // in the path to the pin).
       if (responders && !incident.commander) {
         const commander = await firstCommander(deps, incident, responders.userIds);
-        if (commander) incident = await updateIncident(deps, incident, { commander });
+        if (commander) incident = { ...incident, commander };
       }
       const channelId = incident.channelId!;
       const [afterInvite, afterHeader] = await Promise.all([
@@ -134,7 +136,7 @@ async function inviteResponders(deps: IncidentDeps, incident: Incident, channelI
   const invited = await inviteAll(deps, channelId, userIds);
   const who = invited.length > 0 ? invited.map((u) => `<@${u}>`).join(", ") : "nobody (no responders found)";
   const missing = unmatched.length > 0 ? `; on call but not in Slack: ${unmatched.join(", ")}` : "";
-  return updateIncident(deps, incident, {}, {
+  return updateIncident(deps, incident, { commander: incident.commander ?? undefined }, {
     kind: "responders",
     text: `Responders invited: ${who}${missing}`,
     data: { invited, unmatched },
@@ -146,7 +148,7 @@ async function postHeader(deps: IncidentDeps, incident: Incident, writes: WriteL
   const channelId = incident.channelId!;
   const ts = await postOnce(deps, writes, channelId, { ...incidentHeader(incident), tag: { incident: incident.id, part: "header" } });
   await deps.chat.pin(channelId, ts);
-  return updateIncident(deps, incident, { headerTs: ts }, { kind: "header", text: "Header posted and pinned", sourceKey: "slack:header" });
+  return updateIncident(deps, incident, { headerTs: ts, commander: incident.commander ?? undefined }, { kind: "header", text: "Header posted and pinned", sourceKey: "slack:header" });
 }
 
 async function announce(deps: IncidentDeps, incident: Incident, channelId: string, writes: WriteLedger): Promise<Incident> {
