@@ -307,7 +307,7 @@ describe("builtin actions", () => {
     const notes: string[] = [];
     const note = createActionRegistry(builtinActions({ addNote: async (incidentId, text) => void notes.push(`${incidentId}: ${text}`) })).get("incident.note")!;
     const input = note.input.parse({ text: "Rebuilt orders_pkey" });
-    const plan = { summary: "Add a note to the incident timeline", details: [{ kind: "text", text: "Rebuilt orders_pkey" }], risk: { irreversible: false } };
+    const plan = { summary: "Add a note to the incident timeline", change: "Rebuilt orders_pkey", details: [], risk: { irreversible: false } };
     expect(await note.plan(input, ctx())).toEqual(plan);
     await expect(note.run(input, ctx())).rejects.toThrow("only inside a playbook run");
     await note.run(input, { ...ctx(), incidentId: 7 });
