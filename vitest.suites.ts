@@ -13,4 +13,6 @@ export const slowSuites = [
   "test/integration/followups-tracked.test.ts",
   // Four emulators and a PGlite store: over 20 s on a busy machine.
   "test/integration/postmortem-chart.test.ts",
+  // Real serve processes racing for one data directory.
+  "test/integration/data-dir-lock.test.ts",
 ];

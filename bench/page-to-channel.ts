@@ -2,7 +2,12 @@
 // the channel is ready in Slack (created, the on-call engineer invited, the header posted and
 // pinned), with every Slack call taking 50 ms. The clock stops on the emulator's pin event, which
 // fires when Slack has applied the pin. Firebreak runs as `serve` on PostgreSQL.
-// Reference: the Slack calls no implementation can avoid, one after the other, × 50 ms.
+// Reference: the data-dependency floor, the longest chain of Slack calls where each needs the
+// one before's result — conversations.create → chat.postMessage (the header, in the new channel)
+// → pins.add (its ts) — × 50 ms. The on-call lookup (users.lookupByEmail) needs nothing from the
+// channel and runs beside conversations.create; conversations.invite needs both and runs beside
+// the header. Anything above the floor is Firebreak's own work or calls made in sequence that
+// could run beside each other.
 import { join } from "node:path";
 import { pagerdutyEvent } from "../test/helpers/pagerduty-events.js";
 import { createDatabase, ESCALATION_POLICY, median, pagerdutyRequest, round, spawnServe, startVendors, until, waitReady, type Benchmark } from "./bench-kit.js";
@@ -11,9 +16,9 @@ import { keepAliveAgent, send } from "./load-generator.js";
 const LATENCY_MS = 50;
 const WARMUP_RUNS = 2;
 const RUNS = 10;
-const TARGET_RATIO = 1.5;
-/** users.lookupByEmail (the one on-call engineer), then conversations.create, conversations.invite, chat.postMessage, pins.add. */
-const COUNTED_CALLS = ["users.lookupByEmail", "conversations.create", "conversations.invite", "chat.postMessage", "pins.add"];
+const TARGET_RATIO = 1.2;
+/** The longest chain of data-dependent calls: each needs the previous one's result. */
+const FLOOR_CHAIN = ["conversations.create", "chat.postMessage", "pins.add"];
 
 export const pageToChannel: Benchmark = async (ctx) => {
   const databaseUrl = await createDatabase(ctx.postgresUrl, "bench_page_to_channel");
@@ -59,7 +64,7 @@ export const pageToChannel: Benchmark = async (ctx) => {
     await vendors.stop();
   }
   const value = median(times);
-  const reference = COUNTED_CALLS.length * LATENCY_MS;
+  const reference = FLOOR_CHAIN.length * LATENCY_MS;
   const calls = observed[0] ?? [];
   const sameEveryTime = observed.every((o) => o.join() === calls.join());
   return [
@@ -67,14 +72,15 @@ export const pageToChannel: Benchmark = async (ctx) => {
       name: `page → channel ready, Slack +${LATENCY_MS} ms/call`,
       value: round(value),
       unit: "ms",
-      reference: { value: reference, what: `${COUNTED_CALLS.length} sequential Slack calls × ${LATENCY_MS} ms` },
+      reference: { value: reference, what: `data-dependency floor: ${FLOOR_CHAIN.join(" → ")} × ${LATENCY_MS} ms` },
       ratio: value / reference,
-      target: `≤ ${TARGET_RATIO}× reference`,
+      target: `≤ ${TARGET_RATIO}× the data-dependency floor`,
       met: value / reference <= TARGET_RATIO,
       note:
-        `median of ${RUNS} (range ${Math.round(Math.min(...times))}–${Math.round(Math.max(...times))} ms) after ${WARMUP_RUNS} warm-ups; counted: ${COUNTED_CALLS.join(", ")}; ` +
+        `median of ${RUNS} (range ${Math.round(Math.min(...times))}–${Math.round(Math.max(...times))} ms) after ${WARMUP_RUNS} warm-ups; ` +
         `Slack calls seen before the pin: ${calls.join(", ")}${sameEveryTime ? "" : " (varied between runs)"}; ` +
-        `PagerDuty's on-call lookup is not counted (its emulator adds no latency); strictly by data dependency only create → postMessage → pins.add must be sequential (${3 * LATENCY_MS} ms)`,
+        `users.lookupByEmail runs beside conversations.create and conversations.invite beside the header; ` +
+        `PagerDuty's on-call lookup adds no latency in its emulator`,
     },
   ];
 };

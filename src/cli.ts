@@ -7,6 +7,7 @@ import { postmortemNorms } from "./domain/postmortem-norms.js";
 import { draftPostmortem } from "./views/postmortem/draft.js";
 import { postmortemRecord } from "./postmortem/postmortem-flows.js";
 import { openSql } from "./adapters/store/open-store.js";
+import { otherHolder } from "./adapters/store/data-dir-holder.js";
 import { ConfigError, loadConfig, type LoadOptions } from "./kernel/config.js";
 import { createLogger } from "./kernel/log.js";
 import { createDatadog } from "./adapters/datadog.js";
@@ -89,6 +90,16 @@ async function serve(io: Io): Promise<number> {
   const config = configure(io, { require: ["slack"] });
   if (!config) return 2;
   const log = createLogger({ level: config.logLevel, secrets: config.secrets });
+  // PGlite is one process's database: a second serve on the same data dir would corrupt it. A mark
+  // left by a process that is no longer alive is stale and taken over when the database opens.
+  const holder = config.database.kind === "pglite" ? otherHolder(config.database.dataDir) : undefined;
+  if (holder?.alive === true && config.database.kind === "pglite") {
+    io.stderr(
+      `Firebreak cannot start: the embedded database in ${config.database.dataDir} is in use by process ${holder.pid} (another firebreak serve?). ` +
+        "The embedded database is single-process: stop that process, set FIREBREAK_DATA_DIR to another directory, or set DATABASE_URL to run several processes on one PostgreSQL.",
+    );
+    return 1;
+  }
   let firebreak;
   try {
     firebreak = createFirebreak({ config: { ...config, slack: config.slack! }, log });

@@ -3,6 +3,12 @@
 
 export interface ActionPlan {
   summary: string;
+  /**
+   * The one statement or object change that matters, shown in the step's message (the details go
+   * to a thread reply): `REINDEX INDEX CONCURRENTLY public.orders_created_at_idx`, `scale
+   * deployment/api 3→0`. Absent for a step that only reads.
+   */
+  change?: string;
   details: { kind: "sql" | "kubernetes" | "http" | "text"; text: string }[];
   risk: {
     irreversible: boolean;

@@ -5,9 +5,11 @@
 import type { ActionPlan } from "./action-plan.js";
 import { describeEligible, type EligibleSet } from "./approval-policy.js";
 import type { Playbook, PlaybookStep } from "./playbook-schema.js";
+import { choiceOffer, pendingChoice } from "./step-choice.js";
 
 export const stepStates = [
   "pending", // not reached yet
+  "choosing", // it waits for a person to choose a param from an earlier step's output
   "preparing", // its inputs are being resolved and its dry-run plan made
   "awaiting_approval",
   "ready", // approved (or needs no approval): a worker may claim it
@@ -68,6 +70,7 @@ export type RunEvent =
   | { type: "start" }
   | { type: "prepared"; position: number; input: unknown; plan: ActionPlan; peakHours: boolean; /** Who may approve, if the step needs approval. */ eligible?: EligibleSet }
   | { type: "prepare_failed"; position: number; error: string }
+  | { type: "choose"; position: number; userId: string; value: string }
   | { type: "approve"; position: number; userId: string }
   | { type: "deny"; position: number; userId: string; reason: string }
   | { type: "approval_expired"; position: number; round: number; /** The eligible set recomputed now. */ eligible: EligibleSet; commander: string | null }
@@ -150,6 +153,18 @@ export function decide(run: PlaybookRun, event: RunEvent, now: Date): Decision {
       requestApproval(d, step, def.approval.count + extra, now, eligible);
       const from = event.eligible ? ` from ${describeEligible(eligible, eligible.commander)}` : "";
       note(d, "approval-request", null, `Approval requested for “${def.title}”: ${step.plan?.summary ?? def.action} — needs ${step.requiredApprovals}${extra > 0 ? " (one more because it is peak hours)" : ""}${from}`);
+      return d;
+    }
+    case "choose": {
+      expect("choosing");
+      const offer = choiceOffer(run, event.position);
+      if (!offer) throw new InvalidTransition(`“${def.title}” has nothing to choose`);
+      // Only what the earlier step found can be chosen: the select shows nothing else.
+      if (!offer.values.includes(event.value)) throw new InvalidTransition(`“${event.value}” is not one of the values “${offer.sourceTitle}” found`);
+      d.run.params = { ...run.params, [offer.param.name]: event.value };
+      note(d, "choice", event.userId, `<@${event.userId}> chose ${offer.param.name} ${event.value} for “${def.title}”`);
+      setState(d, step, "preparing");
+      d.commands.push({ type: "prepare", position: step.position });
       return d;
     }
     case "prepare_failed":
@@ -255,6 +270,11 @@ function activate(d: Decision, position: number) {
     note(d, "playbook", null, `Playbook “${d.run.playbook.title}” completed`);
     return;
   }
+  // A step that needs a person's choice from an earlier step's output waits for it, unplanned.
+  if (pendingChoice(d.run, position)) {
+    setState(d, step, "choosing");
+    return;
+  }
   setState(d, step, "preparing");
   d.commands.push({ type: "prepare", position });
 }
@@ -312,7 +332,7 @@ function stopRun(d: Decision, state: RunState) {
 
 function cancelPending(d: Decision) {
   for (const step of d.run.steps) {
-    if (["pending", "preparing", "awaiting_approval", "ready"].includes(step.state)) setState(d, step, "cancelled");
+    if (["pending", "choosing", "preparing", "awaiting_approval", "ready"].includes(step.state)) setState(d, step, "cancelled");
   }
 }
 
@@ -338,6 +358,7 @@ function approvers(step: StepRun): string {
 
 const stateWords: Record<StepState, string> = {
   pending: "not reached yet",
+  choosing: "waiting for a choice",
   preparing: "being planned",
   awaiting_approval: "waiting for approval",
   ready: "approved and about to run",

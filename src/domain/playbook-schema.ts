@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { incidentSources, severities } from "./incident.js";
 import { targetKinds, targetNamePattern } from "./targets.js";
+import { choiceFieldPattern } from "./step-choice.js";
 
 export const playbookIdPattern = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
 /** Step ids and param names: snake_case or kebab-case, so templates can name them. */
@@ -65,6 +66,19 @@ export const paramSpecSchema = z.discriminatedUnion("type", [
     ...paramBase,
     default: z.string().regex(targetNamePattern).optional(),
   }),
+  z.strictObject({
+    type: z.literal("choice"),
+    description: z.string().optional(),
+    from: z
+      .strictObject({
+        step: z.string().regex(namePattern).describe("The earlier step whose output is offered."),
+        field: z
+          .string()
+          .regex(choiceFieldPattern, { error: 'expected a list field of the step\'s output, with "[]" after the list, such as "indexes[].name"' })
+          .describe('Which values to offer: the list in the output, "[]", then the field of each item, as in "indexes[].name".'),
+      })
+      .describe("A person picks the value from this earlier step's output when the run reaches the first step that uses it; it is not asked when the run starts."),
+  }),
 ]);
 
 export type ParamSpec = z.output<typeof paramSpecSchema>;
@@ -87,6 +101,8 @@ export function paramValueSchema(spec: ParamSpec): z.ZodType {
       return z.enum(spec.values as [string, ...string[]]);
     case "target":
       return z.string().regex(targetNamePattern, `not a ${spec.kind} target name`);
+    case "choice":
+      return z.string();
   }
 }
 
@@ -105,7 +121,7 @@ const params = z
           continue;
         }
       }
-      if (spec.default === undefined) continue;
+      if (spec.type === "choice" || spec.default === undefined) continue;
       const result = paramValueSchema(spec).safeParse(spec.default);
       if (!result.success) {
         const why = result.error.issues.map((issue) => issue.message).join("; ");

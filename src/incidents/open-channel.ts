@@ -14,7 +14,7 @@ import { DeferJob, type JobContext } from "../jobs/job-runner.js";
 import type { WriteLedger } from "../jobs/write-ledger.js";
 import { incidentAnnouncement, incidentHeader } from "../views/slack/incident-header.js";
 import type { IncidentDeps } from "./deps.js";
-import { findResponders, inviteAll } from "./invite-responders.js";
+import { findResponders, inviteAll, type Responders } from "./invite-responders.js";
 import { PAGERDUTY_NOTE_JOB } from "./pagerduty-note.js";
 import { VendorError } from "../ports/vendor-error.js";
 import { enqueueBookmarks } from "./channel-bookmarks.js";
@@ -25,6 +25,8 @@ import { validateWith } from "../kernel/parse-json.js";
 // Slack's conversations.create is Tier 2 (about 20 a minute per workspace); stay under it.
 export const CHANNELS_PER_MINUTE = 18;
 const MAX_NAME_ATTEMPTS = 25;
+/** The timeline entry that records who was invited (approver groups read it: approver-set.ts). */
+const RESPONDERS_INVITED = "slack:responders-invited";
 
 const payloadSchema = z.object({ incidentId: z.number().int(), invite: z.array(z.string()).default([]) });
 
@@ -35,10 +37,29 @@ export function openChannelJob(deps: IncidentDeps) {
     if (!incident) throw new Error(`incident ${incidentId} does not exist`);
     const log = context.log.child({ incidentId });
     try {
-      if (!incident.channelId) incident = await createChannel(deps, incident, context);
-      // Inviting may name the commander, which the header shows.
-      incident = await inviteResponders(deps, incident, invite);
-      if (!incident.headerTs) incident = await postHeader(deps, incident, context.writes);
+      // Only calls that need another's result wait for it (create → header → pin, create →
+      // invite); the rest run beside them. Each part still records itself when done, so a retry
+      // resumes where this try stopped, whichever part finished first.
+      const invited = await deps.store.timeline.findBySourceKey(incident.id, RESPONDERS_INVITED);
+      const [created, responders] = await Promise.all([
+        incident.channelId ? incident : createChannel(deps, incident, context),
+        invited ? undefined : findResponders(deps, incident, invite),
+      ]);
+      incident = created;
+      // The header shows the commander, so one is named from the responders before it is posted;
+      // it is saved with whichever of the invite and the header records itself (no extra write
+      // in the path to the pin).
+      if (responders && !incident.commander) {
+        const commander = await firstCommander(deps, incident, responders.userIds);
+        if (commander) incident = { ...incident, commander };
+      }
+      const channelId = incident.channelId!;
+      const [afterInvite, afterHeader] = await Promise.all([
+        responders ? inviteResponders(deps, incident, channelId, responders) : undefined,
+        incident.headerTs ? undefined : postHeader(deps, incident, context.writes),
+      ]);
+      // Both recorded their part; the incident as it is now carries both.
+      if (afterInvite || afterHeader) incident = (await deps.store.incidents.get(incidentId))!;
       // A private incident is never announced: its existence is for its channel's members.
       if (deps.incidentsChannel && !incident.private && !incident.announcementTs) incident = await announce(deps, incident, deps.incidentsChannel, context.writes);
       if (wantedBookmarks(incident, { callUrlTemplate: deps.callUrl }).length > 0) {
@@ -105,18 +126,22 @@ async function channelCreated(deps: IncidentDeps, incident: Incident, channelId:
   });
 }
 
-async function inviteResponders(deps: IncidentDeps, incident: Incident, extra: string[]): Promise<Incident> {
-  if (await deps.store.timeline.findBySourceKey(incident.id, "slack:responders-invited")) return incident;
-  const { userIds, unmatched } = await findResponders(deps, incident, extra);
-  const invited = await inviteAll(deps, incident.channelId!, userIds);
+/** Who commands an incident nobody commands yet: the first responder other than whoever declared it, else them. */
+async function firstCommander(deps: IncidentDeps, incident: Incident, userIds: string[]): Promise<string | undefined> {
+  const bot = await deps.chat.botUserId();
+  const people = userIds.filter((u) => u !== bot);
+  return people.find((u) => u !== incident.declaredBy) ?? people[0];
+}
+
+async function inviteResponders(deps: IncidentDeps, incident: Incident, channelId: string, { userIds, unmatched }: Responders): Promise<Incident> {
+  const invited = await inviteAll(deps, channelId, userIds);
   const who = invited.length > 0 ? invited.map((u) => `<@${u}>`).join(", ") : "nobody (no responders found)";
   const missing = unmatched.length > 0 ? `; on call but not in Slack: ${unmatched.join(", ")}` : "";
-  const commander = incident.commander ?? invited.find((u) => u !== incident.declaredBy) ?? invited[0] ?? null;
-  return updateIncident(deps, incident, { commander }, {
+  return updateIncident(deps, incident, { commander: incident.commander ?? undefined }, {
     kind: "responders",
     text: `Responders invited: ${who}${missing}`,
     data: { invited, unmatched },
-    sourceKey: "slack:responders-invited",
+    sourceKey: RESPONDERS_INVITED,
   });
 }
 
@@ -124,7 +149,7 @@ async function postHeader(deps: IncidentDeps, incident: Incident, writes: WriteL
   const channelId = incident.channelId!;
   const ts = await postOnce(deps, writes, channelId, { ...incidentHeader(incident), tag: { incident: incident.id, part: "header" } });
   await deps.chat.pin(channelId, ts);
-  return updateIncident(deps, incident, { headerTs: ts }, { kind: "header", text: "Header posted and pinned", sourceKey: "slack:header" });
+  return updateIncident(deps, incident, { headerTs: ts, commander: incident.commander ?? undefined }, { kind: "header", text: "Header posted and pinned", sourceKey: "slack:header" });
 }
 
 async function announce(deps: IncidentDeps, incident: Incident, channelId: string, writes: WriteLedger): Promise<Incident> {

@@ -21,7 +21,9 @@ export function builtinActions(deps: BuiltinActionDeps): ActionDefinition[] {
       outputs: [],
       plan: async ({ text }) => ({
         summary: "Add a note to the incident timeline",
-        details: [{ kind: "text", text }],
+        // The note is the whole change: shown in the step's message, with nothing more to put in a thread.
+        change: text,
+        details: [],
         risk: { irreversible: false },
       }),
       run: async ({ text }, ctx) => {

@@ -85,7 +85,10 @@ function checkSource(text: string, file: string, registry: ActionRegistry): { pa
   const result = playbookSchema.safeParse(source.value, { error: whenMissing("required") });
   if (!result.success) return { source, problems: inOrder(problemsFromZod(source, result.error)) };
   const playbook = result.data;
-  const problems = sitesOf(playbook).flatMap((site) => [...checkAction(site, source, registry), ...checkTemplates(site, playbook, source, registry)]);
+  const problems = [
+    ...sitesOf(playbook).flatMap((site) => [...checkAction(site, source, registry), ...checkTemplates(site, playbook, source, registry)]),
+    ...checkChoices(playbook, source, registry),
+  ];
   return { parsed: playbook, source, problems: inOrder(problems) };
 }
 
@@ -152,6 +155,36 @@ function checkTemplates(site: Site, playbook: Playbook, source: YamlSource, regi
     return [{ file: source.file, ...source.positionInString(path, lookup.offset), message: `${path.join(".")}: ${lookup.text}: ${why}` }];
   });
   return [...syntax, ...references];
+}
+
+/**
+ * A `choice` param is picked from an earlier step's output: that step must exist, have the
+ * output the field starts with, and run before every step that uses the param; and some step must
+ * use it, or nobody would ever be asked.
+ */
+function checkChoices(playbook: Playbook, source: YamlSource, registry: ActionRegistry): SourceProblem[] {
+  const problems: SourceProblem[] = [];
+  const sites = sitesOf(playbook);
+  for (const [name, spec] of Object.entries(playbook.params)) {
+    if (spec.type !== "choice") continue;
+    const at = (path: (string | number)[], message: string) => problems.push({ file: source.file, ...source.positionOf(path), message: `${path.join(".")}: ${message}` });
+    const fromIndex = playbook.steps.findIndex((step) => step.id === spec.from.step);
+    if (fromIndex === -1) {
+      at(["params", name, "from", "step"], `unknown step "${spec.from.step}" (steps: ${playbook.steps.map((s) => s.id).join(", ")})`);
+      continue;
+    }
+    const outputs = registry.get(playbook.steps[fromIndex]!.action)?.outputs;
+    const list = spec.from.field.split(/[.[]/)[0]!;
+    if (outputs !== undefined && !outputs.includes(list)) {
+      at(["params", name, "from", "field"], `action "${playbook.steps[fromIndex]!.action}" has no output "${list}" (${outputs.length > 0 ? `outputs: ${outputs.join(", ")}` : "it has no outputs"})`);
+    }
+    const users = sites.filter((site) => referencesOf(site.with).some(({ lookup }) => lookup.path[0] === "params" && lookup.path[1] === name));
+    if (users.length === 0) at(["params", name], `no step uses {{ params.${name} }}, so nobody would be asked to choose it`);
+    for (const site of users.filter((s) => s.stepIndex <= fromIndex)) {
+      at([...site.path, "with"], `uses {{ params.${name} }}, which is chosen from the output of step "${spec.from.step}"; only a later step can use it`);
+    }
+  }
+  return problems;
 }
 
 /** Why a lookup cannot work when the playbook runs, or undefined when it can. */

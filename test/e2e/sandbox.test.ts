@@ -22,7 +22,7 @@ const WAIT = { timeout: 60_000 };
 const ERROR_RATE = "sum:trace.http.request.errors{service:api}.as_rate()";
 const FORMS = {
   failover: { param_backup_cluster: "backup", param_namespace: "orders", param_deployment: "api", param_replicas: "3", param_switch: "api-edge", param_error_rate_query: ERROR_RATE, param_max_error_rate: "5" },
-  rebuild: { param_target: "demo-db", param_index: "public.orders_email_key", param_cpu_query: "avg:postgresql.cpu{db:orders}" },
+  rebuild: { param_target: "demo-db", param_cpu_query: "avg:postgresql.cpu{db:orders}" },
   restart: { param_cluster: "prod", param_namespace: "orders", param_name: "api", param_error_rate_query: ERROR_RATE, param_max_error_rate: "5" },
 };
 
@@ -147,7 +147,11 @@ describe("the sandbox page", () => {
     // The rebuild: Alex started it, so he may not approve it too.
     await runPlaybook("/incident playbook", "Rebuild an invalid PostgreSQL index", FORMS.rebuild);
     const rebuildStep = message("Rebuild the index concurrently");
+    // Nobody types the index: the step offers the ones the find step listed.
+    await rebuildStep.filter({ hasText: "waiting for a choice" }).waitFor(WAIT);
+    await rebuildStep.getByTestId("select-step_choose").selectOption({ label: "public.orders_email_key" });
     await rebuildStep.filter({ hasText: "waiting for approval" }).waitFor(WAIT);
+    expect(await rebuildStep.filter({ hasText: "waiting for approval" }).textContent()).toContain("REINDEX INDEX CONCURRENTLY");
     await page.screenshot({ path: join(SCREENSHOTS, "incident-channel-approval.png") });
     await approve(rebuildStep, true);
     await ephemeral("someone other than the person who started the run").waitFor(WAIT);
@@ -223,5 +227,23 @@ describe("the sandbox page", () => {
     await prPage.goto(prLink!);
     expect(await prPage.getByTestId("vendor-title").textContent()).toContain("INC-1");
     await prPage.close();
+
+    // A DM from Firebreak (as a nudge or an answer that could reach Dev no other way is sent: a
+    // chat.postMessage to his user id) shows under Direct messages for him, and for nobody else.
+    const slack = demo!.handles.slack;
+    const sent = await fetch(`${slack.url}chat.postMessage`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${slack.botToken}`, "content-type": "application/json; charset=utf-8" },
+      body: JSON.stringify({ channel: dev.id, text: "Reminder: INC-1 has no update for 30 minutes." }),
+    }).then((r) => r.json() as Promise<{ ok: boolean }>);
+    expect(sent.ok).toBe(true);
+    await switchTo(dev);
+    await page.getByTestId("dm-count").filter({ hasText: "1" }).waitFor(WAIT);
+    await page.getByTestId("channel-dm").click();
+    await message("Reminder: INC-1 has no update for 30 minutes.").waitFor(WAIT);
+    await switchTo(alex);
+    await page.getByTestId("channel-dm").waitFor(WAIT);
+    expect(await page.getByTestId("dm-count").count()).toBe(0);
+    expect(await message("Reminder: INC-1 has no update").count()).toBe(0);
   }, 600_000);
 });

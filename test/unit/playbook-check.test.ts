@@ -125,7 +125,7 @@ describe("checkPlaybookSource", () => {
       "an unknown param type, and a bad param name",
       `${head}params:\n  db: { type: text }\n  Table: { type: string }\nsteps: [{ id: a, title: A, action: wait }]\n`,
       [
-        "5:9: params.db.type: Invalid discriminator value. Expected 'string' | 'integer' | 'number' | 'boolean' | 'enum' | 'target'",
+        "5:9: params.db.type: Invalid discriminator value. Expected 'string' | 'integer' | 'number' | 'boolean' | 'enum' | 'target' | 'choice'",
         '6:3: params.Table: a param name uses lowercase letters and digits, separated by "_" or "-"',
       ],
     ],
@@ -217,6 +217,41 @@ describe("checkPlaybookSource", () => {
       ],
     ],
     [
+      "choice params: a field without a list, an unknown step or output, used too early or never",
+      `${head}params:
+  a: { type: choice, from: { step: find, field: indexes.name } }
+  b: { type: choice, from: { step: nope, field: "indexes[].name" } }
+  c: { type: choice, from: { step: find, field: "rows[].name" } }
+  d: { type: choice, from: { step: find, field: "indexes[].name" } }
+  e: { type: choice, from: { step: tell, field: "indexes[].name" } }
+steps:
+  - { id: find, title: Find, action: postgres.find_invalid_indexes, with: { database: "{{ params.d }}" } }
+  - { id: tell, title: Tell, action: incident.note, with: { text: "{{ params.c }}" } }
+`,
+      [
+        '5:42: params.a.from.field: expected a list field of the step\'s output, with "[]" after the list, such as "indexes[].name"',
+      ],
+    ],
+    [
+      "choice params that cannot be chosen",
+      `${head}params:
+  b: { type: choice, from: { step: nope, field: "indexes[].name" } }
+  c: { type: choice, from: { step: find, field: "rows[].name" } }
+  d: { type: choice, from: { step: find, field: "indexes[].name" } }
+  e: { type: choice, from: { step: tell, field: "indexes[].name" } }
+steps:
+  - { id: find, title: Find, action: postgres.find_invalid_indexes, with: { database: "{{ params.d }}" } }
+  - { id: tell, title: Tell, action: incident.note, with: { text: "{{ params.c }}" } }
+`,
+      [
+        '5:30: params.b.from.step: unknown step "nope" (steps: find, tell)',
+        '6:42: params.c.from.field: action "postgres.find_invalid_indexes" has no output "rows" (outputs: indexes)',
+        "8:3: params.e: no step uses {{ params.e }}, so nobody would be asked to choose it",
+        '8:42: params.e.from.field: action "incident.note" has no output "indexes" (it has no outputs)',
+        '10:69: steps.0.with: uses {{ params.d }}, which is chosen from the output of step "find"; only a later step can use it',
+      ],
+    ],
+    [
       "a problem inside a block scalar, at its line",
       `${head}steps:\n  - id: a\n    title: A\n    action: incident.note\n    with:\n      text: |\n        First line {{ params.a }}\n        Second {{ incident.nope }}\n`,
       [
@@ -272,7 +307,7 @@ describe("builtin actions", () => {
     const notes: string[] = [];
     const note = createActionRegistry(builtinActions({ addNote: async (incidentId, text) => void notes.push(`${incidentId}: ${text}`) })).get("incident.note")!;
     const input = note.input.parse({ text: "Rebuilt orders_pkey" });
-    const plan = { summary: "Add a note to the incident timeline", details: [{ kind: "text", text: "Rebuilt orders_pkey" }], risk: { irreversible: false } };
+    const plan = { summary: "Add a note to the incident timeline", change: "Rebuilt orders_pkey", details: [], risk: { irreversible: false } };
     expect(await note.plan(input, ctx())).toEqual(plan);
     await expect(note.run(input, ctx())).rejects.toThrow("only inside a playbook run");
     await note.run(input, { ...ctx(), incidentId: 7 });

@@ -6,7 +6,7 @@ import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 
-const HOLDER_FILE = "firebreak.pid";
+export const HOLDER_FILE = "firebreak.pid";
 
 export interface DataDirHolder {
   pid: number;

@@ -37,6 +37,8 @@ export async function openStoreWithRetry(database: Config["database"], options: 
       return createStore(sql);
     } catch (error) {
       await sql?.close().catch(() => undefined);
+      // Waiting would not help: another process holds the embedded database until it stops.
+      if (error instanceof Error && error.name === "DataDirInUseError") throw error;
       const reason = error instanceof Error ? error.message : String(error);
       options.onAttemptFailed?.(reason);
       options.log.warn({ attempt, retryInMs: delay, reason }, "database not available; retrying");

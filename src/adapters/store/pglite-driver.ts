@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
-import { holdDataDir } from "./data-dir-holder.js";
+import { HOLDER_FILE, holdDataDir, otherHolder } from "./data-dir-holder.js";
 import { pgliteParsers, sqlOverPglite } from "./pglite-sql.js";
 import { readPgliteTemplate } from "./pglite-template.js";
 import type { Sql } from "./sql.js";
@@ -13,7 +13,23 @@ export interface PgliteDriverOptions {
   templateFile?: string;
 }
 
+/** The data dir is open in another live process: PGlite is one process's database. */
+export class DataDirInUseError extends Error {
+  constructor(dataDir: string, pid: number) {
+    super(
+      `the embedded database in ${dataDir} is in use by process ${pid} (another firebreak serve?); ` +
+        "PGlite is single-process: stop that process, give this one another FIREBREAK_DATA_DIR, or set DATABASE_URL to share one PostgreSQL between processes",
+    );
+    this.name = "DataDirInUseError";
+  }
+}
+
 export async function createPgliteDriver(options: PgliteDriverOptions = {}): Promise<Sql> {
+  // Two processes writing one cluster corrupt it. A mark left by a process that is gone (killed,
+  // crashed) is stale and taken over; so is one from another host, which cannot be checked from
+  // here and is usually this same container restarted under a new hostname.
+  const holder = options.dataDir === undefined ? undefined : otherHolder(options.dataDir);
+  if (holder?.alive === true) throw new DataDirInUseError(options.dataDir!, holder.pid);
   const creating = options.dataDir !== undefined && prepareNewCluster(options.dataDir);
   const template = creating ? readPgliteTemplate(options.templateFile) : undefined;
   const db = await PGlite.create({
@@ -39,7 +55,8 @@ const CREATING_MARKER = "firebreak-creating-cluster";
  */
 function prepareNewCluster(dataDir: string): boolean {
   mkdirSync(dataDir, { recursive: true });
-  const entries = readdirSync(dataDir);
+  // A stale holder mark (from a process killed before its cluster was made) is no cluster.
+  const entries = readdirSync(dataDir).filter((entry) => entry !== HOLDER_FILE);
   if (entries.length > 0 && !existsSync(join(dataDir, CREATING_MARKER))) return false;
   for (const entry of entries) rmSync(join(dataDir, entry), { recursive: true, force: true });
   writeFileSync(join(dataDir, CREATING_MARKER), "Firebreak is creating the embedded database here; if this file remains, the next start creates it again.\n");

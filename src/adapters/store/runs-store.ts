@@ -10,6 +10,7 @@ import type { SqlExecutor } from "./sql.js";
 const id = z.coerce.number().int();
 const planSchema = z.object({
   summary: z.string(),
+  change: z.string().optional(),
   details: z.array(z.object({ kind: z.enum(["sql", "kubernetes", "http", "text"]), text: z.string() })),
   risk: z.object({ irreversible: z.boolean(), readOnly: z.boolean().optional(), blastRadius: z.object({ unit: z.string(), count: z.number() }).optional() }),
   noop: z.string().optional(),
@@ -103,8 +104,9 @@ export function createRunsStore(sql: SqlExecutor): RunsRepository {
     /** Persists a decided transition; false when the run changed since `before` was read. */
     async save(before: RunRecord, after: PlaybookRun): Promise<boolean> {
       const updated = await sql.query(
-        "UPDATE playbook_runs SET state = $3, version = version + 1, updated_at = now() WHERE id = $1 AND version = $2 RETURNING id",
-        [before.id, before.version, after.state],
+        // params change when a person chooses one from an earlier step's output (a `choice` param).
+        "UPDATE playbook_runs SET state = $3, params = $4, version = version + 1, updated_at = now() WHERE id = $1 AND version = $2 RETURNING id",
+        [before.id, before.version, after.state, after.params],
       );
       if (updated.length === 0) return false;
       for (const step of after.steps) {

@@ -87,6 +87,7 @@ export function rolloutRestartAction(deps: KubernetesActionDeps): ActionDefiniti
         summary: refusal
           ? `Refused: ${refusal}`
           : `Restart ${workloadLabel(ref)} in ${ref.namespace} on ${ref.cluster}: its ${replicas} pod${replicas === 1 ? "" : "s"} are replaced by a rolling update`,
+        ...(!refusal && { change: `rollout restart ${workloadLabel(ref)} (${replicas} pod${replicas === 1 ? "" : "s"})` }),
         details: [
           { kind: "kubernetes", text: `${ref.kind} ${ref.namespace}/${ref.name} on ${ref.cluster}: ${replicas} replicas, ${ready} ready` },
           { kind: "kubernetes", text: `PATCH ${workloadPath(ref)}\nContent-Type: application/strategic-merge-patch+json\n\n${JSON.stringify(patch, null, 2)}` },

@@ -27,6 +27,7 @@ export function scaleAction(deps: KubernetesActionDeps): ActionDefinition {
       const patch = { spec: { replicas: to } };
       return {
         summary: refused ? `Refused: ${refused}` : `Scale ${label} from ${from} to ${to} replicas`,
+        ...(!refused && from !== to && { change: `scale ${workloadLabel(ref)} ${from}→${to}` }),
         details: [
           { kind: "kubernetes", text: `${ref.kind} ${ref.namespace}/${ref.name} on ${ref.cluster}: ${from} → ${to} replicas` },
           { kind: "kubernetes", text: `PATCH ${workloadPath(ref, "scale")}\nContent-Type: application/merge-patch+json\n\n${JSON.stringify(patch, null, 2)}` },

@@ -81,6 +81,7 @@ function planOf(prepared: Prepared): ActionPlan {
   const { row, coveredBy, statement } = prepared;
   return {
     summary: `Drop index ${displayName(row)} on table ${row.schema}.${row.table}; ${coveredBy} covers its columns`,
+    change: `${statement};`,
     details: [
       { kind: "sql", text: statement },
       { kind: "text", text: `dropping: ${row.definition}; size ${sizeOf(row)}` },

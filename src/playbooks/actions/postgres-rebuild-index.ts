@@ -158,6 +158,7 @@ function planOf(prepared: Prepared, method: Method): ActionPlan {
   const how = method === "reindex" ? "REINDEX INDEX CONCURRENTLY" : "a concurrent copy swapped in for it";
   return {
     summary: `Rebuild index ${displayName(row)} on table ${row.schema}.${row.table} with ${how}, then check it is valid and ready`,
+    change: statements.map((statement) => `${statement};`).join("\n"),
     details: [
       ...statements.map((text) => ({ kind: "sql" as const, text })),
       { kind: "text", text: stateOf(row) },

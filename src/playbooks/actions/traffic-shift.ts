@@ -116,6 +116,7 @@ export function trafficShiftAction(deps: TrafficShiftDeps): ActionDefinition {
     const patch = { metadata: { resourceVersion: route.metadata.resourceVersion }, spec: { rules: shift.rules } };
     return {
       summary: `Shift traffic on ${label} (${target.cluster}): ${Object.entries(weights).map(([n, w]) => `${n} ${w}%`).join(", ")}`,
+      ...(shift.changed && { change: `${label}: ${Object.entries(weights).map(([n, w]) => `${n} ${shift.previous[n] ?? 0}%→${w}%`).join(", ")}` }),
       details: [
         { kind: "kubernetes", text: shift.lines.join("\n") },
         { kind: "kubernetes", text: `PATCH ${httpRoutePath({ namespace: target.namespace, name: target.route })}\nContent-Type: application/merge-patch+json\n\n${JSON.stringify(patch, null, 2)}` },
@@ -149,6 +150,7 @@ export function trafficShiftAction(deps: TrafficShiftDeps): ActionDefinition {
       summary: allowed
         ? `Shift traffic with switch ${name}: ${Object.entries(input.weights).map(([n, w]) => `${n} ${w}%`).join(", ")}`
         : `Refused: ${new URL(request.url).host} is not in allowed_hosts of traffic target "${name}"`,
+      ...(allowed && { change: `${request.method} ${request.url}` }),
       details: [{ kind: "http", text: `${request.method} ${request.url}\n${headers.join("\n")}\n\n${JSON.stringify(request.body, null, 2)}` }],
       risk: { irreversible: false },
     };

@@ -5,6 +5,7 @@ import { EXPIRE_APPROVAL_JOB, PREPARE_STEP_JOB, RENDER_STEP_JOB } from "./engine
 import { expireApprovalJob } from "./expire-approval.js";
 import { prepareStepJob } from "./prepare-step.js";
 import { renderStepJob } from "./render-step.js";
+import { STEP_DETAILS_JOB, stepDetailsJob } from "./step-details.js";
 import { createStepWorker, type StepWorker, type StepWorkerOptions } from "./step-worker.js";
 
 export interface PlaybookEngine {
@@ -24,6 +25,7 @@ export function createPlaybookEngine(base: Omit<EngineDeps, "nudgeSteps">, optio
       [PREPARE_STEP_JOB]: prepareStepJob(deps),
       [RENDER_STEP_JOB]: renderStepJob(deps),
       [EXPIRE_APPROVAL_JOB]: expireApprovalJob(deps),
+      [STEP_DETAILS_JOB]: stepDetailsJob(deps),
     },
   };
 }

@@ -7,6 +7,7 @@ import type { RunRecord } from "../../ports/store.js";
 import type { WriteLedger } from "../../jobs/write-ledger.js";
 import { stepMessage } from "../../views/slack/step-message.js";
 import { RENDER_STEP_JOB, type EngineDeps } from "./engine-deps.js";
+import { enqueueStepDetails } from "./step-details.js";
 
 const payloadSchema = z.object({ runId: z.number().int(), position: z.number().int() });
 
@@ -40,7 +41,12 @@ export function renderStepJob(deps: EngineDeps) {
     const incident = await deps.store.incidents.get(run.incidentId);
     if (!incident?.channelId) throw new Error(`INC-${run.incidentId} has no channel yet`);
     const message = stepMessage(run, step, incident.commander, deps.timezone);
-    if (step.slackTs) return deps.chat.updateMessage(incident.channelId, step.slackTs, message);
+    if (step.slackTs) {
+      await deps.chat.updateMessage(incident.channelId, step.slackTs, message);
+      // A plan made after the message was first posted (the step was planned again) gets its details too.
+      await enqueueStepDetails(deps.store, runId, step, deps.now());
+      return deps.nudgeJobs();
+    }
     // Step messages appear in step order and once: a step that moved quickly (a read-only check run
     // without approval) must not have the next step's message posted above its own, nor two of
     // its renders each post one. Waiting is pacing: no attempt is spent.
@@ -54,7 +60,12 @@ export function renderStepJob(deps: EngineDeps) {
     const sentBefore = context.writes.unconfirmed(key) ?? (await deps.store.jobs.firstWrite(RENDER_STEP_JOB, key));
     const writes: WriteLedger = { unconfirmed: (k) => (k === key ? sentBefore : context.writes.unconfirmed(k)), sending: (k) => context.writes.sending(k) };
     const ts = await postOnce(deps, writes, incident.channelId, { ...message, tag });
-    await deps.store.runs.setSlackTs(step.id, ts);
+    // The message and its details reply are recorded together: a crash after the post cannot lose the reply.
+    await deps.store.transaction(async (tx) => {
+      await tx.runs.setSlackTs(step.id, ts);
+      await enqueueStepDetails(tx, runId, step, deps.now());
+    });
+    deps.nudgeJobs();
     // A message found from an earlier try shows the step as it was then.
     if (sentBefore) await deps.chat.updateMessage(incident.channelId, ts, message);
   };

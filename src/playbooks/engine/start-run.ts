@@ -19,6 +19,8 @@ export function coerceParams(
   const params: Record<string, unknown> = {};
   const errors: ParamErrors = {};
   for (const [name, spec] of Object.entries(playbook.params)) {
+    // Chosen by a person when the run reaches the step that uses it, never given at the start.
+    if (spec.type === "choice") continue;
     const text = raw[name]?.trim();
     if (text === undefined || text === "") {
       if (spec.default !== undefined) params[name] = spec.default;

@@ -253,6 +253,10 @@ export async function createSandboxApi(handles: DemoHandles, options: { baseUrl:
       const messages = slack.messages(channelId).map((m) => ({ ts: m.ts, user: m.user, bot: m.bot_id !== undefined, text: m.text, blocks: m.blocks ?? [], thread_ts: m.thread_ts, pinned: (m.pinned_to ?? []).length > 0, edited: m.edited !== undefined, reactions: reactionsOf(channelId, m) }));
       return [{ id: channel.id, name: channel.name, is_archived: channel.is_archived, is_private: channel.is_private, member: channel.members.includes(user), members: channel.members, topic: channel.topic.value, messages }];
     });
+    // What Firebreak sent this person by DM (chat.postMessage to their user id: nudges, answers
+    // that could reach them no other way), drawn like a channel only they and the bot are in.
+    const dmMessages = slack.directMessages(user).map((m) => ({ ts: m.ts, user: m.user, bot: m.bot_id !== undefined, text: m.text, blocks: m.blocks ?? [], thread_ts: m.thread_ts, pinned: false, edited: m.edited !== undefined, reactions: [] }));
+    const dm = { id: "dm", name: "Firebreak (direct message)", is_dm: true, is_archived: false, is_private: true, member: true, members: [user], topic: "Messages Firebreak sent you directly", messages: dmMessages };
     const stack = modals.get(user) ?? [];
     const viewId = stack.at(-1);
     // Each person's role as Firebreak has it now (commander, a role given with /incident role),
@@ -271,6 +275,7 @@ export async function createSandboxApi(handles: DemoHandles, options: { baseUrl:
       botUserId: slack.botUserId,
       users: [...everyone.values()],
       channels,
+      dm,
       ephemerals: visibleEphemerals(user),
       modal: viewId ? (slack.view(viewId) ?? null) : null,
       ...(await repository().then((read) => ({ repository: read.branches, repositoryError: read.error }))),

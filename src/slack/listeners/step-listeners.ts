@@ -1,7 +1,8 @@
 // Approve / Deny / Retry / Skip / Abort on a step message. Thin: parse the button, hand the
 // decision to the engine, tell the person privately if it was refused (in the channel if they are
 // in it, else by the click's response_url: an approver need not have joined the channel).
-import type { App, BlockButtonAction } from "@slack/bolt";
+import type { App, BlockButtonAction, BlockStaticSelectAction } from "@slack/bolt";
+import { chooseForStep } from "../../playbooks/engine/choose-step.js";
 import { z } from "zod";
 import type { StepDecision } from "../../domain/approval-policy.js";
 import { decideStep, rerequestApproval } from "../../playbooks/engine/decide-step.js";
@@ -14,6 +15,7 @@ import { CodedError } from "../../kernel/errors.js";
 import { answerTo, type AnswerDeps } from "../answer.js";
 
 const buttonValue = z.object({ runId: z.number().int(), position: z.number().int().min(0), version: z.number().int(), round: z.number().int() });
+const choiceValue = buttonValue.extend({ choice: z.number().int().min(0) });
 const STALE = "This button is not one Firebreak can read (the message may be from an older version). Use the latest step message in the channel.";
 
 const OUTSIDE_CHANNEL = "Step buttons work on the step's message in the incident channel, or in Firebreak's App Home.";
@@ -41,6 +43,17 @@ export function registerStepListeners(app: App, deps: ListenerDeps, answers: Ans
       if (!result.ok) await answerTo(answers, body, respond)(`:no_entry_sign: ${result.reason}`);
     });
   }
+
+  // A value chosen from an earlier step's output: recorded before Slack hears back, like a click.
+  app.action<BlockStaticSelectAction>(STEP_ACTIONS.choose, async ({ ack, body, action, respond }) => {
+    const flows = deps();
+    const channelId = body.channel?.id;
+    if (!channelId || !flows) throw new CodedError(flows ? "invalid_payload" : "not_ready", flows ? OUTSIDE_CHANNEL : DATABASE_UNAVAILABLE);
+    const shown = tryParseJsonWith(choiceValue, action.selected_option.value, "a step choice's value");
+    const result = shown ? await chooseForStep(flows.engine, { userId: body.user.id, shown }) : { ok: false as const, reason: STALE };
+    await ack();
+    if (!result.ok) await answerTo(answers, body, respond)(`:no_entry_sign: ${result.reason}`);
+  });
 
   app.action<BlockButtonAction>(STEP_ACTIONS.rerequest, async ({ ack, body, action, respond }) => {
     const flows = deps();

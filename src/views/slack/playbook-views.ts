@@ -56,6 +56,8 @@ export function paramsModal(playbook: Playbook, incidentId: number, choices: Par
     { type: "section", text: { type: "mrkdwn", text: clipMrkdwn(`${escapeMrkdwn(playbook.description)}\n\n*Steps:* ${playbook.steps.map((s, i) => `${i + 1}. ${escapeMrkdwn(s.title)}${s.approval ? " :raised_hand:" : ""}`).join("  ")}`, SECTION_TEXT) } },
   ];
   for (const [name, spec] of Object.entries(playbook.params)) {
+    // Chosen later, from what an earlier step finds: there is nothing to type here.
+    if (spec.type === "choice") continue;
     const label = { type: "plain_text" as const, text: name };
     const described = spec.type === "target" && choices.targets[spec.kind].length === 0 ? `${spec.description ?? ""} (no ${spec.kind} target is configured in firebreak.yaml)`.trim() : spec.description;
     const hint = described ? { hint: { type: "plain_text" as const, text: described.slice(0, 150) } } : {};

@@ -7,10 +7,11 @@ import type { PlaybookRun, StepRun, StepState } from "../../domain/playbook-run.
 import { formatClock } from "../../domain/time-format.js";
 import { button } from "./buttons.js";
 import { escapeMrkdwn, userMention } from "./mrkdwn.js";
-import { escapeAndClip, SECTION_TEXT } from "./text-limits.js";
+import { clipPlain, escapeAndClip, OPTION_TEXT, SECTION_TEXT } from "./text-limits.js";
+import { choiceOffer, MAX_CHOICES } from "../../domain/step-choice.js";
 import type { Rendered } from "./incident-header.js";
 
-export const STEP_ACTIONS = { approve: "step_approve", deny: "step_deny", rerequest: "step_rerequest", retry: "step_retry", skip: "step_skip", abort: "run_abort" } as const;
+export const STEP_ACTIONS = { choose: "step_choose", approve: "step_approve", deny: "step_deny", rerequest: "step_rerequest", retry: "step_retry", skip: "step_skip", abort: "run_abort" } as const;
 
 /** What a button carries: the step and the version/round the person saw. */
 export interface StepButtonValue {
@@ -20,8 +21,14 @@ export interface StepButtonValue {
   round: number;
 }
 
+/** What an option of the choice select carries: the step as shown, and which offered value (by place, so any value fits Slack's 150-character option value). */
+export interface StepChoiceValue extends StepButtonValue {
+  choice: number;
+}
+
 const badge: Record<StepState, string> = {
   pending: ":white_circle: pending",
+  choosing: ":point_down: waiting for a choice",
   preparing: ":hourglass_flowing_sand: planning",
   awaiting_approval: ":raised_hand: waiting for approval",
   ready: ":arrow_forward: approved, starting",
@@ -43,13 +50,14 @@ export function stepMessage(run: PlaybookRun, step: StepRun & { progress?: strin
   const blocks: KnownBlock[] = [
     { type: "section", text: { type: "mrkdwn", text: `*${escapeMrkdwn(title)}*  ${badge[step.state]}\n_${escapeMrkdwn(run.playbook.title)}_ · \`${def.action}\`` } },
   ];
+  if (step.state === "choosing") blocks.push(...choiceBlocks(run, step));
   if (step.plan) {
+    // Compact: the summary and the one statement or object change that matters; the raw SQL,
+    // JSON and queries go to a thread reply under this message (stepDetails), posted once.
     blocks.push({ type: "section", text: { type: "mrkdwn", text: `*Plan:* ${escapeAndClip(step.plan.summary, SECTION_TEXT - 10)}` } });
-    for (const detail of step.plan.details.slice(0, 5)) {
-      const body = detail.text.length > 2800 ? `${detail.text.slice(0, 2800)}\n…` : detail.text;
-      blocks.push({ type: "section", text: { type: "mrkdwn", text: "```" + body.replaceAll("```", "ʼʼʼ") + "```" } });
-    }
-    blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: riskLine(run, step) }] });
+    if (step.plan.change) blocks.push({ type: "section", text: { type: "mrkdwn", text: codeBlock(step.plan.change) } });
+    const details = step.plan.details.length > 0 ? " · :thread: Details in thread" : "";
+    blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: `${riskLine(run, step)}${details}` }] });
   }
   if (def.approval && (step.state === "awaiting_approval" || step.approvals.length > 0)) {
     const given = step.approvals.filter((a) => a.decision === "approve").map((a) => userMention(a.userId));
@@ -75,6 +83,49 @@ export function stepMessage(run: PlaybookRun, step: StepRun & { progress?: strin
   return { text: `${title}: ${step.state.replace("_", " ")}`, blocks };
 }
 
+const codeBlock = (text: string) => "```" + (text.length > 2800 ? `${text.slice(0, 2800)}\n…` : text).replaceAll("```", "ʼʼʼ") + "```";
+
+/** The thread reply under a step's message: every detail of its plan, as the action described it. */
+export function stepDetails(run: PlaybookRun, step: StepRun): Rendered {
+  const details = step.plan?.details ?? [];
+  const blocks: KnownBlock[] = [
+    // Under the step's own message, which names it: the step's number is enough here.
+    { type: "context", elements: [{ type: "mrkdwn", text: `:thread: Plan details for step ${step.position + 1}` }] },
+    ...details.slice(0, 40).map((detail): KnownBlock => ({ type: "section", text: { type: "mrkdwn", text: detail.kind === "text" ? escapeAndClip(detail.text, SECTION_TEXT) : codeBlock(detail.text) } })),
+  ];
+  return { text: `Plan details for step ${step.position + 1}`, blocks };
+}
+
+/** A waiting choice: what the earlier step found, in a select, or a plain word that it found nothing. */
+function choiceBlocks(run: PlaybookRun, step: StepRun): KnownBlock[] {
+  const offer = choiceOffer(run, step.position);
+  if (!offer) return [];
+  const name = offer.param.name;
+  const source = escapeMrkdwn(offer.sourceTitle);
+  if (offer.values.length === 0) {
+    return [{ type: "section", text: { type: "mrkdwn", text: `:information_source: “${source}” found no ${escapeMrkdwn(name)} to choose from, so this step has nothing to act on. End the run below.` } }];
+  }
+  const shown = offer.values.slice(0, MAX_CHOICES);
+  const more = offer.values.length > shown.length ? ` (the first ${shown.length} of ${offer.values.length})` : "";
+  const why = offer.param.description ? `\n${escapeAndClip(offer.param.description, 1000)}` : "";
+  const base = { runId: run.id, position: step.position, version: step.version, round: step.round };
+  return [
+    { type: "section", text: { type: "mrkdwn", text: `*Choose ${escapeMrkdwn(name)}* from what “${source}” found${more}; the step is planned with your choice and then shown for approval.${why}` } },
+    {
+      type: "actions",
+      block_id: `choose_${run.id}_${step.position}`,
+      elements: [
+        {
+          type: "static_select",
+          action_id: STEP_ACTIONS.choose,
+          placeholder: { type: "plain_text", text: clipPlain(`Choose ${name}`, 150) },
+          options: shown.map((value, choice) => ({ text: { type: "plain_text", text: clipPlain(value, OPTION_TEXT) }, value: JSON.stringify({ ...base, choice } satisfies StepChoiceValue) })),
+        },
+      ],
+    },
+  ];
+}
+
 function riskLine(run: PlaybookRun, step: StepRun): string {
   const def = run.playbook.steps[step.position]!;
   const parts = [effectLabel[stepEffect(def.reversible, step.plan)]];
@@ -91,6 +142,10 @@ function buttonsFor(run: PlaybookRun, step: StepRun, effect: StepEffect) {
   if (run.state === "succeeded" || run.state === "aborted") return [];
   const value = JSON.stringify({ runId: run.id, position: step.position, version: step.version, round: step.round } satisfies StepButtonValue);
   const sure = (text: string) => ({ confirm: { title: "Are you sure?", text } });
+  if (run.state === "running" && step.state === "choosing") {
+    const found = (choiceOffer(run, step.position)?.values.length ?? 0) > 0;
+    return [button(found ? "Abort run" : "End run", STEP_ACTIONS.abort, value, { ...(found && { style: "danger" as const }) })];
+  }
   if (run.state === "running" && step.state === "awaiting_approval") {
     return [
       button("Approve", STEP_ACTIONS.approve, value, { style: "primary", ...(effect === "irreversible" && sure("This step cannot be undone. Approve it to run exactly the plan above.")) }),

@@ -47,8 +47,12 @@ function settle() {
     app.me = people[0]?.id ?? null;
     if (app.me) return refresh();
   }
-  if (!channels.some((c) => c.id === app.channel)) app.channel = (channels.find((c) => c.name === "incidents") ?? channels[0])?.id ?? null;
+  if (app.channel !== DM && !channels.some((c) => c.id === app.channel)) app.channel = (channels.find((c) => c.name === "incidents") ?? channels[0])?.id ?? null;
 }
+
+/** The current person's direct messages from Firebreak (nudges, answers sent by DM), shown like a channel. */
+const DM = "dm";
+const openedChannel = () => (app.channel === DM ? app.state.dm : app.state.channels.find((c) => c.id === app.channel));
 
 const lookup = {
   user: (id) => app.state?.users.find((u) => u.id === id)?.name,
@@ -73,7 +77,7 @@ function draw(region, key, build) {
 function render() {
   const { state } = app;
   const me = state.users.find((u) => u.id === app.me);
-  const channel = state.channels.find((c) => c.id === app.channel);
+  const channel = openedChannel();
   $("team-name").textContent = state.team;
   // Each person's role as Firebreak has it (commander of INC-1, …) and whether they are in the
   // open channel: who can see and answer what there.
@@ -92,6 +96,12 @@ function render() {
       ),
     );
   });
+  draw("dms", [state.dm.messages.length, app.channel, app.me], () => {
+    const count = state.dm.messages.length;
+    $("dm-list").replaceChildren(
+      h("li", {}, h("button", { type: "button", class: `channel${app.channel === DM ? " active" : ""}`, "data-testid": "channel-dm", onclick: () => openChannel(DM) }, h("span", { class: "hash" }, "●"), "Firebreak", count > 0 ? h("span", { class: "unread", "data-testid": "dm-count" }, String(count)) : null)),
+    );
+  });
   if (channel) renderChannel(channel);
   draw("repository", [state.repository, state.repositoryError], () => $("repository-body").replaceChildren(...renderRepository(state.repository, state.repositoryError)));
   renderModalFor(state.modal);
@@ -99,11 +109,12 @@ function render() {
 
 function renderChannel(channel) {
   const ephemerals = app.state.ephemerals.filter((e) => e.channel === channel.id);
-  $("channel-title").textContent = `# ${channel.name}`;
+  $("channel-title").textContent = channel.is_dm ? channel.name : `# ${channel.name}`;
   $("channel-topic").textContent = channel.is_archived ? "This channel has been archived." : channel.topic || "";
   const composer = $("composer");
-  composer.placeholder = channel.is_archived ? "You are viewing an archived channel" : `Message #${channel.name}`;
-  composer.disabled = channel.is_archived;
+  // Firebreak reads no DMs: its commands are typed in a channel.
+  composer.placeholder = channel.is_archived ? "You are viewing an archived channel" : channel.is_dm ? "Firebreak does not read DMs; type /incident commands in a channel" : `Message #${channel.name}`;
+  composer.disabled = channel.is_archived || channel.is_dm;
   const list = $("messages");
   const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
   const redrawn = draw("messages", [channel, ephemerals, app.state.users, app.me], () => {

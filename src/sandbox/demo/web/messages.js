@@ -25,8 +25,12 @@ export function clock(ts) {
  * dismiss(ephemeral) }, where `item` is { channel, ts } of the message clicked in.
  */
 export function renderHistory(channel, ephemerals, ctx) {
+  // As in Slack, a reply sits in its thread, not in the channel: under its parent, folded behind
+  // "N replies" (a step's plan details, a threaded update). A reply whose parent is gone shows inline.
+  const isReply = (m) => m.thread_ts && m.thread_ts !== m.ts && channel.messages.some((p) => p.ts === m.thread_ts);
+  const repliesTo = (parent) => channel.messages.filter((m) => isReply(m) && m.thread_ts === parent.ts);
   const items = [
-    ...channel.messages.map((message) => ({ ts: message.ts, node: () => messageNode(channel, message, ctx) })),
+    ...channel.messages.filter((m) => !isReply(m)).map((message) => ({ ts: message.ts, node: () => messageNode(channel, message, ctx, repliesTo(message)) })),
     ...ephemerals.map((ephemeral) => ({ ts: ephemeral.message_ts, node: () => ephemeralNode(ephemeral, ctx) })),
   ].sort((a, b) => compareTs(a.ts, b.ts));
   if (items.length === 0) return [h("div", { class: "empty-channel" }, `This is the very beginning of #${channel.name}.`)];
@@ -61,7 +65,7 @@ function header(author, ts, extras = []) {
   );
 }
 
-function messageNode(channel, message, ctx) {
+function messageNode(channel, message, ctx, replies = []) {
   const author = ctx.author(message.user);
   const item = { channel: channel.id, ts: message.ts };
   const pinned = (message.reactions ?? []).find((r) => r.name === "pushpin");
@@ -97,7 +101,16 @@ function messageNode(channel, message, ctx) {
     "div",
     { class: `message${message.pinned ? " is-pinned" : ""}`, "data-testid": "message", "data-ts": message.ts },
     h("div", { class: `avatar${author.bot ? " bot" : ""}` }, initials(author.name)),
-    h("div", { class: "message-body" }, header(author, message.ts, extras), content(message, item, ctx), reactions),
+    h(
+      "div",
+      { class: "message-body" },
+      header(author, message.ts, extras),
+      content(message, item, ctx),
+      reactions,
+      replies.length > 0
+        ? h("details", { class: "thread", "data-testid": "thread" }, h("summary", { class: "thread-summary" }, `💬 ${replies.length} ${replies.length === 1 ? "reply" : "replies"}`), replies.map((reply) => messageNode(channel, reply, ctx)))
+        : null,
+    ),
     hover,
   );
 }
