@@ -1,4 +1,4 @@
-// Follow-ups tracked to done (migration 019), on both drivers: found by issue, state changes that
+// Follow-ups tracked to done (migration 018), on both drivers: found by issue, state changes that
 // ignore a stale GitHub event, the reconcile's bounded rotation, and the overdue read.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SqlStore } from "../../../src/adapters/store/store.js";

@@ -11,12 +11,12 @@ import * as previewSent from "./010-preview-sent.js";
 import * as people from "./011-people.js";
 import * as catchups from "./012-catchups.js";
 import * as alertGroups from "./013-alert-groups.js";
-import * as statuspageSync from "./015-statuspage-sync.js";
-import * as privateIncidents from "./017-private-incidents.js";
-import * as followupTracking from "./019-followup-tracking.js";
-import * as postmortemMeasurements from "./020-postmortem-measurements.js";
-import * as homeViewers from "./016-home-viewers.js";
 import * as publicUpdates from "./014-public-updates.js";
+import * as statuspageSync from "./015-statuspage-sync.js";
+import * as homeViewers from "./016-home-viewers.js";
+import * as privateIncidents from "./017-private-incidents.js";
+import * as followupTracking from "./018-followup-tracking.js";
+import * as postmortemMeasurements from "./019-postmortem-measurements.js";
 
 export interface Migration {
   version: number;
@@ -39,12 +39,12 @@ export const migrations: readonly Migration[] = [
   { version: 11, name: "people", up: people.up },
   { version: 12, name: "catchups", up: catchups.up },
   { version: 13, name: "alert-groups", up: alertGroups.up },
-  { version: 15, name: "statuspage-sync", up: statuspageSync.up },
-  { version: 17, name: "private-incidents", up: privateIncidents.up },
-  { version: 19, name: "followup-tracking", up: followupTracking.up },
-  { version: 20, name: "postmortem-measurements", up: postmortemMeasurements.up },
-  { version: 16, name: "home-viewers", up: homeViewers.up },
   { version: 14, name: "public-updates", up: publicUpdates.up },
+  { version: 15, name: "statuspage-sync", up: statuspageSync.up },
+  { version: 16, name: "home-viewers", up: homeViewers.up },
+  { version: 17, name: "private-incidents", up: privateIncidents.up },
+  { version: 18, name: "followup-tracking", up: followupTracking.up },
+  { version: 19, name: "postmortem-measurements", up: postmortemMeasurements.up },
 ];
 
 export const latestVersion = migrations[migrations.length - 1]!.version;
