@@ -29,6 +29,9 @@ async function publishWithOneFollowup(pdIncident: string, title: string) {
   const incident = (await eventually(() => h.store.incidents.byPagerdutyIncident(pdIncident), (i) => Boolean(i?.headerTs)))!;
   const channel = incident.channelId!;
   await slack(slashCommand(SIGNING_SECRET, { text: `followup Follow-up of ${title}`, userId: cora, channelId: channel }));
+  // Root Cause and Impact written, so Publish publishes without asking first.
+  await slack(slashCommand(SIGNING_SECRET, { text: "rootcause A connection pool sized to 0", userId: cora, channelId: channel }));
+  await slack(slashCommand(SIGNING_SECRET, { text: "impact Checkout failed for 12 minutes", userId: cora, channelId: channel }));
   await slack(interaction(SIGNING_SECRET, buttonClick({ actionId: "postmortem_publish", value: JSON.stringify({ incidentId: incident.id }), userId: cora, channelId: channel })));
   const published = await eventually(() => h.store.postmortems.get(incident.id), (p) => p.prUrl !== null, 30_000);
   const announced = await eventually(() => h.slack.messages(channel).filter((m) => m.text.startsWith(":memo: Post-mortem")), (m) => m.length > 0);
