@@ -20,7 +20,8 @@ const git = (...args: string[]) => execFileSync("git", args, { encoding: "utf8" 
 
 // The previous release's code: src/ as it was just before the newest migration was committed (or
 // HEAD while that migration is still uncommitted). Needs the git history, as CI's checkout has.
-const added = git("log", "--diff-filter=A", "--format=%H", "--", join(migrationsDir, newest)).split("\n").filter(Boolean).at(-1);
+// --follow: a migration renumbered when branches merged is still the one first added under its old name.
+const added = git("log", "--follow", "--diff-filter=A", "--format=%H", "--", join(migrationsDir, newest)).split("\n").filter(Boolean).at(-1);
 const previous = added ? `${added}^` : "HEAD";
 const checkout = mkdtempSync(join(tmpdir(), "firebreak-previous-"));
 afterAll(() => rmSync(checkout, { recursive: true, force: true }));
