@@ -163,6 +163,8 @@ describe("the invalid-index outage, remediated behind an approval", () => {
     expect(await cli.exited).toBe(0);
     const markdown = cli.stdout();
     expect(markdown).not.toMatch(/\bU[A-Z0-9]{8,}\b/);
+    // The service as PagerDuty named it when it paged, not its slug: firebreak.yaml names no services here.
+    expect(markdown).toContain("- **Services:** API Service\n");
     // Impact leads with its figure, and the window's duration is the one every interval ends on.
     expect(markdown).toContain("## Impact\n\nAbout 2,670 API requests failed and 1 in 3 orders could not be placed\n\n- **Window:** Wednesday, January 14, 2026, 9:05am – 10:10am PT\n- **Duration:** 1h 5m\n");
     expect(markdown).toContain("| Time to resolve | 1h 5m |");
