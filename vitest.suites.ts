@@ -9,6 +9,8 @@ export const slowSuites = [
   "test/integration/store/crash-durability.test.ts",
   // Two whole incidents driven through the running bot and exported by the CLI, each against a golden file.
   "test/integration/postmortem-times.test.ts",
+  // The invalid-index outage through the running bot, a real PostgreSQL index rebuilt on approval, exported against a golden file.
+  "test/integration/postmortem-remediation.test.ts",
   // Publishing spaces GitHub writes a second apart, as GitHub asks: over 20 s on a shared machine.
   "test/integration/followups-tracked.test.ts",
   // Four emulators and a PGlite store: over 20 s on a busy machine.

@@ -16,6 +16,8 @@ export interface Declaration extends NewIncident {
   sourceKey?: string;
   /** Extra people to invite (Slack user ids). */
   invite?: string[];
+  /** The paged service's name as the pager shows it, kept so exports name it without the pager. */
+  serviceName?: string;
 }
 
 export async function declareIncident(
@@ -24,7 +26,7 @@ export async function declareIncident(
   declaration: Declaration,
   options: Pick<IncidentDeps, "markers" | "lifecycle"> & Partial<Pick<IncidentDeps, "services">>,
 ): Promise<Incident> {
-  const { origin, sourceKey, invite, ...fields } = declaration;
+  const { origin, sourceKey, invite, serviceName, ...fields } = declaration;
   // A page for a service marked `private: true` in firebreak.yaml is private whatever its source.
   const isPrivate = Boolean(fields.private) || (fields.services ?? []).some((s) => options.services?.[s]?.private === true);
   const incident = await tx.incidents.create({ ...fields, private: isPrivate, declaredAt: fields.declaredAt ?? now });
@@ -34,7 +36,7 @@ export async function declareIncident(
     kind: "page",
     actor: fields.declaredBy ?? null,
     text: origin,
-    data: { source: fields.source },
+    data: { source: fields.source, ...(serviceName && fields.services?.[0] && { service: fields.services[0], serviceName }) },
     ...(sourceKey && { sourceKey }),
   });
   await tx.timeline.append({

@@ -109,6 +109,7 @@ async function triggered(deps: IncidentDeps, tx: Repositories, event: PagerdutyI
     pagerdutyEscalationPolicyId: event.escalationPolicyId,
     origin,
     sourceKey,
+    ...(event.service?.summary && { serviceName: event.service.summary }),
   }, deps);
   // Events about this PagerDuty incident that arrived before its trigger are applied now.
   for (const deliveryId of await tx.deliveries.pagerdutyFollowUps(event.incidentId)) {

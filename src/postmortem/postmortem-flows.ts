@@ -91,7 +91,11 @@ export async function postmortemRecord(sources: RecordSources, incident: Inciden
     roles,
     edits: state.edits,
     names,
-    serviceNames: Object.fromEntries(Object.entries(sources.services ?? {}).flatMap(([service, s]) => (s.display_name ? [[service, s.display_name]] : []))),
+    // firebreak.yaml's display name, else the name the pager showed when it declared the incident.
+    serviceNames: {
+      ...Object.fromEntries(timeline.flatMap((e) => (e.kind === "page" && typeof e.data.service === "string" && typeof e.data.serviceName === "string" ? [[e.data.service, e.data.serviceName]] : []))),
+      ...Object.fromEntries(Object.entries(sources.services ?? {}).flatMap(([service, s]) => (s.display_name ? [[service, s.display_name]] : []))),
+    },
     timeZone: sources.timeZone,
     ...(sources.norms && { norms: sources.norms }),
     ...(incident.channelId && { channelUrl: `https://slack.com/app_redirect?channel=${incident.channelId}` }),

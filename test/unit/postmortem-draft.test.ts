@@ -11,6 +11,7 @@ import { decide, type PlaybookRun, type RunEvent } from "../../src/domain/playbo
 import type { TimelineEntry } from "../../src/domain/timeline.js";
 import { playbookSchema } from "../../src/domain/playbook-schema.js";
 import { draftPostmortem, postmortemModel } from "../../src/views/postmortem/draft.js";
+import { fixSentence } from "../../src/views/postmortem/postmortem-summary.js";
 import { DEFAULT_POSTMORTEM_TEMPLATE, loadPostmortemTemplate } from "../../src/postmortem/load-template.js";
 import type { PostmortemRecord } from "../../src/domain/postmortem.js";
 import { plan } from "../helpers/playbook-fixtures.js";
@@ -278,7 +279,7 @@ describe("draftPostmortem", () => {
     expect(draft.model.tldr).toBe(
       "About 2,670 API requests failed and 1 in 3 orders could not be placed over 1h 5m (9:05am – 10:10am PT). " +
         "A migration left orders_pkey_new INVALID and then dropped the valid index. " +
-        "Index rebuilt; CPU at 30% and steady (resolved by Cora Commander).",
+        "Index rebuilt; CPU at 30% and steady (“Rebuild the index concurrently” approved by Cora Commander, who resolved it).",
     );
     expectGolden("outage.md", draft.markdown);
   });
@@ -304,6 +305,11 @@ describe("draftPostmortem", () => {
     });
     it("to the step whose metric gate showed improvement, not the failover whose gate did not, nor the restart after it", () => {
       expect(postmortemModel(withoutSummary(outage())).tldr).toMatch(/ The step “Rebuild the index concurrently”, approved by Cora Commander, fixed it, as its metric gate showed\.$/);
+    });
+    it("names the step and who approved it beside the writer's own summary, and who resolved it", () => {
+      const rebuild = { entryId: 1, at: r("09:58:00"), title: "Rebuild the index concurrently", approvers: ["Ben Builder"] };
+      expect(fixSentence([rebuild], { summary: "Rebuilt the index. CPU is back.", by: "Ada Oncall" })).toBe("Rebuilt the index (“Rebuild the index concurrently” approved by Ben Builder, resolved by Ada Oncall).");
+      expect(fixSentence([], { summary: "Rolled back.", by: "Ada Oncall" })).toBe("Rolled back (resolved by Ada Oncall).");
     });
     it("to the last approved step before mitigation when no gate showed anything", () => {
       const record = withoutSummary(outage());

@@ -58,16 +58,26 @@ export function approvedSteps(record: PostmortemRecord, live: TimelineEntry[], u
 }
 
 /**
- * One sentence on what fixed it. The writer's resolve summary says it best; without one, the step
- * a metric gate showed helping; without that, the last approved step before mitigation. The last
- * step alone misleads: a pod restart run after the index rebuild would take the rebuild's credit.
+ * One sentence on what fixed it and on whose approval. The writer's resolve summary says what
+ * fixed it best; without one, the step a metric gate showed helping; without that, the last
+ * approved step before mitigation. The last step alone misleads: a pod restart run after the
+ * index rebuild would take the rebuild's credit. With the writer's summary, the step is still
+ * named with its approvers: the summary seldom says who agreed to the change.
  */
 export function fixSentence(steps: Mitigation[], resolve: { summary: string; by: string } | undefined, confirmed: Mitigation[] = []): string {
   const summary = firstSentence(resolve?.summary ?? "").replace(/[.!?…]+$/, "");
-  if (summary) return `${summary}${resolve?.by ? ` (resolved by ${resolve.by})` : ""}.`;
   const step = confirmed.at(-1) ?? steps.at(-1);
+  if (summary) return `${summary}${credit(step, resolve?.by ?? "")}.`;
   if (step) return `The step “${step.title}”, approved by ${listOf(step.approvers)}, ${confirmed.includes(step) ? "fixed it, as its metric gate showed" : "mitigated it"}.`;
   return "";
+}
+
+/** " (“Rebuild the index concurrently” approved by Ben, resolved by Ada)", or the parts known. */
+function credit(step: Mitigation | undefined, resolver: string): string {
+  if (!step) return resolver ? ` (resolved by ${resolver})` : "";
+  const approved = `“${step.title}” approved by ${listOf(step.approvers)}`;
+  if (!resolver) return ` (${approved})`;
+  return step.approvers.length === 1 && step.approvers[0] === resolver ? ` (${approved}, who resolved it)` : ` (${approved}, resolved by ${resolver})`;
 }
 
 /**
