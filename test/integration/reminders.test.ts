@@ -61,7 +61,7 @@ it("nudges once across two replicas, keeps the reminder across a restart, and ar
 
   // Hours pass with nobody running (or the clock jumps): one reminder, not one per missed slot.
   clock = new Date("2026-06-01T14:05:00Z");
-  await eventually(() => nudges(channel), (n) => n.length >= 3);
+  await eventually(() => nudges(channel), (n) => n.length >= 3, 30_000);
   await c.drain();
   expect(nudges(channel)).toHaveLength(3);
   expect(nudges(channel)[2]!.text).toContain("no status update for 125 minutes");

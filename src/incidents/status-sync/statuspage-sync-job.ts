@@ -107,7 +107,8 @@ async function sync(deps: StatuspageSyncDeps, context: JobContext, payload: Stat
 
 /** Sync jobs still to run or running (a dead one is not waited for), read from the table so other replicas' count. */
 async function queuedSyncs(store: Store): Promise<QueuedSync[]> {
-  const jobs = [...(await store.jobs.list({ kind: STATUSPAGE_SYNC_JOB, status: "pending" })), ...(await store.jobs.list({ kind: STATUSPAGE_SYNC_JOB, status: "running" }))];
+  // One read, so a job moving from running back to pending between two reads is not missed.
+  const jobs = (await store.jobs.list({ kind: STATUSPAGE_SYNC_JOB })).filter((job) => job.status === "pending" || job.status === "running");
   return jobs.flatMap((job) => {
     const parsed = statuspageSyncPayload.safeParse(job.payload);
     return parsed.success ? [{ jobId: job.id, incidentId: parsed.data.incidentId, runAt: job.runAt }] : [];
