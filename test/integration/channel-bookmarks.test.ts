@@ -62,6 +62,9 @@ describe("channel bookmarks", { timeout: 60_000 }, () => {
 
     const slack = (init: RequestInit) => fetch(`${h.base}/slack/events`, init);
     await slack(slashCommand(SIGNING_SECRET, { text: "postmortem", userId: cora, channelId: channel, triggerId: h.slack.issueTrigger() }));
+    // Root Cause and Impact written, so Publish publishes without asking first.
+    await slack(slashCommand(SIGNING_SECRET, { text: "rootcause A bad deploy", userId: cora, channelId: channel }));
+    await slack(slashCommand(SIGNING_SECRET, { text: "impact Checkout failed for 10 minutes", userId: cora, channelId: channel }));
     await slack(interaction(SIGNING_SECRET, buttonClick({ actionId: "postmortem_publish", value: JSON.stringify({ incidentId: incident.id }), userId: cora, channelId: channel, triggerId: h.slack.issueTrigger() })));
     const pull = (await eventually(() => h.github.pulls("acme/postmortems").find((p) => p.head === `postmortem/inc-${incident.id}`), Boolean, 20_000))!;
     await eventually(() => h.slack.bookmarks(channel).length, (n) => n === 3, 20_000);
