@@ -17,4 +17,13 @@ export const slowSuites = [
   "test/integration/postmortem-chart.test.ts",
   // Real serve processes racing for one data directory.
   "test/integration/data-dir-lock.test.ts",
+  // Lost answers retried through whole publish and channel flows, GitHub's one-second write spacing
+  // included: 20–50 s each.
+  "test/integration/writes-once.test.ts",
+  "test/integration/github-writes-once.test.ts",
+  // Real `serve` and `doctor` processes started, stopped and signalled.
+  "test/integration/serve.test.ts",
+  "test/integration/doctor-cli.test.ts",
+  // Thousands of rows written and swept on both drivers.
+  "test/integration/store/retention.test.ts",
 ];
