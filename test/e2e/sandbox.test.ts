@@ -177,15 +177,54 @@ describe("the sandbox page", () => {
     await runPlaybook("/incident playbook all", "Restart pods", FORMS.restart);
     const restart = message("Restart the pods (rolling)");
     await restart.filter({ hasText: "waiting for approval" }).waitFor(WAIT);
+    // Dev approves it from his Home (app_home_opened, then views.publish): it lists the open
+    // incident and the step waiting on him, with the same Approve as the step's message.
     await switchTo(dev);
-    await approve(restart, true);
+    await page.getByTestId("channel-home").click();
+    const home = page.getByTestId("home");
+    await home.locator(".block-section", { hasText: "Approvals waiting on you" }).waitFor(WAIT);
+    await home.locator(".block-section", { hasText: "step 1: Restart the pods (rolling)" }).waitFor(WAIT);
+    const openIncidents = await home.locator(".block-section", { hasText: "(INC-1)" }).textContent();
+    expect(openIncidents).toContain(`#${channelName}`);
+    expect(openIncidents).toContain("commander @Alex Rivera");
+    await page.screenshot({ path: join(SCREENSHOTS, "app-home-approval.png") });
+    expect(await home.getByTestId("button-step_approve").count()).toBe(1);
+    await approve(home, true);
+    // Republished once the step is decided: nothing waits on Dev any more.
+    await home.locator(".block-context", { hasText: "Nothing waits on you." }).waitFor(WAIT);
+    await channel.click();
     await message("Check the error rate came back down").filter({ hasText: "succeeded" }).waitFor(WAIT);
+    // The restart ran once: one patch of the API's pod template.
+    const restarts = demo!.clusters.prod.calls.filter((c) => c.method === "PATCH" && c.path.endsWith("/deployments/api") && JSON.stringify(c.body).includes("restartedAt"));
+    expect(restarts).toHaveLength(1);
     await page.screenshot({ path: join(SCREENSHOTS, "restart-pods-succeeded.png") });
     const api = demo!.clusters.prod.object("Deployment", "api", "orders") as { spec: { template: { metadata: { annotations?: Record<string, string> } } } };
     expect(api.spec.template.metadata.annotations?.["kubectl.kubernetes.io/restartedAt"]).toBeDefined();
 
-    // "Then /incident resolve, /incident postmortem and Publish."
+    // A catch-up is a summary only the person asking sees.
     await switchTo(alex);
+    await say("/incident catchup");
+    const catchup = ephemeral("Catch-up on INC-1");
+    await catchup.waitFor(WAIT);
+    expect(await catchup.textContent()).toContain("Commander: @Alex Rivera");
+    expect(await catchup.textContent()).toContain("Only you can see this.");
+    await catchup.evaluate((node) => node.scrollIntoView({ block: "start" }));
+    await page.screenshot({ path: join(SCREENSHOTS, "catchup.png") });
+
+    // Escalate's form offers PagerDuty's policies and services as they are typed (external_select).
+    await say("/incident escalate");
+    const escalate = page.getByTestId("modal").filter({ hasText: "Escalate" });
+    await escalate.waitFor(WAIT);
+    await escalate.getByTestId("input-target-search").fill("data");
+    const target = escalate.getByTestId("input-target");
+    await target.locator("option", { hasText: "Orders database" }).waitFor({ state: "attached", ...WAIT });
+    expect(await target.locator("option").allTextContents()).toContain("Service: Orders database");
+    await target.selectOption({ label: "Service: Orders database" });
+    await page.screenshot({ path: join(SCREENSHOTS, "escalate-options.png") });
+    await escalate.getByTestId("modal-cancel").click();
+    await escalate.waitFor({ state: "detached", ...WAIT });
+
+    // "Then /incident resolve, /incident postmortem and Publish."
     await say("/incident resolve");
     await page.getByTestId("modal").waitFor(WAIT);
     await fillForm({ resolution: "Rebuilt the invalid orders_email_key index concurrently; database CPU fell back under 70%." });
@@ -195,6 +234,8 @@ describe("the sandbox page", () => {
     const preview = page.getByTestId("message").filter({ hasText: "Post-mortem draft" }).filter({ has: page.getByTestId("button-postmortem_publish") }).last();
     await preview.waitFor(WAIT);
     await preview.getByTestId("button-postmortem_publish").click();
+    // Impact and Root Cause were never written: Publish asks first, and Alex publishes anyway.
+    await ephemeral("Publish anyway?").getByTestId("button-postmortem_publish_anyway").click();
 
     const rendered = page.getByTestId("repository").locator('[data-testid="repo-file-rendered"][data-path^="postmortems/"]').first();
     await rendered.waitFor(WAIT);

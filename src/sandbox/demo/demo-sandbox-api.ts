@@ -28,6 +28,8 @@ const inputs = {
   options: z.object({ user: id, viewId: id, actionId: z.string(), blockId: z.string(), value: z.string() }),
   reaction: z.object({ user: id, channel: id, ts, name: z.string().regex(/^[a-z0-9_+'-]+$/), add: z.boolean() }),
   dismiss: z.object({ user: id, ts }),
+  homeOpened: z.object({ user: id }),
+  homeAction: z.object({ user: id, actionId: z.string(), blockId: z.string().optional(), value: z.string().optional() }),
 };
 const viewAck = z.object({ response_action: z.string(), errors: z.record(z.string(), z.string()).optional() });
 // What the bot posts to a response_url (Bolt's respond()).
@@ -89,6 +91,7 @@ export async function createSandboxApi(handles: DemoHandles, options: { baseUrl:
     lastMicros = Math.max(Date.now() * 1000, lastMicros + 1);
     return `${Math.floor(lastMicros / 1e6)}.${String(lastMicros % 1e6).padStart(6, "0")}`;
   };
+  const eventId = () => `Ev0SANDBOX${(++counter).toString(36).toUpperCase()}${Date.now().toString(36).toUpperCase()}`;
   const trigger = (user: string) => {
     // Issued by the emulator, which refuses a trigger it did not issue or one used after 3 s.
     const value = slack.issueTrigger();
@@ -208,7 +211,7 @@ export async function createSandboxApi(handles: DemoHandles, options: { baseUrl:
         item: { type: "message", channel: input.channel, ts: input.ts, channel_type: "channel" },
         event_ts: nextTs(),
       };
-      const answer = await bot.event({ eventId: `Ev0SANDBOX${(++counter).toString(36).toUpperCase()}${Date.now().toString(36).toUpperCase()}`, botUserId: slack.botUserId, event });
+      const answer = await bot.event({ eventId: eventId(), botUserId: slack.botUserId, event });
       changed();
       return { status: 200, body: { status: answer.status } };
     },
@@ -217,6 +220,25 @@ export async function createSandboxApi(handles: DemoHandles, options: { baseUrl:
       hidden.add(`${input.user} ${input.ts}`);
       changed();
       return { status: 200, body: {} };
+    },
+    // Opening the app's Home tab: Slack sends app_home_opened with the tab, the person's DM
+    // channel with the app and, once one was published, their current Home view
+    // (https://docs.slack.dev/reference/events/app_home_opened). Firebreak answers with views.publish.
+    async homeOpened(body) {
+      const { user } = inputs.homeOpened.parse(body);
+      const view = slack.homeView(user);
+      const event = { type: "app_home_opened", user, channel: `D${user.slice(1)}`, tab: "home", event_ts: nextTs(), ...(view && { view }) };
+      const answer = await bot.event({ eventId: eventId(), botUserId: slack.botUserId, event });
+      return { status: 200, body: { status: answer.status } };
+    },
+    async homeAction(body) {
+      const input = inputs.homeAction.parse(body);
+      const view = slack.homeView(input.user);
+      if (!view) return { status: 404, body: { error: "Firebreak has published no Home for you yet." } };
+      const action = blockAction(Array.isArray(view.blocks) ? view.blocks : [], input, nextTs());
+      if (!action) return { status: 404, body: { error: `Nothing with action_id ${input.actionId} is on your Home.` } };
+      const answer = await bot.homeBlockAction({ person: person(input.user), view, action, triggerId: trigger(input.user) });
+      return { status: 200, body: { status: answer.status } };
     },
     async page() {
       await handles.page();
@@ -278,6 +300,8 @@ export async function createSandboxApi(handles: DemoHandles, options: { baseUrl:
       dm,
       ephemerals: visibleEphemerals(user),
       modal: viewId ? (slack.view(viewId) ?? null) : null,
+      // The person's App Home as Firebreak last published it (views.publish), drawn under "Home".
+      home: slack.homeView(user) ?? null,
       ...(await repository().then((read) => ({ repository: read.branches, repositoryError: read.error }))),
     };
   }

@@ -83,6 +83,23 @@ export function createSlackSender(options: { botUrl: string; signingSecret: stri
       });
     },
 
+    /**
+     * A click in the person's App Home: the view is the container, with no channel, message or
+     * response_url, which Slack sends only for clicks on messages
+     * (https://docs.slack.dev/reference/interaction-payloads/block_actions-payload, "source").
+     */
+    homeBlockAction(fields: { person: Person; view: { id: string } & Record<string, unknown>; action: Record<string, unknown>; triggerId: string }) {
+      return interaction({
+        type: "block_actions",
+        user: user(fields.person),
+        container: { type: "view", view_id: fields.view.id },
+        trigger_id: fields.triggerId,
+        view: fields.view,
+        state: { values: {} },
+        actions: [fields.action],
+      });
+    },
+
     messageShortcut(fields: { person: Person; channel: { id: string; name: string }; callbackId: string; message: { ts: string }; triggerId: string; responseUrl: string }) {
       return interaction({
         type: "message_action",

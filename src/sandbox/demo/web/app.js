@@ -1,7 +1,7 @@
 // The sandbox page: a Slack workspace as one person in it sees it. Everything shown comes from
 // /api/state; everything done goes through /api/* as the request Slack would send the bot.
 import { fetchState, post, watch } from "./api.js";
-import { h } from "./blocks.js";
+import { h, renderBlocks } from "./blocks.js";
 import { encodeForSlack } from "./composer.js";
 import { initials, renderHistory } from "./messages.js";
 import { renderModal } from "./modal.js";
@@ -47,11 +47,13 @@ function settle() {
     app.me = people[0]?.id ?? null;
     if (app.me) return refresh();
   }
-  if (app.channel !== DM && !channels.some((c) => c.id === app.channel)) app.channel = (channels.find((c) => c.name === "incidents") ?? channels[0])?.id ?? null;
+  if (app.channel !== DM && app.channel !== HOME && !channels.some((c) => c.id === app.channel)) app.channel = (channels.find((c) => c.name === "incidents") ?? channels[0])?.id ?? null;
 }
 
 /** The current person's direct messages from Firebreak (nudges, answers sent by DM), shown like a channel. */
 const DM = "dm";
+/** Firebreak's App Home tab for the current person: the view it last published for them. */
+const HOME = "home";
 const openedChannel = () => (app.channel === DM ? app.state.dm : app.state.channels.find((c) => c.id === app.channel));
 
 const lookup = {
@@ -102,7 +104,9 @@ function render() {
       h("li", {}, h("button", { type: "button", class: `channel${app.channel === DM ? " active" : ""}`, "data-testid": "channel-dm", onclick: () => openChannel(DM) }, h("span", { class: "hash" }, "●"), "Firebreak", count > 0 ? h("span", { class: "unread", "data-testid": "dm-count" }, String(count)) : null)),
     );
   });
-  if (channel) renderChannel(channel);
+  $("channel-home").classList.toggle("active", app.channel === HOME);
+  if (app.channel === HOME) renderHome(state.home);
+  else if (channel) renderChannel(channel);
   draw("repository", [state.repository, state.repositoryError], () => $("repository-body").replaceChildren(...renderRepository(state.repository, state.repositoryError)));
   renderModalFor(state.modal);
 }
@@ -124,6 +128,31 @@ function renderChannel(channel) {
   });
   if (redrawn && atBottom) list.scrollTop = list.scrollHeight;
 }
+
+// Drawn with the same Block Kit renderer as messages; its buttons send block_actions with the
+// view as their container (demo-sandbox-api.ts's homeAction), as Slack does for a Home tab.
+function renderHome(view) {
+  $("channel-title").textContent = "Firebreak · Home";
+  $("channel-topic").textContent = "What Firebreak published for you: open incidents, your roles, approvals waiting on you";
+  const composer = $("composer");
+  composer.placeholder = "The Home tab takes no messages; type /incident commands in a channel";
+  composer.disabled = true;
+  draw("messages", ["home", app.me, view, app.state.users], () => {
+    const body = view
+      ? renderBlocks(view.blocks, { lookup, click: homeClick, choose: () => toast("Menus on Home are not drawn in the sandbox.") })
+      : h("div", { class: "home-empty" }, "Opening Home…");
+    $("messages").replaceChildren(h("div", { class: "home", "data-testid": "home" }, body));
+  });
+}
+
+async function homeClick(element, block) {
+  if (element.confirm && !(await confirmDialog(element.confirm, lookup))) return;
+  if (element.url) window.open(element.url, "_blank", "noopener");
+  await act("home-action", { user: app.me, actionId: element.action_id, blockId: block.block_id, value: element.value });
+}
+
+/** Opening Home sends app_home_opened for whoever the switcher says you are; Firebreak publishes. */
+const openHome = () => act("home-opened", { user: app.me });
 
 function renderModalFor(view) {
   const key = view ? `${view.id}:${view.hash}` : null;
@@ -153,6 +182,7 @@ function openChannel(id) {
   app.channel = id;
   localStorage.setItem("firebreak-sandbox-channel", id);
   render();
+  if (id === HOME) void openHome();
   const list = $("messages");
   list.scrollTop = list.scrollHeight;
 }
@@ -204,12 +234,15 @@ function start() {
     }
   });
   $("send").addEventListener("click", () => void send());
+  $("channel-home").addEventListener("click", () => openChannel(HOME));
+  if (app.channel === HOME && app.me) void openHome();
   $("user-switcher").addEventListener("change", (event) => {
     app.me = event.target.value;
     localStorage.setItem("firebreak-sandbox-user", app.me);
     app.drawn = {};
     app.modalKey = null;
     void refresh();
+    if (app.channel === HOME) void openHome();
   });
   $("page-me").addEventListener("click", async (event) => {
     event.currentTarget.disabled = true;

@@ -117,7 +117,8 @@ function control(block, e, options) {
       if (typed.length < (e.min_query_length ?? 3) || !options) return;
       loaded = (await options(e, block, typed).catch(() => [])) ?? [];
       if (search.value !== typed) return;
-      select.replaceChildren(h("option", { value: "" }, loaded.length ? "Choose one" : "Nothing found"), optionNodes({ options: loaded }));
+      // optionNodes returns an array: replaceChildren, unlike h(), takes nodes one by one.
+      select.replaceChildren(h("option", { value: "" }, loaded.length ? "Choose one" : "Nothing found"), ...optionNodes({ options: loaded }));
     });
     const read = () => {
       const chosen = loaded.find((o) => o.value === select.value);
