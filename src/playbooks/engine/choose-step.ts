@@ -8,16 +8,15 @@ import type { StepChoiceValue } from "../../views/slack/step-message.js";
 import { applyEvent } from "./apply-event.js";
 import { currentEligibleSet } from "./approver-set.js";
 import type { EngineDeps } from "./engine-deps.js";
+import { loadShownStep } from "./shown-step.js";
 
 type Result = { ok: true } | { ok: false; reason: string };
 
 export async function chooseForStep(deps: EngineDeps, input: { userId: string; shown: StepChoiceValue }): Promise<Result> {
   const { shown, userId } = input;
-  const run = await deps.store.runs.get(shown.runId);
-  const step = run?.steps[shown.position];
-  if (!run || !step) return { ok: false, reason: "That playbook step no longer exists." };
-  const incident = (await deps.store.incidents.get(run.incidentId))!;
-  const def = run.playbook.steps[shown.position]!;
+  const found = await loadShownStep(deps, shown);
+  if ("refusal" in found) return { ok: false, reason: found.refusal };
+  const { run, step, incident, def } = found;
   if (incident.status === "resolved") return { ok: false, reason: `${humanId(incident)} is resolved, so its playbook steps can no longer be changed.` };
   if (run.state !== "running") return { ok: false, reason: `This playbook run has ${run.state === "aborted" ? "been aborted" : run.state}.` };
   if (step.version !== shown.version || step.round !== shown.round || step.state !== "choosing") {

@@ -8,6 +8,7 @@ import type { StepButtonValue } from "../../views/slack/step-message.js";
 import { applyEvent } from "./apply-event.js";
 import { currentEligibleSet, groupsNow } from "./approver-set.js";
 import type { EngineDeps } from "./engine-deps.js";
+import { loadShownStep } from "./shown-step.js";
 
 export interface StepDecisionInput {
   decision: StepDecision;
@@ -20,11 +21,9 @@ type Result = { ok: true } | { ok: false; reason: string };
 
 export async function decideStep(deps: EngineDeps, input: StepDecisionInput): Promise<Result> {
   const { shown, userId, decision } = input;
-  const run = await deps.store.runs.get(shown.runId);
-  const step = run?.steps[shown.position];
-  if (!run || !step) return { ok: false, reason: "That playbook step no longer exists." };
-  const incident = (await deps.store.incidents.get(run.incidentId))!;
-  const def = run.playbook.steps[shown.position]!;
+  const found = await loadShownStep(deps, shown);
+  if ("refusal" in found) return { ok: false, reason: found.refusal };
+  const { run, step, incident, def } = found;
   // Eligibility is read from the round stored in the database; only membership of the groups
   // that made this person eligible is looked up again (someone removed since is refused).
   let userGroups: string[];
@@ -54,11 +53,9 @@ export async function decideStep(deps: EngineDeps, input: StepDecisionInput): Pr
  */
 export async function rerequestApproval(deps: EngineDeps, input: { userId: string; shown: StepButtonValue }): Promise<Result> {
   const { shown, userId } = input;
-  const run = await deps.store.runs.get(shown.runId);
-  const step = run?.steps[shown.position];
-  if (!run || !step) return { ok: false, reason: "That playbook step no longer exists." };
-  const incident = (await deps.store.incidents.get(run.incidentId))!;
-  const def = run.playbook.steps[shown.position]!;
+  const found = await loadShownStep(deps, shown);
+  if ("refusal" in found) return { ok: false, reason: found.refusal };
+  const { run, step, incident, def } = found;
   if (incident.status === "resolved") return { ok: false, reason: `${humanId(incident)} is resolved, so its playbook steps can no longer be changed.` };
   if (step.version !== shown.version || step.round !== shown.round) {
     return { ok: false, reason: "This message is out of date: the step has changed since it was shown. Look at the updated message below." };
