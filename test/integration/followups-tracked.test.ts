@@ -94,6 +94,9 @@ describe("follow-ups tracked to done", () => {
     expect((await command(`followup due ${plusDays(-1)} Too late`)).text).toBe(`:no_entry_sign: ${plusDays(-1)} is in the past; a follow-up is due today or later. Give the due day as \`due 2026-12-20\`, \`due today\`, \`due tomorrow\` or \`due friday\`.`);
     expect(await h.store.lifecycle.followups(incidentId)).toHaveLength(2);
 
+    // Root Cause and Impact written, so Publish publishes without asking first.
+    await command("rootcause A migration left an index invalid");
+    await command("impact 1 in 3 orders failed for 40 minutes");
     await fetch(`${h.base}/slack/events`, interaction(SIGNING_SECRET, buttonClick({ actionId: "postmortem_publish", value: JSON.stringify({ incidentId }), userId: cora, channelId: channel, triggerId: slack.issueTrigger() })));
     await eventually(() => slack.messages(channel).filter((m) => m.text?.startsWith(":memo: Post-mortem")), (m) => m.length === 1, 20_000);
     issues = h.github.issues(repo);

@@ -111,7 +111,7 @@ it("never lets a secret reach a log line, a message, a vendor or an HTTP answer"
 
   // The commander works the incident from Slack.
   const command = (text: string) => call(base, "/slack/events", slashCommand(secrets.slackSigningSecret, { text, userId: nova, channelId: channel }));
-  for (const text of ["note Card processor answers 502", "status identified", "severity SEV1", "followup Alert on processor 502s", "rootcause An expired TLS certificate", "timeline"]) {
+  for (const text of ["note Card processor answers 502", "status identified", "severity SEV1", "followup Alert on processor 502s", "rootcause An expired TLS certificate", "impact Card payments failed for 20 minutes", "timeline"]) {
     expect((await command(text)).status, text).toBe(200);
   }
   const clickAs = (actionId: string, value: unknown) =>
