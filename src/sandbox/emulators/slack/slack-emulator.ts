@@ -112,14 +112,19 @@ export function createSlackEmulator(options: SlackEmulatorOptions = {}): SlackEm
     return { response: injected ? failureResponse(injected) : response, ...lost };
   }
 
-  async function handleResponseUrl(req: IncomingMessage, res: ServerResponse, path: string) {
-    let raw: Buffer;
+  /** The request's body, or undefined once a 413 has answered one over the limit. */
+  async function bodyOr413(req: IncomingMessage, res: ServerResponse): Promise<Buffer | undefined> {
     try {
-      raw = await readBody(req);
+      return await readBody(req);
     } catch {
       res.writeHead(413, { connection: "close" }).end();
-      return;
+      return undefined;
     }
+  }
+
+  async function handleResponseUrl(req: IncomingMessage, res: ServerResponse, path: string) {
+    const raw = await bodyOr413(req, res);
+    if (!raw) return;
     if (latencyMs > 0) await sleep(latencyMs);
     const answer = postToResponseUrl({ workspace, strict }, `${origin()}${path}`, path, raw.toString("utf8"));
     const payload = JSON.stringify(answer.body);
@@ -129,13 +134,8 @@ export function createSlackEmulator(options: SlackEmulatorOptions = {}): SlackEm
   }
 
   async function handleUpload(req: IncomingMessage, res: ServerResponse, path: string) {
-    let raw: Buffer;
-    try {
-      raw = await readBody(req);
-    } catch {
-      res.writeHead(413, { connection: "close" }).end();
-      return;
-    }
+    const raw = await bodyOr413(req, res);
+    if (!raw) return;
     const answer = receiveUpload(workspace, path, raw, req.headers["content-type"]);
     if (res.destroyed) return;
     res.writeHead(answer.status, { "content-type": "text/plain; charset=utf-8", "content-length": Buffer.byteLength(answer.text) });
