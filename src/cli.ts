@@ -1,20 +1,9 @@
 // The `firebreak` command line. Each subcommand loads only the configuration it needs.
-import { migrate, isMigrated } from "./adapters/store/migrate.js";
-import { createStore } from "./adapters/store/store.js";
-import { parseHumanId } from "./domain/incident.js";
-import { DEFAULT_POSTMORTEM_TEMPLATE, loadPostmortemTemplate } from "./postmortem/load-template.js";
-import { postmortemNorms } from "./domain/postmortem-norms.js";
-import { draftPostmortem } from "./views/postmortem/draft.js";
-import { postmortemRecord } from "./postmortem/postmortem-flows.js";
-import { openSql } from "./adapters/store/open-store.js";
+// A command's own modules are imported when it runs: `serve` starts sooner without the draft
+// renderer, and `playbooks check` without the HTTP server.
 import { otherHolder } from "./adapters/store/data-dir-holder.js";
 import { ConfigError, loadConfig, type LoadOptions } from "./kernel/config.js";
 import { createLogger } from "./kernel/log.js";
-import { createDatadog } from "./adapters/datadog.js";
-import { createFirebreak, firebreakActions } from "./main.js";
-import { checkPlaybookFiles } from "./playbooks/check-playbooks.js";
-import { slackManifest } from "./slack/manifest.js";
-import { formatSourceProblem } from "./kernel/yaml-source.js";
 
 const help = `Usage: firebreak <command>
 
@@ -100,12 +89,19 @@ async function serve(io: Io): Promise<number> {
     );
     return 1;
   }
+  // The database opens while the rest of Firebreak loads: readiness waits on both, and most of
+  // opening is waiting (files, WebAssembly, a connection) that module loading can fill.
+  const { openAndMigrate } = await import("./adapters/store/open-store.js");
+  const firstDatabaseAttempt = openAndMigrate(config.database, log);
+  firstDatabaseAttempt.catch(() => undefined);
+  const { createFirebreak } = await import("./main.js");
   let firebreak;
   try {
-    firebreak = createFirebreak({ config: { ...config, slack: config.slack! }, log });
+    firebreak = createFirebreak({ config: { ...config, slack: config.slack! }, log, firstDatabaseAttempt });
   } catch (error) {
     // Invalid playbooks: the message lists every problem as file:line:col.
     io.stderr(`Firebreak cannot start: ${error instanceof Error ? error.message : String(error)}`);
+    await firstDatabaseAttempt.then(({ sql }) => sql.close(), () => undefined);
     return 2;
   }
   try {
@@ -133,6 +129,8 @@ async function runMigrate(io: Io): Promise<number> {
   const config = configure(io, {});
   if (!config) return 2;
   const log = createLogger({ level: config.logLevel, secrets: config.secrets });
+  const { openSql } = await import("./adapters/store/open-store.js");
+  const { migrate } = await import("./adapters/store/migrate.js");
   const sql = await openSql(config.database, log);
   try {
     const { applied } = await migrate(sql);
@@ -146,7 +144,7 @@ async function runMigrate(io: Io): Promise<number> {
   }
 }
 
-function runPlaybooks(args: string[], io: Io): number {
+async function runPlaybooks(args: string[], io: Io): Promise<number> {
   const [subcommand, ...paths] = args;
   if (subcommand !== "check") {
     io.stderr(`firebreak: unknown command "${["playbooks", ...args].join(" ")}"\n\n${help}`);
@@ -155,6 +153,10 @@ function runPlaybooks(args: string[], io: Io): number {
   // Checking never runs an action; the configuration only names targets (no Slack needed).
   const config = configure(io, {});
   if (!config) return 2;
+  const { firebreakActions } = await import("./main.js");
+  const { createDatadog } = await import("./adapters/datadog.js");
+  const { checkPlaybookFiles } = await import("./playbooks/check-playbooks.js");
+  const { formatSourceProblem } = await import("./kernel/yaml-source.js");
   const registry = firebreakActions(config, { store: () => undefined, now: () => new Date(), datadog: config.datadog && createDatadog(config.datadog) });
   const { playbooks, problems } = checkPlaybookFiles(paths.length > 0 ? paths : ["./playbooks"], registry);
   if (problems.length > 0) {
@@ -165,18 +167,20 @@ function runPlaybooks(args: string[], io: Io): number {
   return 0;
 }
 
-function printManifest(args: string[], io: Io): number {
+async function printManifest(args: string[], io: Io): Promise<number> {
   const urlAt = args.indexOf("--url");
   const baseUrl = urlAt >= 0 ? args[urlAt + 1] : "https://firebreak.example.com";
   if (!baseUrl || !/^https?:\/\//.test(baseUrl)) {
     io.stderr("firebreak manifest: --url needs the public base URL of your Firebreak, e.g. --url https://firebreak.example.com");
     return 2;
   }
+  const { slackManifest } = await import("./slack/manifest.js");
   io.stdout(JSON.stringify(slackManifest({ baseUrl, socketMode: args.includes("--socket-mode") }), null, 2));
   return 0;
 }
 
 async function printPostmortem(args: string[], io: Io): Promise<number> {
+  const { parseHumanId } = await import("./domain/incident.js");
   const id = parseHumanId(args[0] ?? "");
   if (id === undefined) {
     io.stderr("firebreak postmortem: give the incident, e.g. `firebreak postmortem INC-42`");
@@ -184,6 +188,13 @@ async function printPostmortem(args: string[], io: Io): Promise<number> {
   }
   const config = configure(io, {});
   if (!config) return 2;
+  const { DEFAULT_POSTMORTEM_TEMPLATE, loadPostmortemTemplate } = await import("./postmortem/load-template.js");
+  const { postmortemNorms } = await import("./domain/postmortem-norms.js");
+  const { draftPostmortem } = await import("./views/postmortem/draft.js");
+  const { postmortemRecord } = await import("./postmortem/postmortem-flows.js");
+  const { openSql } = await import("./adapters/store/open-store.js");
+  const { isMigrated } = await import("./adapters/store/migrate.js");
+  const { createStore } = await import("./adapters/store/store.js");
   let template;
   try {
     template = loadPostmortemTemplate(config.file.postmortem_template ?? DEFAULT_POSTMORTEM_TEMPLATE);

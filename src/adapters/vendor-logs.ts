@@ -7,7 +7,7 @@
 // - octokit's `log: { debug, info, warn, error }`: https://github.com/octokit/core.js#logging
 // - the `loglevel` logger of Datadog's client, rerouted in ./datadog-client.ts.
 // @kubernetes/client-node and @pagerduty/pdjs do not log.
-import { LogLevel, type Logger as SlackLogger } from "@slack/web-api";
+import type { LogLevel, Logger as SlackLogger } from "@slack/web-api";
 import type { Logger } from "../kernel/log.js";
 
 export type VendorLevel = "debug" | "info" | "warn" | "error";
@@ -30,13 +30,16 @@ export function vendorLog(log: Logger): VendorLog {
   return { debug: write("debug"), info: write("info"), warn: write("warn"), error: write("error") };
 }
 
+// @slack/logger's LogLevel is a string enum of these four words. Only its type is imported: the
+// webhook side of Firebreak logs vendors too, and should not load the Slack SDK to do it.
+const slackLevel = (level: "debug" | "info" | "warn" | "error") => level as LogLevel;
 const slackLevels: Record<string, LogLevel> = {
-  trace: LogLevel.DEBUG, debug: LogLevel.DEBUG, info: LogLevel.INFO, warn: LogLevel.WARN, error: LogLevel.ERROR, fatal: LogLevel.ERROR, silent: LogLevel.ERROR,
+  trace: slackLevel("debug"), debug: slackLevel("debug"), info: slackLevel("info"), warn: slackLevel("warn"), error: slackLevel("error"), fatal: slackLevel("error"), silent: slackLevel("error"),
 };
 
 /** The pino level as @slack/logger names it, e.g. for Bolt's `logLevel` option. */
 export function slackLogLevel(log: Logger): LogLevel {
-  return slackLevels[log.level] ?? LogLevel.INFO;
+  return slackLevels[log.level] ?? slackLevel("info");
 }
 
 /**
@@ -55,7 +58,7 @@ export function slackLogger(log: Logger, name = "slack"): SlackLogger {
     setLevel(level) {
       if ((child.levels.values[level] ?? 0) >= floor) child.level = level;
     },
-    getLevel: () => slackLevels[child.level] ?? LogLevel.INFO,
+    getLevel: () => slackLevels[child.level] ?? slackLevel("info"),
     setName(next) {
       const level = child.level;
       child = log.child({ vendor: next }, { level });

@@ -17,8 +17,22 @@ export async function openSql(database: Config["database"], log: Logger): Promis
   });
 }
 
+/** One attempt: open the database and bring its schema up to date; nothing is left open on failure. */
+export async function openAndMigrate(database: Config["database"], log: Logger): Promise<{ sql: Sql; applied: number[] }> {
+  const sql = await openSql(database, log);
+  try {
+    const { applied } = await migrate(sql);
+    return { sql, applied };
+  } catch (error) {
+    await sql.close().catch(() => undefined);
+    throw error;
+  }
+}
+
 export interface OpenStoreOptions {
   log: Logger;
+  /** The first attempt, when the caller began it earlier (serve does, while the rest of Firebreak loads). */
+  firstAttempt?: Promise<{ sql: Sql; applied: number[] }>;
   signal?: AbortSignal;
   /** Told each failed attempt, so readiness can report the reason. */
   onAttemptFailed?: (reason: string) => void;
@@ -29,14 +43,11 @@ export interface OpenStoreOptions {
 export async function openStoreWithRetry(database: Config["database"], options: OpenStoreOptions): Promise<SqlStore> {
   let delay = options.initialDelayMs ?? 500;
   for (let attempt = 1; ; attempt++) {
-    let sql: Sql | undefined;
     try {
-      sql = await openSql(database, options.log);
-      const { applied } = await migrate(sql);
+      const { sql, applied } = await (attempt === 1 && options.firstAttempt ? options.firstAttempt : openAndMigrate(database, options.log));
       if (applied.length > 0) options.log.info({ applied }, "database migrated");
       return createStore(sql);
     } catch (error) {
-      await sql?.close().catch(() => undefined);
       // Waiting would not help: another process holds the embedded database until it stops.
       if (error instanceof Error && error.name === "DataDirInUseError") throw error;
       const reason = error instanceof Error ? error.message : String(error);

@@ -2,8 +2,9 @@ import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { HOLDER_FILE, holdDataDir, otherHolder } from "./data-dir-holder.js";
-import { pgliteParsers, sqlOverPglite } from "./pglite-sql.js";
+import { pgliteParsers, pgliteStartParams, sqlOverPglite } from "./pglite-sql.js";
 import { readPgliteTemplate } from "./pglite-template.js";
+import { unpackTemplate } from "./unpack-template.js";
 import type { Sql } from "./sql.js";
 
 export interface PgliteDriverOptions {
@@ -32,10 +33,11 @@ export async function createPgliteDriver(options: PgliteDriverOptions = {}): Pro
   if (holder?.alive === true) throw new DataDirInUseError(options.dataDir!, holder.pid);
   const creating = options.dataDir !== undefined && prepareNewCluster(options.dataDir);
   const template = creating ? readPgliteTemplate(options.templateFile) : undefined;
+  if (template) await unpackTemplate(template, options.dataDir!, options.templateFile);
   const db = await PGlite.create({
     ...(options.dataDir && { dataDir: options.dataDir }),
-    ...(template && { loadDataDir: template }),
     parsers: pgliteParsers,
+    startParams: pgliteStartParams,
   });
   if (creating) rmSync(join(options.dataDir!, CREATING_MARKER));
   const release = options.dataDir === undefined ? undefined : holdDataDir(options.dataDir);

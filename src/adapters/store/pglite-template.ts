@@ -12,9 +12,9 @@ import { pgliteParsers, sqlOverPglite } from "./pglite-sql.js";
 /** Beside the compiled code (dist/); running from source has none and creates clusters itself. */
 export const builtTemplateFile = fileURLToPath(new URL("../../pglite-template.tar.gz", import.meta.url));
 
-/** The template for this build of PGlite, if the build made one. */
-export function readPgliteTemplate(file = builtTemplateFile): Blob | undefined {
-  return existsSync(file) ? new Blob([readFileSync(file)]) : undefined;
+/** The template for this build of PGlite (gzipped tar), if the build made one. */
+export function readPgliteTemplate(file = builtTemplateFile): Buffer | undefined {
+  return existsSync(file) ? readFileSync(file) : undefined;
 }
 
 /** Run by `npm run build`: the cluster PGlite would create, migrated, packed as PGlite unpacks it. */
