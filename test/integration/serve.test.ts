@@ -6,6 +6,7 @@ import { serveCli, spawnCli } from "../helpers/cli-process.js";
 import { freePort } from "../helpers/postgres-server.js";
 import { writePlaybookConfig } from "../helpers/playbook-dir.js";
 import { signedSlackRequest } from "../helpers/slack-requests.js";
+import { slashCommand } from "../helpers/slack-payloads.js";
 
 const signingSecret = "8f742231b10e8888abcd99yyyzzz85a5";
 const slackEnv = { SLACK_BOT_TOKEN: "xoxb-test-token", SLACK_SIGNING_SECRET: signingSecret, SLACK_API_URL: "http://127.0.0.1:9/api/" };
@@ -95,6 +96,10 @@ describe("firebreak serve", () => {
     await cli.waitFor(/database not available; retrying[\s\S]*database not available; retrying/);
     expect(cli.child.exitCode).toBeNull();
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    // The Slack side loads without the database, and a person is told what is wrong rather than nothing.
+    const answer = await fetch(`${base}/slack/events`, slashCommand(signingSecret, { text: "declare Disk full", userId: "U0PERSON", channelId: "C0GENERAL" }));
+    expect(answer.status).toBe(200);
+    expect(JSON.stringify(await answer.json())).toContain("can't reach its database right now");
     expect(cli.output()).not.toContain("hunter2-db-pass");
   });
 });
