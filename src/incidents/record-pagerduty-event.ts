@@ -12,6 +12,7 @@ import { PAGERDUTY_DELIVERY_JOB } from "./delivery-jobs.js";
 import type { IncidentDeps } from "./deps.js";
 import { incidentIdFromKey } from "./escalate.js";
 import { recordResponderEvent } from "./responder-events.js";
+import { enqueuePreviewRefresh } from "../postmortem/refresh-preview.js";
 
 export type PageOutcome = { outcome: "declared" | "attached" | "recorded"; incident: Incident } | { outcome: "ignored"; reason: string };
 
@@ -42,8 +43,12 @@ export async function recordPagerdutyEvent(deps: IncidentDeps, event: PagerdutyE
         return { outcome: "ignored" as const, reason: `PagerDuty ${ownKind} is Firebreak's own change coming back` };
       }
     }
-    const entry = (kind: string, text: string, data: Record<string, unknown> = {}) =>
-      tx.timeline.append({ incidentId: incident.id, eventAt: event.occurredAt, kind, actor: event.agent?.id ?? null, text, data: { pagerduty: true, ...data }, sourceKey });
+    const entry = async (kind: string, text: string, data: Record<string, unknown> = {}) => {
+      const appended = await tx.timeline.append({ incidentId: incident.id, eventAt: event.occurredAt, kind, actor: event.agent?.id ?? null, text, data: { pagerduty: true, ...data }, sourceKey });
+      // The post-mortem's timeline shows what PagerDuty recorded; a preview already posted follows it.
+      if (appended.created) await enqueuePreviewRefresh(tx, incident.id, `entry:${appended.entry.id}`, deps.now());
+      return appended;
+    };
     switch (event.kind) {
       case "incident.acknowledged":
         await entry("acknowledged", `Acknowledged in PagerDuty by ${agent}`);

@@ -14,6 +14,7 @@ import { validateWith } from "../kernel/parse-json.js";
 import type { PagerdutyResponderEvent } from "../sources/pagerduty.js";
 import type { IncidentDeps } from "./deps.js";
 import { inviteAll } from "./invite-responders.js";
+import { enqueuePreviewRefresh } from "../postmortem/refresh-preview.js";
 
 export const RESPONDER_INVITE_JOB = "incident.responder-invite";
 
@@ -30,10 +31,11 @@ export async function recordResponderEvent(deps: Pick<IncidentDeps, "now">, tx: 
   const text = event.kind === "incident.responder.added"
     ? `PagerDuty asked ${who}${via} to respond${event.message ? `: ${event.message}` : ""}`
     : accepted ? `${who} accepted the request to respond in PagerDuty` : state === "declined" ? `${who} declined the request to respond in PagerDuty` : `${who} answered the request to respond in PagerDuty: ${state}`;
-  const { created } = await tx.timeline.append({
+  const { created, entry } = await tx.timeline.append({
     incidentId: incident.id, eventAt: event.occurredAt, kind: event.kind === "incident.responder.added" ? "responder-requested" : "responder-replied",
     actor: event.user.id, text, data: { pagerduty: true, state, pagerdutyUserId: event.user.id }, sourceKey: `pagerduty:${event.eventId}`,
   });
+  if (created) await enqueuePreviewRefresh(tx, incident.id, `entry:${entry.id}`, deps.now());
   if (created && accepted) {
     await tx.jobs.enqueue({ kind: RESPONDER_INVITE_JOB, payload: { incidentId: incident.id, pagerdutyUserId: event.user.id, name: who, eventId: event.eventId }, dedupeKey: `responder-invite:${event.eventId}` }, deps.now());
   }

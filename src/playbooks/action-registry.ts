@@ -23,6 +23,12 @@ export interface ActionDefinition<I = unknown, O = unknown> {
   outputs?: readonly string[];
   plan(input: I, ctx: ActionContext): Promise<ActionPlan>;
   run(input: I, ctx: ActionContext): Promise<O>;
+  /**
+   * One sentence a commander reads at 3am in place of the raw output ("Found 1 invalid index:
+   * orders_email_key on orders"); the raw output goes to the step's thread. `output` comes back
+   * from the database, so a summary must not trust fields an older release may not have written.
+   */
+  summarize?(output: NoInfer<O>, input: NoInfer<I>): string;
 }
 
 export type ActionRegistry = ReadonlyMap<string, ActionDefinition>;

@@ -1,6 +1,6 @@
 // The post-mortem preview in the channel follows the record: every change that can alter the
 // draft (a note, the impact, the root cause, a correction, a status or severity change, a
-// follow-up) queues one refresh in the same transaction as the change, keyed by that change, so
+// follow-up, an event PagerDuty records, a playbook step's outcome) queues one refresh in the same transaction as the change, keyed by that change, so
 // it happens once even when the job is retried, and it updates the message already posted
 // rather than posting another. Before anyone asked for a preview there is nothing to refresh.
 import { z } from "zod";

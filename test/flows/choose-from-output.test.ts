@@ -16,6 +16,7 @@ import { decideStep } from "../../src/playbooks/engine/decide-step.js";
 import { startRun } from "../../src/playbooks/engine/start-run.js";
 import type { Playbook } from "../../src/domain/playbook-schema.js";
 import { STEP_ACTIONS } from "../../src/views/slack/step-message.js";
+import { summarizeInvalidIndexes } from "../../src/playbooks/actions/postgres-find-invalid-indexes.js";
 import { flowWorld, type FlowWorld } from "./flow-world.js";
 
 const ADA = "UADA"; // the commander
@@ -33,6 +34,7 @@ const actions = [
     outputs: ["indexes", "count"],
     plan: async () => ({ summary: "Find invalid indexes (read-only)", details: [{ kind: "sql", text: "SELECT … FROM pg_index WHERE NOT indisvalid" }], risk: { irreversible: false, readOnly: true } }),
     run: async () => ({ indexes: found.map((name) => ({ name, size: "12 MB" })), count: found.length }),
+    summarize: summarizeInvalidIndexes,
   }),
   defineAction({
     name: "postgres.rebuild_index",
@@ -84,6 +86,13 @@ describe("a step that asks for a choice from an earlier step's output", () => {
     let run = (await w.store.runs.get(runId))!;
     expect(run.steps.map((s) => s.state)).toEqual(["succeeded", "choosing", "pending"]);
     expect(planned).toEqual([]); // nothing is planned before someone chooses
+    // The find step says what it found in a sentence; its raw output is one reply in its thread.
+    const findTs = run.steps[0]!.slackTs!;
+    expect(JSON.stringify(blocksOf(findTs))).toContain("Found 2 invalid indexes: public.orders_created_at_idx, billing.accounts_email_key");
+    expect(JSON.stringify(blocksOf(findTs))).not.toContain("12 MB");
+    const outputReplies = w.chat.posted.filter((p) => p.message.threadTs === findTs && JSON.stringify(p.message.blocks).includes("Output of step 1"));
+    expect(outputReplies).toHaveLength(1);
+    expect(JSON.stringify(outputReplies[0]!.message.blocks)).toContain('\\"size\\": \\"12 MB\\"');
     const ts = run.steps[1]!.slackTs!;
     const select = blocksOf(ts).flatMap((b) => b.elements ?? []).find((e) => e.action_id === STEP_ACTIONS.choose)!;
     expect(select.type).toBe("static_select");

@@ -8,7 +8,7 @@ import { crc32 as zlibCrc32, inflateSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import type { ChartSeries } from "../../src/domain/measurements.js";
 import { chartPng } from "../../src/views/postmortem/chart-png.js";
-import { chartScene, type ChartInput } from "../../src/views/postmortem/chart-scene.js";
+import { chartScene, type ChartInput, type Shape } from "../../src/views/postmortem/chart-scene.js";
 import { chartSvg } from "../../src/views/postmortem/chart-svg.js";
 
 const goldenDir = fileURLToPath(new URL("../golden/charts/", import.meta.url));
@@ -59,6 +59,77 @@ const ordersDb: ChartInput = {
   ],
   timeZone: "America/Los_Angeles",
 };
+
+/**
+ * The sandbox's story: paged, four steps seconds apart, resolved 52 seconds later, drafted at
+ * once; the series starts ten minutes before the page and ends at the next whole minute.
+ */
+const page = utc("19:02") + 13_000;
+const sec = (n: number) => page + n * 1000;
+const shortIncident: ChartInput = {
+  series: series("database CPU %", "avg:postgresql.cpu{db:orders}", utc("18:53"), utc("19:04"), (t) => (t >= sec(30) ? 31.4 : 99.3)),
+  window: { from: page, to: sec(52) },
+  markers: [
+    { at: page, label: "Paged", kind: "page" },
+    { at: sec(8), label: "List invalid indexes", kind: "step" },
+    { at: sec(24), label: "Rebuild the index concurrently", kind: "step" },
+    { at: sec(34), label: "Wait for database CPU to come back down", kind: "step" },
+    { at: sec(40), label: "Restart the pods (rolling)", kind: "step" },
+    { at: sec(45), label: "Mitigated", kind: "mitigated" },
+    { at: sec(52), label: "Resolved", kind: "resolved" },
+  ],
+  timeZone: "UTC",
+};
+
+type Text = Extract<Shape, { kind: "text" }>;
+type Line = Extract<Shape, { kind: "line" }>;
+/** A 10-point label's box: six pixels a character, as the PNG's font draws it. */
+const box = (t: Text) => {
+  const width = [...t.text].length * 6;
+  const left = t.anchor === "start" ? t.x : t.anchor === "end" ? t.x - width : t.x - width / 2;
+  return { left, right: left + width, top: t.y - 8, bottom: t.y };
+};
+
+describe("the chart of an incident of a minute", () => {
+  const scene = chartScene(shortIncident);
+  const texts = scene.shapes.filter((s): s is Text => s.kind === "text");
+  const labels = texts.filter((t) => t.size === 10 && t.y > 24 && t.y < 64);
+  const markerLines = scene.shapes.filter((s): s is Line => s.kind === "line" && s.dash === true);
+
+  it("gives the incident room: a lead before the page as long as the incident, two minutes at least", () => {
+    const shaded = scene.shapes.find((s) => s.kind === "rect" && s.fill === "#fef2f2") as Extract<Shape, { kind: "rect" }>;
+    // A fifth of the plot at least, where the series' ten minutes of lead gave it under a tenth.
+    expect(shaded.w).toBeGreaterThan((780 - 64) / 5);
+    expect(scene.description).toContain("from 19:00 to 19:04 UTC");
+    expectGolden("short-incident.svg", chartSvg(scene));
+  });
+
+  it("never draws a label over another, nor a marker's line through a label", () => {
+    const boxes = labels.map(box);
+    for (const [i, a] of boxes.entries()) for (const b of boxes.slice(i + 1)) expect(a.right < b.left || b.right < a.left || a.bottom <= b.top || b.bottom <= a.top, `${labels[i]!.text} overlaps`).toBe(true);
+    for (const line of markerLines) {
+      for (const [i, b] of boxes.entries()) {
+        const crosses = line.x1 >= b.left && line.x1 <= b.right && line.y1 < b.bottom;
+        expect(crosses, `the line at ${line.x1} crosses “${labels[i]!.text}”`).toBe(false);
+      }
+    }
+    expect(markerLines).toHaveLength(7);
+  });
+
+  it("keeps the page and the end in words, and every step either labelled or numbered in the legend", () => {
+    const shown = labels.map((t) => t.text);
+    expect(shown).toEqual(expect.arrayContaining(["Paged", "Mitigated", "Resolved"]));
+    const legend = texts.filter((t) => t.y > 290).map((t) => t.text);
+    for (const marker of shortIncident.markers) {
+      const short = marker.label.length > 22 ? marker.label.slice(0, 21) : marker.label;
+      const labelled = shown.some((t) => t.startsWith(short));
+      const numbered = legend.find((t) => t.includes(marker.label.slice(0, 20)));
+      expect(labelled || numbered !== undefined, marker.label).toBe(true);
+      if (numbered) expect(shown).toContain(numbered.split(" ")[0]);
+    }
+    expect(legend.length).toBeGreaterThan(0);
+  });
+});
 
 describe("the chart as SVG", () => {
   it("draws a resolved incident's metric with its key moments marked", () => {

@@ -306,10 +306,26 @@ describe("draftPostmortem", () => {
     it("to the step whose metric gate showed improvement, not the failover whose gate did not, nor the restart after it", () => {
       expect(postmortemModel(withoutSummary(outage())).tldr).toMatch(/ The step “Rebuild the index concurrently”, approved by Cora Commander, fixed it, as its metric gate showed\.$/);
     });
-    it("names the step and who approved it beside the writer's own summary, and who resolved it", () => {
+    it("names the step a metric gate confirmed, and who approved it, beside the writer's own summary, and who resolved it", () => {
       const rebuild = { entryId: 1, at: r("09:58:00"), title: "Rebuild the index concurrently", approvers: ["Ben Builder"] };
-      expect(fixSentence([rebuild], { summary: "Rebuilt the index. CPU is back.", by: "Ada Oncall" })).toBe("Rebuilt the index (“Rebuild the index concurrently” approved by Ben Builder, resolved by Ada Oncall).");
+      expect(fixSentence([rebuild], { summary: "Rebuilt the index. CPU is back.", by: "Ada Oncall" }, [rebuild])).toBe(
+        "Rebuilt the index (“Rebuild the index concurrently” approved by Ben Builder, resolved by Ada Oncall).",
+      );
+      // No gate confirmed it: the writer's summary says what fixed it, and only the resolver is named.
+      expect(fixSentence([rebuild], { summary: "Rebuilt the index. CPU is back.", by: "Ada Oncall" })).toBe("Rebuilt the index (resolved by Ada Oncall).");
       expect(fixSentence([], { summary: "Rolled back.", by: "Ada Oncall" })).toBe("Rolled back (resolved by Ada Oncall).");
+    });
+    it("does not credit the last approved step beside the writer's summary when it is not what the summary says (the sandbox's story)", () => {
+      const rebuild = { entryId: 1, at: r("09:58:00"), title: "Rebuild the index concurrently", approvers: ["Dev Patel"] };
+      const restart = { entryId: 2, at: r("09:59:00"), title: "Restart the pods (rolling)", approvers: ["Dev Patel"] };
+      const resolve = { summary: "Rebuilt the invalid orders_email_key index; checkout latency is back to normal.", by: "Sam Rivera" };
+      expect(fixSentence([rebuild, restart], resolve)).toBe("Rebuilt the invalid orders_email_key index; checkout latency is back to normal (resolved by Sam Rivera).");
+      // A gate that confirmed the rebuild still gets it named, not the restart after it.
+      expect(fixSentence([rebuild, restart], resolve, [rebuild])).toBe(
+        "Rebuilt the invalid orders_email_key index; checkout latency is back to normal (“Rebuild the index concurrently” approved by Dev Patel, resolved by Sam Rivera).",
+      );
+      // Without a summary, the fallback to the last approved step stays.
+      expect(fixSentence([rebuild, restart], undefined)).toBe("The step “Restart the pods (rolling)”, approved by Dev Patel, mitigated it.");
     });
     it("to the last approved step before mitigation when no gate showed anything", () => {
       const record = withoutSummary(outage());

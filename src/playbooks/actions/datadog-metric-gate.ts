@@ -73,7 +73,14 @@ export function metricGateAction(datadog: Pick<DatadogPort, "queryMetric">, opti
       risk: { irreversible: false, readOnly: true },
     }),
     run: (input, ctx) => runGate(input, options.now ? { ...ctx, now: options.now } : ctx, datadog, sleep),
+    summarize: summarizeGate,
   });
+}
+
+/** "avg:postgresql.cpu{db:orders} 30 (< 50): passed after 2 checks". */
+export function summarizeGate(output: Pick<MetricGateOutput, "value" | "checks">, input: Pick<MetricGateInput, "query" | "below" | "above">): string {
+  const needs = input.below !== undefined ? `< ${input.below}` : `> ${input.above}`;
+  return `${input.query} ${formatValue(output.value)} (${needs}): passed after ${plural(output.checks, "check")}`;
 }
 
 async function runGate(input: MetricGateInput, ctx: ActionContext, datadog: Pick<DatadogPort, "queryMetric">, sleep: NonNullable<MetricGateOptions["sleep"]>): Promise<MetricGateOutput> {

@@ -31,6 +31,7 @@ export function postEventAction(datadog: Pick<DatadogPort, "postEvent">): Action
       risk: { irreversible: false },
     }),
     run: async (input, ctx) => datadog.postEvent(eventOf(input), ctx.signal),
+    summarize: ({ id }, input) => `Posted the Datadog event "${input.title}" (id ${id})`,
   });
 }
 

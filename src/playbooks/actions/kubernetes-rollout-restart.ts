@@ -108,5 +108,7 @@ export function rolloutRestartAction(deps: KubernetesActionDeps): ActionDefiniti
       ctx.log.info({ cluster: ref.cluster, namespace: ref.namespace, workload: workloadLabel(ref), replicas, restartedAt }, "rollout restart requested");
       return { restartedAt, replicas };
     },
+    // The restart is requested, not finished: kubernetes.wait_rollout says when the pods are back.
+    summarize: ({ replicas }, ref) => `Rolling restart of ${workloadLabel(ref)} started: ${replicas} pod${replicas === 1 ? "" : "s"} to replace`,
   });
 }

@@ -46,5 +46,7 @@ export function scaleAction(deps: KubernetesActionDeps): ActionDefinition {
       ctx.log.info({ cluster: ref.cluster, namespace: ref.namespace, workload: workloadLabel(ref), from, to }, "scaled");
       return { from, to };
     },
+    // "Scaled deployment/api 3→6", as the plan's change line names it.
+    summarize: ({ from, to }, ref) => (from === to ? `${workloadLabel(ref)} already had ${to} replicas` : `Scaled ${workloadLabel(ref)} ${from}→${to}`),
   });
 }

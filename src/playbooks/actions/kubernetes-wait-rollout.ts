@@ -96,5 +96,6 @@ export function waitRolloutAction(deps: WaitRolloutDeps): ActionDefinition {
         await sleep(Math.min(pollIntervalMs, left), undefined, { signal: ctx.signal });
       }
     },
+    summarize: ({ ready, replicas }, ref) => `Rollout of ${workloadLabel(ref)} complete: ${ready}/${replicas} ready`,
   });
 }

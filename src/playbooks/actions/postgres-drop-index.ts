@@ -42,6 +42,7 @@ export function dropIndexAction(targets: PostgresTargets) {
       if (after) throw new CodedError("conflict", `${displayName(row)} still exists after ${statement}`);
       return { dropped: displayName(row), coveredBy };
     },
+    summarize: ({ dropped, coveredBy }) => `Dropped ${dropped}${coveredBy ? `; ${coveredBy} serves the same columns` : ""}`,
   });
 }
 

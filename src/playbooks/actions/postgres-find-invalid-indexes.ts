@@ -91,7 +91,19 @@ export function findInvalidIndexesAction(targets: PostgresTargets) {
       ctx.log.info({ target, count: indexes.length }, "found invalid indexes");
       return { indexes, count: indexes.length };
     },
+    summarize: summarizeInvalidIndexes,
   });
+}
+
+const LISTED_INDEXES = 3;
+
+/** "Found 1 invalid index: orders_email_key on orders", "No invalid indexes found". */
+export function summarizeInvalidIndexes(output: { indexes?: readonly Partial<Pick<InvalidIndex, "name" | "index" | "table">>[] }): string {
+  const indexes = output.indexes ?? [];
+  if (indexes.length === 0) return "No invalid indexes found";
+  const named = indexes.slice(0, LISTED_INDEXES).map((i) => (i.index && i.table ? `${i.index} on ${i.table}` : (i.name ?? i.index ?? "?")));
+  const more = indexes.length > LISTED_INDEXES ? `, and ${indexes.length - LISTED_INDEXES} more` : "";
+  return `Found ${indexes.length} invalid ${indexes.length === 1 ? "index" : "indexes"}: ${named.join(", ")}${more}`;
 }
 
 function scopeOf(schema: string | undefined, table: string | undefined): string {

@@ -12,6 +12,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { TargetClient } from "../../ports/postgres-target.js";
 import { z } from "zod";
+import { formatDuration } from "./datadog-metric-gate.js";
 import type { PostgresTargets } from "../../ports/postgres-target.js";
 import { CodedError } from "../../kernel/errors.js";
 import { defineAction, type ActionContext } from "../action-registry.js";
@@ -99,6 +100,7 @@ export function rebuildIndexAction(targets: PostgresTargets, options: RebuildInd
       }
       return { index: display, valid: true as const, durationMs: ctx.now().getTime() - started };
     },
+    summarize: ({ index, durationMs }) => `Rebuilt ${index}${typeof durationMs === "number" ? ` in ${formatDuration(durationMs)}` : ""}; it is valid and ready`,
   });
 }
 

@@ -31,6 +31,7 @@ export function verifyIndexValidAction(targets: PostgresTargets) {
       }
       return { index: displayName(row), valid: true as const, ready: true as const, size: row.size };
     },
+    summarize: ({ index, size }) => `${index} is valid and ready${size ? ` (${size})` : ""}`,
   });
 }
 

@@ -203,5 +203,13 @@ export function trafficShiftAction(deps: TrafficShiftDeps): ActionDefinition {
       // An http switch is write-only: what it routed before is not known here.
       return { previous: null, current: shift.weights };
     },
+    summarize: ({ previous, current }, shift) => `Shifted traffic on ${shift.switch}: ${describeWeights(previous, current)}`,
   });
+}
+
+/** "primary 100→0, backup 0→100", or "primary 0, backup 100" when the switch cannot say what it routed before. */
+function describeWeights(previous: Weights | null, current: Weights): string {
+  return Object.entries(current)
+    .map(([backend, weight]) => (previous ? `${backend} ${previous[backend] ?? 0}→${weight}` : `${backend} ${weight}`))
+    .join(", ");
 }

@@ -7,6 +7,7 @@ import { stepEventMarker } from "../../markers/datadog-markers.js";
 import { enqueueMarker } from "../../markers/datadog-marker-job.js";
 import type { RunRecord } from "../../ports/store.js";
 import type { Repositories } from "../../ports/store.js";
+import { enqueuePreviewRefresh } from "../../postmortem/refresh-preview.js";
 import { EXPIRE_APPROVAL_JOB, PREPARE_STEP_JOB, RENDER_STEP_JOB, type EngineDeps } from "./engine-deps.js";
 
 export type ApplyResult = { ok: true; run: RunRecord } | { ok: false; reason: string };
@@ -41,16 +42,20 @@ export async function applyEventIn(tx: Repositories, deps: EngineDeps, runId: nu
     throw error;
   }
   if (!(await tx.runs.save(before, decision.run))) return "conflict";
+  let last: number | undefined;
   for (const entry of decision.timeline) {
-    await tx.timeline.append({
+    ({ entry: { id: last } } = await tx.timeline.append({
       incidentId: before.incidentId,
       eventAt: now,
       kind: entry.kind,
       actor: entry.actor ?? actor,
       text: entry.text,
       data: { runId, playbookId: before.playbook.id, ...("position" in event && { stepId: before.playbook.steps[event.position]?.id }) },
-    });
+    }));
   }
+  // A step's outcome, an approval or a run's start is a line of the post-mortem's timeline: the
+  // preview, once shown, follows it like any other entry (one refresh for the event's entries).
+  if (last !== undefined) await enqueuePreviewRefresh(tx, before.incidentId, `entry:${last}`, now);
   for (const command of decision.commands) {
     const stepRunId = before.steps[command.position]!.id;
     const version = decision.run.steps[command.position]!.version;

@@ -6,6 +6,7 @@ import { expireApprovalJob } from "./expire-approval.js";
 import { prepareStepJob } from "./prepare-step.js";
 import { renderStepJob } from "./render-step.js";
 import { STEP_DETAILS_JOB, stepDetailsJob } from "./step-details.js";
+import { STEP_OUTPUT_JOB, stepOutputJob } from "./step-output.js";
 import { createStepWorker, type StepWorker, type StepWorkerOptions } from "./step-worker.js";
 
 export interface PlaybookEngine {
@@ -26,6 +27,7 @@ export function createPlaybookEngine(base: Omit<EngineDeps, "nudgeSteps">, optio
       [RENDER_STEP_JOB]: renderStepJob(deps),
       [EXPIRE_APPROVAL_JOB]: expireApprovalJob(deps),
       [STEP_DETAILS_JOB]: stepDetailsJob(deps),
+      [STEP_OUTPUT_JOB]: stepOutputJob(deps),
     },
   };
 }

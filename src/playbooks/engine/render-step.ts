@@ -8,6 +8,7 @@ import type { WriteLedger } from "../../jobs/write-ledger.js";
 import { stepMessage } from "../../views/slack/step-message.js";
 import { RENDER_STEP_JOB, type EngineDeps } from "./engine-deps.js";
 import { enqueueStepDetails } from "./step-details.js";
+import { enqueueStepOutput, stepOutcome } from "./step-output.js";
 
 const payloadSchema = z.object({ runId: z.number().int(), position: z.number().int() });
 
@@ -40,11 +41,12 @@ export function renderStepJob(deps: EngineDeps) {
     if (!run || !step) return;
     const incident = await deps.store.incidents.get(run.incidentId);
     if (!incident?.channelId) throw new Error(`INC-${run.incidentId} has no channel yet`);
-    const message = stepMessage(run, step, incident.commander, deps.timezone);
+    const message = stepMessage(run, step, incident.commander, deps.timezone, stepOutcome(deps.registry, run, step));
     if (step.slackTs) {
       await deps.chat.updateMessage(incident.channelId, step.slackTs, message);
       // A plan made after the message was first posted (the step was planned again) gets its details too.
       await enqueueStepDetails(deps.store, runId, step, deps.now());
+      await enqueueStepOutput(deps.store, runId, step, deps.now());
       return deps.nudgeJobs();
     }
     // Step messages appear in step order and once: a step that moved quickly (a read-only check run
@@ -64,6 +66,7 @@ export function renderStepJob(deps: EngineDeps) {
     await deps.store.transaction(async (tx) => {
       await tx.runs.setSlackTs(step.id, ts);
       await enqueueStepDetails(tx, runId, step, deps.now());
+      await enqueueStepOutput(tx, runId, step, deps.now());
     });
     deps.nudgeJobs();
     // A message found from an earlier try shows the step as it was then.

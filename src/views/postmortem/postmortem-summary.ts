@@ -61,13 +61,15 @@ export function approvedSteps(record: PostmortemRecord, live: TimelineEntry[], u
  * One sentence on what fixed it and on whose approval. The writer's resolve summary says what
  * fixed it best; without one, the step a metric gate showed helping; without that, the last
  * approved step before mitigation. The last step alone misleads: a pod restart run after the
- * index rebuild would take the rebuild's credit. With the writer's summary, the step is still
- * named with its approvers: the summary seldom says who agreed to the change.
+ * index rebuild would take the rebuild's credit. With the writer's summary, a step a metric gate
+ * confirmed is still named with its approvers (the summary seldom says who agreed to the
+ * change), but no other: beside "Rebuilt the invalid index", the last approved step — a restart
+ * — would credit the wrong change, so only who resolved it is named.
  */
 export function fixSentence(steps: Mitigation[], resolve: { summary: string; by: string } | undefined, confirmed: Mitigation[] = []): string {
   const summary = firstSentence(resolve?.summary ?? "").replace(/[.!?…]+$/, "");
+  if (summary) return `${summary}${credit(confirmed.at(-1), resolve?.by ?? "")}.`;
   const step = confirmed.at(-1) ?? steps.at(-1);
-  if (summary) return `${summary}${credit(step, resolve?.by ?? "")}.`;
   if (step) return `The step “${step.title}”, approved by ${listOf(step.approvers)}, ${confirmed.includes(step) ? "fixed it, as its metric gate showed" : "mitigated it"}.`;
   return "";
 }

@@ -43,7 +43,11 @@ const badge: Record<StepState, string> = {
   rolled_back: ":leftwards_arrow_with_hook: rolled back",
 };
 
-export function stepMessage(run: PlaybookRun, step: StepRun & { progress?: string | null }, commander: string | null, timeZone: string): Rendered {
+/**
+ * `outcome` is the action's one-sentence summary of a succeeded step's output (its `summarize`);
+ * the raw output goes to a thread reply (stepOutput), so the channel reads a sentence, not JSON.
+ */
+export function stepMessage(run: PlaybookRun, step: StepRun & { progress?: string | null }, commander: string | null, timeZone: string, outcome?: string): Rendered {
   const def = run.playbook.steps[step.position]!;
   const total = run.steps.length;
   const title = `Step ${step.position + 1}/${total} · ${def.title}`;
@@ -74,9 +78,9 @@ export function stepMessage(run: PlaybookRun, step: StepRun & { progress?: strin
   }
   if (step.state === "running" && step.progress) blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: `:hourglass: ${escapeMrkdwn(step.progress)}` }] });
   if (step.error) blocks.push({ type: "section", text: { type: "mrkdwn", text: `*Why:* ${escapeAndClip(step.error, 2900)}` } });
-  if (step.state === "succeeded" && step.output !== null && step.output !== undefined) {
-    const output = JSON.stringify(step.output, null, 1);
-    blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: `Output: \`${escapeMrkdwn(output.length > 500 ? `${output.slice(0, 500)}…` : output)}\`` }] });
+  if (hasOutput(step)) {
+    const said = outcome ? `*Result:* ${escapeAndClip(outcome, SECTION_TEXT - 100)} · ` : "";
+    blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: `${said}:thread: Output in thread` }] });
   }
   const buttons = buttonsFor(run, step, stepEffect(def.reversible, step.plan));
   if (buttons.length > 0) blocks.push({ type: "actions", block_id: `step_${run.id}_${step.position}`, elements: buttons });
@@ -94,6 +98,19 @@ export function stepDetails(run: PlaybookRun, step: StepRun): Rendered {
     ...details.slice(0, 40).map((detail): KnownBlock => ({ type: "section", text: { type: "mrkdwn", text: detail.kind === "text" ? escapeAndClip(detail.text, SECTION_TEXT) : codeBlock(detail.text) } })),
   ];
   return { text: `Plan details for step ${step.position + 1}`, blocks };
+}
+
+/** Whether a step has an output to summarize and to put in its thread: a succeeded step whose action returned something. */
+export const hasOutput = (step: Pick<StepRun, "state" | "output">): boolean => step.state === "succeeded" && step.output !== null && step.output !== undefined;
+
+/** The thread reply under a succeeded step's message: its raw output, for whoever needs more than the summary. */
+export function stepOutput(step: StepRun): Rendered {
+  const output = JSON.stringify(step.output, null, 2);
+  const blocks: KnownBlock[] = [
+    { type: "context", elements: [{ type: "mrkdwn", text: `:thread: Output of step ${step.position + 1}` }] },
+    { type: "section", text: { type: "mrkdwn", text: codeBlock(escapeMrkdwn(output)) } },
+  ];
+  return { text: `Output of step ${step.position + 1}`, blocks };
 }
 
 /** A waiting choice: what the earlier step found, in a select, or a plain word that it found nothing. */

@@ -4,7 +4,8 @@
 // so nothing a person typed can become markup.
 // https://docs.slack.dev/messaging/formatting-message-text
 
-const EMOJI = {
+/** Every shortcode Firebreak's messages use (test/unit/sandbox-emoji.test.ts keeps it so), and a few people type. */
+export const EMOJI = {
   rotating_light: "🚨", white_check_mark: "✅", heavy_check_mark: "✔️", x: "❌", warning: "⚠️", raised_hand: "✋",
   gear: "⚙️", mag: "🔍", dart: "🎯", eyes: "👀", memo: "📝", mega: "📣", alarm_clock: "⏰", no_entry_sign: "🚫",
   no_entry: "⛔", hourglass: "⌛", hourglass_flowing_sand: "⏳", pushpin: "📌", arrow_forward: "▶️",
@@ -13,6 +14,8 @@ const EMOJI = {
   rocket: "🚀", bulb: "💡", link: "🔗", page_facing_up: "📄", pencil: "✏️", pencil2: "✏️", bell: "🔔",
   red_circle: "🔴", large_green_circle: "🟢", large_yellow_circle: "🟡", information_source: "ℹ️", lock: "🔒",
   wave: "👋", sos: "🆘", construction: "🚧", chart_with_upwards_trend: "📈", arrows_counterclockwise: "🔄",
+  thread: "🧵", point_down: "👇", loudspeaker: "📢", handshake: "🤝", bust_in_silhouette: "👤", arrow_double_up: "⏫",
+  arrow_double_down: "⏬", pager: "📟", dog: "🐶", telephone_receiver: "📞",
 };
 
 const ENTITIES = { "&lt;": "<", "&gt;": ">", "&amp;": "&" };
