@@ -46,7 +46,8 @@ import type { StepWorker, StepWorkerOptions } from "./playbooks/engine/step-work
 import type { ActionRegistry } from "./playbooks/action-registry.js";
 import type { Playbook } from "./domain/playbook-schema.js";
 import type { CompiledTemplate } from "./views/postmortem/template-engine.js";
-import { REFRESH_PREVIEW_JOB, refreshPreviewJob } from "./postmortem/refresh-preview.js";
+import { refreshPreviewJob } from "./postmortem/refresh-preview.js";
+import { REFRESH_PREVIEW_JOB } from "./postmortem/preview-refresh-queue.js";
 import { PUBLISH_POSTMORTEM_JOB } from "./postmortem/postmortem-flows.js";
 import { publishPostmortemJob } from "./postmortem/publish-job.js";
 import { CHART_UPLOAD_JOB, chartUploadJob } from "./postmortem/chart-upload-job.js";

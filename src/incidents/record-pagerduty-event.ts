@@ -12,7 +12,7 @@ import { PAGERDUTY_DELIVERY_JOB } from "./delivery-jobs.js";
 import type { IncidentDeps } from "./deps.js";
 import { incidentIdFromKey } from "./escalate.js";
 import { recordResponderEvent } from "./responder-events.js";
-import { enqueuePreviewRefresh } from "../postmortem/refresh-preview.js";
+import { enqueuePreviewRefresh } from "../postmortem/preview-refresh-queue.js";
 
 export type PageOutcome = { outcome: "declared" | "attached" | "recorded"; incident: Incident } | { outcome: "ignored"; reason: string };
 

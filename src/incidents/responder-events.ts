@@ -14,7 +14,7 @@ import { validateWith } from "../kernel/parse-json.js";
 import type { PagerdutyResponderEvent } from "../sources/pagerduty.js";
 import type { IncidentDeps } from "./deps.js";
 import { inviteAll } from "./invite-responders.js";
-import { enqueuePreviewRefresh } from "../postmortem/refresh-preview.js";
+import { enqueuePreviewRefresh } from "../postmortem/preview-refresh-queue.js";
 
 export const RESPONDER_INVITE_JOB = "incident.responder-invite";
 

@@ -2,7 +2,7 @@
 // server with its file:line:col instead of leaving a hole in the first post-mortem drafted.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { postmortemTemplateNames } from "../views/postmortem/draft.js";
+import { postmortemTemplateNames } from "../views/postmortem/template-names.js";
 import { compileTemplate, TemplateError, type CompiledTemplate } from "../views/postmortem/template-engine.js";
 
 /** The template shipped with Firebreak (the same path from src/ and from dist/). */

@@ -14,7 +14,7 @@ import { draftPostmortem } from "../views/postmortem/draft.js";
 import type { CompiledTemplate } from "../views/postmortem/template-engine.js";
 import { postmortemPreview } from "../views/slack/postmortem-views.js";
 import { publishGaps } from "../views/slack/publish-confirmation.js";
-import { enqueuePreviewRefresh } from "./refresh-preview.js";
+import { enqueuePreviewRefresh } from "./preview-refresh-queue.js";
 import type { DatadogPort } from "../ports/metrics-events.js";
 import type { ChatFilesPort } from "../ports/chat-files.js";
 import { measureIncident } from "./measure-incident.js";

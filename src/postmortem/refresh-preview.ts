@@ -6,17 +6,8 @@
 import { z } from "zod";
 import type { JobHandler } from "../jobs/job-runner.js";
 import { validateWith } from "../kernel/parse-json.js";
-import type { Repositories } from "../ports/store.js";
 import { postmortemPreview } from "../views/slack/postmortem-views.js";
 import { draftFor, type PostmortemDeps } from "./postmortem-flows.js";
-
-export const REFRESH_PREVIEW_JOB = "postmortem.refresh-preview";
-
-/** `change` names the change (an entry id, a version), so the same change never refreshes twice. */
-export async function enqueuePreviewRefresh(tx: Pick<Repositories, "jobs" | "postmortems">, incidentId: number, change: string, now: Date): Promise<void> {
-  if (!(await tx.postmortems.get(incidentId)).previewTs) return;
-  await tx.jobs.enqueue({ kind: REFRESH_PREVIEW_JOB, payload: { incidentId }, dedupeKey: `postmortem-preview:${incidentId}:${change}` }, now);
-}
 
 export function refreshPreviewJob(deps: PostmortemDeps): JobHandler {
   return async (payload) => {

@@ -2,7 +2,7 @@
 // exact file:line:col.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { postmortemTemplateNames } from "../../src/views/postmortem/draft.js";
+import { postmortemTemplateNames } from "../../src/views/postmortem/template-names.js";
 import { DEFAULT_POSTMORTEM_TEMPLATE, loadPostmortemTemplate } from "../../src/postmortem/load-template.js";
 import { compileTemplate, render, TemplateError, type TemplateNames } from "../../src/views/postmortem/template-engine.js";
 import { formatSourceProblem } from "../../src/kernel/yaml-source.js";

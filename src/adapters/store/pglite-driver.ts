@@ -1,6 +1,8 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { PGlite } from "@electric-sql/pglite";
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { PGlite, type PGliteOptions } from "@electric-sql/pglite";
 import { HOLDER_FILE, holdDataDir, otherHolder } from "./data-dir-holder.js";
 import { pgliteParsers, pgliteStartParams, sqlOverPglite } from "./pglite-sql.js";
 import { readPgliteTemplate } from "./pglite-template.js";
@@ -33,9 +35,13 @@ export async function createPgliteDriver(options: PgliteDriverOptions = {}): Pro
   if (holder?.alive === true) throw new DataDirInUseError(options.dataDir!, holder.pid);
   const creating = options.dataDir !== undefined && prepareNewCluster(options.dataDir);
   const template = creating ? readPgliteTemplate(options.templateFile) : undefined;
+  const engine = loadPgliteEngine();
   if (template) await unpackTemplate(template, options.dataDir!, options.templateFile);
+  const { wasmModule, fsBundle } = await engine;
   const db = await PGlite.create({
     ...(options.dataDir && { dataDir: options.dataDir }),
+    pgliteWasmModule: wasmModule,
+    fsBundle,
     parsers: pgliteParsers,
     startParams: pgliteStartParams,
   });
@@ -46,6 +52,21 @@ export async function createPgliteDriver(options: PgliteDriverOptions = {}): Pro
     release?.();
   });
 }
+
+/**
+ * PGlite's WebAssembly, compiled, and its file-system bundle (share/, timezones), read. PGlite would
+ * load both itself once asked to open; begun here, they are read and compiled off the main thread
+ * while a new data dir is unpacked. Both are options PGlite documents (`pgliteWasmModule`, `fsBundle`).
+ */
+async function loadPgliteEngine(): Promise<{ wasmModule: WasmModule; fsBundle: Blob }> {
+  const dist = dirname(createRequire(import.meta.url).resolve("@electric-sql/pglite"));
+  const [wasm, bundle] = await Promise.all([readFile(join(dist, "pglite.wasm")), readFile(join(dist, "pglite.data"))]);
+  return { wasmModule: await webAssembly.compile(wasm), fsBundle: new Blob([bundle]) };
+}
+
+/** Node's WebAssembly global: the TypeScript libs this project uses (ES2023, no DOM) declare only its types. */
+const webAssembly = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<WasmModule> } }).WebAssembly;
+type WasmModule = NonNullable<PGliteOptions["pgliteWasmModule"]>;
 
 /** Present in a data dir while its cluster is being created; removed once the cluster is whole. */
 const CREATING_MARKER = "firebreak-creating-cluster";

@@ -22,6 +22,13 @@ export async function writePgliteTemplate(file = builtTemplateFile): Promise<str
   const db = await PGlite.create({ parsers: pgliteParsers });
   try {
     await migrate(sqlOverPglite(db));
+    // PGlite works in the `postgres` database. template0 and template1 serve only CREATE DATABASE,
+    // which an embedded Firebreak never runs, and they were two thirds of the files a first start
+    // writes (https://www.postgresql.org/docs/current/manage-ag-templatedbs.html).
+    for (const template of ["template0", "template1"]) {
+      await db.exec(`ALTER DATABASE ${template} IS_TEMPLATE false`);
+      await db.exec(`DROP DATABASE ${template}`);
+    }
     const tarball = await db.dumpDataDir("gzip");
     writeFileSync(file, Buffer.from(await tarball.arrayBuffer()));
     return file;

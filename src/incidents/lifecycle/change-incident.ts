@@ -14,7 +14,7 @@ import { enqueueCommandNotice, latestCommandChange, type CommandChange } from ".
 import { checkPermission } from "./permission-check.js";
 import { impactEntry } from "./record-impact.js";
 import { enqueueChangeAnnouncement } from "./announce-change.js";
-import { enqueuePreviewRefresh } from "../../postmortem/refresh-preview.js";
+import { enqueuePreviewRefresh } from "../../postmortem/preview-refresh-queue.js";
 
 export interface Actor {
   userId: string;

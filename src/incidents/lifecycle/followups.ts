@@ -9,7 +9,7 @@ import { followupsMessage } from "../../views/slack/followups-view.js";
 import type { IncidentDeps } from "../deps.js";
 import type { Actor } from "./change-incident.js";
 import { refused, type Outcome } from "./outcome.js";
-import { enqueuePreviewRefresh } from "../../postmortem/refresh-preview.js";
+import { enqueuePreviewRefresh } from "../../postmortem/preview-refresh-queue.js";
 
 export const FOLLOWUP_CLOSE_ISSUE_JOB = "followup.close_issue";
 

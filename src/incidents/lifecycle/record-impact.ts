@@ -6,7 +6,7 @@ import type { NewTimelineEntry } from "../../domain/timeline.js";
 import type { IncidentDeps } from "../deps.js";
 import type { Actor } from "./change-incident.js";
 import { refused, type Outcome } from "./outcome.js";
-import { enqueuePreviewRefresh } from "../../postmortem/refresh-preview.js";
+import { enqueuePreviewRefresh } from "../../postmortem/preview-refresh-queue.js";
 
 export const impactEntry = (incidentId: number, text: string, actor: Actor, at: Date): NewTimelineEntry => ({
   incidentId,

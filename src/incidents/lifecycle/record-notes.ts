@@ -7,7 +7,7 @@ import { changeIncident, type Actor } from "./change-incident.js";
 import { refused, refuseIfResolved, type Outcome } from "./outcome.js";
 import { checkPermission } from "./permission-check.js";
 import { scheduleReminder, syncPagerduty } from "./side-effects.js";
-import { enqueuePreviewRefresh } from "../../postmortem/refresh-preview.js";
+import { enqueuePreviewRefresh } from "../../postmortem/preview-refresh-queue.js";
 
 export const ANNOUNCE_JOB = "incident.announce";
 

@@ -7,7 +7,7 @@ import { stepEventMarker } from "../../markers/datadog-markers.js";
 import { enqueueMarker } from "../../markers/datadog-marker-job.js";
 import type { RunRecord } from "../../ports/store.js";
 import type { Repositories } from "../../ports/store.js";
-import { enqueuePreviewRefresh } from "../../postmortem/refresh-preview.js";
+import { enqueuePreviewRefresh } from "../../postmortem/preview-refresh-queue.js";
 import { EXPIRE_APPROVAL_JOB, PREPARE_STEP_JOB, RENDER_STEP_JOB, type EngineDeps } from "./engine-deps.js";
 
 export type ApplyResult = { ok: true; run: RunRecord } | { ok: false; reason: string };
