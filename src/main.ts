@@ -27,6 +27,8 @@ import { statusRoutes } from "./http/status-routes.js";
 import { createStatusPageCache } from "./incidents/public-updates/status-page-cache.js";
 import type { JobRunnerOptions } from "./jobs/job-runner.js";
 import { untilIdle } from "./jobs/until-idle.js";
+import { scheduleRetention } from "./jobs/retention-job.js";
+import { scheduleFollowupJobs } from "./incidents/lifecycle/followup-schedule.js";
 import type { Logger } from "./kernel/log.js";
 import { createMetrics } from "./kernel/metrics.js";
 import { DEFAULT_POSTMORTEM_TEMPLATE, loadPostmortemTemplate } from "./postmortem/load-template.js";
@@ -163,9 +165,15 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
         await opened.close();
         throw new Error("Firebreak stopped before its database was ready");
       }
+      // The sweeps every start asks for are in the database before it reports ready.
+      await Promise.all([
+        scheduleRetention(opened.jobs, now()).catch((error: unknown) => log.warn({ err: error }, "could not schedule today's retention sweep; the next start-up will")),
+        scheduleFollowupJobs(opened.jobs, now(), config.timezone, { github: Boolean(config.github) }).catch((error: unknown) => log.warn({ err: error }, "could not schedule the follow-up reconcile and nudges; the next start-up will")),
+      ]);
       // Ready from here: webhooks are accepted into the database; Slack and the workers follow.
       store = opened;
       log.info({ driver: opened.driver }, "database ready");
+      void metrics.addProcessMetrics();
       const loaded = await slackAndJobs();
       if (!abort.signal.aborted) loaded.startJobs(opened);
       return opened;

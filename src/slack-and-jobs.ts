@@ -24,7 +24,7 @@ import { isDataError, storable } from "./http/storable.js";
 import { homeJobs, withHomeEvents, withHomeRefresh } from "./incidents/app-home.js";
 import { ESCALATE_JOB, escalateJob } from "./incidents/escalate.js";
 import { RESPONDER_INVITE_JOB, responderInviteJob } from "./incidents/responder-events.js";
-import { followupJobs, scheduleFollowupJobs } from "./incidents/lifecycle/followup-jobs.js";
+import { followupJobs } from "./incidents/lifecycle/followup-jobs.js";
 import { publicUpdateJobs } from "./incidents/public-updates/public-update-jobs.js";
 import { alertGroupJobs } from "./incidents/alert-group-jobs.js";
 import { OPEN_CHANNEL_JOB } from "./incidents/declare-incident.js";
@@ -39,7 +39,7 @@ import { STATUSPAGE_SYNC_JOB, statuspageSyncJob } from "./incidents/status-sync/
 import { DATADOG_DELIVERY_JOB, PAGERDUTY_DELIVERY_JOB, processDeliveryJob } from "./incidents/process-delivery.js";
 import { DATADOG_MARKER_JOB, datadogMarkerJob } from "./markers/datadog-marker-job.js";
 import { createJobRunner, type JobRunner, type JobRunnerOptions } from "./jobs/job-runner.js";
-import { RETENTION_JOB, retentionJob, scheduleRetention } from "./jobs/retention-job.js";
+import { RETENTION_JOB, retentionJob } from "./jobs/retention-job.js";
 import { createPlaybookEngine } from "./playbooks/engine/create-engine.js";
 import { RENDER_STEP_JOB } from "./playbooks/engine/engine-deps.js";
 import type { StepWorker, StepWorkerOptions } from "./playbooks/engine/step-worker.js";
@@ -237,8 +237,6 @@ export function createSlackAndJobs(ctx: SlackAndJobsContext): SlackAndJobs {
       }, [REFRESH_HEADER_JOB, OPEN_CHANNEL_JOB, RENDER_STEP_JOB, PUBLISH_POSTMORTEM_JOB, ESCALATE_JOB]),
     });
     runner.start();
-    scheduleRetention(opened.jobs, now()).catch((error: unknown) => log.warn({ err: error }, "could not schedule today's retention sweep; the next start-up will"));
-    scheduleFollowupJobs(opened.jobs, now(), config.timezone, { github: Boolean(github) }).catch((error: unknown) => log.warn({ err: error }, "could not schedule the follow-up reconcile and nudges; the next start-up will"));
     engine.worker.start();
     stepWorker = engine.worker;
   }

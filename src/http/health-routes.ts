@@ -19,7 +19,7 @@ export function healthRoutes(deps: { readiness: Readiness; metrics: Metrics }): 
       GET: async () => ({
         status: 200,
         headers: { "content-type": deps.metrics.registry.contentType },
-        body: await deps.metrics.registry.metrics(),
+        body: await deps.metrics.render(),
       }),
     },
   };

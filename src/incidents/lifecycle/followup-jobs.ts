@@ -12,11 +12,10 @@ import { z } from "zod";
 import { humanId } from "../../domain/incident.js";
 import { addDays, isOverdue } from "../../domain/followup.js";
 import type { Followup } from "../../domain/lifecycle.js";
-import { localDate, parseClockInput } from "../../domain/time-format.js";
+import { localDate } from "../../domain/time-format.js";
 import type { ConfigFile } from "../../kernel/config-file.js";
 import { validateWith } from "../../kernel/parse-json.js";
 import type { GithubPort } from "../../ports/github.js";
-import type { Store } from "../../ports/store.js";
 import { VendorError } from "../../ports/vendor-error.js";
 import { githubIssuesPayloadSchema } from "../../sources/github.js";
 import type { JobHandler } from "../../jobs/job-runner.js";
@@ -24,17 +23,14 @@ import { link } from "../../views/slack/mrkdwn.js";
 import { GITHUB_DELIVERY_JOB } from "../delivery-jobs.js";
 import type { IncidentDeps } from "../deps.js";
 import { FOLLOWUP_CLOSE_ISSUE_JOB } from "./followups.js";
+import { enqueueReconcile, FOLLOWUP_NUDGES_JOB, FOLLOWUP_RECONCILE_JOB, HOUR_MS, hourSlot, nudgeTime } from "./followup-schedule.js";
 
-export const FOLLOWUP_RECONCILE_JOB = "followup.reconcile";
-export const FOLLOWUP_NUDGES_JOB = "followup.nudges";
 export const FOLLOWUP_NUDGE_JOB = "followup.nudge";
 
 /** GitHub calls one reconcile round may make: well inside GitHub's 5,000 an hour. */
 export const RECONCILE_BATCH = 30;
 /** Overdue follow-ups one daily sweep nudges about. */
 const NUDGE_BATCH = 500;
-const HOUR_MS = 3_600_000;
-const NUDGE_AT = "09:00";
 
 export interface FollowupJobOptions {
   github: GithubPort | undefined;
@@ -54,18 +50,6 @@ export function followupJobs(deps: IncidentDeps, options: FollowupJobOptions): R
   };
 }
 
-/** Asks for this hour's reconcile (when GitHub is on) and today's nudge sweep; no-ops when they exist. */
-export async function scheduleFollowupJobs(jobs: Store["jobs"], now: Date, timeZone: string, options: { github: boolean }): Promise<void> {
-  if (options.github) await enqueueReconcile(jobs, now, now);
-  const today = localDate(now, timeZone);
-  const at = nudgeTime(today, now, timeZone);
-  await jobs.enqueue({ kind: FOLLOWUP_NUDGES_JOB, runAt: at.getTime() > now.getTime() ? at : now, dedupeKey: `followup-nudges:${today}` }, now);
-}
-
-const hourSlot = (at: Date) => new Date(Math.floor(at.getTime() / HOUR_MS) * HOUR_MS);
-const enqueueReconcile = (jobs: Store["jobs"], runAt: Date, now: Date) =>
-  jobs.enqueue({ kind: FOLLOWUP_RECONCILE_JOB, runAt, dedupeKey: `followup-reconcile:${hourSlot(runAt).toISOString()}` }, now);
-const nudgeTime = (day: string, now: Date, timeZone: string) => parseClockInput(`${day} ${NUDGE_AT}`, now, timeZone) ?? now;
 
 const deliveryPayload = z.object({ deliveryId: z.string() });
 
