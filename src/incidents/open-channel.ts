@@ -69,8 +69,10 @@ export function openChannelJob(deps: IncidentDeps) {
       if (commander) incident = { ...incident, commander };
       const channelId = incident.channelId!;
       const recorded = channel?.fresh ? deps.chat.takePostSlot(channelId).then(() => channelCreated(deps, found, channel, at)) : undefined;
-      const inviting = responders ? inviteResponders(deps, incident, channelId, responders) : undefined;
-      const header = incident.headerTs ? undefined : postHeader(deps, incident, context.writes, { freshChannel: Boolean(channel?.fresh) });
+      // The invite and the header record themselves only after the channel is recorded: nobody
+      // sees a header or responders for an incident without its channel.
+      const inviting = responders ? inviteResponders(deps, incident, channelId, responders, recorded) : undefined;
+      const header = incident.headerTs ? undefined : postHeader(deps, incident, context.writes, { freshChannel: Boolean(channel?.fresh), after: recorded });
       const parts = await allSettled<unknown>([recorded, inviting, header]);
       // Each recorded its part; the incident as it is now carries them all.
       if (parts.some(Boolean)) incident = (await deps.store.incidents.get(incidentId))!;
@@ -174,8 +176,9 @@ async function firstCommander(deps: IncidentDeps, incident: Incident, userIds: s
   return people.find((u) => u !== incident.declaredBy) ?? people[0];
 }
 
-async function inviteResponders(deps: IncidentDeps, incident: Incident, channelId: string, { userIds, unmatched }: Responders): Promise<Incident> {
+async function inviteResponders(deps: IncidentDeps, incident: Incident, channelId: string, { userIds, unmatched }: Responders, after?: Promise<unknown>): Promise<Incident> {
   const invited = await inviteAll(deps, channelId, userIds);
+  await after;
   const who = invited.length > 0 ? invited.map((u) => `<@${u}>`).join(", ") : "nobody (no responders found)";
   const missing = unmatched.length > 0 ? `; on call but not in Slack: ${unmatched.join(", ")}` : "";
   return updateIncident(deps, incident, { commander: incident.commander ?? undefined }, {
@@ -192,7 +195,7 @@ async function inviteResponders(deps: IncidentDeps, incident: Incident, channelI
  * it there, and that is consulted too). A channel this try created has no header from an
  * earlier try to look for.
  */
-async function postHeader(deps: IncidentDeps, incident: Incident, writes: WriteLedger, { freshChannel }: { freshChannel: boolean }): Promise<Incident> {
+async function postHeader(deps: IncidentDeps, incident: Incident, writes: WriteLedger, { freshChannel, after }: { freshChannel: boolean; after?: Promise<unknown> }): Promise<Incident> {
   const channelId = incident.channelId!;
   const tag = { incident: incident.id, part: "header" };
   const since = freshChannel ? undefined : (writes.unconfirmed(HEADER_KEY) ?? writes.unconfirmed(postOnceKey(channelId, tag)));
@@ -203,6 +206,7 @@ async function postHeader(deps: IncidentDeps, incident: Incident, writes: WriteL
     ts = (await deps.chat.postMessage(channelId, { ...incidentHeader(incident), tag }, { slotTaken: freshChannel })).ts;
   }
   await deps.chat.pin(channelId, ts);
+  await after;
   return updateIncident(deps, incident, { headerTs: ts, commander: incident.commander ?? undefined }, { kind: "header", text: "Header posted and pinned", sourceKey: "slack:header" });
 }
 
