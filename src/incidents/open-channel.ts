@@ -14,7 +14,7 @@ import { DeferJob, type JobContext } from "../jobs/job-runner.js";
 import type { WriteLedger } from "../jobs/write-ledger.js";
 import { incidentAnnouncement, incidentHeader } from "../views/slack/incident-header.js";
 import type { IncidentDeps } from "./deps.js";
-import { findResponders, inviteAll, type Responders } from "./invite-responders.js";
+import { findResponders, inviteAll, onCallEmails, type Responders } from "./invite-responders.js";
 import { PAGERDUTY_NOTE_JOB } from "./pagerduty-note.js";
 import { VendorError } from "../ports/vendor-error.js";
 import { enqueueBookmarks } from "./channel-bookmarks.js";
@@ -42,13 +42,16 @@ export function openChannelJob(deps: IncidentDeps) {
     try {
       // Only calls that need another's result wait for it (create → header → pin, create →
       // invite); the rest run beside them. Each part still records itself when done, so a retry
-      // resumes where this try stopped, whichever part finished first. Who to invite is looked
-      // up once conversations.create is on its way: beside it, not competing with the
-      // reservation before it, and not at all for a try that is deferred.
+      // resumes where this try stopped, whichever part finished first. Who is on call comes
+      // from PagerDuty at once; their Slack accounts are looked up once conversations.create is
+      // on its way: beside it, not competing with the reservation before it, and not at all for
+      // a try that is deferred.
+      const emails = invited ? undefined : onCallEmails(deps, found);
+      emails?.catch(() => undefined);
       let lookup: Promise<Responders | undefined> | undefined;
       const lookUp = () => {
         if (lookup) return lookup;
-        lookup = invited ? Promise.resolve(undefined) : findResponders(deps, found, invite);
+        lookup = invited ? Promise.resolve(undefined) : findResponders(deps, found, invite, emails);
         // Awaited below unless the create fails first; that failure is the one to report.
         lookup.catch(() => undefined);
         return lookup;
