@@ -7,7 +7,13 @@
 // → pins.add (its ts) — × 50 ms. The on-call lookup (users.lookupByEmail) needs nothing from the
 // channel and runs beside conversations.create; conversations.invite needs both and runs beside
 // the header. Anything above the floor is Firebreak's own work or calls made in sequence that
-// could run beside each other.
+// could run beside each other. Firebreak's own work: the hand-off (the webhook's delivery job
+// declares the incident in one transaction and nudges the job runner, which claims the channel
+// job at once, not after the rest of its batch), then, before conversations.create, one
+// transaction taking the create's rate slot and noting both the create and the header in the
+// job's write ledger. Between create and the header nothing is written: the channel record and
+// the new channel's first message slot are written beside the header, and the records of the
+// invite and the header after the pin.
 import { join } from "node:path";
 import { pagerdutyEvent } from "../test/helpers/pagerduty-events.js";
 import { createDatabase, ESCALATION_POLICY, median, pagerdutyRequest, round, spawnServe, startVendors, until, waitReady, type Benchmark } from "./bench-kit.js";

@@ -30,6 +30,9 @@ export function createSlackClients(token: string, options: { apiUrl?: string; ti
   };
 }
 
+/** The pace bucket of posts into one channel: Slack allows about one message a second in each (https://docs.slack.dev/reference/methods/chat.postMessage, "Rate limiting"). */
+const postBucket = (channelId: string) => `chat.postMessage:${channelId}`;
+
 export function createSlackChat(clients: SlackClients, pace: Pace = async () => undefined): ChatPort {
   const { reads: client, writes } = clients;
   let botUser: Promise<string | undefined> | undefined;
@@ -81,8 +84,9 @@ export function createSlackChat(clients: SlackClients, pace: Pace = async () => 
         throw error;
       }
     },
-    async postMessage(channelId, message) {
-      await pace(`chat.postMessage:${channelId}`);
+    takePostSlot: (channelId) => pace(postBucket(channelId)),
+    async postMessage(channelId, message, options = {}) {
+      if (!options.slotTaken) await pace(postBucket(channelId));
       const result = await call("chat.postMessage", () => writes.chat.postMessage({ channel: channelId, ...asArgs(message) }));
       return { ts: result.ts! };
     },

@@ -10,16 +10,20 @@ export interface Responders {
   unmatched: string[];
 }
 
-export async function findResponders(deps: IncidentDeps, incident: Incident, extra: string[]): Promise<Responders> {
+/** The emails PagerDuty has on call for the incident's escalation policy (none without one). */
+export async function onCallEmails(deps: Pick<IncidentDeps, "paging" | "services">, incident: Incident): Promise<string[]> {
+  const policy = incident.pagerdutyEscalationPolicyId ?? incident.services.map((s) => deps.services[s]?.escalation_policy).find(Boolean);
+  return deps.paging && policy ? deps.paging.oncallEmails(policy) : [];
+}
+
+/** `emails`: the on-call list when the caller fetched it ahead (onCallEmails). */
+export async function findResponders(deps: IncidentDeps, incident: Incident, extra: string[], emails = onCallEmails(deps, incident)): Promise<Responders> {
   const userIds = new Set<string>([incident.declaredBy, incident.commander, ...extra].filter((u): u is string => Boolean(u)));
   const unmatched: string[] = [];
-  const policy = incident.pagerdutyEscalationPolicyId ?? incident.services.map((s) => deps.services[s]?.escalation_policy).find(Boolean);
-  if (deps.paging && policy) {
-    for (const email of await deps.paging.oncallEmails(policy)) {
-      const userId = await deps.chat.lookupUserByEmail(email);
-      if (userId) userIds.add(userId);
-      else unmatched.push(email);
-    }
+  for (const email of await emails) {
+    const userId = await deps.chat.lookupUserByEmail(email);
+    if (userId) userIds.add(userId);
+    else unmatched.push(email);
   }
   return { userIds: [...userIds], unmatched };
 }

@@ -14,12 +14,12 @@ import { DeferJob, type JobContext } from "../jobs/job-runner.js";
 import type { WriteLedger } from "../jobs/write-ledger.js";
 import { incidentAnnouncement, incidentHeader } from "../views/slack/incident-header.js";
 import type { IncidentDeps } from "./deps.js";
-import { findResponders, inviteAll, type Responders } from "./invite-responders.js";
+import { findResponders, inviteAll, onCallEmails, type Responders } from "./invite-responders.js";
 import { PAGERDUTY_NOTE_JOB } from "./pagerduty-note.js";
 import { VendorError } from "../ports/vendor-error.js";
 import { enqueueBookmarks } from "./channel-bookmarks.js";
 import { wantedBookmarks } from "../domain/bookmarks.js";
-import { CLOCK_MARGIN_MS, postOnce } from "./post-once.js";
+import { CLOCK_MARGIN_MS, postOnce, postOnceKey } from "./post-once.js";
 import { validateWith } from "../kernel/parse-json.js";
 
 // Slack's conversations.create is Tier 2 (about 20 a minute per workspace); stay under it.
@@ -27,39 +27,58 @@ export const CHANNELS_PER_MINUTE = 18;
 const MAX_NAME_ATTEMPTS = 25;
 /** The timeline entry that records who was invited (approver groups read it: approver-set.ts). */
 const RESPONDERS_INVITED = "slack:responders-invited";
+/** The write ledger's key for the header: one per job, as a job opens one incident's channel. */
+const HEADER_KEY = "chat.postMessage:incident-header";
 
 const payloadSchema = z.object({ incidentId: z.number().int(), invite: z.array(z.string()).default([]) });
 
 export function openChannelJob(deps: IncidentDeps) {
   return async (payload: unknown, context: JobContext): Promise<void> => {
     const { incidentId, invite } = validateWith(payloadSchema, payload, "an open-channel job's payload");
-    let incident = await deps.store.incidents.get(incidentId);
-    if (!incident) throw new Error(`incident ${incidentId} does not exist`);
+    const [found, invited] = await Promise.all([deps.store.incidents.get(incidentId), deps.store.timeline.findBySourceKey(incidentId, RESPONDERS_INVITED)]);
+    if (!found) throw new Error(`incident ${incidentId} does not exist`);
+    let incident = found;
     const log = context.log.child({ incidentId });
     try {
       // Only calls that need another's result wait for it (create → header → pin, create →
       // invite); the rest run beside them. Each part still records itself when done, so a retry
-      // resumes where this try stopped, whichever part finished first.
-      const invited = await deps.store.timeline.findBySourceKey(incident.id, RESPONDERS_INVITED);
-      const [created, responders] = await Promise.all([
-        incident.channelId ? incident : createChannel(deps, incident, context),
-        invited ? undefined : findResponders(deps, incident, invite),
-      ]);
-      incident = created;
+      // resumes where this try stopped, whichever part finished first. Who is on call comes
+      // from PagerDuty at once; their Slack accounts are looked up once conversations.create is
+      // on its way: beside it, not competing with the reservation before it, and not at all for
+      // a try that is deferred.
+      const emails = invited ? undefined : onCallEmails(deps, found);
+      emails?.catch(() => undefined);
+      let lookup: Promise<Responders | undefined> | undefined;
+      const lookUp = () => {
+        if (lookup) return lookup;
+        lookup = invited ? Promise.resolve(undefined) : findResponders(deps, found, invite, emails);
+        // Awaited below unless the create fails first; that failure is the one to report.
+        lookup.catch(() => undefined);
+        return lookup;
+      };
+      const channel = found.channelId ? undefined : await createChannel(deps, found, context, lookUp);
+      const responders = await lookUp();
       // The header shows the commander, so one is named from the responders before it is posted;
       // it is saved with whichever of the invite and the header records itself (no extra write
       // in the path to the pin).
-      if (responders && !incident.commander) {
-        const commander = await firstCommander(deps, incident, responders.userIds);
-        if (commander) incident = { ...incident, commander };
-      }
+      const commander = responders && !incident.commander ? await firstCommander(deps, incident, responders.userIds) : undefined;
+      // A channel this try created is one nobody else knows yet: its first message slot is taken
+      // before the channel is recorded (so any later poster, who learns of it from the record,
+      // keeps a second behind), and the header goes out beside both rather than after them. A
+      // crash before the record is safe: the write ledger finds the channel and the header again.
+      const at = deps.now();
+      if (channel?.fresh) incident = { ...incident, channelId: channel.id, channelName: channel.name, channelCreatedAt: at };
+      else if (channel) incident = await channelCreated(deps, incident, channel, at);
+      if (commander) incident = { ...incident, commander };
       const channelId = incident.channelId!;
-      const [afterInvite, afterHeader] = await Promise.all([
-        responders ? inviteResponders(deps, incident, channelId, responders) : undefined,
-        incident.headerTs ? undefined : postHeader(deps, incident, context.writes),
-      ]);
-      // Both recorded their part; the incident as it is now carries both.
-      if (afterInvite || afterHeader) incident = (await deps.store.incidents.get(incidentId))!;
+      const recorded = channel?.fresh ? deps.chat.takePostSlot(channelId).then(() => channelCreated(deps, found, channel, at)) : undefined;
+      // The invite and the header record themselves only after the channel is recorded: nobody
+      // sees a header or responders for an incident without its channel.
+      const inviting = responders ? inviteResponders(deps, incident, channelId, responders, recorded) : undefined;
+      const header = incident.headerTs ? undefined : postHeader(deps, incident, context.writes, { freshChannel: Boolean(channel?.fresh), after: recorded });
+      const parts = await allSettled<unknown>([recorded, inviting, header]);
+      // Each recorded its part; the incident as it is now carries them all.
+      if (parts.some(Boolean)) incident = (await deps.store.incidents.get(incidentId))!;
       // A private incident is never announced: its existence is for its channel's members.
       if (deps.incidentsChannel && !incident.private && !incident.announcementTs) incident = await announce(deps, incident, deps.incidentsChannel, context.writes);
       if (wantedBookmarks(incident, { callUrlTemplate: deps.callUrl }).length > 0) {
@@ -79,23 +98,50 @@ export function openChannelJob(deps: IncidentDeps) {
   };
 }
 
-async function createChannel(deps: IncidentDeps, incident: Incident, context: JobContext): Promise<Incident> {
+/** Runs the parts side by side and, once every one has ended, throws the first failure: none is left running behind a retry. */
+async function allSettled<T>(parts: (Promise<T> | undefined)[]): Promise<(T | undefined)[]> {
+  const settled = await Promise.allSettled(parts);
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
+  if (failed) throw failed.reason;
+  return settled.map((s) => (s as PromiseFulfilledResult<T | undefined>).value);
+}
+
+/** The incident's channel: `fresh` when this try's conversations.create made it, not when an earlier try's is adopted. */
+interface FoundChannel {
+  id: string;
+  name: string;
+  fresh: boolean;
+}
+
+/** `calling` is told when conversations.create is on its way (or an earlier try's channel is found). */
+async function createChannel(deps: IncidentDeps, incident: Incident, context: JobContext, calling: () => void): Promise<FoundChannel> {
   for (let attempt = 1; attempt <= MAX_NAME_ATTEMPTS; attempt++) {
     const name = incidentChannelName(incident.title, incident.detectedAt, deps.timezone, attempt);
     const key = `conversations.create:${name}`;
     const earlier = context.writes.unconfirmed(key);
     if (earlier) {
       const ours = await adoptChannel(deps, incident, name, earlier);
-      if (ours) return channelCreated(deps, incident, ours.id, ours.name);
+      if (ours) return { id: ours.id, name: ours.name, fresh: false };
     }
     // Each call takes a slot, checked and reserved in one step, so every worker and replica shares one budget.
+    // The same commit notes that the channel is about to be created and its header posted, so
+    // nothing is written between conversations.create and the header's chat.postMessage: a
+    // noted header that never went out costs a later try one look at the channel's history.
     const now = deps.now();
-    const wait = await deps.store.transaction((tx) => tx.rateSlots.reserve({ bucket: "conversations.create", limit: CHANNELS_PER_MINUTE, windowMs: 60_000, now }));
+    const wait = await deps.store.transaction(async (tx) => {
+      const wait = await tx.rateSlots.reserve({ bucket: "conversations.create", limit: CHANNELS_PER_MINUTE, windowMs: 60_000, now });
+      if (wait > 0) return wait;
+      const note = (write: string, at: Date) => tx.jobs.recordWrite(context.job.id, write, at);
+      await context.writes.sending(key, note);
+      if (!incident.headerTs) await context.writes.sending(HEADER_KEY, note);
+      return 0;
+    });
     if (wait > 0) throw new DeferJob(new Date(now.getTime() + wait), "pacing channel creation to Slack's Tier 2 limit");
-    await context.writes.sending(key);
     try {
-      const created = await deps.chat.createChannel(name, { private: Boolean(incident.private) });
-      return await channelCreated(deps, incident, created.id, created.name);
+      const call = deps.chat.createChannel(name, { private: Boolean(incident.private) });
+      calling();
+      const created = await call;
+      return { id: created.id, name: created.name, fresh: true };
     } catch (error) {
       // Taken by someone else: an earlier try of ours would have been adopted above.
       if (!(error instanceof VendorError) || error.code !== "name_taken") throw error;
@@ -117,8 +163,8 @@ async function adoptChannel(deps: IncidentDeps, incident: Incident, name: string
   return holder && holder.id !== incident.id ? undefined : existing;
 }
 
-async function channelCreated(deps: IncidentDeps, incident: Incident, channelId: string, channelName: string): Promise<Incident> {
-  return updateIncident(deps, incident, { channelId, channelName, channelCreatedAt: deps.now() }, {
+async function channelCreated(deps: IncidentDeps, incident: Incident, { id: channelId, name: channelName }: FoundChannel, at: Date): Promise<Incident> {
+  return updateIncident(deps, incident, { channelId, channelName, channelCreatedAt: at }, {
     kind: "channel",
     text: `Channel #${channelName} created`,
     data: { channelId },
@@ -133,8 +179,9 @@ async function firstCommander(deps: IncidentDeps, incident: Incident, userIds: s
   return people.find((u) => u !== incident.declaredBy) ?? people[0];
 }
 
-async function inviteResponders(deps: IncidentDeps, incident: Incident, channelId: string, { userIds, unmatched }: Responders): Promise<Incident> {
+async function inviteResponders(deps: IncidentDeps, incident: Incident, channelId: string, { userIds, unmatched }: Responders, after?: Promise<unknown>): Promise<Incident> {
   const invited = await inviteAll(deps, channelId, userIds);
+  await after;
   const who = invited.length > 0 ? invited.map((u) => `<@${u}>`).join(", ") : "nobody (no responders found)";
   const missing = unmatched.length > 0 ? `; on call but not in Slack: ${unmatched.join(", ")}` : "";
   return updateIncident(deps, incident, { commander: incident.commander ?? undefined }, {
@@ -145,10 +192,24 @@ async function inviteResponders(deps: IncidentDeps, incident: Incident, channelI
   });
 }
 
-async function postHeader(deps: IncidentDeps, incident: Incident, writes: WriteLedger): Promise<Incident> {
+/**
+ * Posts the header once. It is noted in the ledger before the channel exists (so under a key of
+ * its own, not postOnce's, which names the channel; a job noted by an earlier release carries
+ * it there, and that is consulted too). A channel this try created has no header from an
+ * earlier try to look for.
+ */
+async function postHeader(deps: IncidentDeps, incident: Incident, writes: WriteLedger, { freshChannel, after }: { freshChannel: boolean; after?: Promise<unknown> }): Promise<Incident> {
   const channelId = incident.channelId!;
-  const ts = await postOnce(deps, writes, channelId, { ...incidentHeader(incident), tag: { incident: incident.id, part: "header" } });
+  const tag = { incident: incident.id, part: "header" };
+  const since = freshChannel ? undefined : (writes.unconfirmed(HEADER_KEY) ?? writes.unconfirmed(postOnceKey(channelId, tag)));
+  let ts = since ? await deps.chat.findTaggedMessage(channelId, tag, new Date(since.getTime() - CLOCK_MARGIN_MS)) : undefined;
+  if (!ts) {
+    await writes.sending(HEADER_KEY);
+    // The first message in a channel this try created: its slot is taken beside it (openChannelJob).
+    ts = (await deps.chat.postMessage(channelId, { ...incidentHeader(incident), tag }, { slotTaken: freshChannel })).ts;
+  }
   await deps.chat.pin(channelId, ts);
+  await after;
   return updateIncident(deps, incident, { headerTs: ts, commander: incident.commander ?? undefined }, { kind: "header", text: "Header posted and pinned", sourceKey: "slack:header" });
 }
 

@@ -5,7 +5,6 @@ import { randomUUID } from "node:crypto";
 import type { Job, JobsRepository } from "../ports/store.js";
 import type { Logger } from "../kernel/log.js";
 import type { Metrics } from "../kernel/metrics.js";
-import { createPollLoop } from "./poll-loop.js";
 import { createWriteLedger, type WriteLedger } from "./write-ledger.js";
 
 export interface JobContext {
@@ -98,12 +97,22 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     }
   }
 
-  // Rounds in progress here: a claimed job is "running" in the table, but the claim itself is in flight.
+  const limit = options.concurrency ?? 4;
+  // Claims in flight here: a claimed job is "running" in the table, but the claim itself is not yet.
   let rounds = 0;
+  async function claim(max: number): Promise<Job[]> {
+    rounds++;
+    try {
+      return await jobs.claim({ owner, now: now(), leaseMs, limit: max, kinds });
+    } finally {
+      rounds--;
+    }
+  }
+
   async function runBatch(): Promise<number> {
     rounds++;
     try {
-      const claimed = await jobs.claim({ owner, now: now(), leaseMs, limit: options.concurrency ?? 4, kinds });
+      const claimed = await claim(limit);
       await Promise.all(claimed.map(runOne));
       return claimed.length;
     } finally {
@@ -111,26 +120,87 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     }
   }
 
-  const loop = createPollLoop(async () => (await runBatch()) > 0, {
-    pollMs: options.pollMs ?? 1_000,
-    onError: (error) => log.warn({ err: error }, "could not claim jobs; will try again"),
-  });
+  // The loop keeps up to `limit` jobs running and claims again whenever one ends or someone
+  // nudges, rather than waiting for a whole batch: a job enqueued by a running job (a declared
+  // incident's channel, enqueued by the page's delivery) starts as soon as its row is committed,
+  // not after the slowest of the jobs claimed beside its parent.
+  const running = new Set<Promise<void>>();
+  let active = false;
+  let nudged = false;
+  let wake: (() => void) | undefined;
+  let loop: Promise<void> | undefined;
+  const poke = () => {
+    nudged = true;
+    wake?.();
+  };
+
+  function launch(job: Job): void {
+    const run: Promise<void> = runOne(job)
+      // Only recording the outcome can fail here; the lease runs out and the job runs again.
+      .catch((error: unknown) => log.warn({ err: error, jobId: job.id, kind: job.kind }, "could not record a job's outcome; it will run again when its lease ends"))
+      .finally(() => {
+        running.delete(run);
+        poke();
+      });
+    running.add(run);
+  }
+
+  async function run(): Promise<void> {
+    const pollMs = options.pollMs ?? 1_000;
+    while (active) {
+      if (running.size < limit) {
+        // A nudge from now on asks for a claim after this one.
+        nudged = false;
+        // A claim that got all it asked for may have left more due jobs behind; one that got fewer did not.
+        let more = false;
+        try {
+          const free = limit - running.size;
+          const taken = await claim(free);
+          taken.forEach(launch);
+          more = taken.length === free;
+        } catch (error) {
+          log.warn({ err: error }, "could not claim jobs; will try again");
+        }
+        if (!active) break;
+        if (more || nudged) continue;
+      }
+      // Asleep until the poll interval passes, someone nudges, or a running job ends.
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, pollMs);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        if (nudged && running.size < limit) wake();
+      });
+      wake = undefined;
+    }
+    await Promise.all(running);
+  }
 
   return {
-    start: () => loop.start(),
-    stop: () => loop.stop(),
-    nudge: () => loop.nudge(),
+    start() {
+      if (active) return;
+      active = true;
+      loop = run();
+    },
+    async stop() {
+      active = false;
+      wake?.();
+      await loop;
+    },
+    nudge: poke,
     async drain() {
       let total = 0;
       for (let n = await runBatch(); n > 0; n = await runBatch()) total += n;
       return total;
     },
     async idleNow() {
-      if (rounds > 0) return "the job runner is in a round";
+      if (rounds > 0 || running.size > 0) return "the job runner is in a round";
       const busy = await jobs.busy(now(), kinds);
       // A round may have started while the table was read; only a quiet runner counts.
       if (busy > 0) return `${busy} job(s) running or due`;
-      return rounds > 0 ? "the job runner is in a round" : true;
+      return rounds > 0 || running.size > 0 ? "the job runner is in a round" : true;
     },
   };
 }

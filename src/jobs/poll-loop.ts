@@ -1,4 +1,4 @@
-// The loop behind the job runner and the step worker: do a round of work; if there was any, go
+// The loop behind the step worker: do a round of work; if there was any, go
 // again at once; otherwise sleep until the poll interval passes or someone nudges. A nudge that
 // arrives mid-round is remembered, so work enqueued during a round is never left for a full poll.
 export interface PollLoop {

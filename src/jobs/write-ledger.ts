@@ -10,8 +10,12 @@ import type { Job } from "../ports/store.js";
 export interface WriteLedger {
   /** When this job first sent `key` without confirming it, or undefined if it never sent it. */
   unconfirmed(key: string): Date | undefined;
-  /** Records, before the call, that `key` is being sent (the first time is kept). */
-  sending(key: string): Promise<void>;
+  /**
+   * Records, before the call, that `key` is being sent (the first time is kept). With `persist`,
+   * the note is written through it (a transaction the caller holds, so it lands with the caller's
+   * other writes in one commit) rather than on its own.
+   */
+  sending(key: string, persist?: (key: string, at: Date) => Promise<void>): Promise<void>;
 }
 
 /** Where the ledger lives in the job's payload (handlers' zod schemas ignore it). */
@@ -24,10 +28,10 @@ export function createWriteLedger(job: Job, persist: (key: string, at: Date) => 
   const sent = new Map<string, Date>(parsed.success ? Object.entries(parsed.data[WRITES_FIELD]).map(([key, at]) => [key, new Date(at)]) : []);
   return {
     unconfirmed: (key) => sent.get(key),
-    async sending(key) {
+    async sending(key, through) {
       if (sent.has(key)) return;
       const at = now();
-      await persist(key, at);
+      await (through ?? persist)(key, at);
       sent.set(key, at);
     },
   };

@@ -33,7 +33,14 @@ export interface ChatPort {
   botUserId(): Promise<string | undefined>;
   invite(channelId: string, userIds: string[]): Promise<void>;
   lookupUserByEmail(email: string): Promise<string | undefined>;
-  postMessage(channelId: string, message: ChatMessage): Promise<{ ts: string }>;
+  /** Paced to Slack's one message a second per channel, unless `slotTaken`: the caller holds the slot (takePostSlot). */
+  postMessage(channelId: string, message: ChatMessage, options?: { slotTaken?: boolean }): Promise<{ ts: string }>;
+  /**
+   * Takes the channel's next message slot (the pace postMessage keeps), for a caller about to post
+   * the first message into a channel it has just created: nobody else knows the channel yet, so
+   * the slot is free at once, and taking it beside the post keeps later posts a second behind it.
+   */
+  takePostSlot(channelId: string): Promise<void>;
   updateMessage(channelId: string, ts: string, message: ChatMessage): Promise<void>;
   postEphemeral(channelId: string, userId: string, message: ChatMessage): Promise<void>;
   /** A direct message from the bot to the person (Slack opens the conversation on first use). */

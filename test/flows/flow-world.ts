@@ -55,6 +55,7 @@ export function fakeChat(users: Record<string, string> = {}): FakeChat {
       posted.push({ channel, ts, message });
       return { ts };
     },
+    takePostSlot: async () => undefined,
     updateMessage: async (channel, ts, message) => {
       const existing = posted.find((p) => p.channel === channel && p.ts === ts);
       if (!existing) throw new Error(`no message ${ts} in ${channel}`);

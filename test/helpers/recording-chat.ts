@@ -19,6 +19,7 @@ export function recordingChat(): ChatPort & { posted: { channel: string; ts: str
       posted.push({ channel, ts, message });
       return { ts };
     },
+    takePostSlot: async () => undefined,
     updateMessage: async (channel, ts, message) => {
       const existing = posted.find((p) => p.ts === ts);
       if (existing) existing.message = message;

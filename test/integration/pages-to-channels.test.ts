@@ -62,6 +62,17 @@ describe("a PagerDuty incident.triggered", () => {
     expect(JSON.stringify(marker)).toContain(`incident:inc-${ready.id}`);
   });
 
+  it("holds the header's message slot in its new channel, so the next post there keeps a second behind it", async () => {
+    h.pagerduty.addIncident({ id: "PSLOT01", title: "Slot held", escalationPolicyId: "PUS0KTE" });
+    await post("/webhooks/pagerduty", pagerdutyDelivery(pagerdutyEvent("incident.triggered", { incidentId: "PSLOT01", title: "Slot held" }), PD_SECRETS[0]!));
+    const incident = await eventually(() => h.store.incidents.byPagerdutyIncident("PSLOT01"), Boolean);
+    const ready = (await channelReady(incident!.id))!;
+    // The header went out without waiting for the channel's pace, the channel being new; the
+    // slot it took is there all the same. Asked over the last hour, the budget of one is spent.
+    const wait = await h.store.transaction((tx) => tx.rateSlots.reserve({ bucket: `chat.postMessage:${ready.channelId}`, limit: 1, windowMs: 3_600_000, now: new Date() }));
+    expect(wait).toBeGreaterThan(0);
+  });
+
   it("with a 10,000-character title is still announced, its title clipped to what Slack accepts", async () => {
     // Escaped, "&" and "<" grow: 10,000 characters of title were 10,077 in the announcement's section.
     const title = `${"DB & <cache> down ".repeat(555)}`.slice(0, 10_000);
