@@ -7,12 +7,12 @@
 // interactions go through Bolt as over HTTP, their ack carrying the answer; each envelope is
 // handled once, should one ever arrive twice.
 import type { App, Receiver, ReceiverEvent } from "@slack/bolt";
-import { SocketModeClient } from "@slack/socket-mode";
 import type { Logger as SlackLogger } from "@slack/web-api";
 import { z } from "zod";
 import { CodedError } from "../kernel/errors.js";
 import type { Logger } from "../kernel/log.js";
 import { checkShape } from "./receiver.js";
+import { ReconnectingSocketModeClient } from "./reconnecting-socket-client.js";
 
 export interface SocketModeReceiverOptions {
   appToken: string;
@@ -41,18 +41,22 @@ const eventCallback = z.object({ type: z.literal("event_callback"), event_id: z.
 const REMEMBERED = 1_000;
 
 export class SocketModeEventsReceiver implements Receiver {
-  readonly client: SocketModeClient;
+  readonly client: ReconnectingSocketModeClient;
   private app: App | undefined;
   private readonly handled = new Set<string>();
 
   constructor(private readonly options: SocketModeReceiverOptions) {
-    this.client = new SocketModeClient({
-      appToken: options.appToken,
-      logger: options.slackLogger,
-      autoReconnectEnabled: true,
-      ...(options.clientPingTimeoutMs && { clientPingTimeout: options.clientPingTimeoutMs }),
-      clientOptions: { slackApiUrl: options.apiUrl },
-    });
+    this.client = new ReconnectingSocketModeClient(
+      {
+        appToken: options.appToken,
+        logger: options.slackLogger,
+        autoReconnectEnabled: true,
+        ...(options.clientPingTimeoutMs && { clientPingTimeout: options.clientPingTimeoutMs }),
+        clientOptions: { slackApiUrl: options.apiUrl },
+      },
+      (error, retryInMs) =>
+        options.log.error({ err: error, retryInMs }, `Slack refused the Socket Mode reconnect (${describe(error)}); trying again in ${Math.round(retryInMs / 1000)} s`),
+    );
     this.client.on("slack_event", (args: unknown) => void this.receive(args));
   }
 
@@ -127,4 +131,11 @@ export class SocketModeEventsReceiver implements Receiver {
     this.handled.add(envelopeId);
     if (this.handled.size > REMEMBERED) this.handled.delete(this.handled.values().next().value!);
   }
+}
+
+/** What Slack answered, for the log line: the Web API error code when there is one. */
+function describe(error: unknown): string {
+  const data = (error as { data?: { error?: unknown } }).data;
+  if (typeof data?.error === "string") return data.error;
+  return error instanceof Error ? error.message : String(error);
 }

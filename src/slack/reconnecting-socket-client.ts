@@ -1,0 +1,57 @@
+// @slack/socket-mode reconnects by calling its own start() from a timer and never looks at what
+// that returns (SocketModeClient.delayReconnectAttempt: `cb.apply(this).then(res)`). A reconnect
+// Slack refuses with an error the SDK counts as unrecoverable — apps.connections.open answering
+// invalid_auth while a token is rotated, an HTTP error, a request that fails outright — was an
+// unhandled rejection, which ends a Node process, and the client stayed disconnected for good.
+// This client catches a failed reconnect, says so through `onRetry`, and tries again with the
+// SDK's own back-off (the ping timeout times the failures so far, capped at a minute) until it is
+// connected or disconnected on purpose. A start() Firebreak calls itself still rejects to it.
+import { SocketModeClient, type SocketModeOptions } from "@slack/socket-mode";
+import type { AppsConnectionsOpenResponse } from "@slack/web-api";
+
+const MAX_BACKOFF_MS = 60_000;
+
+export class ReconnectingSocketModeClient extends SocketModeClient {
+  private reconnecting = false;
+  private stopped = false;
+  private failures = 0;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private readonly pingTimeoutMs: number;
+
+  constructor(
+    options: SocketModeOptions,
+    private readonly onRetry: (error: unknown, retryInMs: number) => void,
+  ) {
+    super(options);
+    this.pingTimeoutMs = options.clientPingTimeout ?? 5_000;
+    // The SDK's states (SocketModeClient's State): "reconnecting" before each attempt it makes.
+    this.on("reconnecting", () => (this.reconnecting = true));
+    this.on("connected", () => {
+      this.reconnecting = false;
+      this.failures = 0;
+    });
+  }
+
+  override async start(): Promise<AppsConnectionsOpenResponse> {
+    try {
+      return await super.start();
+    } catch (error) {
+      if (!this.reconnecting) throw error;
+      // Stopped meanwhile: nobody awaits this attempt, and it must neither reject nor retry.
+      if (this.stopped) return new Promise<never>(() => {});
+      this.failures += 1;
+      const retryInMs = Math.min(this.pingTimeoutMs * this.failures, MAX_BACKOFF_MS);
+      this.onRetry(error, retryInMs);
+      await new Promise<void>((resolve) => (this.retryTimer = setTimeout(resolve, retryInMs)));
+      this.retryTimer = undefined;
+      return this.start();
+    }
+  }
+
+  override async disconnect(): Promise<void> {
+    this.stopped = true;
+    // A retry waiting here is dropped with its timer; its promise stays pending, unobserved.
+    clearTimeout(this.retryTimer);
+    return super.disconnect();
+  }
+}
