@@ -1,27 +1,15 @@
 // The post-mortem chart: SVG checked against golden files (UPDATE_GOLDEN=1 rewrites them), the
 // PNG checked as a PNG decoder would (signature, IHDR, every chunk's CRC, the inflated size), and
 // both checked to be the same bytes for the same record.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { crc32 as zlibCrc32, inflateSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import type { ChartSeries } from "../../src/domain/measurements.js";
 import { chartPng } from "../../src/views/postmortem/chart-png.js";
 import { chartScene, type ChartInput, type Shape } from "../../src/views/postmortem/chart-scene.js";
 import { chartSvg } from "../../src/views/postmortem/chart-svg.js";
+import { goldenFiles } from "../helpers/golden.js";
 
-const goldenDir = fileURLToPath(new URL("../golden/charts/", import.meta.url));
-
-function expectGolden(name: string, actual: string) {
-  const path = join(goldenDir, name);
-  if (process.env.UPDATE_GOLDEN === "1") {
-    mkdirSync(goldenDir, { recursive: true });
-    writeFileSync(path, actual);
-  }
-  if (!existsSync(path)) throw new Error(`${path} is missing; run the test with UPDATE_GOLDEN=1 to write it, then review it`);
-  expect(actual).toBe(readFileSync(path, "utf8"));
-}
+const expectGolden = goldenFiles("charts");
 
 const MINUTE = 60_000;
 const utc = (clock: string) => new Date(`2026-12-04T${clock}:00Z`).getTime();

@@ -1,9 +1,8 @@
 // Post-mortem drafting, checked against golden files so a change in wording is a reviewed change.
 // UPDATE_GOLDEN=1 rewrites them. Records are built the way Firebreak writes them: the same entry
 // texts, and playbook entries produced by the run state machine itself.
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Incident } from "../../src/domain/incident.js";
 import type { Followup } from "../../src/domain/lifecycle.js";
@@ -15,20 +14,12 @@ import { fixSentence } from "../../src/views/postmortem/postmortem-summary.js";
 import { DEFAULT_POSTMORTEM_TEMPLATE, loadPostmortemTemplate } from "../../src/postmortem/load-template.js";
 import type { PostmortemRecord } from "../../src/domain/postmortem.js";
 import { plan } from "../helpers/playbook-fixtures.js";
+import { goldenDir, goldenFiles } from "../helpers/golden.js";
 
 const LA = "America/Los_Angeles";
 const template = loadPostmortemTemplate(DEFAULT_POSTMORTEM_TEMPLATE);
-const goldenDir = fileURLToPath(new URL("../golden/postmortems/", import.meta.url));
-
-function expectGolden(name: string, actual: string) {
-  const path = join(goldenDir, name);
-  if (process.env.UPDATE_GOLDEN === "1") {
-    mkdirSync(goldenDir, { recursive: true });
-    writeFileSync(path, actual);
-  }
-  if (!existsSync(path)) throw new Error(`${path} is missing; run the test with UPDATE_GOLDEN=1 to write it, then review it`);
-  expect(actual).toBe(readFileSync(path, "utf8"));
-}
+const expectGolden = goldenFiles("postmortems");
+const postmortemsDir = goldenDir("postmortems");
 
 /** A record under construction: entries get ids in the order they are added, as the store would. */
 function recorder(day: string) {
@@ -399,10 +390,10 @@ describe("draftPostmortem", () => {
   });
 
   it("has no Slack user id, and a TL;DR of at most three sentences, in any golden file (the exported one included)", () => {
-    const files = readdirSync(goldenDir).filter((f) => f.endsWith(".md"));
+    const files = readdirSync(postmortemsDir).filter((f) => f.endsWith(".md"));
     expect(files).toContain("export-slow-burn.md");
     for (const file of files) {
-      const markdown = readFileSync(join(goldenDir, file), "utf8");
+      const markdown = readFileSync(join(postmortemsDir, file), "utf8");
       expect(markdown, file).not.toMatch(/\bU[A-Z0-9]{8,}\b/);
       const tldr = /## TL;DR\n\n([\s\S]*?)\n\n## /.exec(markdown)![1]!;
       expect(tldr.split(/(?<=[.!?…])\s+(?=[A-Z0-9“"])/).length, file).toBeLessThanOrEqual(3);

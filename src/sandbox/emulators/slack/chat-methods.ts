@@ -48,31 +48,20 @@ export const chatMethods: Record<string, MethodHandler> = {
       metadata: json(z.record(z.string(), z.unknown())).optional(),
     }),
     (context, args) => {
-      const { workspace, emit } = context;
+      const { workspace } = context;
       const channel = visibleChannel(workspace, args.channel) ?? dmChannel(workspace, args.channel);
       if (!channel) return fail("channel_not_found");
       if (channel.isArchived) return fail("is_archived");
       if (notMember(context, channel)) return fail("not_in_channel");
       const problem = contentError(context, args);
       if (problem) return problem;
-      const { bot } = workspace;
-      const message: SlackMessage = {
-        type: "message",
-        ts: workspace.nextTs(),
+      const message = postAsBot(context, channel, {
         text: args.text ?? "",
-        user: bot.userId,
-        team: workspace.team.id,
-        bot_id: bot.botId,
-        app_id: bot.appId,
-        bot_profile: { id: bot.botId, app_id: bot.appId, name: workspace.users.get(bot.userId)!.name, deleted: false, team_id: workspace.team.id },
         ...(args.username !== undefined && { username: args.username }),
         ...(args.blocks && { blocks: args.blocks }),
         ...(args.attachments && { attachments: args.attachments }),
         ...(args.metadata && { metadata: args.metadata }),
-      };
-      if (args.thread_ts) attachToThread(channel, message, args.thread_ts);
-      channel.messages.push(message);
-      emit("message", { channel: channel.id, message });
+      }, args.thread_ts);
       return ok({ channel: channel.id, ts: message.ts, message });
     },
   ),
@@ -147,6 +136,30 @@ export function permalink(workspace: Workspace, channelId: string, message: Slac
   const base = `https://${workspace.team.domain}.slack.com/archives/${channelId}/p${message.ts.replace(".", "")}`;
   const reply = message.thread_ts !== undefined && message.thread_ts !== message.ts;
   return reply ? `${base}?thread_ts=${message.thread_ts}&cid=${channelId}` : base;
+}
+
+/** A message from the bot, as Slack stores and announces it: in the channel (or a thread), then a message event. */
+export function postAsBot(
+  { workspace, emit }: Pick<MethodContext, "workspace" | "emit">,
+  channel: ChannelRecord,
+  content: Omit<SlackMessage, "type" | "ts" | "user" | "team" | "bot_id" | "app_id" | "bot_profile">,
+  threadTs?: string,
+): SlackMessage {
+  const { bot } = workspace;
+  const message: SlackMessage = {
+    type: "message",
+    ts: workspace.nextTs(),
+    user: bot.userId,
+    team: workspace.team.id,
+    bot_id: bot.botId,
+    app_id: bot.appId,
+    bot_profile: { id: bot.botId, app_id: bot.appId, name: workspace.users.get(bot.userId)!.name, deleted: false, team_id: workspace.team.id },
+    ...content,
+  };
+  if (threadTs) attachToThread(channel, message, threadTs);
+  channel.messages.push(message);
+  emit("message", { channel: channel.id, message });
+  return message;
 }
 
 /**

@@ -16,7 +16,7 @@
 // The bot needs the files:write scope for both methods (each method page's "Scopes").
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
-import { attachToThread } from "./chat-methods.js";
+import { postAsBot } from "./chat-methods.js";
 import { count, fail, json, method, ok, type MethodHandler } from "./method-kit.js";
 import { unixSeconds, visibleChannel, type SlackMessage, type Workspace } from "./workspace-state.js";
 
@@ -72,7 +72,8 @@ export const fileMethods: Record<string, MethodHandler> = {
         blocks: z.unknown().optional(),
       })
       .loose(),
-    ({ workspace, emit }, args) => {
+    (context, args) => {
+      const { workspace } = context;
       const state = fileState(workspace);
       const files = args.files.map((f) => state.files.get(f.id));
       if (files.some((f) => !f || f.completed || !f.bytes)) return fail("file_not_found");
@@ -86,22 +87,7 @@ export const fileMethods: Record<string, MethodHandler> = {
         record.completed = { ...(channel && { channel: channel.id }), ...(args.thread_ts && { threadTs: args.thread_ts }), ...(args.initial_comment && { initialComment: args.initial_comment }) };
         return fileShape(workspace, record);
       });
-      if (channel) {
-        const { bot } = workspace;
-        const message: SlackMessage = {
-          type: "message",
-          ts: workspace.nextTs(),
-          text: args.initial_comment ?? "",
-          user: bot.userId,
-          team: workspace.team.id,
-          bot_id: bot.botId,
-          app_id: bot.appId,
-          files: shared,
-        };
-        if (args.thread_ts) attachToThread(channel, message, args.thread_ts);
-        channel.messages.push(message);
-        emit("message", { channel: channel.id, message });
-      }
+      if (channel) postAsBot(context, channel, { text: args.initial_comment ?? "", files: shared }, args.thread_ts);
       return ok({ files: shared.map((f) => ({ id: f.id, title: f.title })) });
     },
   ),
