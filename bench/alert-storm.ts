@@ -13,7 +13,7 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { CHANNELS_PER_MINUTE } from "../src/incidents/open-channel.js";
+import { CHANNELS_PER_MINUTE } from "../src/incidents/channel-create-slot.js";
 import { pagerdutyEvent } from "../test/helpers/pagerduty-events.js";
 import { createDatabase, ESCALATION_POLICY, pagerdutyRequest, round, spawnServe, startVendors, until, waitReady, withClient, type Benchmark, type Figure } from "./bench-kit.js";
 import { keepAliveAgent, sendAll, type PreparedRequest } from "./load-generator.js";

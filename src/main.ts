@@ -94,6 +94,7 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
   if (config.datadog) routeDatadogLogs(vendorLog(log.child({ component: "datadog", vendor: "datadog-api-client" })), log.level);
   const datadog = config.datadog && createDatadog(config.datadog);
   const nudge = () => side?.nudge();
+  const handOff = () => side?.handOff;
   const postgresTargets = options.postgresTargets ?? createPostgresTargets(config.targetSecrets.postgres);
   const registry = firebreakActions(config, { store: () => store, now, datadog: datadog || undefined, postgresTargets, ...(options.metricGate && { metricGate: options.metricGate }) });
   // What the params form offers: the targets the actions were really given (the sandbox's own database too).
@@ -136,9 +137,9 @@ export function createFirebreak(options: FirebreakOptions): Firebreak {
   const routes: Routes = {
     ...statusPage,
     ...healthRoutes({ metrics, readiness: { unreadyReason: async () => (store ? store.unreadyReason() : lastDatabaseError) } }),
-    ...webhookRoutes({ config, store: () => store, now, nudge }),
-    ...alertWebhookRoutes({ config, store: () => store, now, nudge }),
-    ...githubWebhookRoutes({ config, store: () => store, now, nudge }),
+    ...webhookRoutes({ config, store: () => store, now, nudge, handOff }),
+    ...alertWebhookRoutes({ config, store: () => store, now, nudge, handOff }),
+    ...githubWebhookRoutes({ config, store: () => store, now, nudge, handOff }),
     "/slack/events": {
       POST: config.slack.appToken
         ? async () => {

@@ -38,7 +38,7 @@ import { statuspageComponentIds } from "./incidents/status-sync/component-ids.js
 import { STATUSPAGE_SYNC_JOB, statuspageSyncJob } from "./incidents/status-sync/statuspage-sync-job.js";
 import { DATADOG_DELIVERY_JOB, PAGERDUTY_DELIVERY_JOB, processDeliveryJob } from "./incidents/process-delivery.js";
 import { DATADOG_MARKER_JOB, datadogMarkerJob } from "./markers/datadog-marker-job.js";
-import { createJobRunner, type JobRunner, type JobRunnerOptions } from "./jobs/job-runner.js";
+import { createJobRunner, type JobHandOff, type JobRunner, type JobRunnerOptions } from "./jobs/job-runner.js";
 import { RETENTION_JOB, retentionJob } from "./jobs/retention-job.js";
 import { createPlaybookEngine } from "./playbooks/engine/create-engine.js";
 import { RENDER_STEP_JOB } from "./playbooks/engine/engine-deps.js";
@@ -85,6 +85,8 @@ export interface SlackAndJobs {
   /** Builds the engine and starts the job runner and the step worker on the open store. */
   startJobs(store: SqlStore): void;
   nudge(): void;
+  /** Starts jobs enqueued claimed by this process's runner (jobs/job-runner.ts). */
+  handOff: JobHandOff;
   /** The runner and worker, once started (tests wait for both to be idle). */
   workers(): [JobRunner, StepWorker] | undefined;
   stop(): Promise<void>;
@@ -96,6 +98,10 @@ export function createSlackAndJobs(ctx: SlackAndJobsContext): SlackAndJobs {
   let runner: JobRunner | undefined;
   let stepWorker: StepWorker | undefined;
   const nudge = () => runner?.nudge();
+  const handOff: JobHandOff = {
+    claim: (kind) => runner?.handOff.claim(kind),
+    run: (job, given) => runner?.handOff.run(job, given),
+  };
 
   // Writes are never repeated by the client; durable jobs retry them, looking first.
   const slackClients = createSlackClients(config.slack.botToken, {
@@ -202,6 +208,7 @@ export function createSlackAndJobs(ctx: SlackAndJobsContext): SlackAndJobs {
       statuspageEnabled: () => Boolean(statuspage),
       ...(config.file.status_page && { statusPage: config.file.status_page }),
       nudge,
+      handOff,
     };
     deps = appDeps;
     runner = createJobRunner({
@@ -254,6 +261,7 @@ export function createSlackAndJobs(ctx: SlackAndJobsContext): SlackAndJobs {
     },
     startJobs,
     nudge,
+    handOff,
     workers: () => (runner && stepWorker ? [runner, stepWorker] : undefined),
     async stop() {
       if (!receiver) await slackApp.app.stop().catch(() => undefined);

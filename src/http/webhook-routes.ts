@@ -11,6 +11,7 @@ import { verifyDatadogSecret } from "./datadog-auth.js";
 import { verifyPagerdutySignature } from "./pagerduty-signature.js";
 import { isDataError, storable } from "./storable.js";
 import type { HttpRequest, HttpResponse, Routes } from "./server.js";
+import type { JobHandOff } from "../jobs/job-runner.js";
 
 export interface WebhookDeps {
   config: Pick<Config, "pagerduty" | "datadog">;
@@ -18,6 +19,8 @@ export interface WebhookDeps {
   store: () => Store | undefined;
   now: () => Date;
   nudge: () => void;
+  /** The job runner, once it runs here: a delivery's job is recorded claimed by it and started at once. */
+  handOff?: () => JobHandOff | undefined;
 }
 
 export function webhookRoutes(deps: WebhookDeps): Routes {
@@ -51,21 +54,25 @@ export function webhookRoutes(deps: WebhookDeps): Routes {
 }
 
 export async function accept(
-  deps: Pick<WebhookDeps, "store" | "now" | "nudge">,
+  deps: Pick<WebhookDeps, "store" | "now" | "nudge" | "handOff">,
   req: HttpRequest,
   delivery: InboundDelivery,
   job: DeliveryJob,
 ): Promise<HttpResponse> {
   const store = deps.store();
   if (!store) throw new CodedError("not_ready", "Firebreak's database is not reachable yet; retry shortly.");
-  const recorded = await store.deliveries
-    .recordWithJob(delivery, job, deps.now())
+  const handOff = deps.handOff?.();
+  const claimedBy = handOff?.claim(job.kind);
+  const { recorded, claimed } = await store.deliveries
+    .recordWithJob(delivery, { ...job, ...(claimedBy && { claimedBy }) }, deps.now())
     .catch((error: unknown) => {
       if (isDataError(error)) throw new CodedError("invalid_payload", "The delivery holds data that cannot be stored.", { cause: error });
       throw new CodedError("not_ready", "Firebreak could not record the delivery; retry shortly.", { cause: error });
     });
   req.log.info({ source: delivery.source, deliveryId: delivery.deliveryId, duplicate: !recorded }, recorded ? "delivery recorded" : "duplicate delivery ignored");
-  if (recorded) deps.nudge();
+  // The job is given the body it would otherwise read back from the delivery.
+  if (claimed) handOff!.run(claimed, { carried: delivery.body });
+  else if (recorded) deps.nudge();
   return { status: 202, body: { ok: true, duplicate: !recorded } };
 }
 

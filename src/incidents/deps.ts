@@ -3,6 +3,7 @@ import type { ConfigFile, StatusPageConfig } from "../kernel/config-file.js";
 import type { Logger } from "../kernel/log.js";
 import type { ChatPort } from "../ports/chat.js";
 import type { EscalationPort, PagingPort } from "../ports/paging.js";
+import type { JobHandOff } from "../jobs/job-runner.js";
 
 /** Everything the incident flows use, passed in (tests pass emulator-backed adapters). */
 export interface IncidentDeps {
@@ -31,4 +32,6 @@ export interface IncidentDeps {
   statuspageEnabled?: () => boolean;
   /** Tells the job runner there is work now. */
   nudge: () => void;
+  /** This process's job runner, to start a job enqueued claimed by it (absent where no runner runs). */
+  handOff?: JobHandOff;
 }

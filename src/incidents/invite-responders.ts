@@ -3,6 +3,7 @@
 import type { Incident } from "../domain/incident.js";
 import type { IncidentDeps } from "./deps.js";
 import { VendorError } from "../ports/vendor-error.js";
+import { onCallPeople } from "./oncall-prefetch.js";
 
 export interface Responders {
   userIds: string[];
@@ -10,18 +11,17 @@ export interface Responders {
   unmatched: string[];
 }
 
-/** The emails PagerDuty has on call for the incident's escalation policy (none without one). */
-export async function onCallEmails(deps: Pick<IncidentDeps, "paging" | "services">, incident: Incident): Promise<string[]> {
-  const policy = incident.pagerdutyEscalationPolicyId ?? incident.services.map((s) => deps.services[s]?.escalation_policy).find(Boolean);
-  return deps.paging && policy ? deps.paging.oncallEmails(policy) : [];
+/** The escalation policy whose on-call people join the incident: PagerDuty's, else its first service's in firebreak.yaml. */
+export function escalationPolicy(deps: Pick<IncidentDeps, "services">, incident: Pick<Incident, "pagerdutyEscalationPolicyId" | "services">): string | undefined {
+  return incident.pagerdutyEscalationPolicyId ?? incident.services.map((s) => deps.services[s]?.escalation_policy).find(Boolean);
 }
 
-/** `emails`: the on-call list when the caller fetched it ahead (onCallEmails). */
-export async function findResponders(deps: IncidentDeps, incident: Incident, extra: string[], emails = onCallEmails(deps, incident)): Promise<Responders> {
+export async function findResponders(deps: IncidentDeps, incident: Incident, extra: string[]): Promise<Responders> {
+  const policy = escalationPolicy(deps, incident);
+  const oncall = deps.paging && policy ? await onCallPeople({ paging: deps.paging, chat: deps.chat }, policy) : [];
   const userIds = new Set<string>([incident.declaredBy, incident.commander, ...extra].filter((u): u is string => Boolean(u)));
   const unmatched: string[] = [];
-  for (const email of await emails) {
-    const userId = await deps.chat.lookupUserByEmail(email);
+  for (const { email, userId } of oncall) {
     if (userId) userIds.add(userId);
     else unmatched.push(email);
   }

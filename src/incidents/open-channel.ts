@@ -14,44 +14,41 @@ import { DeferJob, type JobContext } from "../jobs/job-runner.js";
 import type { WriteLedger } from "../jobs/write-ledger.js";
 import { incidentAnnouncement, incidentHeader } from "../views/slack/incident-header.js";
 import type { IncidentDeps } from "./deps.js";
-import { findResponders, inviteAll, onCallEmails, type Responders } from "./invite-responders.js";
+import { findResponders, inviteAll, type Responders } from "./invite-responders.js";
 import { PAGERDUTY_NOTE_JOB } from "./pagerduty-note.js";
 import { VendorError } from "../ports/vendor-error.js";
 import { enqueueBookmarks } from "./channel-bookmarks.js";
 import { wantedBookmarks } from "../domain/bookmarks.js";
 import { CLOCK_MARGIN_MS, postOnce, postOnceKey } from "./post-once.js";
 import { validateWith } from "../kernel/parse-json.js";
+import { createKey, HEADER_KEY, reserveCreateSlot } from "./channel-create-slot.js";
 
-// Slack's conversations.create is Tier 2 (about 20 a minute per workspace); stay under it.
-export const CHANNELS_PER_MINUTE = 18;
 const MAX_NAME_ATTEMPTS = 25;
 /** The timeline entry that records who was invited (approver groups read it: approver-set.ts). */
 const RESPONDERS_INVITED = "slack:responders-invited";
-/** The write ledger's key for the header: one per job, as a job opens one incident's channel. */
-const HEADER_KEY = "chat.postMessage:incident-header";
 
 const payloadSchema = z.object({ incidentId: z.number().int(), invite: z.array(z.string()).default([]) });
 
 export function openChannelJob(deps: IncidentDeps) {
   return async (payload: unknown, context: JobContext): Promise<void> => {
     const { incidentId, invite } = validateWith(payloadSchema, payload, "an open-channel job's payload");
-    const [found, invited] = await Promise.all([deps.store.incidents.get(incidentId), deps.store.timeline.findBySourceKey(incidentId, RESPONDERS_INVITED)]);
+    // Handed over by the transaction that declared it, the job has the incident, and nobody has been invited yet.
+    const declared = declaredIncident(context.carried, incidentId);
+    const [found, invited] = declared ? [declared, undefined] : await Promise.all([deps.store.incidents.get(incidentId), deps.store.timeline.findBySourceKey(incidentId, RESPONDERS_INVITED)]);
     if (!found) throw new Error(`incident ${incidentId} does not exist`);
     let incident = found;
     const log = context.log.child({ incidentId });
     try {
       // Only calls that need another's result wait for it (create → header → pin, create →
       // invite); the rest run beside them. Each part still records itself when done, so a retry
-      // resumes where this try stopped, whichever part finished first. Who is on call comes
-      // from PagerDuty at once; their Slack accounts are looked up once conversations.create is
-      // on its way: beside it, not competing with the reservation before it, and not at all for
-      // a try that is deferred.
-      const emails = invited ? undefined : onCallEmails(deps, found);
-      emails?.catch(() => undefined);
+      // resumes where this try stopped, whichever part finished first. Who is on call was asked
+      // of PagerDuty when the page was read (oncall-prefetch.ts); their Slack accounts are looked
+      // up once conversations.create is on its way: beside it, not ahead of it, and not at all
+      // for a try that is deferred.
       let lookup: Promise<Responders | undefined> | undefined;
       const lookUp = () => {
         if (lookup) return lookup;
-        lookup = invited ? Promise.resolve(undefined) : findResponders(deps, found, invite, emails);
+        lookup = invited ? Promise.resolve(undefined) : findResponders(deps, found, invite);
         // Awaited below unless the create fails first; that failure is the one to report.
         lookup.catch(() => undefined);
         return lookup;
@@ -73,9 +70,10 @@ export function openChannelJob(deps: IncidentDeps) {
       const channelId = incident.channelId!;
       const recorded = channel?.fresh ? deps.chat.takePostSlot(channelId).then(() => channelCreated(deps, found, channel, at)) : undefined;
       // The invite and the header record themselves only after the channel is recorded: nobody
-      // sees a header or responders for an incident without its channel.
-      const inviting = responders ? inviteResponders(deps, incident, channelId, responders, recorded) : undefined;
+      // sees a header or responders for an incident without its channel. The header goes out
+      // first: the pin waits for it, and nothing waits for the invite.
       const header = incident.headerTs ? undefined : postHeader(deps, incident, context.writes, { freshChannel: Boolean(channel?.fresh), after: recorded });
+      const inviting = responders ? inviteResponders(deps, incident, channelId, responders, recorded) : undefined;
       const parts = await allSettled<unknown>([recorded, inviting, header]);
       // Each recorded its part; the incident as it is now carries them all.
       if (parts.some(Boolean)) incident = (await deps.store.incidents.get(incidentId))!;
@@ -98,6 +96,11 @@ export function openChannelJob(deps: IncidentDeps) {
   };
 }
 
+/** The incident a handed-over job was given by the transaction that declared it (JobContext.carried). */
+function declaredIncident(carried: unknown, incidentId: number): Incident | undefined {
+  return typeof carried === "object" && carried !== null && (carried as Incident).id === incidentId ? (carried as Incident) : undefined;
+}
+
 /** Runs the parts side by side and, once every one has ended, throws the first failure: none is left running behind a retry. */
 async function allSettled<T>(parts: (Promise<T> | undefined)[]): Promise<(T | undefined)[]> {
   const settled = await Promise.allSettled(parts);
@@ -117,26 +120,30 @@ interface FoundChannel {
 async function createChannel(deps: IncidentDeps, incident: Incident, context: JobContext, calling: () => void): Promise<FoundChannel> {
   for (let attempt = 1; attempt <= MAX_NAME_ATTEMPTS; attempt++) {
     const name = incidentChannelName(incident.title, incident.detectedAt, deps.timezone, attempt);
-    const key = `conversations.create:${name}`;
+    const key = createKey(name);
     const earlier = context.writes.unconfirmed(key);
     if (earlier) {
       const ours = await adoptChannel(deps, incident, name, earlier);
       if (ours) return { id: ours.id, name: ours.name, fresh: false };
     }
-    // Each call takes a slot, checked and reserved in one step, so every worker and replica shares one budget.
-    // The same commit notes that the channel is about to be created and its header posted, so
-    // nothing is written between conversations.create and the header's chat.postMessage: a
-    // noted header that never went out costs a later try one look at the channel's history.
-    const now = deps.now();
-    const wait = await deps.store.transaction(async (tx) => {
-      const wait = await tx.rateSlots.reserve({ bucket: "conversations.create", limit: CHANNELS_PER_MINUTE, windowMs: 60_000, now });
-      if (wait > 0) return wait;
-      const note = (write: string, at: Date) => tx.jobs.recordWrite(context.job.id, write, at);
-      await context.writes.sending(key, note);
-      if (!incident.headerTs) await context.writes.sending(HEADER_KEY, note);
-      return 0;
-    });
-    if (wait > 0) throw new DeferJob(new Date(now.getTime() + wait), "pacing channel creation to Slack's Tier 2 limit");
+    // Each call takes a slot. The same commit notes that the channel is about to be created and
+    // its header posted, so nothing is written between conversations.create and the header's
+    // chat.postMessage: a noted header that never went out costs a later try one look at the
+    // channel's history. A first run handed over by the declaring transaction finds both done
+    // there (channel-create-slot.ts).
+    if (context.writes.prepared(key)) await context.writes.sending(key);
+    else {
+      const now = deps.now();
+      const wait = await deps.store.transaction(async (tx) => {
+        const wait = await reserveCreateSlot(tx, now);
+        if (wait > 0) return wait;
+        const note = (write: string, at: Date) => tx.jobs.recordWrite(context.job.id, write, at);
+        await context.writes.sending(key, note);
+        if (!incident.headerTs) await context.writes.sending(HEADER_KEY, note);
+        return 0;
+      });
+      if (wait > 0) throw new DeferJob(new Date(now.getTime() + wait), "pacing channel creation to Slack's Tier 2 limit");
+    }
     try {
       const call = deps.chat.createChannel(name, { private: Boolean(incident.private) });
       calling();

@@ -6,8 +6,10 @@ import { pagerdutyEnvelopeSchema, toPageEvent } from "../sources/pagerduty.js";
 import { datadogPayloadSchema, toAlertEvent } from "../sources/datadog.js";
 import type { IncidentDeps } from "./deps.js";
 import { recordDatadogAlert } from "./record-datadog-alert.js";
-import { recordPagerdutyEvent, type PageOutcome } from "./record-pagerduty-event.js";
+import { pagedService, recordPagerdutyEvent, type PageOutcome } from "./record-pagerduty-event.js";
 import { validateWith } from "../kernel/parse-json.js";
+import { escalationPolicy } from "./invite-responders.js";
+import { prefetchOnCall } from "./oncall-prefetch.js";
 
 export { DATADOG_DELIVERY_JOB, PAGERDUTY_DELIVERY_JOB } from "./delivery-jobs.js";
 
@@ -16,12 +18,20 @@ const payloadSchema = z.object({ deliveryId: z.string() });
 export function processDeliveryJob(deps: IncidentDeps, source: "pagerduty" | "datadog") {
   return async (payload: unknown, context: JobContext): Promise<void> => {
     const { deliveryId } = validateWith(payloadSchema, payload, "a delivery job's payload");
-    const delivery = await deps.store.deliveries.get(source, deliveryId);
-    if (!delivery) throw new Error(`delivery ${source}/${deliveryId} is missing`);
-    const result: PageOutcome =
-      source === "pagerduty"
-        ? await recordPagerdutyEvent(deps, toPageEvent(pagerdutyEnvelopeSchema.parse(delivery.body)))
-        : await recordDatadogAlert(deps, toAlertEvent(datadogPayloadSchema.parse(delivery.body)));
+    // Handed over by the webhook that recorded it, the job has the body already.
+    const body = context.carried ?? (await deps.store.deliveries.get(source, deliveryId))?.body;
+    if (body === undefined) throw new Error(`delivery ${source}/${deliveryId} is missing`);
+    let result: PageOutcome;
+    if (source === "pagerduty") {
+      const event = toPageEvent(pagerdutyEnvelopeSchema.parse(body));
+      // A page that may open a channel: who is on call is asked for beside recording it.
+      if (event.kind === "incident.triggered" && deps.paging) {
+        const service = pagedService(event);
+        const policy = escalationPolicy(deps, { pagerdutyEscalationPolicyId: event.escalationPolicyId, services: service ? [service] : [] });
+        if (policy) prefetchOnCall(deps.paging, policy);
+      }
+      result = await recordPagerdutyEvent(deps, event);
+    } else result = await recordDatadogAlert(deps, toAlertEvent(datadogPayloadSchema.parse(body)));
     const log = context.log.child({ deliveryId, source });
     if (result.outcome === "ignored") log.info({ reason: result.reason }, "delivery ignored");
     else log.info({ incidentId: result.incident.id, outcome: result.outcome }, "delivery processed");

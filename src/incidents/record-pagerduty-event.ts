@@ -87,9 +87,12 @@ export async function recordPagerdutyEvent(deps: IncidentDeps, event: PagerdutyE
   return outcome;
 }
 
+/** The firebreak.yaml service a page is for: its PagerDuty service's name, slugified. */
+export const pagedService = (event: PagerdutyIncidentEvent): string | undefined => (event.service?.summary ? slugify(event.service.summary) : undefined);
+
 async function triggered(deps: IncidentDeps, tx: Repositories, event: PagerdutyIncidentEvent): Promise<PageOutcome> {
   const title = event.title ?? `PagerDuty incident ${event.incidentNumber ?? event.incidentId}`;
-  const service = event.service?.summary ? slugify(event.service.summary) : undefined;
+  const service = pagedService(event);
   const origin = `Paged by PagerDuty${event.service?.summary ? ` (${event.service.summary})` : ""}: ${title}`;
   const sourceKey = `pagerduty:${event.eventId}`;
 

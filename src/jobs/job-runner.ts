@@ -13,6 +13,19 @@ export interface JobContext {
   now: Date;
   /** The writes this job sent without learning their outcome: look before sending them again. */
   writes: WriteLedger;
+  /**
+   * For a job handed over in-process (JobHandOff), what its enqueuer already held and the job
+   * would otherwise read back (the delivery's body, the incident just declared); never stored.
+   */
+  carried?: unknown;
+}
+
+/** What a handed-over job's enqueuer gives it besides the row (JobHandOff.run). */
+export interface HandedOver {
+  /** The write-ledger keys the enqueuing transaction noted (write-ledger.ts `prepared`). */
+  prepared?: readonly string[];
+  /** JobContext.carried. */
+  carried?: unknown;
 }
 
 /** Thrown by a handler that cannot proceed yet (pacing): the job runs again at `at`, no attempt spent. */
@@ -24,6 +37,22 @@ export class DeferJob extends Error {
 }
 
 export type JobHandler = (payload: unknown, context: JobContext) => Promise<void>;
+
+/**
+ * A job enqueued already claimed by this runner (NewJob.claimedBy) and started by it as soon as
+ * the enqueuing transaction commits: the work that follows a page starts without waiting for a
+ * claim round trip. Crash-safe like any running job: if the process dies, the lease runs out and
+ * any worker claims it, its write ledger telling that try what to look for first.
+ */
+export interface JobHandOff {
+  /**
+   * The claim to enqueue a job of `kind` with, or undefined (enqueue it unclaimed, for any worker
+   * to claim) when this runner is not running, does not run that kind, or has no free slot.
+   */
+  claim(kind: string): { owner: string; leaseMs: number } | undefined;
+  /** Starts `job`, once the transaction that enqueued it has committed. */
+  run(job: Job, given?: HandedOver): void;
+}
 
 export interface JobRunnerOptions {
   jobs: JobsRepository;
@@ -45,6 +74,7 @@ export interface JobRunner {
   stop(): Promise<void>;
   /** Asks the runner to look for due jobs now rather than at its next poll. */
   nudge(): void;
+  handOff: JobHandOff;
   /** Runs due jobs until none is left (tests and one-off commands). */
   drain(): Promise<number>;
   /** True when this runner is between rounds and no job (of its kinds, on any replica) is running or due. */
@@ -67,15 +97,15 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   const backoffMs = options.backoffMs ?? defaultBackoffMs;
   const kinds = Object.keys(handlers);
 
-  async function runOne(job: Job): Promise<void> {
+  async function runOne(job: Job, given: HandedOver = {}): Promise<void> {
     const jobLog = log.child({ jobId: job.id, kind: job.kind, attempt: job.attempts });
     const handler = handlers[job.kind]!;
     const heartbeat = setInterval(() => {
       void jobs.heartbeat(job.id, owner, new Date(now().getTime() + leaseMs)).catch(() => undefined);
     }, leaseMs / 3);
     try {
-      const writes = createWriteLedger(job, (key, at) => jobs.recordWrite(job.id, key, at), now);
-      await handler(job.payload, { job, log: jobLog, now: now(), writes });
+      const writes = createWriteLedger(job, (key, at) => jobs.recordWrite(job.id, key, at), now, given.prepared);
+      await handler(job.payload, { job, log: jobLog, now: now(), writes, ...(given.carried !== undefined && { carried: given.carried }) });
       await jobs.complete(job.id, owner, now());
       options.metrics?.jobsRun.inc({ kind: job.kind, outcome: "done" });
     } catch (error) {
@@ -113,7 +143,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     rounds++;
     try {
       const claimed = await claim(limit);
-      await Promise.all(claimed.map(runOne));
+      await Promise.all(claimed.map((job) => runOne(job)));
       return claimed.length;
     } finally {
       rounds--;
@@ -134,8 +164,10 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     wake?.();
   };
 
-  function launch(job: Job): void {
-    const run: Promise<void> = runOne(job)
+  function launch(job: Job, given?: HandedOver): void {
+    // Started a tick later, so the job counts as running before any of its code runs.
+    const run: Promise<void> = Promise.resolve()
+      .then(() => runOne(job, given))
       // Only recording the outcome can fail here; the lease runs out and the job runs again.
       .catch((error: unknown) => log.warn({ err: error, jobId: job.id, kind: job.kind }, "could not record a job's outcome; it will run again when its lease ends"))
       .finally(() => {
@@ -156,7 +188,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
         try {
           const free = limit - running.size;
           const taken = await claim(free);
-          taken.forEach(launch);
+          taken.forEach((job) => launch(job));
           more = taken.length === free;
         } catch (error) {
           log.warn({ err: error }, "could not claim jobs; will try again");
@@ -190,6 +222,16 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       await loop;
     },
     nudge: poke,
+    handOff: {
+      // Free slots are counted when asked, not held: transactions in flight together may each
+      // hand over one job beyond `limit`.
+      claim: (kind) => (active && Object.hasOwn(handlers, kind) && running.size < limit ? { owner, leaseMs } : undefined),
+      run(job, given) {
+        if (active && job.leaseOwner === owner) return launch(job, given);
+        // Stopping: its attempt is given back now rather than when the lease runs out.
+        void jobs.defer(job.id, owner, now()).catch((error: unknown) => log.warn({ err: error, jobId: job.id, kind: job.kind }, "could not give back a handed-off job; it runs when its lease ends"));
+      },
+    },
     async drain() {
       let total = 0;
       for (let n = await runBatch(); n > 0; n = await runBatch()) total += n;

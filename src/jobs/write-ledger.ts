@@ -16,6 +16,12 @@ export interface WriteLedger {
    * other writes in one commit) rather than on its own.
    */
   sending(key: string, persist?: (key: string, at: Date) => Promise<void>): Promise<void>;
+  /**
+   * True when `key` was noted by the transaction that enqueued this job, together with whatever
+   * that write needs beforehand (a rate slot), and this is the job's first run, handed over in
+   * the same process: nothing has been sent, so there is nothing to look for and nothing to note.
+   */
+  prepared(key: string): boolean;
 }
 
 /** Where the ledger lives in the job's payload (handlers' zod schemas ignore it). */
@@ -23,12 +29,18 @@ export const WRITES_FIELD = "writes";
 
 const recorded = z.object({ [WRITES_FIELD]: z.record(z.string(), z.string()) });
 
-export function createWriteLedger(job: Job, persist: (key: string, at: Date) => Promise<void>, now: () => Date): WriteLedger {
+/** `prepared`: keys the enqueuing transaction noted for a first run handed over in-process (see WriteLedger.prepared). */
+export function createWriteLedger(job: Job, persist: (key: string, at: Date) => Promise<void>, now: () => Date, prepared: readonly string[] = []): WriteLedger {
   const parsed = recorded.safeParse(job.payload);
   const sent = new Map<string, Date>(parsed.success ? Object.entries(parsed.data[WRITES_FIELD]).map(([key, at]) => [key, new Date(at)]) : []);
+  // Only a key that is really in the row counts: the note is what a later try relies on.
+  const unsent = new Set(prepared.filter((key) => sent.has(key)));
   return {
-    unconfirmed: (key) => sent.get(key),
+    unconfirmed: (key) => (unsent.has(key) ? undefined : sent.get(key)),
+    prepared: (key) => unsent.has(key),
     async sending(key, through) {
+      // Noted already, in the enqueuing transaction: from now on it may have been sent.
+      if (unsent.delete(key)) return;
       if (sent.has(key)) return;
       const at = now();
       await (through ?? persist)(key, at);

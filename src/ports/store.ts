@@ -63,6 +63,8 @@ export interface TimelineRepository {
    * of a second copy (`created: false`).
    */
   append(entry: NewTimelineEntry): Promise<{ entry: TimelineEntry; created: boolean }>;
+  /** Adds several entries in one statement, each once (as append); how many were new. */
+  appendAll(entries: NewTimelineEntry[]): Promise<number>;
   findBySourceKey(incidentId: number, sourceKey: string): Promise<TimelineEntry | undefined>;
   /** Whether an entry of one of these kinds happened after `at` (a late event must not undo it). */
   hasLaterEntry(incidentId: number, kinds: string[], at: Date): Promise<boolean>;
@@ -92,6 +94,8 @@ export interface DeliveryJob {
   kind: string;
   /** One job per vendor event, however many deliveries carry it. */
   dedupeKey: string;
+  /** Recorded already claimed by this worker, to be run at once (NewJob.claimedBy). */
+  claimedBy?: { owner: string; leaseMs: number };
 }
 
 export interface DeliveriesRepository {
@@ -100,9 +104,10 @@ export interface DeliveriesRepository {
   /**
    * Records an inbound delivery once and, if it is new, the job that will process it — in one
    * statement, so both or neither are stored, in a single round trip (this is the webhook path).
-   * `false` means the delivery was seen before.
+   * `recorded: false` means the delivery was seen before; `claimed` is the new job when it was
+   * recorded claimed (job.claimedBy).
    */
-  recordWithJob(delivery: InboundDelivery, job: DeliveryJob, now: Date): Promise<boolean>;
+  recordWithJob(delivery: InboundDelivery, job: DeliveryJob, now: Date): Promise<{ recorded: boolean; claimed?: Job }>;
   get(source: string, deliveryId: string): Promise<{ body: unknown; receivedAt: Date } | undefined>;
   /** Whether PagerDuty's incident.triggered for this incident was received and is still waiting to be processed. */
   hasPendingPagerdutyTrigger(pagerdutyIncidentId: string): Promise<boolean>;
@@ -142,10 +147,18 @@ export interface NewJob {
   /** A job with the same key is not enqueued twice while the first exists. */
   dedupeKey?: string;
   maxAttempts?: number;
+  /**
+   * Enqueued already claimed by this worker (its first attempt, leased for `leaseMs`), for a job
+   * the enqueuing process runs at once (jobs/job-runner.ts `handOff`). If that process dies, the
+   * lease runs out and any worker claims it, as for any running job.
+   */
+  claimedBy?: { owner: string; leaseMs: number };
 }
 
 export interface JobsRepository {
   enqueue(job: NewJob, now: Date): Promise<{ job: Job; created: boolean }>;
+  /** Enqueues several jobs in one statement, each as enqueue would; every one needs a dedupeKey. Results in the given order. */
+  enqueueAll(jobs: (NewJob & { dedupeKey: string })[], now: Date): Promise<{ job: Job; created: boolean }[]>;
   /**
    * Claims up to `limit` jobs for `owner`: first those whose worker's lease ran out, then due
    * ones, oldest first, in time that does not grow with the queue (migration 007).
@@ -423,6 +436,12 @@ export interface Repositories {
   followups: FollowupsRepository;
   measurements: MeasurementsRepository;
   publicUpdates: PublicUpdatesRepository;
+  /**
+   * Runs `fn` once the transaction these repositories are bound to has committed, never after a
+   * rollback; outside a transaction, at once (each statement has committed). For in-process
+   * work that must not start before the rows it reads are visible (a job handed to the runner).
+   */
+  afterCommit(fn: () => void): void;
 }
 
 export interface Store extends Repositories {

@@ -171,7 +171,7 @@ export async function showPreview(deps: PostmortemDeps, incident: Incident): Pro
     // Posted from a listener, not a job, so the note that it was sent lives on the post-mortem's
     // row: a person who tries again after a lost answer gets the preview found, not a second one.
     const sentAt = state.previewSentAt ?? undefined;
-    const writes: WriteLedger = { unconfirmed: () => sentAt, sending: () => deps.store.postmortems.notePreviewSent(incident.id, deps.now()) };
+    const writes: WriteLedger = { unconfirmed: () => sentAt, sending: () => deps.store.postmortems.notePreviewSent(incident.id, deps.now()), prepared: () => false };
     const ts = await postOnce(deps, writes, incident.channelId, { ...preview, tag: { incident: incident.id, part: "postmortem-preview" } });
     await deps.store.postmortems.setPreview(incident.id, ts);
     // A preview found from an earlier try shows the draft as it was then.

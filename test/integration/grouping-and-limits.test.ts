@@ -2,7 +2,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CHANNELS_PER_MINUTE } from "../../src/incidents/open-channel.js";
+import { CHANNELS_PER_MINUTE } from "../../src/incidents/channel-create-slot.js";
 import { tempDir } from "../helpers/databases.js";
 import { eventually, PD_SECRETS, startHarness, type Harness } from "../helpers/harness.js";
 import { pagerdutyDelivery, pagerdutyEvent } from "../helpers/pagerduty-events.js";

@@ -1,11 +1,14 @@
 // A job that a running job enqueues starts at once, not after the jobs claimed beside its parent:
 // the page's delivery enqueues its incident's channel, and that must not wait behind slower work.
+// A job handed over in-process (enqueued claimed, started when its transaction commits) needs no
+// claim at all, and is run only after a commit.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SqlStore } from "../../src/adapters/store/store.js";
 import { createJobRunner, type JobRunner } from "../../src/jobs/job-runner.js";
 import { untilIdle } from "../../src/jobs/until-idle.js";
 import { createLogger } from "../../src/kernel/log.js";
 import { drivers, openTestStore } from "../helpers/databases.js";
+import { eventually } from "../helpers/harness.js";
 
 const log = createLogger({ level: "silent" });
 
@@ -52,5 +55,65 @@ describe.each(drivers)("job runner claims (%s)", (driver) => {
       await runner.stop();
     }
     expect(ran).toEqual(["parent", "child", "slow"]);
+  });
+
+  it("runs a job handed over in-process once its transaction commits, with what its enqueuer gave it, and never one rolled back", async () => {
+    const seen: Record<string, unknown>[] = [];
+    let finished!: () => void;
+    const done = new Promise<void>((resolve) => (finished = resolve));
+    const runner: JobRunner = createJobRunner({
+      jobs: store.jobs,
+      log,
+      // No poll and no nudge: only the hand-over can start it.
+      pollMs: 600_000,
+      concurrency: 1,
+      handlers: {
+        "test.handed": async (payload, context) => {
+          seen.push({ payload, carried: context.carried, prepared: context.writes.prepared("write:a"), before: context.writes.unconfirmed("write:a"), fullNow: runner.handOff.claim("test.handed") });
+          await context.writes.sending("write:a");
+          seen.push({ after: context.writes.unconfirmed("write:a") });
+          finished();
+        },
+      },
+    });
+    expect(runner.handOff.claim("test.handed")).toBeUndefined();
+    runner.start();
+    let owner = "";
+    try {
+      expect(runner.handOff.claim("test.unknown")).toBeUndefined();
+      const claimedBy = runner.handOff.claim("test.handed")!;
+      owner = claimedBy.owner;
+      const noted = new Date();
+      await expect(
+        store.transaction(async (tx) => {
+          const { job } = await tx.jobs.enqueue({ kind: "test.handed", payload: {}, dedupeKey: "handed-rolled-back", claimedBy }, noted);
+          tx.afterCommit(() => runner.handOff.run(job));
+          throw new Error("rolled back");
+        }),
+      ).rejects.toThrow("rolled back");
+      const job = await store.transaction(async (tx) => {
+        const { job } = await tx.jobs.enqueue({ kind: "test.handed", payload: { n: 1, writes: { "write:a": noted.toISOString() } }, dedupeKey: "handed", claimedBy }, noted);
+        tx.afterCommit(() => runner.handOff.run(job, { prepared: ["write:a"], carried: { body: "in memory" } }));
+        return job;
+      });
+      await done;
+      await untilIdle([runner], { timeoutMs: 20_000 });
+      expect(seen).toEqual([
+        // Noted by the enqueuing transaction and not yet sent: nothing to look for. The runner's one slot is taken.
+        { payload: { n: 1, writes: { "write:a": noted.toISOString() } }, carried: { body: "in memory" }, prepared: true, before: undefined, fullNow: undefined },
+        // Sent from then on, under the note already in the row.
+        { after: noted },
+      ]);
+      expect(await store.jobs.get(job.id)).toMatchObject({ status: "done", attempts: 1, payload: { n: 1, writes: { "write:a": noted.toISOString() } } });
+      expect(await store.jobs.list({ kind: "test.handed" })).toHaveLength(1);
+    } finally {
+      await runner.stop();
+    }
+    // A stopped runner gives a job handed to it back at once, its attempt returned, for any worker to claim.
+    const { job: late } = await store.jobs.enqueue({ kind: "test.handed", payload: {}, dedupeKey: "handed-late", claimedBy: { owner, leaseMs: 60_000 } }, new Date());
+    runner.handOff.run(late);
+    const returned = await eventually(() => store.jobs.get(late.id), (j) => j?.status === "pending", 10_000);
+    expect(returned).toMatchObject({ attempts: 0, leaseOwner: null });
+    expect(seen).toHaveLength(2);
   });
 });

@@ -1,4 +1,5 @@
-import type { DeliveriesRepository, DeliveryJob, InboundDelivery } from "../../ports/store.js";
+import type { DeliveriesRepository, DeliveryJob, InboundDelivery, Job } from "../../ports/store.js";
+import { jobRow, parseRows } from "./rows.js";
 import type { SqlExecutor } from "./sql.js";
 
 export function createDeliveriesStore(sql: SqlExecutor): DeliveriesRepository {
@@ -15,21 +16,29 @@ export function createDeliveriesStore(sql: SqlExecutor): DeliveriesRepository {
     /**
      * Records an inbound delivery once and, if it is new, the job that will process it — in one
      * statement, so both or neither are stored, in a single round trip (this is the webhook path).
-     * `false` means the delivery was seen before.
+     * `recorded: false` means the delivery was seen before; `claimed` is the new job when it was
+     * recorded claimed (job.claimedBy).
      */
-    async recordWithJob(delivery: InboundDelivery, job: DeliveryJob, now: Date): Promise<boolean> {
-      const rows = await sql.query<{ recorded: boolean }>(
+    async recordWithJob(delivery: InboundDelivery, job: DeliveryJob, now: Date): Promise<{ recorded: boolean; claimed?: Job }> {
+      const claimed = job.claimedBy;
+      const rows = await sql.query<{ recorded: boolean; job: unknown }>(
+        // A claimed job is left as claim_jobs leaves one: running, its first attempt counted, leased.
         `WITH delivery AS (
            INSERT INTO deliveries (source, delivery_id, body, subject) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING delivery_id
          ), job AS (
-           INSERT INTO jobs (kind, payload, run_at, dedupe_key)
-           SELECT $5, jsonb_build_object('deliveryId', delivery_id), $6, $7 FROM delivery
-           ON CONFLICT (dedupe_key) DO NOTHING
+           INSERT INTO jobs (kind, payload, run_at, dedupe_key, status, attempts, lease_owner, lease_expires_at)
+           SELECT $5, jsonb_build_object('deliveryId', delivery_id), $6, $7,
+             CASE WHEN $8::text IS NULL THEN 'pending' ELSE 'running' END, CASE WHEN $8::text IS NULL THEN 0 ELSE 1 END,
+             $8::text, CASE WHEN $8::text IS NULL THEN NULL ELSE $6::timestamptz + make_interval(secs => $9::float8 / 1000) END
+           FROM delivery
+           ON CONFLICT (dedupe_key) DO NOTHING RETURNING *
          )
-         SELECT EXISTS (SELECT 1 FROM delivery) AS recorded`,
-        [delivery.source, delivery.deliveryId, delivery.body, delivery.subject, job.kind, now, job.dedupeKey],
+         SELECT EXISTS (SELECT 1 FROM delivery) AS recorded, (SELECT to_jsonb(job) FROM job) AS job`,
+        [delivery.source, delivery.deliveryId, delivery.body, delivery.subject, job.kind, now, job.dedupeKey, claimed?.owner ?? null, claimed?.leaseMs ?? 0],
       );
-      return rows[0]?.recorded === true;
+      const row = rows[0];
+      const [claimedJob] = claimed && row?.job ? parseRows(jobRow, [row.job as Record<string, unknown>]) : [];
+      return { recorded: row?.recorded === true, ...(claimedJob && { claimed: claimedJob }) };
     },
 
     async get(source: string, deliveryId: string): Promise<{ body: unknown; receivedAt: Date } | undefined> {

@@ -6,18 +6,52 @@ import { jobRow, parseRows } from "./rows.js";
 import type { SqlExecutor } from "./sql.js";
 
 
+const COLUMNS = ["kind", "payload", "run_at", "dedupe_key", "max_attempts", "status", "attempts", "lease_owner", "lease_expires_at"];
+
+/** A new job's row; one enqueued claimed is left as claim_jobs leaves a job it claims: running, its first attempt counted, leased. */
+function newJobRow(job: NewJob, now: Date): unknown[] {
+  const claimed = job.claimedBy;
+  return [
+    job.kind,
+    job.payload ?? {},
+    job.runAt ?? now,
+    job.dedupeKey ?? null,
+    job.maxAttempts ?? 25,
+    claimed ? "running" : "pending",
+    claimed ? 1 : 0,
+    claimed?.owner ?? null,
+    claimed ? new Date(now.getTime() + claimed.leaseMs) : null,
+  ];
+}
+
 export function createJobsStore(sql: SqlExecutor): JobsRepository {
   const jobs = async (text: string, params: unknown[]) => parseRows(jobRow, await sql.query(text, params));
+
+  /** Inserts the rows in one statement; a row whose dedupe key is taken yields the job that holds it. */
+  async function insert(list: NewJob[], now: Date): Promise<{ job: Job; created: boolean }[]> {
+    const params: unknown[] = [];
+    const rows = list.map((job) => {
+      const first = params.length;
+      params.push(...newJobRow(job, now));
+      return `(${COLUMNS.map((_, i) => `$${first + i + 1}`).join(",")})`;
+    });
+    const created = await jobs(`INSERT INTO jobs (${COLUMNS.join(", ")}) VALUES ${rows.join(",")} ON CONFLICT (dedupe_key) DO NOTHING RETURNING *`, params);
+    const taken = list.filter((job) => job.dedupeKey && !created.some((c) => c.dedupeKey === job.dedupeKey)).map((job) => job.dedupeKey);
+    const existing = taken.length > 0 ? await jobs("SELECT * FROM jobs WHERE dedupe_key = ANY($1)", [taken]) : [];
+    // Without a dedupe key nothing conflicts: such a job is the only one in its call (enqueue).
+    return list.map((job) => {
+      const mine = created.find((c) => (job.dedupeKey ? c.dedupeKey === job.dedupeKey : c.dedupeKey === null));
+      return mine ? { job: mine, created: true } : { job: existing.find((e) => e.dedupeKey === job.dedupeKey)!, created: false };
+    });
+  }
+
   return {
     async enqueue(job: NewJob, now: Date): Promise<{ job: Job; created: boolean }> {
-      const [created] = await jobs(
-        `INSERT INTO jobs (kind, payload, run_at, dedupe_key, max_attempts) VALUES ($1,$2,$3,$4,$5)
-         ON CONFLICT (dedupe_key) DO NOTHING RETURNING *`,
-        [job.kind, job.payload ?? {}, job.runAt ?? now, job.dedupeKey ?? null, job.maxAttempts ?? 25],
-      );
-      if (created) return { job: created, created: true };
-      const [existing] = await jobs("SELECT * FROM jobs WHERE dedupe_key = $1", [job.dedupeKey]);
-      return { job: existing!, created: false };
+      return (await insert([job], now))[0]!;
+    },
+
+    enqueueAll(list: (NewJob & { dedupeKey: string })[], now: Date): Promise<{ job: Job; created: boolean }[]> {
+      return list.length === 0 ? Promise.resolve([]) : insert(list, now);
     },
 
     /**

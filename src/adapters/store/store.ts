@@ -19,8 +19,9 @@ import type { Repositories, Store } from "../../ports/store.js";
 import type { Sql, SqlExecutor } from "./sql.js";
 import { createTimelineStore } from "./timeline-store.js";
 
-function createRepositories(sql: SqlExecutor): Repositories {
+function createRepositories(sql: SqlExecutor, afterCommit: Repositories["afterCommit"]): Repositories {
   return {
+    afterCommit,
     incidents: createIncidentsStore(sql),
     timeline: createTimelineStore(sql),
     deliveries: createDeliveriesStore(sql),
@@ -48,10 +49,15 @@ export interface SqlStore extends Store {
 
 export function createStore(sql: Sql): SqlStore {
   return {
-    ...createRepositories(sql),
+    ...createRepositories(sql, (fn) => fn()),
     driver: sql.driver,
     sql,
-    transaction: (fn) => sql.transaction((tx) => fn(createRepositories(tx))),
+    async transaction(fn) {
+      const committed: (() => void)[] = [];
+      const result = await sql.transaction((tx) => fn(createRepositories(tx, (then) => void committed.push(then))));
+      for (const then of committed) then();
+      return result;
+    },
     async unreadyReason() {
       try {
         return (await isMigrated(sql)) ? undefined : "database schema is not migrated yet";

@@ -28,6 +28,22 @@ export function createTimelineStore(sql: SqlExecutor): TimelineRepository {
       return { entry: existing!, created: false };
     },
 
+    async appendAll(entries: NewTimelineEntry[]): Promise<number> {
+      if (entries.length === 0) return 0;
+      const params: unknown[] = [];
+      const rows = entries.map((entry) => {
+        params.push(entry.incidentId, entry.eventAt, entry.kind, entry.actor ?? null, entry.text, entry.data ?? {}, entry.sourceKey ?? null);
+        const at = params.length - 7;
+        return `($${at + 1},$${at + 2},$${at + 3},$${at + 4},$${at + 5},$${at + 6},$${at + 7})`;
+      });
+      const inserted = await sql.query(
+        `INSERT INTO timeline_entries (incident_id, event_at, kind, actor, text, data, source_key) VALUES ${rows.join(",")}
+         ON CONFLICT (incident_id, source_key) WHERE source_key IS NOT NULL DO NOTHING RETURNING id`,
+        params,
+      );
+      return inserted.length;
+    },
+
     async findBySourceKey(incidentId: number, sourceKey: string): Promise<TimelineEntry | undefined> {
       return parseRows(
         timelineRow,

@@ -1,6 +1,6 @@
 // What follows a change to an incident, queued in the same transaction as the change: refresh
 // the pinned header, tell PagerDuty, nudge for the next status update, archive when resolved.
-import type { Repositories } from "../../ports/store.js";
+import type { NewJob, Repositories } from "../../ports/store.js";
 import { defaultUpdateCadence } from "../../domain/lifecycle.js";
 import type { Incident } from "../../domain/incident.js";
 import type { IncidentDeps } from "../deps.js";
@@ -28,8 +28,13 @@ export function updateCadenceMinutes(deps: Pick<IncidentDeps, "lifecycle">, inci
 
 /** The next "no status update for a while" nudge, counted from `since`; one per due time. */
 export async function scheduleReminder(tx: Repositories, deps: Pick<IncidentDeps, "lifecycle">, incident: Incident, since: Date, now: Date) {
+  await tx.jobs.enqueue(reminderJob(deps, incident, since), now);
+}
+
+/** The job that reminds the channel to post an update, one cadence after `since`. */
+export function reminderJob(deps: Pick<IncidentDeps, "lifecycle">, incident: Incident, since: Date): NewJob & { dedupeKey: string } {
   const due = new Date(since.getTime() + updateCadenceMinutes(deps, incident) * 60_000);
-  await tx.jobs.enqueue({ kind: REMINDER_JOB, payload: { incidentId: incident.id, due: due.toISOString() }, runAt: due, dedupeKey: `reminder:${incident.id}:${due.toISOString()}` }, now);
+  return { kind: REMINDER_JOB, payload: { incidentId: incident.id, due: due.toISOString() }, runAt: due, dedupeKey: `reminder:${incident.id}:${due.toISOString()}` };
 }
 
 export async function scheduleArchive(tx: Repositories, deps: Pick<IncidentDeps, "lifecycle">, incident: Incident, resolvedAt: Date, now: Date) {

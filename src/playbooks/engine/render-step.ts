@@ -60,7 +60,7 @@ export function renderStepJob(deps: EngineDeps) {
     // look for that message instead of posting a second one.
     const key = postOnceKey(incident.channelId, tag);
     const sentBefore = context.writes.unconfirmed(key) ?? (await deps.store.jobs.firstWrite(RENDER_STEP_JOB, key));
-    const writes: WriteLedger = { unconfirmed: (k) => (k === key ? sentBefore : context.writes.unconfirmed(k)), sending: (k) => context.writes.sending(k) };
+    const writes: WriteLedger = { unconfirmed: (k) => (k === key ? sentBefore : context.writes.unconfirmed(k)), sending: (k) => context.writes.sending(k), prepared: (k) => context.writes.prepared(k) };
     const ts = await postOnce(deps, writes, incident.channelId, { ...message, tag });
     // The message and its details reply are recorded together: a crash after the post cannot lose the reply.
     await deps.store.transaction(async (tx) => {

@@ -73,10 +73,10 @@ describe.each(drivers)("store on %s", (driver) => {
     const job = { kind: "process-test-delivery", dedupeKey: "test-event:e-1" };
     const jobsFor = async () => (await store.sql.query<{ payload: unknown; status: string }>("SELECT payload, status FROM jobs WHERE kind = $1", [job.kind]));
     const delivery = (deliveryId: string, body: unknown = { event: "e-1" }) => ({ source: "pagerduty", deliveryId, body, subject: "PINC001" });
-    expect(await store.deliveries.recordWithJob(delivery("w-1"), job, at(0))).toBe(true);
-    expect(await store.deliveries.recordWithJob(delivery("w-1"), job, at(1))).toBe(false);
+    expect(await store.deliveries.recordWithJob(delivery("w-1"), job, at(0))).toEqual({ recorded: true });
+    expect(await store.deliveries.recordWithJob(delivery("w-1"), job, at(1))).toEqual({ recorded: false });
     // The same event redelivered under a new delivery id: recorded, but processed by the one job.
-    expect(await store.deliveries.recordWithJob(delivery("w-2"), job, at(2))).toBe(true);
+    expect(await store.deliveries.recordWithJob(delivery("w-2"), job, at(2))).toEqual({ recorded: true });
     expect(await jobsFor()).toEqual([{ payload: { deliveryId: "w-1" }, status: "pending" }]);
     expect((await store.deliveries.get("pagerduty", "w-2"))?.body).toEqual({ event: "e-1" });
     // A body the database refuses stores neither the delivery nor a job.
@@ -104,6 +104,42 @@ describe.each(drivers)("store on %s", (driver) => {
     expect(Math.min(...waits.filter((w) => w > 0))).toBe(60_000);
     expect(await store.transaction((tx) => tx.rateSlots.reserve({ ...request, now: new Date(now.getTime() + 60_001) }))).toBe(0);
     expect(await store.transaction((tx) => tx.rateSlots.reserve({ ...request, bucket: "other" }))).toBe(0);
+  });
+
+  it("records a delivery's job claimed by the worker that will run it at once, and only a new one", async () => {
+    const job = { kind: "process-claimed-delivery", dedupeKey: "claimed-event:e-1", claimedBy: { owner: "worker-a", leaseMs: 60_000 } };
+    const delivery = (deliveryId: string) => ({ source: "pagerduty", deliveryId, body: { event: "claimed" }, subject: null });
+    const first = await store.deliveries.recordWithJob(delivery("c-1"), job, at(10));
+    expect(first).toMatchObject({ recorded: true, claimed: { kind: job.kind, payload: { deliveryId: "c-1" }, status: "running", attempts: 1, leaseOwner: "worker-a" } });
+    expect(first.claimed!.leaseExpiresAt).toEqual(new Date(at(10).getTime() + 60_000));
+    // Nobody else claims it while the lease holds.
+    expect(await store.jobs.claim({ owner: "worker-b", now: at(11), leaseMs: 1_000, limit: 10, kinds: [job.kind] })).toEqual([]);
+    // The same event again: nothing new to run.
+    expect(await store.deliveries.recordWithJob(delivery("c-2"), job, at(12))).toEqual({ recorded: true });
+  });
+
+  it("adds several timeline entries and several jobs in one statement each, once per key", async () => {
+    const incident = await store.incidents.create({ title: "Batch", severity: "SEV3", source: "slack", detectedAt: at(20) });
+    const entry = (sourceKey: string) => ({ incidentId: incident.id, eventAt: at(20), kind: "note", text: sourceKey, sourceKey });
+    expect(await store.timeline.appendAll([entry("a"), entry("b")])).toBe(2);
+    expect(await store.timeline.appendAll([entry("b"), entry("c")])).toBe(1);
+    expect((await store.timeline.list(incident.id)).map((e) => e.text)).toEqual(["a", "b", "c"]);
+
+    const now = at(21);
+    const [held] = await store.jobs.enqueueAll([{ kind: "test.batch", dedupeKey: "batch-1", payload: { n: 1 } }], now);
+    const results = await store.jobs.enqueueAll(
+      [
+        { kind: "test.batch", dedupeKey: "batch-2", payload: { n: 2 }, claimedBy: { owner: "worker-a", leaseMs: 5_000 } },
+        { kind: "test.batch", dedupeKey: "batch-1", payload: { n: "again" } },
+        { kind: "test.batch", dedupeKey: "batch-3", payload: { n: 3 }, runAt: at(30) },
+      ],
+      now,
+    );
+    // In the order given: the new ones created, the taken key answered with the job that holds it.
+    expect(results.map((r) => [r.job.dedupeKey, r.created, r.job.status])).toEqual([["batch-2", true, "running"], ["batch-1", false, "pending"], ["batch-3", true, "pending"]]);
+    expect(results[1]!.job).toEqual(held!.job);
+    expect(results[0]!.job).toMatchObject({ leaseOwner: "worker-a", attempts: 1, leaseExpiresAt: new Date(now.getTime() + 5_000) });
+    expect(results[2]!.job.runAt).toEqual(at(30));
   });
 
   describe("jobs", () => {
