@@ -24,11 +24,13 @@ export function processDeliveryJob(deps: IncidentDeps, source: "pagerduty" | "da
     let result: PageOutcome;
     if (source === "pagerduty") {
       const event = toPageEvent(pagerdutyEnvelopeSchema.parse(body));
-      // A page that may open a channel: who is on call is asked for beside recording it.
+      // A page that may open a channel: who is on call is asked for beside recording it, once
+      // the transaction's first statement is on its way (the request's own work then fills that wait).
       if (event.kind === "incident.triggered" && deps.paging) {
+        const { paging } = deps;
         const service = pagedService(event);
         const policy = escalationPolicy(deps, { pagerdutyEscalationPolicyId: event.escalationPolicyId, services: service ? [service] : [] });
-        if (policy) prefetchOnCall(deps.paging, policy);
+        if (policy) setImmediate(() => prefetchOnCall(paging, policy));
       }
       result = await recordPagerdutyEvent(deps, event);
     } else result = await recordDatadogAlert(deps, toAlertEvent(datadogPayloadSchema.parse(body)));
