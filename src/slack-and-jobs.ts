@@ -98,10 +98,7 @@ export function createSlackAndJobs(ctx: SlackAndJobsContext): SlackAndJobs {
   let runner: JobRunner | undefined;
   let stepWorker: StepWorker | undefined;
   const nudge = () => runner?.nudge();
-  const handOff: JobHandOff = {
-    claim: (kind) => runner?.handOff.claim(kind),
-    run: (job, given) => runner?.handOff.run(job, given),
-  };
+  const handOff: JobHandOff = { claim: (kind) => runner?.handOff.claim(kind) };
 
   // Writes are never repeated by the client; durable jobs retry them, looking first.
   const slackClients = createSlackClients(config.slack.botToken, {

@@ -61,18 +61,21 @@ export async function accept(
 ): Promise<HttpResponse> {
   const store = deps.store();
   if (!store) throw new CodedError("not_ready", "Firebreak's database is not reachable yet; retry shortly.");
-  const handOff = deps.handOff?.();
-  const claimedBy = handOff?.claim(job.kind);
+  const slot = deps.handOff?.()?.claim(job.kind);
   const { recorded, claimed } = await store.deliveries
-    .recordWithJob(delivery, { ...job, ...(claimedBy && { claimedBy }) }, deps.now())
+    .recordWithJob(delivery, { ...job, ...(slot && { claimedBy: { owner: slot.owner, leaseMs: slot.leaseMs } }) }, deps.now())
     .catch((error: unknown) => {
+      slot?.release();
       if (isDataError(error)) throw new CodedError("invalid_payload", "The delivery holds data that cannot be stored.", { cause: error });
       throw new CodedError("not_ready", "Firebreak could not record the delivery; retry shortly.", { cause: error });
     });
   req.log.info({ source: delivery.source, deliveryId: delivery.deliveryId, duplicate: !recorded }, recorded ? "delivery recorded" : "duplicate delivery ignored");
   // The job is given the body it would otherwise read back from the delivery.
-  if (claimed) handOff!.run(claimed, { carried: delivery.body });
-  else if (recorded) deps.nudge();
+  if (claimed) slot!.run(claimed, { carried: delivery.body });
+  else {
+    slot?.release();
+    if (recorded) deps.nudge();
+  }
   return { status: 202, body: { ok: true, duplicate: !recorded } };
 }
 

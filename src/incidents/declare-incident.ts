@@ -63,7 +63,8 @@ export async function declareIncident(
     `declared:${incident.id}`,
   );
   // Last, so the slot's lock is held only until the commit that follows.
-  const claimedBy = options.handOff?.claim(OPEN_CHANNEL_JOB);
+  const slot = options.handOff?.claim(OPEN_CHANNEL_JOB);
+  const claimedBy = slot && { owner: slot.owner, leaseMs: slot.leaseMs };
   const first = claimedBy && options.timezone ? await prepareFirstCreate(tx, incidentChannelName(incident.title, incident.detectedAt, options.timezone, 1), now) : undefined;
   const [channelJob] = await tx.jobs.enqueueAll(
     [
@@ -72,7 +73,9 @@ export async function declareIncident(
     ],
     now,
   );
-  if (claimedBy && channelJob!.created) tx.afterCommit(() => options.handOff!.run(channelJob!.job, { ...(first && { prepared: first.keys }), carried: incident }));
+  // A slot whose transaction rolls back is freed after HAND_OFF_SLOT_MS.
+  if (slot && channelJob!.created) tx.afterCommit(() => slot.run(channelJob!.job, { ...(first && { prepared: first.keys }), carried: incident }));
+  else slot?.release();
   return incident;
 }
 

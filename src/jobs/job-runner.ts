@@ -46,13 +46,25 @@ export type JobHandler = (payload: unknown, context: JobContext) => Promise<void
  */
 export interface JobHandOff {
   /**
-   * The claim to enqueue a job of `kind` with, or undefined (enqueue it unclaimed, for any worker
-   * to claim) when this runner is not running, does not run that kind, or has no free slot.
+   * One of the runner's slots for a job of `kind`, held until the job is started or the slot
+   * given back; undefined (enqueue the job unclaimed, for any worker) when this runner is not
+   * running, does not run that kind, or has no free slot.
    */
-  claim(kind: string): { owner: string; leaseMs: number } | undefined;
+  claim(kind: string): HandOffSlot | undefined;
+}
+
+/** A slot held for one job: enqueue it with `owner` and `leaseMs` as NewJob.claimedBy. */
+export interface HandOffSlot {
+  owner: string;
+  leaseMs: number;
   /** Starts `job`, once the transaction that enqueued it has committed. */
   run(job: Job, given?: HandedOver): void;
+  /** Gives the slot back: the job was not enqueued claimed after all (a duplicate, a failed write). */
+  release(): void;
 }
+
+/** A slot neither used nor given back (its transaction rolled back) is freed after this long. */
+export const HAND_OFF_SLOT_MS = 10_000;
 
 export interface JobRunnerOptions {
   jobs: JobsRepository;
@@ -155,6 +167,8 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   // incident's channel, enqueued by the page's delivery) starts as soon as its row is committed,
   // not after the slowest of the jobs claimed beside its parent.
   const running = new Set<Promise<void>>();
+  /** Slots promised to jobs being handed over (JobHandOff), not yet running. */
+  let held = 0;
   let active = false;
   let nudged = false;
   let wake: (() => void) | undefined;
@@ -180,13 +194,13 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   async function run(): Promise<void> {
     const pollMs = options.pollMs ?? 1_000;
     while (active) {
-      if (running.size < limit) {
+      if (running.size + held < limit) {
         // A nudge from now on asks for a claim after this one.
         nudged = false;
         // A claim that got all it asked for may have left more due jobs behind; one that got fewer did not.
         let more = false;
         try {
-          const free = limit - running.size;
+          const free = limit - running.size - held;
           const taken = await claim(free);
           taken.forEach((job) => launch(job));
           more = taken.length === free;
@@ -203,7 +217,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
           clearTimeout(timer);
           resolve();
         };
-        if (nudged && running.size < limit) wake();
+        if (nudged && running.size + held < limit) wake();
       });
       wake = undefined;
     }
@@ -223,13 +237,33 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     },
     nudge: poke,
     handOff: {
-      // Free slots are counted when asked, not held: transactions in flight together may each
-      // hand over one job beyond `limit`.
-      claim: (kind) => (active && Object.hasOwn(handlers, kind) && running.size < limit ? { owner, leaseMs } : undefined),
-      run(job, given) {
-        if (active && job.leaseOwner === owner) return launch(job, given);
-        // Stopping: its attempt is given back now rather than when the lease runs out.
-        void jobs.defer(job.id, owner, now()).catch((error: unknown) => log.warn({ err: error, jobId: job.id, kind: job.kind }, "could not give back a handed-off job; it runs when its lease ends"));
+      claim(kind) {
+        if (!active || !Object.hasOwn(handlers, kind) || running.size + held >= limit) return undefined;
+        held++;
+        let open = true;
+        const free = () => {
+          if (!open) return false;
+          open = false;
+          held--;
+          clearTimeout(timer);
+          return true;
+        };
+        const timer = setTimeout(() => free() && poke(), HAND_OFF_SLOT_MS);
+        timer.unref?.();
+        return {
+          owner,
+          leaseMs,
+          run(job, given) {
+            // Run even if the slot ran out meanwhile: the job is claimed by this runner.
+            free();
+            if (active && job.leaseOwner === owner) return launch(job, given);
+            // Stopping: its attempt is given back now rather than when the lease runs out.
+            void jobs.defer(job.id, owner, now()).catch((error: unknown) => log.warn({ err: error, jobId: job.id, kind: job.kind }, "could not give back a handed-off job; it runs when its lease ends"));
+          },
+          release() {
+            if (free()) poke();
+          },
+        };
       },
     },
     async drain() {

@@ -4,7 +4,7 @@
 // claim at all, and is run only after a commit.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SqlStore } from "../../src/adapters/store/store.js";
-import { createJobRunner, type JobRunner } from "../../src/jobs/job-runner.js";
+import { createJobRunner, type HandOffSlot, type JobRunner } from "../../src/jobs/job-runner.js";
 import { untilIdle } from "../../src/jobs/until-idle.js";
 import { createLogger } from "../../src/kernel/log.js";
 import { drivers, openTestStore } from "../helpers/databases.js";
@@ -78,22 +78,25 @@ describe.each(drivers)("job runner claims (%s)", (driver) => {
     });
     expect(runner.handOff.claim("test.handed")).toBeUndefined();
     runner.start();
-    let owner = "";
+    let late: HandOffSlot | undefined;
     try {
       expect(runner.handOff.claim("test.unknown")).toBeUndefined();
-      const claimedBy = runner.handOff.claim("test.handed")!;
-      owner = claimedBy.owner;
       const noted = new Date();
+      const lost = runner.handOff.claim("test.handed")!;
       await expect(
         store.transaction(async (tx) => {
-          const { job } = await tx.jobs.enqueue({ kind: "test.handed", payload: {}, dedupeKey: "handed-rolled-back", claimedBy }, noted);
-          tx.afterCommit(() => runner.handOff.run(job));
+          const { job } = await tx.jobs.enqueue({ kind: "test.handed", payload: {}, dedupeKey: "handed-rolled-back", claimedBy: lost }, noted);
+          tx.afterCommit(() => lost.run(job));
           throw new Error("rolled back");
         }),
       ).rejects.toThrow("rolled back");
+      // The runner's one slot is held until given back.
+      expect(runner.handOff.claim("test.handed")).toBeUndefined();
+      lost.release();
+      const slot = runner.handOff.claim("test.handed")!;
       const job = await store.transaction(async (tx) => {
-        const { job } = await tx.jobs.enqueue({ kind: "test.handed", payload: { n: 1, writes: { "write:a": noted.toISOString() } }, dedupeKey: "handed", claimedBy }, noted);
-        tx.afterCommit(() => runner.handOff.run(job, { prepared: ["write:a"], carried: { body: "in memory" } }));
+        const { job } = await tx.jobs.enqueue({ kind: "test.handed", payload: { n: 1, writes: { "write:a": noted.toISOString() } }, dedupeKey: "handed", claimedBy: slot }, noted);
+        tx.afterCommit(() => slot.run(job, { prepared: ["write:a"], carried: { body: "in memory" } }));
         return job;
       });
       await done;
@@ -107,12 +110,13 @@ describe.each(drivers)("job runner claims (%s)", (driver) => {
       expect(await store.jobs.get(job.id)).toMatchObject({ status: "done", attempts: 1, payload: { n: 1, writes: { "write:a": noted.toISOString() } } });
       expect(await store.jobs.list({ kind: "test.handed" })).toHaveLength(1);
     } finally {
+      late = runner.handOff.claim("test.handed");
       await runner.stop();
     }
-    // A stopped runner gives a job handed to it back at once, its attempt returned, for any worker to claim.
-    const { job: late } = await store.jobs.enqueue({ kind: "test.handed", payload: {}, dedupeKey: "handed-late", claimedBy: { owner, leaseMs: 60_000 } }, new Date());
-    runner.handOff.run(late);
-    const returned = await eventually(() => store.jobs.get(late.id), (j) => j?.status === "pending", 10_000);
+    // A runner that stopped meanwhile gives a job handed to it back at once, its attempt returned, for any worker to claim.
+    const { job: lateJob } = await store.jobs.enqueue({ kind: "test.handed", payload: {}, dedupeKey: "handed-late", claimedBy: late! }, new Date());
+    late!.run(lateJob);
+    const returned = await eventually(() => store.jobs.get(lateJob.id), (j) => j?.status === "pending", 10_000);
     expect(returned).toMatchObject({ attempts: 0, leaseOwner: null });
     expect(seen).toHaveLength(2);
   });
