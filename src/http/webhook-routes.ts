@@ -35,7 +35,11 @@ export function webhookRoutes(deps: WebhookDeps): Routes {
           const envelope = storable(parsePagerdutyBody(text), text);
           const deliveryId = header(req, "x-webhook-id") ?? envelope.event.id;
           const delivery = { source: "pagerduty", deliveryId, body: envelope, subject: pagerdutySubject(envelope) };
-          return accept(deps, req, delivery, { kind: PAGERDUTY_DELIVERY_JOB, dedupeKey: `pagerduty-event:${envelope.event.id}` });
+          // A page is started at once, in this process; PagerDuty's later events about it (an
+          // acknowledgement, a note) wait for a worker's claim, so one arriving on its trigger's
+          // heels does not race it and retry.
+          const startNow = envelope.event.event_type === "incident.triggered";
+          return accept(deps, req, delivery, { kind: PAGERDUTY_DELIVERY_JOB, dedupeKey: `pagerduty-event:${envelope.event.id}` }, { startNow });
         }
       : off("PagerDuty", "PAGERDUTY_TOKEN, PAGERDUTY_FROM_EMAIL and PAGERDUTY_WEBHOOK_SECRETS"),
   };
@@ -58,10 +62,12 @@ export async function accept(
   req: HttpRequest,
   delivery: InboundDelivery,
   job: DeliveryJob,
+  /** Whether this process starts the job itself, claimed, as soon as it is recorded (the default). */
+  { startNow = true }: { startNow?: boolean } = {},
 ): Promise<HttpResponse> {
   const store = deps.store();
   if (!store) throw new CodedError("not_ready", "Firebreak's database is not reachable yet; retry shortly.");
-  const slot = deps.handOff?.()?.claim(job.kind);
+  const slot = startNow ? deps.handOff?.()?.claim(job.kind) : undefined;
   const { recorded, claimed } = await store.deliveries
     .recordWithJob(delivery, { ...job, ...(slot && { claimedBy: { owner: slot.owner, leaseMs: slot.leaseMs } }) }, deps.now())
     .catch((error: unknown) => {
