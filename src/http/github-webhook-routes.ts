@@ -49,7 +49,7 @@ export function githubWebhookRoutes(deps: GithubWebhookDeps): Routes {
               });
               // An issue no follow-up became (opened by hand in the same repository): nothing to record.
               if (!followup) return ignored(`no follow-up has issue #${payload.issue.number}`);
-              return accept(deps, req, { source: "github", deliveryId, body: payload, subject: `issue:${payload.issue.number}` }, { kind: GITHUB_DELIVERY_JOB, dedupeKey: `github-delivery:${deliveryId}` });
+              return accept(deps, req, { source: "github", deliveryId, body: payload, subject: `issue:${payload.issue.number}` }, { kind: GITHUB_DELIVERY_JOB, dedupeKey: `github-delivery:${deliveryId}` }, { startNow: false });
             }
           : off("GitHub webhook", "GITHUB_WEBHOOK_SECRET (with GITHUB_TOKEN and POSTMORTEM_REPO)"),
     },
