@@ -2,7 +2,7 @@
 // rate slot, and the job's write-ledger notes for the create and the header (jobs/write-ledger.ts).
 // Taken in one transaction — the channel job's own, or, for its first run, the declaring one
 // (declare-incident.ts), so that a page's channel is created as soon as the incident commits.
-import { WRITES_FIELD } from "../jobs/write-ledger.js";
+import { notedWrites } from "../jobs/write-ledger.js";
 import type { Repositories } from "../ports/store.js";
 
 // Slack's conversations.create is Tier 2 (about 20 a minute per workspace); stay under it.
@@ -22,8 +22,8 @@ export function reserveCreateSlot(tx: Repositories, now: Date): Promise<number> 
  * notes to enqueue it with (the create of `channelName` and the header), or undefined when
  * Slack's pace says wait (the job then takes its own slot when it runs).
  */
-export async function prepareFirstCreate(tx: Repositories, channelName: string, now: Date): Promise<{ keys: string[]; payload: { [WRITES_FIELD]: Record<string, string> } } | undefined> {
+export async function prepareFirstCreate(tx: Repositories, channelName: string, now: Date): Promise<{ keys: string[]; payload: ReturnType<typeof notedWrites> } | undefined> {
   if ((await reserveCreateSlot(tx, now)) > 0) return undefined;
   const keys = [createKey(channelName), HEADER_KEY];
-  return { keys, payload: { [WRITES_FIELD]: Object.fromEntries(keys.map((key) => [key, now.toISOString()])) } };
+  return { keys, payload: notedWrites(keys, now) };
 }

@@ -29,6 +29,11 @@ export const WRITES_FIELD = "writes";
 
 const recorded = z.object({ [WRITES_FIELD]: z.record(z.string(), z.string()) });
 
+/** A new job's payload field noting `keys` as being sent at `at`, as recordWrite would (for its enqueuer to prepare them). */
+export function notedWrites(keys: readonly string[], at: Date): { [WRITES_FIELD]: Record<string, string> } {
+  return { [WRITES_FIELD]: Object.fromEntries(keys.map((key) => [key, at.toISOString()])) };
+}
+
 /** `prepared`: keys the enqueuing transaction noted for a first run handed over in-process (see WriteLedger.prepared). */
 export function createWriteLedger(job: Job, persist: (key: string, at: Date) => Promise<void>, now: () => Date, prepared: readonly string[] = []): WriteLedger {
   const parsed = recorded.safeParse(job.payload);
