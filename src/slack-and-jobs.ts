@@ -114,7 +114,7 @@ export function createSlackAndJobs(ctx: SlackAndJobsContext): SlackAndJobs {
     for (;;) {
       const current = ctx.store();
       if (!current) return;
-      const wait = await current.transaction((tx) => tx.rateSlots.reserve({ bucket, limit: 1, windowMs: 1_000, now: new Date() }));
+      const wait = await current.rateSlots.reserve({ bucket, limit: 1, windowMs: 1_000, now: new Date() });
       if (wait === 0) return;
       await new Promise((resolve) => setTimeout(resolve, wait));
     }
@@ -128,7 +128,7 @@ export function createSlackAndJobs(ctx: SlackAndJobsContext): SlackAndJobs {
     pace: async () => {
       for (;;) {
         const store = ctx.store();
-        const wait = store ? await store.transaction((tx) => tx.rateSlots.reserve({ bucket: "statuspage", limit: 1, windowMs: 1_000, now: new Date() })) : 0;
+        const wait = store ? await store.rateSlots.reserve({ bucket: "statuspage", limit: 1, windowMs: 1_000, now: new Date() }) : 0;
         if (wait === 0) return;
         await new Promise((resolve) => setTimeout(resolve, wait));
       }

@@ -326,7 +326,7 @@ export interface SlotRequest {
 }
 
 export interface RateSlotsRepository {
-  /** 0 when a slot was reserved; otherwise how many ms until one frees up. Call inside a transaction. */
+  /** 0 when a slot was reserved; otherwise how many ms until one frees up. One statement: no transaction needed. */
   reserve(request: SlotRequest): Promise<number>;
 }
 

@@ -38,7 +38,7 @@ async function contentsOf(open: () => Promise<Sql>): Promise<DatabaseContents> {
 
 /** The round trip compares something: the tables the seed writes are not empty. */
 function expectWritten(contents: DatabaseContents) {
-  for (const table of ["incidents", "timeline_entries", "incident_roles", "followups", "postmortems", "playbook_runs", "step_runs", "deliveries", "jobs", "rate_slots", "schema_migrations"]) {
+  for (const table of ["incidents", "timeline_entries", "incident_roles", "followups", "postmortems", "playbook_runs", "step_runs", "deliveries", "jobs", "rate_buckets", "schema_migrations"]) {
     expect(contents.tables[table]?.length, `${table} has rows`).toBeGreaterThan(0);
   }
 }

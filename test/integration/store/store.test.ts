@@ -99,11 +99,24 @@ describe.each(drivers)("store on %s", (driver) => {
   it("hands out at most `limit` rate slots per window, however many ask at once", async () => {
     const now = at(500);
     const request = { bucket: "test.method", limit: 5, windowMs: 60_000, now };
-    const waits = await Promise.all(Array.from({ length: 12 }, () => store.transaction((tx) => tx.rateSlots.reserve(request))));
+    // Half ask inside a transaction (as a declaration does), half on their own (as the pace does).
+    const waits = await Promise.all(Array.from({ length: 12 }, (_, n) => (n % 2 ? store.transaction((tx) => tx.rateSlots.reserve(request)) : store.rateSlots.reserve(request))));
     expect(waits.filter((w) => w === 0)).toHaveLength(5);
     expect(Math.min(...waits.filter((w) => w > 0))).toBe(60_000);
     expect(await store.transaction((tx) => tx.rateSlots.reserve({ ...request, now: new Date(now.getTime() + 60_001) }))).toBe(0);
     expect(await store.transaction((tx) => tx.rateSlots.reserve({ ...request, bucket: "other" }))).toBe(0);
+  });
+
+  it("does not count a rate slot whose transaction rolled back", async () => {
+    const request = { bucket: "test.rollback", limit: 1, windowMs: 60_000, now: at(600) };
+    await expect(
+      store.transaction(async (tx) => {
+        expect(await tx.rateSlots.reserve(request)).toBe(0);
+        throw new Error("boom");
+      }),
+    ).rejects.toThrow("boom");
+    expect(await store.rateSlots.reserve(request)).toBe(0);
+    expect(await store.rateSlots.reserve({ ...request, now: new Date(request.now.getTime() + 1_000) })).toBe(59_000);
   });
 
   it("records a delivery's job claimed by the worker that will run it at once, and only a new one", async () => {

@@ -17,6 +17,7 @@ import * as homeViewers from "./016-home-viewers.js";
 import * as privateIncidents from "./017-private-incidents.js";
 import * as followupTracking from "./018-followup-tracking.js";
 import * as postmortemMeasurements from "./019-postmortem-measurements.js";
+import * as rateBuckets from "./020-rate-buckets.js";
 
 export interface Migration {
   version: number;
@@ -45,6 +46,7 @@ export const migrations: readonly Migration[] = [
   { version: 17, name: "private-incidents", up: privateIncidents.up },
   { version: 18, name: "followup-tracking", up: followupTracking.up },
   { version: 19, name: "postmortem-measurements", up: postmortemMeasurements.up },
+  { version: 20, name: "rate-buckets", up: rateBuckets.up },
 ];
 
 export const latestVersion = migrations[migrations.length - 1]!.version;
