@@ -18,8 +18,8 @@ export type PageOutcome = { outcome: "declared" | "attached" | "recorded"; incid
 
 export async function recordPagerdutyEvent(deps: IncidentDeps, event: PagerdutyEvent): Promise<PageOutcome> {
   if (event.kind === "ignored") return { outcome: "ignored", reason: `event type ${event.eventType} is not handled` };
+  if (event.kind === "incident.triggered") return pageTriggered(deps, event);
   const outcome = await deps.store.transaction(async (tx) => {
-    if (event.kind === "incident.triggered") return triggered(deps, tx, event);
     const incident = await tx.incidents.byPagerdutyIncident(event.incidentId);
     if (!incident) {
       // Deliveries are processed concurrently: after a restart an acknowledgement can come up
@@ -83,6 +83,26 @@ export async function recordPagerdutyEvent(deps: IncidentDeps, event: PagerdutyE
     }
     return { outcome: "recorded" as const, incident };
   });
+  return outcome;
+}
+
+/**
+ * A trigger stands between a page and its channel, so what it reads is read beside its
+ * transaction's BEGIN, on other connections. Reading before the transaction loses nothing:
+ * - two triggers of one PagerDuty incident that both find none both declare, and the second
+ *   fails on the incident's unique PagerDuty id and is retried, finding the first (as it would
+ *   inside a transaction, which does not see the other's uncommitted insert either);
+ * - an event about the incident recorded after the follow-ups were read finds this trigger's job
+ *   still running and retries until it has committed (hasPendingPagerdutyTrigger).
+ */
+async function pageTriggered(deps: IncidentDeps, event: PagerdutyIncidentEvent): Promise<PageOutcome> {
+  const read = Promise.all([deps.store.incidents.byPagerdutyIncident(event.incidentId), deps.store.deliveries.pagerdutyFollowUps(event.incidentId)]);
+  // Awaited in the transaction; a transaction that fails to begin must not leave it unhandled.
+  read.catch(() => undefined);
+  const outcome = await deps.store.transaction(async (tx) => {
+    const [existing, followUps] = await read;
+    return triggered(deps, tx, event, existing, followUps);
+  });
   if (outcome.outcome === "declared") deps.nudge();
   return outcome;
 }
@@ -90,13 +110,13 @@ export async function recordPagerdutyEvent(deps: IncidentDeps, event: PagerdutyE
 /** The firebreak.yaml service a page is for: its PagerDuty service's name, slugified. */
 export const pagedService = (event: PagerdutyIncidentEvent): string | undefined => (event.service?.summary ? slugify(event.service.summary) : undefined);
 
-async function triggered(deps: IncidentDeps, tx: Repositories, event: PagerdutyIncidentEvent): Promise<PageOutcome> {
+async function triggered(deps: IncidentDeps, tx: Repositories, event: PagerdutyIncidentEvent, known: Incident | undefined, followUps: string[]): Promise<PageOutcome> {
   const title = event.title ?? `PagerDuty incident ${event.incidentNumber ?? event.incidentId}`;
   const service = pagedService(event);
   const origin = `Paged by PagerDuty${event.service?.summary ? ` (${event.service.summary})` : ""}: ${title}`;
   const sourceKey = `pagerduty:${event.eventId}`;
 
-  const existing = (await tx.incidents.byPagerdutyIncident(event.incidentId)) ?? (await opened(tx, event));
+  const existing = known ?? (await opened(tx, event));
   const window = service ? deps.services[service]?.group_within_minutes : undefined;
   const grouped = existing ?? (service && window ? await tx.incidents.openForService(service, new Date(deps.now().getTime() - window * 60_000)) : undefined);
   if (grouped) {
@@ -120,7 +140,7 @@ async function triggered(deps: IncidentDeps, tx: Repositories, event: PagerdutyI
     ...(event.service?.summary && { serviceName: event.service.summary }),
   }, deps);
   // Events about this PagerDuty incident that arrived before its trigger are applied now.
-  for (const deliveryId of await tx.deliveries.pagerdutyFollowUps(event.incidentId)) {
+  for (const deliveryId of followUps) {
     await tx.jobs.enqueue({ kind: PAGERDUTY_DELIVERY_JOB, payload: { deliveryId }, dedupeKey: `pagerduty-replay:${deliveryId}` }, deps.now());
   }
   return { outcome: "declared", incident };
