@@ -4,6 +4,7 @@ import { ErrorCode, WebClient, type Logger as SlackLogger, type WebAPICallResult
 import type { ChannelInfo, ChatMessage, ChatPort, MessageTag } from "../ports/chat.js";
 import { VendorError } from "../ports/vendor-error.js";
 import { slackTextToPlain } from "../ports/chat-text.js";
+import { createHttpFetch } from "./http-fetch.js";
 
 /** Waits until a call in `bucket` may be made (Slack allows about one message a second per channel). */
 export type Pace = (bucket: string) => Promise<void>;
@@ -17,7 +18,7 @@ export interface SlackClients {
 export const MESSAGE_EVENT_TYPE = "firebreak_incident_message";
 
 export function createSlackClients(token: string, options: { apiUrl?: string; timeoutMs?: number; logger?: SlackLogger } = {}): SlackClients {
-  const common = { ...(options.apiUrl && { slackApiUrl: options.apiUrl }), ...(options.logger && { logger: options.logger }), timeout: options.timeoutMs ?? 10_000 };
+  const common = { ...(options.apiUrl && { slackApiUrl: options.apiUrl }), ...(options.logger && { logger: options.logger }), timeout: options.timeoutMs ?? 10_000, fetch: createHttpFetch() };
   return {
     // A read changes nothing, so the client may repeat it over a brief blip and wait out a 429.
     reads: new WebClient(token, { ...common, retryConfig: { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 2_000 } }),
