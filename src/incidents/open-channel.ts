@@ -53,7 +53,10 @@ export function openChannelJob(deps: IncidentDeps) {
         lookup.catch(() => undefined);
         return lookup;
       };
-      const channel = found.channelId ? undefined : await createChannel(deps, found, context, lookUp);
+      // Looked up on the next turn: Node hands a request its kept-alive connection only after the
+      // promise work queued behind it has run, so lookups started at once would go out ahead of
+      // the create they are beside.
+      const channel = found.channelId ? undefined : await createChannel(deps, found, context, () => void setImmediate(lookUp));
       const responders = await lookUp();
       // The header shows the commander, so one is named from the responders before it is posted;
       // it is saved with whichever of the invite and the header records itself (no extra write
@@ -68,12 +71,15 @@ export function openChannelJob(deps: IncidentDeps) {
       else if (channel) incident = await channelCreated(deps, incident, channel, at);
       if (commander) incident = { ...incident, commander };
       const channelId = incident.channelId!;
-      const recorded = channel?.fresh ? deps.chat.takePostSlot(channelId).then(() => channelCreated(deps, found, channel, at)) : undefined;
+      // The record and the invite start on the next turn, for the same reason as the lookups: the
+      // header goes out first, as the pin waits for it and nothing waits for either.
+      const besideHeader = new Promise<void>((resolve) => setImmediate(resolve));
+      const recorded = channel?.fresh ? besideHeader.then(() => deps.chat.takePostSlot(channelId)).then(() => channelCreated(deps, found, channel, at)) : undefined;
       // The invite and the header record themselves only after the channel is recorded: nobody
-      // sees a header or responders for an incident without its channel. The header goes out
-      // first: the pin waits for it, and nothing waits for the invite.
+      // sees a header or responders for an incident without its channel.
       const header = incident.headerTs ? undefined : postHeader(deps, incident, context.writes, { freshChannel: Boolean(channel?.fresh), after: recorded });
-      const inviting = responders ? inviteResponders(deps, incident, channelId, responders, recorded) : undefined;
+      const withHeader = incident;
+      const inviting = responders ? besideHeader.then(() => inviteResponders(deps, withHeader, channelId, responders, recorded)) : undefined;
       const parts = await allSettled<unknown>([recorded, inviting, header]);
       // Each recorded its part; the incident as it is now carries them all.
       if (parts.some(Boolean)) incident = (await deps.store.incidents.get(incidentId))!;
