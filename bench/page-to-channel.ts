@@ -18,6 +18,7 @@
 // the pin.
 import { join } from "node:path";
 import { pagerdutyEvent } from "../test/helpers/pagerduty-events.js";
+import pg from "pg";
 import { createDatabase, ESCALATION_POLICY, median, pagerdutyRequest, round, spawnServe, startVendors, until, waitReady, type Benchmark } from "./bench-kit.js";
 import { keepAliveAgent, send } from "./load-generator.js";
 
@@ -36,10 +37,12 @@ export const pageToChannel: Benchmark = async (ctx) => {
   const oncall = vendors.seedOncall();
   const firebreak = await spawnServe({ DATABASE_URL: databaseUrl, ...vendors.env }, join(ctx.tmp, "page-to-channel-firebreak.log"));
   const agent = keepAliveAgent();
+  const database = new pg.Client({ connectionString: databaseUrl });
   const times: number[] = [];
   const observed: string[][] = [];
   try {
     await waitReady(firebreak);
+    await database.connect();
     const base = new URL(firebreak.base);
     ctx.progress(`${WARMUP_RUNS} warm-up pages, then ${RUNS} measured, one at a time, Slack latency ${LATENCY_MS} ms`);
     for (let run = 0; run < WARMUP_RUNS + RUNS; run++) {
@@ -68,8 +71,13 @@ export const pageToChannel: Benchmark = async (ctx) => {
       // The rest of the channel work (the announcement, the PagerDuty note, the bookmark) finishes before the next page.
       await until("the channel-ready note in PagerDuty", async () => vendors.pagerduty.incident(incidentId)?.notes.length ?? 0, (n) => n > 0, 30_000, 20);
       await until("the PagerDuty incident bookmarked in the channel", async () => vendors.slack.bookmarks(ready.channel).length, (n) => n > 0, 30_000, 20);
+      // Slack has applied the bookmark before Firebreak has its answer: each page is measured on
+      // an idle bot, not one still recording the page before it (no job running or due).
+      const busy = async () => Number((await database.query("SELECT count(*) AS n FROM jobs WHERE status = 'running' OR (status = 'pending' AND run_at <= now())")).rows[0].n);
+      await until("Firebreak done with the page", busy, (n) => n === 0, 30_000, 20);
     }
   } finally {
+    await database.end();
     agent.destroy();
     await firebreak.stop();
     await vendors.stop();
