@@ -60,7 +60,11 @@ it("lets the previous release and this one read what the other wrote", async () 
   const byOld = await old.store.incidents.create({ title: "Written by the previous release", severity: "SEV2", source: "pagerduty", detectedAt: at, services: ["api"] });
   await old.store.timeline.append({ incidentId: byOld.id, eventAt: at, kind: "page", text: "paged", sourceKey: "pd:old" });
   await old.store.postmortems.saveEdits(byOld.id, { tldr: "old" });
-  expect(await old.store.deliveries.recordWithJob({ source: "pagerduty", deliveryId: "w-old", body: { a: 1 }, subject: "POLD" }, { kind: "process-pagerduty-delivery", dedupeKey: "pd:old" }, at)).toBe(true);
+  expect(await old.store.deliveries.recordWithJob({ source: "pagerduty", deliveryId: "w-old", body: { a: 1 }, subject: "POLD" }, { kind: "process-pagerduty-delivery", dedupeKey: "pd:old" }, at)).toMatchObject({ recorded: true });
+  // It still paces its Slack calls until its pods are replaced.
+  const slot = { bucket: "chat.postMessage:C0OLD", limit: 1, windowMs: 1_000, now: at };
+  expect(await old.store.transaction((tx: any) => tx.rateSlots.reserve(slot))).toBe(0);
+  expect(await old.store.transaction((tx: any) => tx.rateSlots.reserve(slot))).toBe(1_000);
 
   expect(await current.incidents.get(byOld.id)).toMatchObject({ title: "Written by the previous release", services: ["api"], detectedAt: at });
   expect((await current.timeline.list(byOld.id)).map((e) => e.sourceKey)).toEqual(["pd:old"]);
