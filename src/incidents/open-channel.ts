@@ -78,8 +78,8 @@ export function openChannelJob(deps: IncidentDeps) {
       // The invite and the header record themselves only after the channel is recorded: nobody
       // sees a header or responders for an incident without its channel.
       const header = incident.headerTs ? undefined : postHeader(deps, incident, context.writes, { freshChannel: Boolean(channel?.fresh), after: recorded });
-      const withHeader = incident;
-      const inviting = responders ? besideHeader.then(() => inviteResponders(deps, withHeader, channelId, responders, recorded)) : undefined;
+      const toInviteTo = incident; // as it is now: `incident` is reassigned below
+      const inviting = responders ? besideHeader.then(() => inviteResponders(deps, toInviteTo, channelId, responders, recorded)) : undefined;
       const parts = await allSettled<unknown>([recorded, inviting, header]);
       // Each recorded its part; the incident as it is now carries them all.
       if (parts.some(Boolean)) incident = (await deps.store.incidents.get(incidentId))!;
