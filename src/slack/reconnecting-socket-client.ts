@@ -6,10 +6,19 @@
 // This client catches a failed reconnect, says so through `onRetry`, and tries again with the
 // SDK's own back-off (the ping timeout times the failures so far, capped at a minute) until it is
 // connected or disconnected on purpose. A start() Firebreak calls itself still rejects to it.
+//
+// The SDK drops a failure in one more place: a refusal it counts as recoverable (internal_error,
+// ratelimited) is retried through the same timer (retrieveWSSURL → delayReconnectAttempt), and if
+// that retry is refused for good, its rejection was unhandled and the reconnect waiting on it
+// waited forever. This client's delayReconnectAttempt keeps the SDK's wait and passes the
+// attempt's failure on to whoever awaits it: here, the start() above, which retries.
 import { SocketModeClient, type SocketModeOptions } from "@slack/socket-mode";
 import type { AppsConnectionsOpenResponse } from "@slack/web-api";
 
 const MAX_BACKOFF_MS = 60_000;
+
+/** SocketModeClient.delayReconnectAttempt: waits out the back-off, then runs `attempt` (unless shutting down). */
+type DelayReconnect = <T>(this: SocketModeClient, attempt: () => Promise<T>) => Promise<T>;
 
 export class ReconnectingSocketModeClient extends SocketModeClient {
   private reconnecting = false;
@@ -30,6 +39,16 @@ export class ReconnectingSocketModeClient extends SocketModeClient {
       this.reconnecting = false;
       this.failures = 0;
     });
+    // A private method in the SDK's types, so replaced on the instance rather than overridden.
+    const sdk = this as unknown as { delayReconnectAttempt: DelayReconnect };
+    const sdkDelay = sdk.delayReconnectAttempt;
+    sdk.delayReconnectAttempt = function <T>(this: SocketModeClient, attempt: () => Promise<T>): Promise<T> {
+      return new Promise<T>((resolve, reject) => {
+        void sdkDelay.call(this, function (this: SocketModeClient) {
+          return attempt.apply(this).then(resolve, reject);
+        });
+      });
+    };
   }
 
   override async start(): Promise<AppsConnectionsOpenResponse> {

@@ -33,4 +33,20 @@ describe("Socket Mode reconnects", { timeout: 60_000 }, () => {
     await eventually(async () => h.logs.filter((l) => /Socket Mode reconnect/.test(l)).length, (n) => n === 2);
     expect(h.logs.find((l) => /Socket Mode reconnect/.test(l))).toMatch(/invalid_auth/);
   });
+
+  it("when a refusal the SDK retries itself (internal_error) is followed by one it does not (invalid_auth)", async () => {
+    // The SDK retries a recoverable refusal from a timer whose result it drops as well
+    // (SocketModeClient.retrieveWSSURL → delayReconnectAttempt): a failure there was unhandled,
+    // and the reconnect it belonged to waited for good.
+    const opened = slack.calls("apps.connections.open").length;
+    const retries = h.logs.filter((l) => /Socket Mode reconnect/.test(l)).length;
+    slack.failNext("apps.connections.open", { error: "internal_error" });
+    slack.failNext("apps.connections.open", { error: "invalid_auth" });
+    const back = slack.socketMode.nextConnection();
+    slack.socketMode.drop();
+    await back;
+    expect(slack.calls("apps.connections.open").length - opened).toBe(3);
+    await eventually(async () => h.logs.filter((l) => /Socket Mode reconnect/.test(l)).slice(retries), (logged) => logged.length === 1);
+    expect(h.logs.filter((l) => /Socket Mode reconnect/.test(l)).slice(retries)[0]).toMatch(/invalid_auth/);
+  });
 });
