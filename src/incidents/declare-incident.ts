@@ -59,7 +59,7 @@ export async function declareIncident(
     tx,
     options.markers,
     now,
-    incidentEventMarker({ incidentHumanId: humanId(incident), title: incident.title, severity: incident.severity, kind: "declared", services: incident.services, at: incident.declaredAt }),
+    incidentEventMarker({ incidentHumanId: humanId(incident), title: incident.title, severity: incident.severity, kind: "declared", services: incident.services, private: incident.private, at: incident.declaredAt }),
     `declared:${incident.id}`,
   );
   // Last, so the slot's lock is held only until the commit that follows.

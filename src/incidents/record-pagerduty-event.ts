@@ -57,7 +57,7 @@ export async function recordPagerdutyEvent(deps: IncidentDeps, event: PagerdutyE
         const { created } = await entry("resolved", `Resolved in PagerDuty by ${agent}`);
         if (created && incident.status !== "resolved") {
           await updated(tx.incidents.update(incident.id, incident.version, { status: "resolved", resolvedAt: event.occurredAt }));
-          const marker = incidentEventMarker({ incidentHumanId: humanId(incident), title: incident.title, severity: incident.severity, kind: "resolved", services: incident.services, at: event.occurredAt });
+          const marker = incidentEventMarker({ incidentHumanId: humanId(incident), title: incident.title, severity: incident.severity, kind: "resolved", services: incident.services, private: incident.private, at: event.occurredAt });
           await enqueueMarker(tx, deps.markers, deps.now(), marker, `resolved:${incident.id}`);
         }
         break;

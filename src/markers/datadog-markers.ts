@@ -24,6 +24,8 @@ export interface IncidentMarkerInput {
   kind: "declared" | "severity" | "resolved";
   services: string[];
   at: Date;
+  /** A private incident's title stays in its channel: Datadog's event stream is the whole organisation's. */
+  private?: boolean;
 }
 
 // Datadog keeps the first 4000 characters of an event's text; the title is kept short for the
@@ -58,9 +60,10 @@ export function incidentEventMarker(incident: IncidentMarkerInput): DatadogEvent
     severity: { title: `${id} is now ${incident.severity}`, sentence: `Severity of **${id}** changed to **${incident.severity}**.` },
     resolved: { title: `${id} resolved`, sentence: `Incident **${id}** resolved.` },
   }[incident.kind];
+  const about = incident.private ? "A private incident: its title and details are in its Slack channel." : escapeMarkdown(incident.title);
   return {
-    title: clip(`${title}: ${incident.title}`, MAX_TITLE),
-    text: markdown([sentence, "", escapeMarkdown(incident.title), ...servicesLine(incident.services)]),
+    title: clip(incident.private ? `${title}: private incident` : `${title}: ${incident.title}`, MAX_TITLE),
+    text: markdown([sentence, "", about, ...servicesLine(incident.services)]),
     tags: [...incidentTags(id, incident.services), tag("severity", incident.severity), "source:firebreak"],
     alertType: incident.kind === "resolved" ? "success" : severityAlert(incident.severity),
     aggregationKey: aggregationKeyOf(id),

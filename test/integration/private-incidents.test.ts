@@ -88,6 +88,12 @@ describe("private incidents", { timeout: 60_000 }, () => {
     expect(h.slack.messages(secret.channelId!).map((m) => m.text)).toContainEqual(expect.stringContaining("SEV1"));
     expect(inIncidents(secret)).toEqual([]);
     expect((await h.store.incidents.get(secret.id))!.announcementTs).toBeNull();
+
+    // Datadog's event stream is the whole organisation's: its markers say that a private incident
+    // was declared and changed, not what it is about.
+    const markers = await eventually(async () => h.datadog.events.filter((e) => e.tags.includes(`incident:inc-${secret.id}`)), (m) => m.length >= 2);
+    expect(markers.map((m) => m.title)).toEqual([`INC-${secret.id} declared (SEV2): private incident`, `INC-${secret.id} is now SEV1: private incident`]);
+    expect(JSON.stringify(markers)).not.toContain("Leaked credentials");
   });
 
   it("a page for a service marked private is private; a public incident is still announced", async () => {

@@ -104,6 +104,13 @@ describe("Datadog markers", () => {
     expect(incidentEventMarker({ ...incident, severity: "SEV3", kind: "resolved" })).toMatchSnapshot();
   });
 
+  it("leaves a private incident's title out of its markers: Datadog's event stream is the whole organisation's", () => {
+    const marker = incidentEventMarker({ incidentHumanId: "INC-7", title: "Leaked credentials", severity: "SEV1", kind: "declared", services: ["vault"], at, private: true });
+    expect(marker.title).toBe("INC-7 declared (SEV1): private incident");
+    expect(marker.text).toContain("A private incident: its title and details are in its Slack channel.");
+    expect(JSON.stringify(marker)).not.toContain("Leaked credentials");
+  });
+
   it("groups every marker of an incident under one key and tags it for dashboard overlays", () => {
     const declared = incidentEventMarker({ incidentHumanId: "INC-42", title: "t", severity: "SEV2", kind: "declared", services: ["api"], at });
     const step = stepEventMarker({

@@ -83,7 +83,7 @@ export function setSeverity(deps: IncidentDeps, incidentId: number, severity: Se
       after: async (tx2, updated) => {
         const { entry } = await tx2.timeline.append({ incidentId: incident.id, eventAt: at ?? now, kind: "severity", actor: actor.userId, text: `Severity changed from ${incident.severity} to ${severity} by <@${actor.userId}>`, data: { severity, from: incident.severity } });
         await enqueueChangeAnnouncement(tx2, entry, now);
-        const marker = incidentEventMarker({ incidentHumanId: humanId(updated), title: updated.title, severity, kind: "severity", services: updated.services, at: at ?? now });
+        const marker = incidentEventMarker({ incidentHumanId: humanId(updated), title: updated.title, severity, kind: "severity", services: updated.services, private: updated.private, at: at ?? now });
         await enqueueMarker(tx2, deps.markers, now, marker, `severity:${incident.id}:${updated.version}`);
         // A higher severity wants updates more often: count the new cadence from the last update.
         await scheduleReminder(tx2, deps, updated, updated.lastUpdateAt ?? updated.declaredAt, now);
@@ -214,7 +214,7 @@ export function resolve(deps: IncidentDeps, incidentId: number, input: { summary
         const { entry } = await tx2.timeline.append({ incidentId: incident.id, eventAt: resolvedAt, kind: "resolved", actor: actor.userId, text: `Resolved by <@${actor.userId}>: ${input.summary}`, data: { status: "resolved", from: incident.status, summary: input.summary, ...(input.rootCause && { rootCause: input.rootCause }) } });
         await enqueueChangeAnnouncement(tx2, entry, now);
         await syncPagerduty(tx2, deps, updated, { kind: "resolved" }, "resolved", now);
-        const marker = incidentEventMarker({ incidentHumanId: humanId(updated), title: updated.title, severity: updated.severity, kind: "resolved", services: updated.services, at: resolvedAt });
+        const marker = incidentEventMarker({ incidentHumanId: humanId(updated), title: updated.title, severity: updated.severity, kind: "resolved", services: updated.services, private: updated.private, at: resolvedAt });
         await enqueueMarker(tx2, deps.markers, now, marker, `resolved:${incident.id}`);
         await scheduleArchive(tx2, deps, updated, now, now);
       },
