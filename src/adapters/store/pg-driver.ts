@@ -7,7 +7,7 @@ pg.types.setTypeParser(20, (v) => Number(v));
 export interface PgDriverOptions {
   connectionString: string;
   max?: number;
-  /** Called for errors on idle connections (the server restarting, say) so they never crash the process. */
+  /** Called for errors on connections between queries (the server restarting, say) so they never crash the process. */
   onIdleError?: (error: Error) => void;
 }
 
@@ -18,7 +18,13 @@ export function createPgDriver(options: PgDriverOptions): Sql {
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
   });
-  pool.on("error", (error) => options.onIdleError?.(error));
+  // pg-pool listens for errors only on the clients it holds idle, and a client emits one whenever
+  // its server ends the connection with no query running (a restart, a failover, an administrator):
+  // unheard, that error is thrown at the process. Every client keeps a listener of its own from
+  // the start, so none can be caught between pg-pool's listener and ours; pg-pool's own report
+  // of an idle client's error is the same error again.
+  pool.on("connect", (client) => client.on("error", (error) => options.onIdleError?.(error)));
+  pool.on("error", () => undefined);
 
   const run = async <Row>(client: pg.Pool | pg.PoolClient, text: string, params?: readonly unknown[]) =>
     (await client.query(text, params as unknown[] | undefined)).rows as Row[];
@@ -30,12 +36,9 @@ export function createPgDriver(options: PgDriverOptions): Sql {
     async transaction(fn) {
       const client = await pool.connect();
       let broken: Error | undefined;
-      // pg-pool listens for errors only on idle clients; a server that goes away while this one is
-      // checked out would otherwise emit an unhandled 'error' and take the process down.
-      const onError = (error: Error) => {
-        broken = error;
-        options.onIdleError?.(error);
-      };
+      // A connection that broke while this transaction held it is not given back (it is reported
+      // by the listener every client has).
+      const onError = (error: Error) => (broken = error);
       client.on("error", onError);
       try {
         await client.query("BEGIN");
