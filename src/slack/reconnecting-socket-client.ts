@@ -43,11 +43,15 @@ export class ReconnectingSocketModeClient extends SocketModeClient {
     const sdk = this as unknown as { delayReconnectAttempt: DelayReconnect };
     const sdkDelay = sdk.delayReconnectAttempt;
     sdk.delayReconnectAttempt = function <T>(this: SocketModeClient, attempt: () => Promise<T>): Promise<T> {
-      return new Promise<T>((resolve, reject) => {
+      const attempted = new Promise<T>((resolve, reject) => {
         void sdkDelay.call(this, function (this: SocketModeClient) {
           return attempt.apply(this).then(resolve, reject);
         });
       });
+      // The SDK calls this for a dropped socket's reconnect without awaiting it; start() above
+      // does not reject while reconnecting, and a failure here must not be unhandled if it did.
+      attempted.catch(() => undefined);
+      return attempted;
     };
   }
 
