@@ -117,14 +117,17 @@ describe("the invalid-index outage, remediated behind an approval", () => {
     expect(started.status).toBe(200);
 
     // The find step lists what PostgreSQL holds INVALID; the rebuild step offers exactly that.
-    const choose = await eventually(() => element(channel, "Step 2/3", "step_choose"), (e) => Boolean(e?.options?.length));
+    // Posts to the channel are paced to Slack's one a second: the status change, step 1, its plan
+    // in the thread and step 2 take at least 3 s, and longer on a loaded machine.
+    const paced = 30_000;
+    const choose = await eventually(() => element(channel, "Step 2/3", "step_choose"), (e) => Boolean(e?.options?.length), paced);
     expect(choose!.options!.map((o) => o.text.text)).toEqual(["public.orders_email_key"]);
     at("09:47");
     await slack(interaction(SIGNING_SECRET, selectChoice({ actionId: "step_choose", value: choose!.options![0]!.value, userId: ada, channelId: channel })));
-    const approve = (await eventually(() => element(channel, "Step 2/3", "step_approve"), Boolean))!;
+    const approve = (await eventually(() => element(channel, "Step 2/3", "step_approve"), Boolean, paced))!;
     // Support may not approve a rebuild; Ben, a DBA, may.
     await slack(interaction(SIGNING_SECRET, buttonClick({ actionId: "step_approve", value: approve.value!, userId: sue, channelId: channel })));
-    const refusal = await eventually(() => h.slack.ephemerals(channel).filter((e) => e.user === sue), (e) => e.length > 0);
+    const refusal = await eventually(() => h.slack.ephemerals(channel).filter((e) => e.user === sue), (e) => e.length > 0, paced);
     expect(refusal[0]!.text).toContain("can approve “Rebuild the index concurrently”");
     expect(await indexValid()).toEqual({ indisvalid: false, indisready: false });
     at("09:53");
@@ -183,5 +186,5 @@ describe("the invalid-index outage, remediated behind an approval", () => {
     const golden = fileURLToPath(new URL("../golden/postmortems/export-invalid-index.md", import.meta.url));
     if (process.env.UPDATE_GOLDEN === "1") writeFileSync(golden, markdown);
     expect(markdown).toBe(readFileSync(golden, "utf8"));
-  }, 60_000);
+  }, 120_000);
 });
