@@ -106,33 +106,28 @@ export function createSlackAndJobs(ctx: SlackAndJobsContext): SlackAndJobs {
     logger: slackLogger(log.child({ component: "slack" }), "web-api"),
     ...(ctx.requestTimeoutMs && { timeoutMs: ctx.requestTimeoutMs }),
   });
-  // Messages are paced per channel through the database, so replicas share Slack's budget too.
-  // Slack counts in real time, and so does the wait below: the pace ignores the injected clock
-  // (a clock that stands still would otherwise never free a slot).
-  const chatFiles = createSlackFiles(slackClients);
-  const chat = createSlackChat(slackClients, async (bucket) => {
+  // Calls are paced through the database, one a second per bucket, so replicas share a vendor's
+  // budget too. Vendors count in real time, and so does the wait below: the pace ignores the
+  // injected clock (a clock that stands still would otherwise never free a slot).
+  const onePerSecond = async (bucket: string) => {
     for (;;) {
-      const current = ctx.store();
-      if (!current) return;
-      const wait = await current.rateSlots.reserve({ bucket, limit: 1, windowMs: 1_000, now: new Date() });
+      const store = ctx.store();
+      if (!store) return;
+      const wait = await store.rateSlots.reserve({ bucket, limit: 1, windowMs: 1_000, now: new Date() });
       if (wait === 0) return;
       await new Promise((resolve) => setTimeout(resolve, wait));
     }
-  });
+  };
+  const chatFiles = createSlackFiles(slackClients);
+  // Messages: one a second per channel.
+  const chat = createSlackChat(slackClients, onePerSecond);
   const paging = config.pagerduty && createPagerdutyPaging(config.pagerduty, { ...(ctx.requestTimeoutMs && { timeoutMs: ctx.requestTimeoutMs }) });
   const escalation = config.pagerduty && createPagerdutyEscalation(config.pagerduty, { ...(ctx.requestTimeoutMs && { timeoutMs: ctx.requestTimeoutMs }) });
   const home = createSlackHome(slackClients);
   const github = config.github && createGithub(config.github, { log: vendorLog(log.child({ component: "github", vendor: "octokit" })) });
   // Statuspage allows a key "1 request / second"; the slot is shared through the database by every replica.
   const statuspage = config.statuspage && createStatuspage(config.statuspage, {
-    pace: async () => {
-      for (;;) {
-        const store = ctx.store();
-        const wait = store ? await store.rateSlots.reserve({ bucket: "statuspage", limit: 1, windowMs: 1_000, now: new Date() }) : 0;
-        if (wait === 0) return;
-        await new Promise((resolve) => setTimeout(resolve, wait));
-      }
-    },
+    pace: () => onePerSecond("statuspage"),
   });
 
   const slackApp = createSlackApp({
